@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is set up here.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup install system-deps migrate seed worker lint bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# WeasyPrint needs Pango and fonts from the system; install them when missing and we are root.
+system-deps:
+	@bash scripts/system-deps.sh
+
+setup: system-deps install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py load_seed_referentials
+	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
+
+run: setup
+	@bash scripts/run.sh $(HOST) $(PORT)
+
+test: system-deps install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: setup
+	$(PY) scripts/bench.py
+
+# Re-resolve the pinned set from pyproject.toml (needs the package index).
+lock:
+	rm -rf var/lockenv && $(PYTHON) -m venv var/lockenv
+	var/lockenv/bin/pip install --quiet --upgrade pip
+	var/lockenv/bin/pip install --quiet ".[dev]"
+	var/lockenv/bin/pip freeze --exclude cqpm-campaigns > requirements.lock
+	rm -rf var/lockenv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,66 @@
+"""People who log in: identified by e-mail, never by a username."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+# Membership roles (candidates.CentreMembership.role) whose holders must use TOTP.
+MFA_ROLES = ("staff", "jury")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError(_("L'adresse e-mail est obligatoire."))
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """An account. Roles come from memberships (staff, evaluator, jury) and `is_reviewer`."""
+
+    username = None
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    is_reviewer = models.BooleanField(
+        _("relecteur du centre de ressource"),
+        default=False,
+        help_text=_("Reçoit et approuve les dossiers d'évaluation de tous les centres."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @cached_property
+    def requires_mfa(self) -> bool:
+        """Staff and jury members (and administrators) must log in with TOTP."""
+        if self.is_superuser:
+            return True
+        return self.centre_memberships.filter(role__in=MFA_ROLES).exists()

@@ -1,0 +1,264 @@
+"""Exam centres and their people, campaigns, candidates and their registrations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cqpm.core.models import TimeStampedModel
+from referentials.models import Referential
+
+
+class ExamCentre(TimeStampedModel):
+    """A UIMM territoriale centre d'examen: owns campaigns and staff."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    region = models.CharField(_("région"), max_length=100, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    email = models.EmailField(_("e-mail de contact"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="centres/logos/", blank=True)
+    signatory_name = models.CharField(_("nom du signataire"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("centre d'examen")
+        verbose_name_plural = _("centres d'examen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Company(TimeStampedModel):
+    name = models.CharField(_("raison sociale"), max_length=200)
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True)
+
+    class Meta:
+        verbose_name = _("entreprise")
+        verbose_name_plural = _("entreprises")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.siret})"
+
+
+class CentreMembership(TimeStampedModel):
+    """A person's role at an exam centre. Evaluators record their employer, so that they are
+    never given a candidate of their own company."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Personnel du centre d'examen")
+        EVALUATOR = "evaluator", _("Évaluateur")
+        JURY = "jury", _("Membre de jury")
+
+    class College(models.TextChoices):
+        EMPLOYER = "employer", _("Collège employeurs")
+        EMPLOYEE = "employee", _("Collège salariés")
+
+    centre = models.ForeignKey(ExamCentre, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="centre_memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=16, choices=Role.choices)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("entreprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    college = models.CharField(_("collège"), max_length=16, choices=College.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("rattachement à un centre")
+        verbose_name_plural = _("rattachements aux centres")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "user", "role"], name="candidates_membership_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.centre}"
+
+
+class Campaign(TimeStampedModel):
+    """One certification session of one referential version at one exam centre."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planifiée")
+        OPEN = "open", _("Inscriptions ouvertes")
+        IN_PROGRESS = "in_progress", _("Évaluations en cours")
+        JURY = "jury", _("Jury")
+        CLOSED = "closed", _("Clôturée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    TRANSITIONS = {
+        Status.PLANNED: {Status.OPEN, Status.CANCELLED},
+        Status.OPEN: {Status.IN_PROGRESS, Status.PLANNED, Status.CANCELLED},
+        Status.IN_PROGRESS: {Status.JURY, Status.OPEN},
+        Status.JURY: {Status.CLOSED, Status.IN_PROGRESS},
+        Status.CLOSED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    centre = models.ForeignKey(
+        ExamCentre,
+        verbose_name=_("centre d'examen"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    referential = models.ForeignKey(
+        Referential,
+        verbose_name=_("référentiel"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    registration_opens = models.DateField(_("ouverture des inscriptions"))
+    registration_closes = models.DateField(_("clôture des inscriptions"))
+    report_deadline = models.DateField(_("date limite de remise des rapports"))
+    opinion_deadline = models.DateField(_("date limite des avis d'entreprise"))
+    commission_starts = models.DateField(_("début des commissions d'évaluation"))
+    commission_ends = models.DateField(_("fin des commissions d'évaluation"))
+    jury_date = models.DateField(_("date du jury"))
+
+    class Meta:
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+        ordering = ["-jury_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration_closes__gte=models.F("registration_opens")),
+                name="candidates_campaign_registration_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(commission_ends__gte=models.F("commission_starts")),
+                name="candidates_campaign_commission_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(jury_date__gte=models.F("commission_starts")),
+                name="candidates_campaign_jury_after_commission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Candidate(TimeStampedModel):
+    """A person. The same person may be registered in several campaigns."""
+
+    class Civility(models.TextChoices):
+        MADAME = "Mme", _("Madame")
+        MONSIEUR = "M.", _("Monsieur")
+
+    civility = models.CharField(_("civilité"), max_length=4, choices=Civility.choices)
+    last_name = models.CharField(_("nom"), max_length=150)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    birth_date = models.DateField(_("date de naissance"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+
+    class Meta:
+        verbose_name = _("candidat")
+        verbose_name_plural = _("candidats")
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(
+                fields=["last_name", "first_name", "birth_date"], name="candidates_person_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+
+class Pathway(models.TextChoices):
+    CONTINUING = "continuing", _("Formation continue")
+    VAE = "vae", _("VAE")
+    PROFESSIONALISATION = "professionalisation", _("Contrat de professionnalisation")
+    APPRENTICESHIP = "apprenticeship", _("Apprentissage")
+    JOB_SEEKER = "job_seeker", _("Demandeur d'emploi")
+    OTHER = "other", _("Autre")
+
+
+class Registration(TimeStampedModel):
+    """A candidate in a campaign. Every later step of the workflow hangs on one of these.
+
+    `stage` is kept up to date by the services of each step, so that lists can filter and count
+    by stage on tens of thousands of rows without joining every step's table.
+    """
+
+    class Stage(models.TextChoices):
+        REGISTERED = "registered", _("Inscrit")
+        DOSSIER = "dossier", _("Dossier d'évaluation")
+        EVIDENCE = "evidence", _("Preuves en cours")
+        COMMISSION = "commission", _("Commission d'évaluation")
+        JURY = "jury", _("Jury")
+        ADMISSIBLE = "admissible", _("Admissible")
+        NOT_ADMISSIBLE = "not_admissible", _("Non admissible")
+        WITHDRAWN = "withdrawn", _("Désinscrit")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campagne"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    candidate = models.ForeignKey(
+        Candidate,
+        verbose_name=_("candidat"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("entreprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    pathway = models.CharField(_("parcours"), max_length=24, choices=Pathway.choices)
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tuteur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tutored_registrations",
+    )
+    registered_on = models.DateField(_("date d'inscription"))
+    stage = models.CharField(
+        _("étape"), max_length=16, choices=Stage.choices, default=Stage.REGISTERED, db_index=True
+    )
+    withdrawn_at = models.DateTimeField(_("désinscrit le"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("motif de désinscription"), blank=True)
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        ordering = ["campaign", "candidate__last_name", "candidate__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "candidate"], name="candidates_registration_one_per_campaign"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "stage"], name="candidates_reg_campaign_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} — {self.campaign}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.stage == self.Stage.WITHDRAWN

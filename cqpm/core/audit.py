@@ -1,0 +1,39 @@
+"""Writing to the audit log, always inside the transaction of the change it records."""
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def audit_log(
+    *,
+    action: str,
+    obj: models.Model,
+    by: Any = None,
+    data: dict | None = None,
+    registration_id: int | None = None,
+    centre_id: int | None = None,
+) -> AuditEntry:
+    """Append one entry; `by` may be None for system actions (commands, tasks)."""
+    actor = by if getattr(by, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        registration_id=registration_id,
+        centre_id=centre_id,
+        data=data or {},
+    )
+
+
+def audit_history(*, registration_id: int):
+    """Every entry about one registration, oldest first, with its author."""
+    return (
+        AuditEntry.objects.filter(registration_id=registration_id)
+        .select_related("actor")
+        .order_by("at", "id")
+    )

@@ -1,0 +1,30 @@
+"""The root of every business error: a French, translatable message that views show as is."""
+
+from django.core.exceptions import ValidationError
+
+
+class DomainError(Exception):
+    """A business rule refused an action; `message` is French and fit to show to the user."""
+
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = str(message)
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidTransition(DomainError):
+    """The object is not in a state from which this action is allowed."""
+
+
+class ConcurrentUpdate(DomainError):
+    """Someone else changed the object since it was read; nothing was overwritten."""
+
+
+def messages_of(error: ValidationError) -> list[str]:
+    """Flatten a ValidationError into French lines, field names first."""
+    if hasattr(error, "error_dict"):
+        return [f"{field} : {msg}" for field, msgs in error.message_dict.items() for msg in msgs]
+    return list(error.messages)

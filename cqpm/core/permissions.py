@@ -1,0 +1,16 @@
+"""Fetch-or-deny: every object a view touches comes from a queryset already scoped to the user."""
+
+from typing import TypeVar
+
+from django.db import models
+from django.http import Http404
+
+M = TypeVar("M", bound=models.Model)
+
+
+def get_scoped_or_404(queryset: models.QuerySet[M], **lookup) -> M:
+    """Return the object if it is in the user's scope; outsiders get a 404, never a 403."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

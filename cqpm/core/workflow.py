@@ -1,0 +1,60 @@
+"""One helper for every state machine: lock the row, check the map, save, audit, atomically."""
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .audit import audit_log
+from .errors import InvalidTransition
+
+M = TypeVar("M", bound=models.Model)
+
+
+def transition(
+    obj: M,
+    *,
+    to: str,
+    by: Any,
+    action: str,
+    allowed: Mapping[str, set[str] | frozenset[str]],
+    field: str = "status",
+    changes: Mapping[str, Any] | None = None,
+    data: dict | None = None,
+    registration_id: int | None = None,
+    centre_id: int | None = None,
+) -> M:
+    """Move `obj` to state `to` if the map allows it from its current state, else raise.
+
+    The row is re-read under `select_for_update`, so two concurrent transitions are serialised and
+    the second one sees the state the first one left. `changes` are other fields saved with it.
+    """
+    with transaction.atomic():
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        before = getattr(locked, field)
+        if to not in allowed.get(before, ()):
+            label = _label(locked, field, before)
+            raise InvalidTransition(
+                _("Action impossible : l'objet est à l'état « %(state)s ».") % {"state": label}
+            )
+        setattr(locked, field, to)
+        for name, value in (changes or {}).items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        payload = {"before": before, "after": to, **(data or {})}
+        audit_log(
+            action=action,
+            obj=locked,
+            by=by,
+            data=payload,
+            registration_id=registration_id,
+            centre_id=centre_id,
+        )
+    return locked
+
+
+def _label(obj: models.Model, field: str, value: str) -> str:
+    choices = dict(obj._meta.get_field(field).flatchoices)
+    return str(choices.get(value, value))

@@ -1,0 +1,28 @@
+"""Production settings: the base settings with every protection of `check --deploy` on.
+
+SECRET_KEY, MFA_ENCRYPTION_KEY, ALLOWED_HOSTS and DATABASE_URL must come from the environment.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from . import *  # noqa: F403
+from . import env
+
+DEBUG = False
+SECRET_KEY = env.str("SECRET_KEY")
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured("SECRET_KEY doit être une valeur secrète d'au moins 50 caractères.")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

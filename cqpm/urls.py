@@ -1,0 +1,19 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from cqpm.core import views as core_views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "CQPM — administration"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("comptes/", include("accounts.urls")),
+    path("comptes/", include("allauth.urls")),
+    path("referentiels/", include("referentials.urls")),
+    path("", include("candidates.urls")),
+    path("", include("evaluations.urls")),
+]

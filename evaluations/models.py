@@ -1,0 +1,1 @@
+"""Evaluation dossiers, evidence, commissions and juries (see DESIGN.md §5)."""
