@@ -1,2 +1,6 @@
+from .urls_import import urlpatterns as import_urlpatterns
+
 app_name = "candidates"
-urlpatterns: list = []
+urlpatterns: list = [
+    *import_urlpatterns,
+]

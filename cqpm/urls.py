@@ -16,4 +16,6 @@ urlpatterns = [
     path("referentiels/", include("referentials.urls")),
     path("", include("candidates.urls")),
     path("", include("evaluations.urls")),
+    path("", include("deliberations.urls")),
+    path("", include("documents.urls")),
 ]

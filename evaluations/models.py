@@ -1,1 +1,1 @@
-"""Evaluation dossiers, evidence, commissions and juries (see DESIGN.md §5)."""
+"""Evidence per capacity: dossiers, reports, company opinions, interviews (DESIGN §5.2–5.3)."""

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "referentials",
     "candidates",
     "evaluations",
+    "deliberations",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -227,4 +229,14 @@ CQPM_NAVIGATION = [
     "referentials.nav.items",
     "candidates.nav.items",
     "evaluations.nav.items",
+    "deliberations.nav.items",
+    "documents.nav.items",
+]
+
+# Demo data, in workflow order: each app's `seed(ctx=...)` builds on what the previous ones made.
+CQPM_DEMO_SEEDERS = [
+    "candidates.demo.seed",
+    "evaluations.demo.seed",
+    "deliberations.demo.seed",
+    "documents.demo.seed",
 ]

@@ -1,0 +1,1 @@
+"""Generated PDFs: certificates, notices of acquired capacities, jury minutes (DESIGN §6)."""

@@ -1,0 +1,2 @@
+def items(user) -> list:
+    return []
