@@ -1,1 +1,217 @@
-"""Evaluation commissions (capacity by capacity) and paritaire juries (DESIGN §5.4–5.6)."""
+"""Commission results capacity by capacity, and the paritaire jury (DESIGN.md §5.4–5.6).
+
+Decisions are never overwritten: an amendment creates a new Decision that supersedes the previous
+one, which stays, inactive, with its reason.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Campaign, CentreMembership, Registration
+from cqpm.core.models import TimeStampedModel
+from referentials.models import Capacity
+
+
+class ResultSheet(TimeStampedModel):
+    """The commission's results for one registration; read-only once validated."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("En cours")
+        VALIDATED = "validated", _("Validés par la commission")
+
+    TRANSITIONS = {Status.DRAFT: {Status.VALIDATED}, Status.VALIDATED: set()}
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.PROTECT, related_name="result_sheet"
+    )
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    validated_at = models.DateTimeField(_("validés le"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("résultats de la commission")
+        verbose_name_plural = _("résultats des commissions")
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == self.Status.VALIDATED
+
+
+class CapacityResult(TimeStampedModel):
+    """Acquise or non acquise for one capacity of one registration.
+
+    `source` says whether the commission decided it or it was carried over from an earlier
+    registration of the same person and referential, still valid until `valid_until`.
+    """
+
+    class Outcome(models.TextChoices):
+        ACQUIRED = "acquired", _("Acquise")
+        NOT_ACQUIRED = "not_acquired", _("Non acquise")
+
+    class Source(models.TextChoices):
+        COMMISSION = "commission", _("Commission d'évaluation")
+        CARRIED_OVER = "carried_over", _("Acquise lors d'une session antérieure")
+
+    sheet = models.ForeignKey(ResultSheet, on_delete=models.CASCADE, related_name="results")
+    capacity = models.ForeignKey(Capacity, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("résultat"), max_length=16, choices=Outcome.choices)
+    justification = models.TextField(_("justification"), blank=True)
+    methods = models.JSONField(_("modalités sur lesquelles il repose"), default=list, blank=True)
+    source = models.CharField(
+        _("origine"), max_length=16, choices=Source.choices, default=Source.COMMISSION
+    )
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    disagrees_with_opinion = models.BooleanField(
+        _("désaccord avec l'avis de l'entreprise"), default=False
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("résultat d'une capacité")
+        verbose_name_plural = _("résultats des capacités")
+        ordering = ["sheet", "capacity__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "capacity"], name="deliberations_capacityresult_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="acquired") | ~Q(justification=""),
+                name="deliberations_capacityresult_justified_when_not_acquired",
+            ),
+        ]
+
+
+class JurySession(TimeStampedModel):
+    """A sitting of the paritaire jury of a campaign."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planifiée")
+        DELIBERATING = "deliberating", _("En délibération")
+        CLOSED = "closed", _("Close")
+
+    TRANSITIONS = {
+        Status.PLANNED: {Status.DELIBERATING},
+        Status.DELIBERATING: {Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="jury_sessions")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("lieu"), max_length=255)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True
+    )
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("jury de délibération")
+        verbose_name_plural = _("jurys de délibération")
+        ordering = ["campaign", "date"]
+
+    def __str__(self) -> str:
+        return f"Jury du {self.date:%d/%m/%Y} — {self.place}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class JuryMember(models.Model):
+    """A member of one jury session, in one college; exactly one president per session.
+
+    `present` and `signed_at` are the attendance sheet (émargement).
+    """
+
+    session = models.ForeignKey(JurySession, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jury_seats"
+    )
+    college = models.CharField(
+        _("collège"), max_length=16, choices=CentreMembership.College.choices
+    )
+    is_president = models.BooleanField(_("président"), default=False)
+    present = models.BooleanField(_("présent"), default=False)
+    signed_at = models.DateTimeField(_("émargé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membre du jury")
+        verbose_name_plural = _("membres du jury")
+        ordering = ["session", "-is_president", "college"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="deliberations_member_once"),
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(is_president=True),
+                name="deliberations_member_one_president",
+            ),
+        ]
+
+
+class JuryCandidate(models.Model):
+    """A registration brought before a jury session."""
+
+    session = models.ForeignKey(JurySession, on_delete=models.CASCADE, related_name="candidates")
+    registration = models.OneToOneField(
+        Registration, on_delete=models.PROTECT, related_name="jury_candidate"
+    )
+
+    class Meta:
+        verbose_name = _("candidat présenté au jury")
+        verbose_name_plural = _("candidats présentés au jury")
+
+
+class Decision(TimeStampedModel):
+    """The jury's decision on one registration. Never overwritten: an amendment supersedes it."""
+
+    class Outcome(models.TextChoices):
+        ADMISSIBLE = "admissible", _("Admissible")
+        NOT_ADMISSIBLE = "not_admissible", _("Non admissible")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excusé")
+
+    session = models.ForeignKey(JurySession, on_delete=models.PROTECT, related_name="decisions")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="decisions"
+    )
+    outcome = models.CharField(_("décision"), max_length=16, choices=Outcome.choices)
+    is_active = models.BooleanField(_("en vigueur"), default=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    reason = models.TextField(_("motif de la rectification"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("décision du jury")
+        verbose_name_plural = _("décisions du jury")
+        ordering = ["registration", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(is_active=True),
+                name="deliberations_decision_one_active_per_registration",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(reason=""),
+                name="deliberations_decision_amendment_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} — {self.registration}"

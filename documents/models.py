@@ -1,1 +1,106 @@
-"""Generated PDFs: certificates, notices of acquired capacities, jury minutes (DESIGN §6)."""
+"""Generated PDFs: certificates, notices of acquired capacities, jury minutes (DESIGN.md §6).
+
+One row per document and version. Generating twice gives the same document: at most one live
+(not revoked) document per kind and source, held by conditional unique constraints.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Registration
+from cqpm.core.models import TimeStampedModel
+from deliberations.models import JurySession
+
+
+def new_verification_code() -> str:
+    # 128 random bits in hex: unguessable, and short enough for a URL in a QR code.
+    return secrets.token_hex(16)
+
+
+class DocumentBatch(TimeStampedModel):
+    """All documents of a jury session requested at once; progress is read from its documents."""
+
+    jury_session = models.ForeignKey(JurySession, on_delete=models.PROTECT, related_name="batches")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    archive = models.FileField(upload_to="documents/batches/", blank=True, max_length=255)
+
+    class Meta:
+        verbose_name = _("lot de documents")
+        verbose_name_plural = _("lots de documents")
+
+
+class Document(TimeStampedModel):
+    class Kind(models.TextChoices):
+        CERTIFICATE = "certificate", _("Attestation de réussite")
+        CAPACITY_NOTICE = "capacity_notice", _("Notification des capacités acquises")
+        JURY_MINUTES = "jury_minutes", _("Procès-verbal du jury")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En file d'attente")
+        RUNNING = "running", _("En cours")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+        REVOKED = "revoked", _("Révoqué")
+
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    jury_session = models.ForeignKey(
+        JurySession, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    batch = models.ForeignKey(
+        DocumentBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    verification_code = models.CharField(
+        _("code de vérification"), max_length=64, unique=True, default=new_verification_code
+    )
+    file = models.FileField(_("fichier"), upload_to="documents/", blank=True, max_length=255)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revoked_reason = models.TextField(_("motif de révocation"), blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="jury_minutes", jury_session__isnull=False, registration__isnull=True)
+                    | (~Q(kind="jury_minutes") & Q(registration__isnull=False))
+                ),
+                name="documents_document_source_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "registration"],
+                condition=~Q(status="revoked") & Q(registration__isnull=False),
+                name="documents_document_one_live_per_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "jury_session"],
+                condition=~Q(status="revoked") & Q(registration__isnull=True),
+                name="documents_document_one_live_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "registration", "jury_session", "version"],
+                name="documents_document_version_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
