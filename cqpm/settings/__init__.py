@@ -8,6 +8,7 @@ Redis. A bad value fails at start-up with a message naming the variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -208,7 +209,13 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: a safety net, not the cure 
 CELERY_TASK_ALWAYS_EAGER = _env(env.bool, "CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Daily reminders to respondents whose company opinion is due within 7 days or late.
+    "opinion-reminders": {
+        "task": "evaluations.tasks.send_opinion_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 # --- Security defaults (hardened further in cqpm.settings.production) --------------------------
 SESSION_COOKIE_HTTPONLY = True
