@@ -1,6 +1,7 @@
 """Exam centres and their people, campaigns, candidates and their registrations."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ class ExamCentre(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     region = models.CharField(_("région"), max_length=100, blank=True)
     address = models.TextField(_("adresse"), blank=True)
+    contact_name = models.CharField(_("personne à contacter"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail de contact"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
     logo = models.ImageField(_("logo"), upload_to="centres/logos/", blank=True)
@@ -151,6 +153,59 @@ class Campaign(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def accepts_registrations(self) -> bool:
+        return self.status not in (self.Status.CLOSED, self.Status.CANCELLED)
+
+    def clean(self) -> None:
+        """Dates in calendar order; each message sits on the field that breaks the order."""
+        errors = campaign_date_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+def campaign_date_errors(campaign: "Campaign") -> dict[str, str]:
+    """French messages keyed by field for dates out of order (missing dates are left to fields)."""
+    rules = [
+        (
+            "registration_opens",
+            "registration_closes",
+            _("La clôture des inscriptions doit suivre leur ouverture."),
+        ),
+        (
+            "registration_closes",
+            "report_deadline",
+            _("La date limite des rapports doit suivre la clôture des inscriptions."),
+        ),
+        (
+            "registration_closes",
+            "opinion_deadline",
+            _("La date limite des avis doit suivre la clôture des inscriptions."),
+        ),
+        (
+            "report_deadline",
+            "commission_starts",
+            _("Les commissions doivent commencer après la date limite des rapports."),
+        ),
+        (
+            "opinion_deadline",
+            "commission_starts",
+            _("Les commissions doivent commencer après la date limite des avis d'entreprise."),
+        ),
+        (
+            "commission_starts",
+            "commission_ends",
+            _("La fin des commissions doit suivre leur début."),
+        ),
+        ("commission_ends", "jury_date", _("Le jury doit se tenir après la fin des commissions.")),
+    ]
+    errors: dict[str, str] = {}
+    for earlier, later, message in rules:
+        first, second = getattr(campaign, earlier), getattr(campaign, later)
+        if first and second and second < first and later not in errors:
+            errors[later] = str(message)
+    return errors
+
 
 class Candidate(TimeStampedModel):
     """A person. The same person may be registered in several campaigns."""
@@ -175,6 +230,8 @@ class Candidate(TimeStampedModel):
             models.Index(
                 fields=["last_name", "first_name", "birth_date"], name="candidates_person_idx"
             ),
+            # Same-person lookups compare accent-free names among people born the same day.
+            models.Index(fields=["birth_date"], name="candidates_person_birth_idx"),
         ]
 
     def __str__(self) -> str:
@@ -254,10 +311,27 @@ class Registration(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["campaign", "stage"], name="candidates_reg_campaign_stage"),
+            # Filters and sorts of the candidate list of one campaign.
+            models.Index(fields=["campaign", "pathway"], name="candidates_reg_campaign_path"),
+            models.Index(fields=["campaign", "registered_on"], name="candidates_reg_campaign_date"),
+            models.Index(fields=["campaign", "company"], name="candidates_reg_campaign_comp"),
         ]
 
     def __str__(self) -> str:
         return f"{self.candidate} — {self.campaign}"
+
+    # Stages in workflow order, for sorting and for the dashboard.
+    STAGE_ORDER = [
+        Stage.REGISTERED,
+        Stage.DOSSIER,
+        Stage.EVIDENCE,
+        Stage.COMMISSION,
+        Stage.JURY,
+        Stage.ADMISSIBLE,
+        Stage.NOT_ADMISSIBLE,
+        Stage.WITHDRAWN,
+    ]
+    DECIDED_STAGES = frozenset({Stage.ADMISSIBLE, Stage.NOT_ADMISSIBLE})
 
     @property
     def is_withdrawn(self) -> bool:

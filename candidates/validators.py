@@ -1,5 +1,7 @@
 """Shape checks shared by forms, services and the bulk import."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -26,3 +28,12 @@ def validate_siret(value: str) -> None:
             _("Le SIRET %(siret)s est invalide (clé de contrôle erronée).") % {"siret": siret},
             code="siret_key",
         )
+
+
+def normalize_person_name(value: str) -> str:
+    """Case-, accent-, hyphen- and space-insensitive form of a name, to recognise a person."""
+    decomposed = unicodedata.normalize("NFKD", str(value))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    for sep in "-'’":
+        bare = bare.replace(sep, " ")
+    return " ".join(bare.casefold().split())

@@ -1,0 +1,42 @@
+"""Helpers shared by the services of this app: the staff guard and ValidationError translation."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from cqpm.core.errors import DomainError
+
+from ..selectors import staff_centre_ids
+
+
+def ensure_staff_of(by: Any, centre_id: int) -> None:
+    """Refuse unless `by` is staff of the centre, a superuser, or the system (None)."""
+    if by is None or getattr(by, "is_superuser", False):
+        return
+    if centre_id not in staff_centre_ids(user=by):
+        raise DomainError(
+            _("Vous ne faites pas partie du personnel de ce centre d'examen."), code="forbidden"
+        )
+
+
+def full_clean_or_raise(obj: Any, **kwargs: Any) -> None:
+    """Run the model's checks and turn their messages into one French DomainError."""
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise DomainError(validation_text(exc)) from exc
+
+
+def validation_text(exc: ValidationError) -> str:
+    """The French messages of a ValidationError, without the (English) field names."""
+    return " ".join(dict.fromkeys(exc.messages))
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict]:
+    """Only what changed, as {"before": {...}, "after": {...}} for the audit log."""
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {
+        "before": {key: before.get(key) for key in changed},
+        "after": {key: after[key] for key in changed},
+    }

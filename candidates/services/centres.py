@@ -1,0 +1,170 @@
+"""Exam centres: their identity and the people who work there (staff, evaluators, jury)."""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cqpm.core.audit import audit_log
+from cqpm.core.errors import DomainError
+
+from ..models import CentreMembership, ExamCentre
+from ._common import changes_between, ensure_staff_of, full_clean_or_raise
+from .companies import company_find_or_create
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CentreData:
+    name: str
+    region: str = ""
+    address: str = ""
+    contact_name: str = ""
+    email: str = ""
+    phone: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
+
+
+def centre_update(
+    *,
+    centre: ExamCentre,
+    data: CentreData,
+    by: Any,
+    logo: UploadedFile | None = None,
+    clear_logo: bool = False,
+) -> ExamCentre:
+    """Staff edit their centre's identity; raises DomainError (not staff, bad or duplicate name)."""
+    ensure_staff_of(by, centre.pk)
+    if logo is not None and logo.size > LOGO_MAX_BYTES:
+        raise DomainError(_("Le logo ne doit pas dépasser 2 Mo."))
+    with transaction.atomic():
+        locked = ExamCentre.objects.select_for_update().get(pk=centre.pk)
+        fields = asdict(data)
+        before = {name: getattr(locked, name) for name in fields}
+        before["logo"] = locked.logo.name
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        if clear_logo:
+            locked.logo = ""
+        if logo is not None:
+            locked.logo.save(logo.name, logo, save=False)
+        full_clean_or_raise(locked)
+        locked.save()
+        after = {name: getattr(locked, name) for name in fields}
+        after["logo"] = locked.logo.name
+        audit_log(
+            action="cqpm.centre.updated",
+            obj=locked,
+            by=by,
+            data=changes_between(before, after),
+            centre_id=locked.pk,
+        )
+    return locked
+
+
+def account_find_or_create(
+    *, email: str, by: Any, first_name: str = "", last_name: str = ""
+) -> tuple[Any, bool]:
+    """The account of this e-mail, created without password if unknown (reset sets it)."""
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email.strip()).lower()
+    if not email:
+        raise DomainError(_("L'adresse e-mail est obligatoire."))
+    user = user_model.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user, False
+    user = user_model.objects.create_user(
+        email=email, password=None, first_name=first_name.strip(), last_name=last_name.strip()
+    )
+    audit_log(action="cqpm.account.created", obj=user, by=by, data={"after": {"email": email}})
+    transaction.on_commit(lambda: _send_welcome(user.email))
+    return user, True
+
+
+def _send_welcome(email: str) -> None:
+    # No password in the mail: the person sets one through the password reset page.
+    link = settings.SITE_URL + reverse("account_reset_password")
+    send_mail(
+        _("Votre compte sur Campagnes CQPM"),
+        _(
+            "Bonjour,\n\nUn compte a été ouvert pour vous sur Campagnes CQPM "
+            "avec l'adresse %(email)s.\n"
+            "Pour choisir votre mot de passe, utilisez « Mot de passe oublié » : %(link)s\n"
+        )
+        % {"email": email, "link": link},
+        None,
+        [email],
+    )
+
+
+def membership_add(
+    *,
+    centre: ExamCentre,
+    email: str,
+    role: str,
+    by: Any,
+    first_name: str = "",
+    last_name: str = "",
+    college: str = "",
+    company_siret: str = "",
+    company_name: str = "",
+) -> CentreMembership:
+    """Give a person a role at the centre (account created if unknown); raises DomainError."""
+    ensure_staff_of(by, centre.pk)
+    if role not in CentreMembership.Role.values:
+        raise DomainError(_("Rôle inconnu."))
+    if role == CentreMembership.Role.JURY and not college:
+        raise DomainError(_("Indiquez le collège (employeurs ou salariés) du membre de jury."))
+    if role != CentreMembership.Role.JURY:
+        college = ""
+    with transaction.atomic():
+        user, _created = account_find_or_create(
+            email=email, by=by, first_name=first_name, last_name=last_name
+        )
+        if CentreMembership.objects.filter(centre=centre, user=user, role=role).exists():
+            raise DomainError(_("Cette personne a déjà ce rôle dans le centre."))
+        company = None
+        if company_siret:
+            company = company_find_or_create(siret=company_siret, name=company_name, by=by)
+        membership = CentreMembership(
+            centre=centre, user=user, role=role, college=college, company=company
+        )
+        full_clean_or_raise(membership)
+        membership.save()
+        audit_log(
+            action="cqpm.centre.membership.added",
+            obj=membership,
+            by=by,
+            data={"after": {"user": user.email, "role": role, "college": college}},
+            centre_id=centre.pk,
+        )
+    return membership
+
+
+def membership_remove(*, membership: CentreMembership, by: Any) -> None:
+    """Take a role away; the centre keeps at least one staff member; raises DomainError."""
+    ensure_staff_of(by, membership.centre_id)
+    with transaction.atomic():
+        ExamCentre.objects.select_for_update().get(pk=membership.centre_id)
+        if membership.role == CentreMembership.Role.STAFF:
+            staff = CentreMembership.objects.filter(
+                centre_id=membership.centre_id, role=CentreMembership.Role.STAFF
+            )
+            if staff.count() <= 1:
+                raise DomainError(_("Le centre doit garder au moins un membre du personnel."))
+        audit_log(
+            action="cqpm.centre.membership.removed",
+            obj=membership,
+            by=by,
+            data={"before": {"user": membership.user.email, "role": membership.role}},
+            centre_id=membership.centre_id,
+        )
+        membership.delete()
