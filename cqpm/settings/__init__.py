@@ -25,7 +25,18 @@ def _env(reader, name, **kwargs):
         raise ImproperlyConfigured(f"Variable d'environnement {name} invalide : {exc}") from exc
 
 
-DEBUG = _env(env.bool, "DEBUG", default=True)
+def _strict_bool(name: str, *, default: bool) -> bool:
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on", "oui", "vrai"}:
+        return True
+    if raw in {"0", "false", "no", "off", "non", "faux"}:
+        return False
+    raise ValueError(f"{raw!r} n'est pas un booléen (true/false)")
+
+
+DEBUG = _env(_strict_bool, "DEBUG", default=True)
 SECRET_KEY = _env(env.str, "SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 20)
 ALLOWED_HOSTS = _env(env.list, "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = _env(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
@@ -95,6 +106,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": _env(env.db, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if not DATABASES["default"].get("ENGINE"):
+    raise ImproperlyConfigured(
+        "Variable d'environnement DATABASE_URL invalide : attendu postgres://… ou sqlite:///…"
+    )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web server and the Celery worker read while the other writes;
     # IMMEDIATE transactions take the write lock up front instead of failing half-way.
@@ -153,8 +168,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and media --------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = Path(_env(env.str, "STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 # Uploaded reports and generated documents: outside static files, served only through views.
@@ -184,6 +199,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = _env(env.str, "CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.split("://", 1)[0] not in {"filesystem", "redis", "rediss", "memory"}:
+    raise ImproperlyConfigured(
+        "Variable d'environnement CELERY_BROKER_URL invalide : attendu redis://… ou filesystem://"
+    )
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
@@ -206,7 +225,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: a safety net, not the cure for leaks
-CELERY_TASK_ALWAYS_EAGER = _env(env.bool, "CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ALWAYS_EAGER = _env(_strict_bool, "CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {

@@ -6,7 +6,7 @@ SECRET_KEY, MFA_ENCRYPTION_KEY, ALLOWED_HOSTS and DATABASE_URL must come from th
 from django.core.exceptions import ImproperlyConfigured
 
 from . import *  # noqa: F403
-from . import env
+from . import _env, _strict_bool, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -20,9 +20,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_SSL_REDIRECT = _env(_strict_bool, "SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_SECONDS = _env(env.int, "SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,125 @@
+"""The production shape and the settings contract: bad values fail loudly, compose stays true."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+SETTINGS_READ = (ROOT / "cqpm/settings/__init__.py").read_text() + (
+    ROOT / "cqpm/settings/production.py"
+).read_text()
+
+
+def _check(env: dict[str, str], module: str = "cqpm.settings") -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": module, **env}
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL"):
+        if name not in env:
+            full_env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "peut-être"),
+        ("DATABASE_URL", "nimporte-quoi"),
+        ("CELERY_BROKER_URL", "ftp://broker"),
+        ("CQPM_SENSITIVE_IDLE_TIMEOUT", "trente"),
+    ],
+)
+def test_it_refuses_a_bad_environment_value_with_a_clear_message(name, value, tmp_path):
+    result = _check({name: value, "CQPM_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert f"Variable d'environnement {name} invalide" in result.stderr
+
+
+def test_it_starts_on_the_embedded_defaults(tmp_path):
+    result = _check({"CQPM_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_refuses_production_settings_without_a_real_secret_key(tmp_path):
+    result = _check(
+        {
+            "CQPM_VAR_DIR": str(tmp_path),
+            "SECRET_KEY": "dev-only-short",
+            "MFA_ENCRYPTION_KEY": "k",
+            "ALLOWED_HOSTS": "example.org",
+        },
+        module="cqpm.settings.production",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY doit être une valeur secrète" in result.stderr
+
+
+def test_it_passes_the_deploy_check_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cqpm.settings.production",
+        "CQPM_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "s" * 30 + "-production-secret-for-the-test-only-0123456789",
+        "MFA_ENCRYPTION_KEY": "another-key",
+        "ALLOWED_HOSTS": "cqpm.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_it_describes_the_production_services(compose):
+    assert set(compose["services"]) == {"web", "worker", "beat", "db", "redis"}
+
+
+@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+def test_it_runs_commands_that_exist(compose, service):
+    command = compose["services"][service]["command"].split()
+    binary = command[0]
+    assert (ROOT / ".venv/bin" / binary).exists() or shutil.which(binary), binary
+    if binary == "gunicorn":
+        module, attr = command[1].split(":")
+        assert module == "cqpm.wsgi" and attr == "application"
+        __import__(module)
+    else:
+        assert command[1:3] == ["-A", "cqpm"]
+        assert command[3] == {"worker": "worker", "beat": "beat"}[service]
+
+
+@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+def test_it_configures_the_app_only_with_variables_the_settings_read(compose, service):
+    environment = compose["services"][service]["environment"]
+    assert environment["DJANGO_SETTINGS_MODULE"] == "cqpm.settings.production"
+    for name in environment:
+        if name != "DJANGO_SETTINGS_MODULE":
+            assert f'"{name}"' in SETTINGS_READ, f"{name} is not read by the settings"
+    assert environment["DATABASE_URL"].startswith("postgres://")
+    assert environment["CELERY_BROKER_URL"].startswith("redis://redis:")
+
+
+def test_it_lists_in_the_example_env_file_every_required_production_secret():
+    example = (ROOT / ".env.production.example").read_text()
+    for name in ("SECRET_KEY", "MFA_ENCRYPTION_KEY", "ALLOWED_HOSTS"):
+        assert f"{name}=" in example
