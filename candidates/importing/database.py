@@ -1,0 +1,195 @@
+"""Checking rows against the database by batches, then writing them with bulk inserts."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cqpm.core.models import AuditEntry
+
+from ..models import Campaign, Candidate, Company, Registration
+from .reading import ImportIssue, ImportRefused, ImportRow, describe_person, person_key
+
+BATCH = 1000  # rows per lookup or INSERT (SQLite lowers it further to its parameter limit)
+ACTION_REGISTRATION = "cqpm.registration.imported"
+ACTION_ACCOUNT = "cqpm.account.created"  # the same code as account_find_or_create
+
+
+# --- Checking against the database ------------------------------------------------------------
+
+
+@dataclass
+class Lookups:
+    people: dict[tuple, int]  # person key -> existing Candidate pk
+    companies: dict[str, int]  # siret -> Company pk
+    tutors: dict[str, int]  # lower-case e-mail -> User pk
+
+
+def _batches(values: Iterable, size: int = BATCH) -> Iterator[list]:
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def check_against_database(*, campaign: Campaign, rows: list[ImportRow]) -> Lookups:
+    """Load what the rows refer to, by batches; refuse people already in the campaign."""
+    registered = {
+        person_key(*values)
+        for values in Registration.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("candidate__last_name", "candidate__first_name", "candidate__birth_date")
+    }
+    lookups = Lookups(people={}, companies={}, tutors={})
+    for dates in _batches({row.birth_date for row in rows}):
+        for pk, last, first, born in (
+            Candidate.objects.filter(birth_date__in=dates)
+            .order_by("pk")
+            .values_list("pk", "last_name", "first_name", "birth_date")
+        ):
+            lookups.people.setdefault(person_key(last, first, born), pk)
+    for sirets in _batches({row.siret for row in rows if row.siret}):
+        lookups.companies.update(
+            Company.objects.filter(siret__in=sirets).order_by().values_list("siret", "pk")
+        )
+    users = get_user_model().objects.annotate(email_lower=Lower("email"))
+    for emails in _batches({row.tutor_email for row in rows if row.tutor_email}):
+        lookups.tutors.update(
+            users.filter(email_lower__in=emails).order_by().values_list("email_lower", "pk")
+        )
+    issues = [issue for row in rows for issue in _row_conflicts(row, registered, lookups)]
+    if issues:
+        raise ImportRefused(issues)
+    return lookups
+
+
+def _row_conflicts(row: ImportRow, registered: set, lookups: Lookups) -> Iterator[ImportIssue]:
+    if row.person_key in registered:
+        yield ImportIssue(
+            row.line,
+            "nom",
+            _("%(person)s est déjà inscrit(e) à cette campagne.")
+            % {"person": describe_person(row)},
+        )
+    if row.siret and not row.company_name and row.siret not in lookups.companies:
+        yield ImportIssue(
+            row.line,
+            "entreprise",
+            _("raison sociale manquante pour le SIRET %(siret)s, inconnu à ce jour.")
+            % {"siret": row.siret},
+        )
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def write_rows(
+    *, campaign: Campaign, rows: list[ImportRow], lookups: Lookups, by: Any, source: str
+) -> list[Registration]:
+    """Bulk-insert what the rows need, then their registrations and audit entries."""
+    actor = by if getattr(by, "is_authenticated", False) else None
+    source = source[:200]
+    new_tutors = _create_tutors(rows, lookups)
+    _create_companies(rows, lookups)
+    people = _create_candidates(rows, lookups)
+    today = timezone.localdate()
+    registrations = [
+        Registration(
+            campaign=campaign,
+            candidate_id=people[row.person_key],
+            company_id=lookups.companies.get(row.siret) if row.siret else None,
+            pathway=row.pathway,
+            tutor_id=lookups.tutors.get(row.tutor_email) if row.tutor_email else None,
+            registered_on=today,
+            stage=row.stage,
+        )
+        for row in rows
+    ]
+    Registration.objects.bulk_create(registrations, batch_size=BATCH)
+    entries = [
+        _entry(
+            ACTION_ACCOUNT,
+            user,
+            actor,
+            {"after": {"email": user.email}, "source": source, "role": "tutor"},
+        )
+        for user in new_tutors
+    ]
+    entries += [
+        _entry(
+            ACTION_REGISTRATION,
+            registration,
+            actor,
+            {
+                "before": None,
+                "after": {
+                    "candidate_id": registration.candidate_id,
+                    "stage": registration.stage,
+                    "pathway": registration.pathway,
+                },
+                "source": source,
+            },
+            text=f"{row.last_name.upper()} {row.first_name} — {campaign}",
+            registration_id=registration.pk,
+            centre_id=campaign.centre_id,
+        )
+        for row, registration in zip(rows, registrations, strict=True)
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    return registrations
+
+
+def _entry(action: str, obj: Any, actor: Any, data: dict, text: str = "", **ids: Any) -> AuditEntry:
+    return AuditEntry(
+        action=action,
+        actor=actor,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=(text or str(obj))[:255],
+        data=data,
+        **ids,
+    )
+
+
+def _create_tutors(rows: list[ImportRow], lookups: Lookups) -> list[Any]:
+    user_model = get_user_model()
+    new_users = []
+    for email in sorted({r.tutor_email for r in rows if r.tutor_email} - lookups.tutors.keys()):
+        user = user_model(email=email)
+        user.set_unusable_password()
+        new_users.append(user)
+    user_model.objects.bulk_create(new_users, batch_size=BATCH)
+    lookups.tutors.update((user.email, user.pk) for user in new_users)
+    return new_users
+
+
+def _create_companies(rows: list[ImportRow], lookups: Lookups) -> None:
+    names: dict[str, str] = {}
+    for row in rows:
+        if row.siret and row.siret not in lookups.companies:
+            names.setdefault(row.siret, row.company_name)
+    companies = [Company(name=name, siret=siret) for siret, name in names.items()]
+    Company.objects.bulk_create(companies, batch_size=BATCH)
+    lookups.companies.update((company.siret, company.pk) for company in companies)
+
+
+def _create_candidates(rows: list[ImportRow], lookups: Lookups) -> dict[tuple, int]:
+    new = [
+        Candidate(
+            civility=row.civility,
+            last_name=row.last_name,
+            first_name=row.first_name,
+            birth_date=row.birth_date,
+            email=row.email,
+            phone=row.phone,
+        )
+        for row in rows
+        if row.person_key not in lookups.people
+    ]
+    Candidate.objects.bulk_create(new, batch_size=BATCH)
+    people = dict(lookups.people)
+    people.update((person_key(c.last_name, c.first_name, c.birth_date), c.pk) for c in new)
+    return people
