@@ -1,8 +1,16 @@
 """Reads scoped by the user: staff reach the campaigns of their own centres, nothing more."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Campaign, CentreMembership, ExamCentre, Registration
+
+Stage = Registration.Stage
 
 
 def staff_centre_ids(*, user) -> list[int]:
@@ -28,15 +36,222 @@ def centre_list_for(*, user) -> QuerySet[ExamCentre]:
     return ExamCentre.objects.filter(pk__in=staff_centre_ids(user=user))
 
 
-def campaign_list_for(*, user) -> QuerySet[Campaign]:
-    return Campaign.objects.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
-        "centre", "referential"
+def membership_list_for(*, user, centre: ExamCentre) -> QuerySet[CentreMembership]:
+    """The people of one of the user's centres, with their account and company."""
+    return (
+        CentreMembership.objects.filter(centre_id__in=staff_centre_ids(user=user), centre=centre)
+        .select_related("user", "company")
+        .order_by("role", "user__last_name", "user__first_name", "user__email")
     )
 
 
-def registration_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Registration]:
-    """Registrations the user may see as staff, optionally of one campaign."""
+def campaign_list_for(*, user, with_counts: bool = False) -> QuerySet[Campaign]:
+    qs = Campaign.objects.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
+        "centre", "referential"
+    )
+    if with_counts:
+        qs = qs.annotate(
+            registration_count=Count(
+                "registrations", filter=~Q(registrations__stage=Stage.WITHDRAWN)
+            )
+        )
+    return qs
+
+
+def tutor_choices_for(*, user):
+    """Accounts already tutoring a registration at one of the user's centres."""
+    return (
+        get_user_model()
+        .objects.filter(tutored_registrations__campaign__centre_id__in=staff_centre_ids(user=user))
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+# --- Candidate list ---------------------------------------------------------------------------
+
+_STAGE_RANK = Case(
+    *(When(stage=stage, then=Value(rank)) for rank, stage in enumerate(Registration.STAGE_ORDER)),
+    output_field=IntegerField(),
+)
+REGISTRATION_SORTS = {
+    "name": ("candidate__last_name", "candidate__first_name", "pk"),
+    "date": ("registered_on", "candidate__last_name", "pk"),
+    "stage": ("stage_rank", "candidate__last_name", "pk"),
+    "company": ("company__name", "candidate__last_name", "pk"),
+}
+
+
+def registration_list_for(
+    *,
+    user,
+    campaign: Campaign | None = None,
+    search: str = "",
+    stages: list[str] | tuple[str, ...] = (),
+    pathway: str = "",
+    company: str = "",
+    sort: str = "name",
+) -> QuerySet[Registration]:
+    """Registrations the user may see as staff: search by name, filters, sort ("-" reverses)."""
     qs = Registration.objects.filter(campaign__centre_id__in=staff_centre_ids(user=user))
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
-    return qs.select_related("campaign__centre", "campaign__referential", "candidate", "company")
+    for term in search.split():
+        qs = qs.filter(
+            Q(candidate__last_name__icontains=term) | Q(candidate__first_name__icontains=term)
+        )
+    if stages:
+        qs = qs.filter(stage__in=list(stages))
+    if pathway:
+        qs = qs.filter(pathway=pathway)
+    if company.strip():
+        term = company.strip()
+        qs = qs.filter(Q(company__name__icontains=term) | Q(company__siret__startswith=term))
+    return _sorted(qs, sort).select_related(
+        "campaign__centre", "campaign__referential", "candidate", "company", "tutor"
+    )
+
+
+def _sorted(qs: QuerySet[Registration], sort: str) -> QuerySet[Registration]:
+    descending = sort.startswith("-")
+    keys = REGISTRATION_SORTS.get(sort.lstrip("-"), REGISTRATION_SORTS["name"])
+    if "stage_rank" in keys:
+        qs = qs.annotate(stage_rank=_STAGE_RANK)
+    if descending:
+        keys = tuple(f"-{key}" for key in keys)
+    return qs.order_by(*keys)
+
+
+# --- Campaign dashboard -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+    share: float  # of the largest count, 0..1, for the bar chart
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    date: datetime.date
+    days: int  # negative when passed
+
+    @property
+    def passed(self) -> bool:
+        return self.days < 0
+
+    @property
+    def coming(self) -> bool:
+        return 0 <= self.days <= 30
+
+
+@dataclass(frozen=True)
+class LateItem:
+    message: str
+    count: int = 0
+    stages: tuple[str, ...] = ()
+
+
+@dataclass
+class CampaignDashboard:
+    campaign: Campaign
+    counts: list[StageCount]
+    deadlines: list[Deadline]
+    late: list[LateItem] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(item.count for item in self.counts)
+
+    @property
+    def active(self) -> int:
+        return sum(item.count for item in self.counts if item.stage != Stage.WITHDRAWN)
+
+
+def campaign_dashboard(*, campaign: Campaign, today: datetime.date | None = None):
+    """Counts by stage (one aggregate query), deadlines, and what is late on `today`."""
+    today = today or timezone.localdate()
+    raw = Registration.objects.filter(campaign=campaign).aggregate(
+        **{stage: Count("pk", filter=Q(stage=stage)) for stage in Registration.STAGE_ORDER}
+    )
+    largest = max(raw.values(), default=0) or 1
+    labels = dict(Stage.choices)
+    counts = [
+        StageCount(stage, str(labels[stage]), raw[stage], raw[stage] / largest)
+        for stage in Registration.STAGE_ORDER
+    ]
+    deadlines = sorted(
+        (
+            Deadline(str(campaign._meta.get_field(name).verbose_name), day, (day - today).days)
+            for name in _DEADLINE_FIELDS
+            if (day := getattr(campaign, name))
+        ),
+        key=lambda d: d.date,
+    )
+    return CampaignDashboard(campaign, counts, deadlines, _late_items(campaign, raw, today))
+
+
+_DEADLINE_FIELDS = (
+    "registration_opens",
+    "registration_closes",
+    "report_deadline",
+    "opinion_deadline",
+    "commission_starts",
+    "commission_ends",
+    "jury_date",
+)
+_BEFORE_EVIDENCE = (Stage.REGISTERED, Stage.DOSSIER)
+_BEFORE_JURY = (Stage.REGISTERED, Stage.DOSSIER, Stage.EVIDENCE, Stage.COMMISSION)
+_UNDECIDED = (*_BEFORE_JURY, Stage.JURY)
+
+
+def _late_items(campaign: Campaign, raw: dict[str, int], today: datetime.date) -> list[LateItem]:
+    """Registrations behind the calendar, and a campaign whose status lags behind its dates."""
+    if campaign.status in (Campaign.Status.CLOSED, Campaign.Status.CANCELLED):
+        return []
+    rules = [
+        (
+            campaign.report_deadline,
+            _BEFORE_EVIDENCE,
+            _("candidat(s) sans dossier validé après la date limite des rapports (%(date)s)"),
+        ),
+        (
+            campaign.commission_ends,
+            _BEFORE_JURY,
+            _("candidat(s) pas encore passé(s) en jury après la fin des commissions (%(date)s)"),
+        ),
+        (
+            campaign.jury_date,
+            _UNDECIDED,
+            _("candidat(s) sans décision après la date du jury (%(date)s)"),
+        ),
+    ]
+    late = []
+    for deadline, stages, message in rules:
+        count = sum(raw[stage] for stage in stages)
+        if today > deadline and count:
+            late.append(LateItem(message % {"date": f"{deadline:%d/%m/%Y}"}, count, stages))
+    if today > campaign.registration_closes and campaign.status in (
+        Campaign.Status.PLANNED,
+        Campaign.Status.OPEN,
+    ):
+        late.append(
+            LateItem(
+                _("Les inscriptions sont closes depuis le %(date)s mais la campagne est « %(s)s ».")
+                % {
+                    "date": f"{campaign.registration_closes:%d/%m/%Y}",
+                    "s": campaign.get_status_display(),
+                }
+            )
+        )
+    if today > campaign.jury_date:
+        late.append(
+            LateItem(
+                _("Le jury a eu lieu le %(date)s : la campagne peut être clôturée.")
+                % {"date": f"{campaign.jury_date:%d/%m/%Y}"}
+            )
+        )
+    return late

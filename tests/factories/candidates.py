@@ -92,3 +92,24 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     pathway = Pathway.CONTINUING
     registered_on = datetime.date(2026, 10, 1)
+
+
+def bulk_registrations(
+    campaign: Campaign, n: int, *, start: int = 0, **fields
+) -> list[Registration]:
+    """`n` registrations of new people in `campaign`, written with two bulk inserts (fast)."""
+    company = fields.pop("company", None) or CompanyFactory()
+    people = Candidate.objects.bulk_create(
+        Candidate(
+            civility=Candidate.Civility.MONSIEUR,
+            last_name=f"Nom{start + i:05d}",
+            first_name=f"Prénom{start + i:05d}",
+            birth_date=datetime.date(1970, 1, 1) + datetime.timedelta(days=start + i),
+        )
+        for i in range(n)
+    )
+    defaults = {"pathway": Pathway.CONTINUING, "registered_on": datetime.date(2026, 10, 1)}
+    return Registration.objects.bulk_create(
+        Registration(campaign=campaign, candidate=person, company=company, **{**defaults, **fields})
+        for person in people
+    )

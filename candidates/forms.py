@@ -1,0 +1,238 @@
+"""Forms check shape only; the rules live in candidates.services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from referentials.models import Referential
+
+from . import selectors
+from .models import Campaign, Candidate, CentreMembership, ExamCentre, Pathway, Registration
+from .services import CampaignData, CentreData, PersonData
+from .services.centres import LOGO_MAX_BYTES
+from .validators import validate_siret
+
+_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+CAMPAIGN_DATE_FIELDS = (
+    "registration_opens",
+    "registration_closes",
+    "report_deadline",
+    "opinion_deadline",
+    "commission_starts",
+    "commission_ends",
+    "jury_date",
+)
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ("centre", "referential", "name", *CAMPAIGN_DATE_FIELDS)
+        widgets = {name: _DATE["widget"] for name in CAMPAIGN_DATE_FIELDS}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = Q(status=Referential.Status.PUBLISHED)
+        if self.instance.pk:
+            del self.fields["centre"]
+            published |= Q(pk=self.instance.referential_id)
+        else:
+            self.fields["centre"].queryset = selectors.centre_list_for(user=user)
+        self.fields["referential"].queryset = Referential.objects.filter(published)
+        self.fields["referential"].help_text = _("Seules les versions publiées sont proposées.")
+
+    def campaign_data(self) -> CampaignData:
+        data = self.cleaned_data
+        return CampaignData(
+            name=data["name"], **{name: data[name] for name in CAMPAIGN_DATE_FIELDS}
+        )
+
+
+class CentreForm(forms.ModelForm):
+    class Meta:
+        model = ExamCentre
+        fields = (
+            "name",
+            "region",
+            "address",
+            "contact_name",
+            "email",
+            "phone",
+            "logo",
+            "signatory_name",
+            "signatory_title",
+        )
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and getattr(logo, "size", 0) > LOGO_MAX_BYTES:
+            raise ValidationError(_("Le logo ne doit pas dépasser 2 Mo."))
+        return logo
+
+    def centre_data(self) -> CentreData:
+        fields = CentreData.__dataclass_fields__
+        return CentreData(**{name: self.cleaned_data[name] for name in fields})
+
+    def logo_upload(self):
+        logo = self.cleaned_data.get("logo")
+        return logo if logo and not getattr(logo, "_committed", True) else None
+
+    def logo_cleared(self) -> bool:
+        return self.cleaned_data.get("logo") is False
+
+
+def _clean_siret(value: str) -> str:
+    value = "".join(value.split())
+    if value:
+        validate_siret(value)
+    return value
+
+
+class MembershipForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("Prénom"), required=False, max_length=150)
+    last_name = forms.CharField(label=_("Nom"), required=False, max_length=150)
+    role = forms.ChoiceField(label=_("Rôle"), choices=CentreMembership.Role.choices)
+    college = forms.ChoiceField(
+        label=_("Collège (membres de jury)"),
+        choices=[("", "—"), *CentreMembership.College.choices],
+        required=False,
+    )
+    company_siret = forms.CharField(
+        label=_("SIRET de l'employeur (évaluateurs)"), required=False, max_length=20
+    )
+    company_name = forms.CharField(
+        label=_("Raison sociale de l'employeur"), required=False, max_length=200
+    )
+
+    def clean_company_siret(self) -> str:
+        return _clean_siret(self.cleaned_data["company_siret"])
+
+
+class RegistrationForm(forms.Form):
+    civility = forms.ChoiceField(label=_("Civilité"), choices=Candidate.Civility.choices)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    birth_date = forms.DateField(label=_("Date de naissance"), **_DATE)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Téléphone"), required=False, max_length=32)
+    address = forms.CharField(
+        label=_("Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    pathway = forms.ChoiceField(label=_("Parcours"), choices=Pathway.choices)
+    registered_on = forms.DateField(label=_("Date d'inscription"), **_DATE)
+    company_siret = forms.CharField(
+        label=_("SIRET de l'entreprise"),
+        required=False,
+        max_length=20,
+        help_text=_("14 chiffres ; laissez vide pour un candidat sans entreprise."),
+    )
+    company_name = forms.CharField(
+        label=_("Raison sociale"),
+        required=False,
+        max_length=200,
+        help_text=_("Nécessaire seulement si l'entreprise n'est pas encore connue."),
+    )
+    tutor = forms.ModelChoiceField(
+        label=_("Tuteur (compte existant)"), queryset=None, required=False
+    )
+    tutor_email = forms.EmailField(
+        label=_("ou e-mail du tuteur"),
+        required=False,
+        help_text=_("Un compte sans mot de passe est créé si l'adresse est inconnue."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tutor"].queryset = selectors.tutor_choices_for(user=user)
+        self.fields["tutor"].label_from_instance = lambda u: f"{u} <{u.email}>"
+        self.fields["registered_on"].initial = timezone.localdate
+
+    @classmethod
+    def initial_for(cls, registration: Registration) -> dict:
+        candidate = registration.candidate
+        return {
+            **{name: getattr(candidate, name) for name in PersonData.__dataclass_fields__},
+            "pathway": registration.pathway,
+            "registered_on": registration.registered_on,
+            "company_siret": registration.company.siret if registration.company_id else "",
+            "tutor": registration.tutor_id,
+        }
+
+    def clean_company_siret(self) -> str:
+        return _clean_siret(self.cleaned_data["company_siret"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("tutor") and data.get("tutor_email"):
+            raise ValidationError(
+                _("Choisissez un tuteur dans la liste ou indiquez son e-mail, pas les deux.")
+            )
+        return data
+
+    def person(self) -> PersonData:
+        return PersonData(
+            **{name: self.cleaned_data[name] for name in PersonData.__dataclass_fields__}
+        )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "person": self.person(),
+            "pathway": data["pathway"],
+            "registered_on": data["registered_on"],
+            "company_siret": data["company_siret"],
+            "company_name": data["company_name"],
+            "tutor": data["tutor"],
+            "tutor_email": data["tutor_email"],
+        }
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la désinscription"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+SORT_CHOICES = [
+    ("name", _("Nom (A → Z)")),
+    ("-name", _("Nom (Z → A)")),
+    ("date", _("Date d'inscription (ancienne d'abord)")),
+    ("-date", _("Date d'inscription (récente d'abord)")),
+    ("stage", _("Étape (début du parcours d'abord)")),
+    ("-stage", _("Étape (fin du parcours d'abord)")),
+    ("company", _("Entreprise (A → Z)")),
+    ("-company", _("Entreprise (Z → A)")),
+]
+
+
+class RegistrationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
+    stage = forms.MultipleChoiceField(
+        label=_("Étapes"),
+        choices=Registration.Stage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pathway = forms.ChoiceField(
+        label=_("Parcours"), choices=[("", _("Tous")), *Pathway.choices], required=False
+    )
+    company = forms.CharField(label=_("Entreprise (nom ou SIRET)"), required=False, max_length=100)
+    sort = forms.ChoiceField(label=_("Trier par"), choices=SORT_CHOICES, required=False)
+
+    def filters(self) -> dict:
+        """Selector arguments from the valid fields; an invalid field filters nothing."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "search": data.get("q") or "",
+            "stages": data.get("stage") or [],
+            "pathway": data.get("pathway") or "",
+            "company": data.get("company") or "",
+            "sort": data.get("sort") or "name",
+        }

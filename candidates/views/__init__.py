@@ -1,0 +1,1 @@
+"""Pages of exam-centre staff: campaigns, candidates and registrations, centres."""
