@@ -4,6 +4,7 @@ A published version is immutable: services refuse to change it and the children'
 refuses as a last line of defence; a change makes a new draft version.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -66,10 +67,50 @@ class Referential(TimeStampedModel):
                 condition=~Q(category="") | ~Q(level=""),
                 name="referentials_referential_category_or_level",
             ),
+            # A new version is prepared as one draft at a time, and one version of a code is
+            # current: publishing a version archives the one it replaces.
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(status="draft"),
+                name="referentials_referential_one_draft_per_code",
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(status="published"),
+                name="referentials_referential_one_published_per_code",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title} (v{self.version})"
+
+    # What a published version may never change; status and publication date still move.
+    CONTENT_FIELDS = (
+        "code",
+        "version",
+        "title",
+        "category",
+        "level",
+        "issuer",
+        "last_modified",
+        "objective",
+        "missions",
+        "notes",
+    )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self._guard_content()
+        super().save(*args, **kwargs)
+
+    def _guard_content(self) -> None:
+        stored = (
+            Referential.objects.filter(pk=self.pk).values("status", *self.CONTENT_FIELDS).first()
+        )
+        if stored is None or stored.pop("status") == self.Status.DRAFT:
+            return
+        if any(getattr(self, name) != value for name, value in stored.items()):
+            raise DomainError(_("Un référentiel publié ne peut pas être modifié."))
 
     @property
     def is_published(self) -> bool:
@@ -157,6 +198,20 @@ class Capacity(FrozenGuardMixin, models.Model):
 
     def _referential_id_for_guard(self) -> int:
         return self.referential_id
+
+    def clean(self) -> None:
+        super().clean()
+        known = set(EvaluationMethod.values)
+        methods = self.methods if isinstance(self.methods, list) else None
+        if not methods or any(code not in known for code in methods):
+            raise ValidationError(
+                {
+                    "methods": _("Indiquez une liste de modalités parmi : %(codes)s.")
+                    % {"codes": ", ".join(EvaluationMethod.values)}
+                }
+            )
+        if len(set(methods)) != len(methods):
+            raise ValidationError({"methods": _("Une modalité est indiquée deux fois.")})
 
     def method_labels(self) -> list[str]:
         labels = dict(EvaluationMethod.choices)

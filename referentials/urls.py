@@ -5,4 +5,6 @@ from . import views
 app_name = "referentials"
 urlpatterns = [
     path("", views.referential_list, name="list"),
+    path("<int:pk>/", views.referential_detail, name="detail"),
+    path("<int:pk>/export.yaml", views.referential_export_yaml, name="export"),
 ]

@@ -1,0 +1,49 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from referentials.files import referential_file_dump
+from referentials.models import Referential
+from referentials.services import referential_export
+
+
+class Command(BaseCommand):
+    help = (
+        "Écrit un référentiel au format YAML du contrat (DESIGN.md §3). Par défaut la version "
+        "publiée (à défaut la plus récente), sur la sortie standard."
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # Our --version (the referential's) replaces Django's (the framework's).
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", help="Code du référentiel, par exemple « 2015 04 54 0303 »")
+        parser.add_argument("--version", dest="number", type=int, help="Numéro de version")
+        parser.add_argument("--output", type=Path, help="Fichier à écrire au lieu de la sortie")
+
+    def handle(self, *args, code: str, number: int | None, output: Path | None, **options):
+        text = referential_file_dump(data=referential_export(referential=self._find(code, number)))
+        if output is None:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{output} : écriture impossible ({exc.strerror}).") from exc
+        self.stderr.write(f"Référentiel « {code} » écrit dans {output}.")
+
+    def _find(self, code: str, number: int | None) -> Referential:
+        versions = Referential.objects.filter(code=code)
+        if number is not None:
+            found = versions.filter(version=number).first()
+            if found is None:
+                raise CommandError(f"Le référentiel « {code} » n'a pas de version {number}.")
+            return found
+        found = (
+            versions.filter(status=Referential.Status.PUBLISHED).first()
+            or versions.order_by("-version").first()
+        )
+        if found is None:
+            raise CommandError(f"Aucun référentiel de code « {code} ».")
+        return found

@@ -1,0 +1,251 @@
+"""Referential versions: import, export, new draft, draft update and publication.
+
+A published (or archived) version never changes: every change goes through a new draft version
+that is then published, which archives the version it replaces.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cqpm.core.audit import audit_log
+from cqpm.core.errors import DomainError, InvalidTransition
+from cqpm.core.workflow import transition
+
+from .files import KINDS, referential_data_validate
+from .models import Block, Capacity, Condition, Criterion, Referential
+
+Status = Referential.Status
+TRANSITIONS = {
+    Status.DRAFT: {Status.PUBLISHED},
+    Status.PUBLISHED: {Status.ARCHIVED},
+    Status.ARCHIVED: set(),
+}
+HEADER_FIELDS = ("title", "category", "level", "issuer", "last_modified", "objective", "missions")
+
+
+def referential_export(*, referential: Referential) -> dict:
+    """The canonical dict of one version, in the file contract's shape and key order."""
+    prefetch_related_objects(
+        [referential], "blocks", "capacities__conditions", "capacities__criteria"
+    )
+    data: dict[str, Any] = {"code": referential.code, "title": referential.title}
+    for key in ("category", "level"):
+        if getattr(referential, key):
+            data[key] = getattr(referential, key)
+    data.update(
+        issuer=referential.issuer,
+        last_modified=referential.last_modified,
+        objective=referential.objective,
+        missions=list(referential.missions),
+    )
+    capacities = sorted(referential.capacities.all(), key=lambda c: c.number)
+    data["blocks"] = [
+        {
+            "code": block.code,
+            "title": block.title,
+            "capacities": [c.number for c in capacities if c.block_id == block.pk],
+        }
+        for block in sorted(referential.blocks.all(), key=lambda b: b.position)
+    ]
+    data["capacities"] = [_export_capacity(capacity) for capacity in capacities]
+    if referential.notes:
+        data["notes"] = referential.notes
+    return data
+
+
+def _export_capacity(capacity: Capacity) -> dict:
+    criteria = sorted(capacity.criteria.all(), key=lambda c: c.position)
+    return {
+        "number": capacity.number,
+        "title": capacity.title,
+        "conditions": [c.text for c in sorted(capacity.conditions.all(), key=lambda c: c.position)],
+        "criteria": {kind: [c.text for c in criteria if c.kind == kind] for kind in KINDS},
+        "methods": list(capacity.methods),
+    }
+
+
+def referential_import(*, data: dict, by: Any = None) -> Referential:
+    """Publish `data` as version N+1 of its code, or return the current version unchanged when
+    its content is identical; raises ReferentialFileError (nothing written) or DomainError."""
+    clean = referential_data_validate(data=data)
+    with transaction.atomic():
+        versions = Referential.objects.select_for_update().filter(code=clean["code"])
+        current = versions.exclude(status=Status.DRAFT).order_by("-version").first()
+        if current is not None and referential_export(referential=current) == clean:
+            return current
+        draft = versions.filter(status=Status.DRAFT).first()
+        if draft is not None:
+            raise DomainError(
+                _(
+                    "Le brouillon %(version)d du référentiel « %(code)s » est en cours : "
+                    "publiez-le ou supprimez-le avant d'importer une autre version."
+                )
+                % {"version": draft.version, "code": draft.code}
+            )
+        referential = _create_version(clean, version=_next_version(clean["code"]))
+        audit_log(
+            action="cqpm.referentials.referential.imported",
+            obj=referential,
+            by=by,
+            data={"code": referential.code, "version": referential.version},
+        )
+        return _publish(referential, by=by)
+
+
+def referential_new_draft(*, referential: Referential, by: Any) -> Referential:
+    """Copy a published or archived version into a new draft version N+1; raises DomainError
+    if the version is itself a draft or a draft already exists for the code."""
+    with transaction.atomic():
+        source = Referential.objects.select_for_update().get(pk=referential.pk)
+        if not source.is_frozen:
+            raise DomainError(_("Ce référentiel est déjà un brouillon : modifiez-le directement."))
+        draft = Referential.objects.filter(code=source.code, status=Status.DRAFT).first()
+        if draft is not None:
+            raise DomainError(
+                _("Un brouillon existe déjà pour ce référentiel (version %(version)d).")
+                % {"version": draft.version}
+            )
+        copy = _create_version(
+            referential_export(referential=source), version=_next_version(source.code)
+        )
+        audit_log(
+            action="cqpm.referentials.referential.draft_created",
+            obj=copy,
+            by=by,
+            data={"from_version": source.version, "after": Status.DRAFT},
+        )
+    return copy
+
+
+def referential_update(*, referential: Referential, data: dict, by: Any) -> Referential:
+    """Replace the whole content of a draft with `data` (same code); raises DomainError for a
+    published or archived version, ReferentialFileError for invalid data."""
+    clean = referential_data_validate(data=data)
+    with transaction.atomic():
+        locked = Referential.objects.select_for_update().get(pk=referential.pk)
+        _refuse_frozen(locked)
+        if clean["code"] != locked.code:
+            raise DomainError(_("Le code du référentiel ne peut pas changer dans un brouillon."))
+        before = locked.capacities.count()
+        locked.capacities.all().delete()
+        locked.blocks.all().delete()
+        _fill(locked, clean)
+        locked.full_clean()
+        locked.save()
+        _write_content(locked, clean)
+        audit_log(
+            action="cqpm.referentials.referential.updated",
+            obj=locked,
+            by=by,
+            data={
+                "before": {"capacities": before},
+                "after": {"capacities": len(clean["capacities"])},
+            },
+        )
+    return locked
+
+
+def referential_publish(*, referential: Referential, by: Any) -> Referential:
+    """Publish a complete draft and archive the version it replaces; raises DomainError
+    (InvalidTransition if not a draft, ReferentialFileError if its content is incomplete)."""
+    with transaction.atomic():
+        locked = Referential.objects.select_for_update().get(pk=referential.pk)
+        if locked.is_frozen:
+            raise InvalidTransition(
+                _("Seul un brouillon peut être publié ; ce référentiel est « %(status)s ».")
+                % {"status": locked.get_status_display()}
+            )
+        referential_data_validate(data=referential_export(referential=locked))
+        return _publish(locked, by=by)
+
+
+def _publish(referential: Referential, *, by: Any) -> Referential:
+    current = (
+        Referential.objects.select_for_update()
+        .filter(code=referential.code, status=Status.PUBLISHED)
+        .exclude(pk=referential.pk)
+    )
+    for previous in current:
+        transition(
+            previous,
+            to=Status.ARCHIVED,
+            by=by,
+            action="cqpm.referentials.referential.archived",
+            allowed=TRANSITIONS,
+            data={"replaced_by_version": referential.version},
+        )
+    return transition(
+        referential,
+        to=Status.PUBLISHED,
+        by=by,
+        action="cqpm.referentials.referential.published",
+        allowed=TRANSITIONS,
+        changes={"published_at": timezone.now()},
+        data={"code": referential.code, "version": referential.version},
+    )
+
+
+def _refuse_frozen(referential: Referential) -> None:
+    if referential.is_frozen:
+        raise DomainError(
+            _("Un référentiel publié ne peut pas être modifié : créez un nouveau brouillon.")
+        )
+
+
+def _next_version(code: str) -> int:
+    latest = Referential.objects.filter(code=code).aggregate(latest=Max("version"))["latest"]
+    return (latest or 0) + 1
+
+
+def _fill(referential: Referential, clean: dict) -> None:
+    for name in HEADER_FIELDS:
+        setattr(referential, name, clean.get(name, ""))
+    referential.notes = clean.get("notes", "")
+
+
+def _create_version(clean: dict, *, version: int) -> Referential:
+    """A new draft version holding `clean`, children included (bulk: the draft is ours)."""
+    referential = Referential(code=clean["code"], version=version, status=Status.DRAFT)
+    _fill(referential, clean)
+    referential.full_clean()
+    referential.save()
+    _write_content(referential, clean)
+    return referential
+
+
+def _write_content(referential: Referential, clean: dict) -> None:
+    Block.objects.bulk_create(
+        Block(referential=referential, position=position, code=b["code"], title=b["title"])
+        for position, b in enumerate(clean["blocks"], start=1)
+    )
+    blocks = {b.code: b for b in referential.blocks.all()}
+    block_of = {n: blocks[b["code"]] for b in clean["blocks"] for n in b["capacities"]}
+    Capacity.objects.bulk_create(
+        Capacity(
+            referential=referential,
+            block=block_of.get(c["number"]),
+            number=c["number"],
+            title=c["title"],
+            methods=c["methods"],
+        )
+        for c in clean["capacities"]
+    )
+    capacities = {c.number: c for c in referential.capacities.all()}
+    conditions, criteria = [], []
+    for c in clean["capacities"]:
+        capacity = capacities[c["number"]]
+        conditions += [
+            Condition(capacity=capacity, position=position, text=text)
+            for position, text in enumerate(c["conditions"], start=1)
+        ]
+        criteria += [
+            Criterion(capacity=capacity, kind=kind, position=position, text=text)
+            for kind in KINDS
+            for position, text in enumerate(c["criteria"][kind], start=1)
+        ]
+    Condition.objects.bulk_create(conditions)
+    Criterion.objects.bulk_create(criteria)
