@@ -1,0 +1,151 @@
+"""Bulk import pages of a campaign: upload, preview (or every error), confirm.
+
+Only staff of the campaign's centre reach them (anyone else: 404). The uploaded file waits under
+MEDIA_ROOT/imports/ with a random name; the session remembers which campaign and which hash it
+belongs to, so a token is of no use to another user or another campaign.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cqpm.core.errors import DomainError
+
+from .importing import COLUMNS, ImportRefused, registrations_import
+from .importing.reading import MAX_BYTES
+from .importing.uploads import EXTENSIONS, upload_discard, upload_read, upload_store
+from .views._fetch import campaign_for, staff_required
+
+SESSION_KEY = "cqpm_pending_imports"
+PREVIEW_ROWS = 20
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Fichier des candidats"),
+        help_text=gettext_lazy("CSV (séparateur ; ou ,) ou classeur XLSX, 20 Mo au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in EXTENSIONS:
+            raise forms.ValidationError(_("Envoyez un fichier .csv ou .xlsx."))
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 20 Mo."))
+        return upload
+
+
+def _remember(request, campaign, upload) -> str:
+    extension = upload.name.rsplit(".", 1)[-1].lower()
+    stored = upload_store(data=upload.read(), extension=extension)
+    pending = request.session.get(SESSION_KEY, {})
+    pending[stored.token] = {
+        "campaign": campaign.pk,
+        "name": upload.name[:200],
+        "extension": extension,
+        "sha256": stored.sha256,
+    }
+    request.session[SESSION_KEY] = pending
+    return stored.token
+
+
+def _pending(request, campaign, token) -> tuple[dict, bytes]:
+    """The file this user uploaded for this campaign, unchanged; 404 otherwise."""
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if entry is None or entry["campaign"] != campaign.pk:
+        raise Http404
+    try:
+        data = upload_read(token=token, extension=entry["extension"], sha256=entry["sha256"])
+    except FileNotFoundError as exc:
+        _forget(request, token)
+        raise Http404 from exc
+    return entry, data
+
+
+def _forget(request, token) -> None:
+    pending = request.session.get(SESSION_KEY, {})
+    entry = pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+    if entry is not None:
+        upload_discard(token=token, extension=entry["extension"])
+
+
+def _refused(request, campaign, token, refusal: ImportRefused):
+    _forget(request, token)
+    context = {"campaign": campaign, "refusal": refusal}
+    return render(request, "candidates/import_errors.html", context)
+
+
+@staff_required
+def import_upload(request, pk):
+    campaign = campaign_for(request, pk)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = _remember(request, campaign, form.cleaned_data["file"])
+        return redirect("candidates:import_preview", pk=campaign.pk, token=token)
+    return render(
+        request,
+        "candidates/import_upload.html",
+        {"campaign": campaign, "form": form, "columns": COLUMNS},
+    )
+
+
+@staff_required
+def import_preview(request, pk, token):
+    campaign = campaign_for(request, pk)
+    entry, data = _pending(request, campaign, token)
+    try:
+        report = registrations_import(
+            campaign=campaign, file=data, filename=entry["name"], by=request.user, dry_run=True
+        )
+    except ImportRefused as refusal:
+        return _refused(request, campaign, token, refusal)
+    except DomainError as exc:
+        _forget(request, token)
+        messages.error(request, exc.message)
+        return redirect("candidates:import_upload", pk=campaign.pk)
+    context = {
+        "campaign": campaign,
+        "report": report,
+        "rows": report.rows[:PREVIEW_ROWS],
+        "token": token,
+    }
+    return render(request, "candidates/import_preview.html", context)
+
+
+@require_POST
+@staff_required
+def import_confirm(request, pk, token):
+    campaign = campaign_for(request, pk)
+    entry, data = _pending(request, campaign, token)
+    try:
+        report = registrations_import(
+            campaign=campaign, file=data, filename=entry["name"], by=request.user
+        )
+    except ImportRefused as refusal:
+        return _refused(request, campaign, token, refusal)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("candidates:import_preview", pk=campaign.pk, token=token)
+    _forget(request, token)
+    messages.success(
+        request,
+        _("%(count)d candidats inscrits à la campagne depuis « %(name)s ».")
+        % {"count": report.count, "name": entry["name"]},
+    )
+    return redirect("candidates:registration_list", pk=campaign.pk)
+
+
+@require_POST
+@staff_required
+def import_cancel(request, pk, token):
+    campaign = campaign_for(request, pk)
+    _forget(request, token)
+    messages.info(request, _("Import abandonné : rien n'a été écrit."))
+    return redirect("candidates:campaign_detail", pk=campaign.pk)
