@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Campaign, Registration
 from cqpm.core.models import TimeStampedModel
-from referentials.models import Capacity, Criterion
+from referentials.models import Capacity, Criterion, EvaluationMethod
 
 
 class EvaluationDossier(TimeStampedModel):
@@ -46,6 +46,16 @@ class EvaluationDossier(TimeStampedModel):
     class Meta:
         verbose_name = _("dossier d'évaluation")
         verbose_name_plural = _("dossiers d'évaluation")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="returned") | ~models.Q(review_comment=""),
+                name="evaluations_dossier_returned_has_comment",
+            ),
+        ]
+        indexes = [
+            # The reviewer queue: submitted dossiers, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="evaluations_dossier_queue_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Dossier — {self.registration}"
@@ -79,6 +89,10 @@ class DossierCapacity(models.Model):
             ),
         ]
 
+    def method_labels(self) -> list[str]:
+        labels = dict(EvaluationMethod.choices)
+        return [str(labels.get(code, code)) for code in self.methods]
+
 
 def report_upload_to(instance: "Report", filename: str) -> str:
     # A random name: the original name is kept in `original_name`, never used on disk.
@@ -106,6 +120,9 @@ class Report(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["registration", "version"], name="evaluations_report_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(size__gt=0), name="evaluations_report_size_positive"
             ),
         ]
 
@@ -153,6 +170,7 @@ class CompanyOpinion(TimeStampedModel):
     submitted_at = models.DateTimeField(_("transmis le"), null=True, blank=True)
     # Incremented on every save of the form: a stale form is refused instead of overwriting.
     revision = models.PositiveIntegerField(default=0)
+    reopen_reason = models.TextField(_("motif de réouverture"), blank=True)
 
     class Meta:
         verbose_name = _("avis de l'entreprise")

@@ -1,0 +1,242 @@
+"""Forms check shape only; the rules live in services (evaluations.services.*)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from referentials.models import Capacity, EvaluationMethod
+
+from .models import CompanyOpinion, Rating
+from .services.dossiers import CapacityChoice
+from .services.opinions import Answer, OpinionAnswers
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PREFERRED = EvaluationMethod.PROFESSIONAL_PROJECT
+
+
+def _methods_in_order(capacity: Capacity) -> list[str]:
+    # The privileged method comes first (DESIGN.md §4).
+    return sorted(capacity.methods, key=lambda code: code != PREFERRED)
+
+
+class DossierForm(forms.Form):
+    """Per capacity: methods among those allowed (checkboxes) and, if needed, a justification."""
+
+    def __init__(self, *args, capacities, rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capacities = list(capacities)
+        rows = rows or {}
+        labels = dict(EvaluationMethod.choices)
+        for capacity in self.capacities:
+            row = rows.get(capacity.pk)
+            allowed = _methods_in_order(capacity)
+            initial = row.methods if row else [c for c in allowed if c == PREFERRED]
+            self.fields[f"methods_{capacity.pk}"] = forms.MultipleChoiceField(
+                label=_("Modalités d'évaluation"),
+                choices=[(code, labels.get(code, code)) for code in allowed],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=initial,
+            )
+            if EvaluationMethod.RECONSTITUTED_SITUATION in allowed:
+                self.fields[f"justification_{capacity.pk}"] = forms.CharField(
+                    label=_(
+                        "Justification de la situation reconstituée (pourquoi le milieu "
+                        "professionnel est impossible)"
+                    ),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    required=False,
+                    initial=row.justification if row else "",
+                )
+
+    def groups(self):
+        for capacity in self.capacities:
+            yield (
+                capacity,
+                self[f"methods_{capacity.pk}"],
+                self[f"justification_{capacity.pk}"]
+                if f"justification_{capacity.pk}" in self.fields
+                else None,
+            )
+
+    def choices(self) -> dict[int, CapacityChoice]:
+        data = self.cleaned_data
+        return {
+            c.pk: CapacityChoice(
+                methods=data.get(f"methods_{c.pk}") or [],
+                justification=data.get(f"justification_{c.pk}") or "",
+            )
+            for c in self.capacities
+        }
+
+    def add_capacity_errors(self, errors: dict[int, list[str]]) -> None:
+        for capacity_id, messages in errors.items():
+            name = f"methods_{capacity_id}"
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Commentaire du centre de ressource"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Rapport du candidat (PDF)"),
+        allow_empty_file=True,  # the service refuses it with its own message
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    accept_late = forms.BooleanField(label=_("Accepter le rapport en retard"), required=False)
+
+
+class RespondentForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Qualité du répondant"), choices=CompanyOpinion.RespondentRole.choices
+    )
+    email = forms.EmailField(label=_("Adresse e-mail du répondant"))
+    first_name = forms.CharField(label=_("Prénom"), required=False, max_length=150)
+    last_name = forms.CharField(label=_("Nom"), required=False, max_length=150)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la réouverture"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+RATING_CHOICES = [("", _("— non renseignée —")), *Rating.choices]
+
+
+class OpinionForm(forms.Form):
+    """Per capacity a rating and a comment, optionally per criterion, and an overall comment."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    overall_comment = forms.CharField(
+        label=_("Appréciation générale"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, capacities, opinion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capacities = list(capacities)  # prefetched with their criteria
+        rows = {row.capacity_id: row for row in opinion.capacities.all()}
+        criteria_rows = {row.criterion_id: row for row in opinion.criteria.all()}
+        self.fields["revision"].initial = opinion.revision
+        self.fields["overall_comment"].initial = opinion.overall_comment
+        for capacity in self.capacities:
+            row = rows.get(capacity.pk)
+            self.fields[f"rating_{capacity.pk}"] = forms.ChoiceField(
+                label=_("Appréciation"),
+                choices=Rating.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=row.rating if row else "",
+            )
+            self.fields[f"comment_{capacity.pk}"] = forms.CharField(
+                label=_("Commentaire"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                initial=row.comment if row else "",
+            )
+            for criterion in capacity.criteria.all():
+                crow = criteria_rows.get(criterion.pk)
+                self.fields[f"crating_{criterion.pk}"] = forms.ChoiceField(
+                    label=criterion.text,
+                    choices=RATING_CHOICES,
+                    required=False,
+                    initial=crow.rating if crow else "",
+                )
+                self.fields[f"ccomment_{criterion.pk}"] = forms.CharField(
+                    label=_("Commentaire sur ce critère"),
+                    required=False,
+                    initial=crow.comment if crow else "",
+                )
+
+    def groups(self):
+        for capacity in self.capacities:
+            criteria = [
+                (c, self[f"crating_{c.pk}"], self[f"ccomment_{c.pk}"])
+                for c in capacity.criteria.all()
+            ]
+            yield capacity, self[f"rating_{capacity.pk}"], self[f"comment_{capacity.pk}"], criteria
+
+    def answers(self) -> OpinionAnswers:
+        data = self.cleaned_data
+        return OpinionAnswers(
+            overall_comment=data.get("overall_comment", ""),
+            capacities={
+                c.pk: Answer(data.get(f"rating_{c.pk}", ""), data.get(f"comment_{c.pk}", ""))
+                for c in self.capacities
+            },
+            criteria={
+                cr.pk: Answer(data.get(f"crating_{cr.pk}", ""), data.get(f"ccomment_{cr.pk}", ""))
+                for c in self.capacities
+                for cr in c.criteria.all()
+            },
+        )
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    place = forms.CharField(label=_("Lieu"), max_length=255)
+    evaluators = forms.ModelMultipleChoiceField(
+        label=_("Évaluateurs"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, evaluators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluators"].queryset = evaluators
+
+
+class EvaluatorAddForm(forms.Form):
+    evaluator = forms.ModelChoiceField(label=_("Évaluateur à ajouter"), queryset=None)
+
+    def __init__(self, *args, evaluators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluator"].queryset = evaluators
+
+
+class AssignForm(forms.Form):
+    registration = forms.ModelChoiceField(label=_("Candidat à affecter"), queryset=None)
+
+    def __init__(self, *args, registrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].queryset = registrations
+        self.fields["registration"].label_from_instance = lambda r: (
+            f"{r.candidate} — {r.company.name if r.company_id else ''}"
+        )
+
+
+class InterviewForm(forms.Form):
+    date = forms.DateField(label=_("Date de l'entretien"), widget=DATE_WIDGET)
+    evaluators = forms.ModelMultipleChoiceField(
+        label=_("Évaluateurs présents"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    general_notes = forms.CharField(
+        label=_("Notes générales"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, capacities, evaluators, interview=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capacities = list(capacities)
+        self.fields["evaluators"].queryset = evaluators
+        notes = {n.capacity_id: n.notes for n in interview.notes.all()} if interview else {}
+        if interview:
+            self.fields["date"].initial = interview.date
+            self.fields["evaluators"].initial = list(interview.evaluators.all())
+            self.fields["general_notes"].initial = interview.general_notes
+        for capacity in self.capacities:
+            self.fields[f"notes_{capacity.pk}"] = forms.CharField(
+                label=str(capacity),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                initial=notes.get(capacity.pk, ""),
+            )
+
+    def notes(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data.get(f"notes_{c.pk}", "") for c in self.capacities}

@@ -1,0 +1,170 @@
+"""Reads of the evaluations app, each scoped by the user who asks (DESIGN.md §7).
+
+Staff reach the registrations of their centres; the resource centre only the dossiers submitted
+to it; a respondent only their opinions; an evaluator only the registrations of their sessions.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from candidates.models import Campaign, CentreMembership, Registration
+from candidates.selectors import registration_list_for, staff_centre_ids
+
+from .models import (
+    CommissionAssignment,
+    CommissionSession,
+    CompanyOpinion,
+    EvaluationDossier,
+    Report,
+)
+
+
+def _latest_report(field: str) -> Subquery:
+    return Subquery(
+        Report.objects.filter(registration=OuterRef("pk")).order_by("-version").values(field)[:1]
+    )
+
+
+def dossier_rows_for_campaign(
+    *, user, campaign: Campaign, status: str = ""
+) -> QuerySet[Registration]:
+    """A staff user's registrations of one campaign, with dossier, report, opinion and session."""
+    qs = (
+        registration_list_for(user=user, campaign=campaign)
+        .select_related("dossier", "company_opinion", "commission_assignment__session")
+        .annotate(report_version=_latest_report("version"), report_late=_latest_report("is_late"))
+        .order_by("candidate__last_name", "candidate__first_name", "pk")
+    )
+    if status == "none":
+        qs = qs.filter(dossier__isnull=True)
+    elif status in EvaluationDossier.Status.values:
+        qs = qs.filter(dossier__status=status)
+    return qs
+
+
+def dossier_counts_for_campaign(*, user, campaign: Campaign) -> dict[str, int]:
+    """How many registrations of the campaign are at each dossier state ('none' for no dossier)."""
+    rows = (
+        registration_list_for(user=user, campaign=campaign)
+        .order_by()
+        .values("dossier__status")
+        .annotate(n=Count("pk"))
+    )
+    return {row["dossier__status"] or "none": row["n"] for row in rows}
+
+
+def dossier_list_for_reviewer(*, user) -> QuerySet[EvaluationDossier]:
+    """The resource centre sees the dossiers submitted to it and those it reviewed, nothing else."""
+    if not getattr(user, "is_reviewer", False):
+        return EvaluationDossier.objects.none()
+    return EvaluationDossier.objects.filter(
+        Q(status=EvaluationDossier.Status.SUBMITTED) | Q(reviewed_by=user)
+    ).select_related(
+        "registration__candidate",
+        "registration__campaign__centre",
+        "registration__campaign__referential",
+    )
+
+
+def dossier_review_queue(*, user) -> QuerySet[EvaluationDossier]:
+    """Dossiers waiting for the resource centre, from every centre, oldest first."""
+    return (
+        dossier_list_for_reviewer(user=user)
+        .filter(status=EvaluationDossier.Status.SUBMITTED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def registration_list_for_evaluator(*, user) -> QuerySet[Registration]:
+    """Registrations of the commission sessions where the user sits as evaluator."""
+    if not getattr(user, "is_authenticated", False):
+        return Registration.objects.none()
+    sessions = CommissionSession.objects.filter(evaluators=user)
+    return (
+        Registration.objects.filter(commission_assignment__session__in=sessions)
+        .select_related(
+            "candidate",
+            "company",
+            "campaign__centre",
+            "campaign__referential",
+            "commission_assignment__session",
+            "interview",
+        )
+        .annotate(report_pk=_latest_report("pk"), report_late=_latest_report("is_late"))
+        .order_by("commission_assignment__session__date", "candidate__last_name", "pk")
+    )
+
+
+def registration_list_for_staff_or_evaluator(*, user) -> QuerySet[Registration]:
+    """Staff of the centre and evaluators of the registration's session (interview, reports)."""
+    if not getattr(user, "is_authenticated", False):
+        return Registration.objects.none()
+    seated = CommissionAssignment.objects.filter(
+        registration=OuterRef("pk"), session__evaluators=user
+    )
+    return Registration.objects.filter(
+        Q(campaign__centre_id__in=staff_centre_ids(user=user)) | Q(Exists(seated))
+    ).select_related("candidate", "company", "campaign__centre", "campaign__referential")
+
+
+def report_list_for(*, user) -> QuerySet[Report]:
+    """Report versions the user may download: staff of the centre, evaluators of the session."""
+    if not getattr(user, "is_authenticated", False):
+        return Report.objects.none()
+    seated = CommissionAssignment.objects.filter(
+        registration=OuterRef("registration"), session__evaluators=user
+    )
+    return Report.objects.filter(
+        Q(registration__campaign__centre_id__in=staff_centre_ids(user=user)) | Q(Exists(seated))
+    )
+
+
+def opinion_list_for_respondent(*, user) -> QuerySet[CompanyOpinion]:
+    """The opinions the user answers for (withdrawn candidates left out), soonest due first."""
+    if not getattr(user, "is_authenticated", False):
+        return CompanyOpinion.objects.none()
+    return (
+        CompanyOpinion.objects.filter(respondent=user)
+        .exclude(registration__stage=Registration.Stage.WITHDRAWN)
+        .select_related(
+            "registration__candidate",
+            "registration__company",
+            "registration__campaign__centre",
+            "registration__campaign__referential",
+        )
+        .order_by("registration__campaign__opinion_deadline", "registration__candidate__last_name")
+    )
+
+
+def is_respondent(*, user) -> bool:
+    return opinion_list_for_respondent(user=user).exists()
+
+
+def session_list_for(*, user, campaign: Campaign) -> QuerySet[CommissionSession]:
+    """A staff user's sessions of one campaign, with their evaluators and candidate counts."""
+    return (
+        CommissionSession.objects.filter(
+            campaign=campaign, campaign__centre_id__in=staff_centre_ids(user=user)
+        )
+        .annotate(candidate_count=Count("assignments", distinct=True))
+        .prefetch_related("evaluators")
+        .order_by("date", "pk")
+    )
+
+
+def evaluator_list_for_centre(*, centre_id: int):
+    """Accounts that are evaluators at this centre, with their membership's company."""
+    return (
+        get_user_model()
+        .objects.filter(
+            centre_memberships__centre_id=centre_id,
+            centre_memberships__role=CentreMembership.Role.EVALUATOR,
+        )
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def is_evaluator(*, user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return CentreMembership.objects.filter(user=user, role=CentreMembership.Role.EVALUATOR).exists()

@@ -1,0 +1,93 @@
+"""The commission's interview with the candidate, recorded by the evaluators of the candidate's
+session (DESIGN.md §5.3). Audit codes `cqpm.interview.*`."""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from candidates.models import Registration
+from cqpm.core.audit import audit_log
+from cqpm.core.errors import DomainError
+
+from ..models import CommissionSession, Interview, InterviewNote
+from ._common import advance_stage, centre_id_of, ensure_active
+
+
+def _session_of(registration: Registration) -> CommissionSession:
+    session = CommissionSession.objects.filter(assignments__registration=registration).first()
+    if session is None:
+        raise DomainError(_("Ce candidat n'est affecté à aucune commission d'évaluation."))
+    return session
+
+
+def _checked_evaluators(session: CommissionSession, present: Iterable[Any], by: Any) -> list:
+    seated = set(session.evaluators.values_list("pk", flat=True))
+    if by is None or by.pk not in seated:
+        raise DomainError(
+            _("Seuls les évaluateurs de la commission de ce candidat enregistrent l'entretien."),
+            code="forbidden",
+        )
+    present = list(present)
+    if not present:
+        raise DomainError(_("Indiquez au moins un évaluateur présent."))
+    strangers = [str(user) for user in present if user.pk not in seated]
+    if strangers:
+        raise DomainError(
+            _("%(names)s ne siège pas dans la commission de ce candidat.")
+            % {"names": ", ".join(strangers)}
+        )
+    return present
+
+
+def interview_record(
+    *,
+    registration: Registration,
+    date: datetime.date,
+    evaluators: Iterable[Any],
+    by: Any,
+    general_notes: str = "",
+    notes: Mapping[int, str] | None = None,
+) -> Interview:
+    """An evaluator of the session records (or corrects) the interview; DomainError otherwise."""
+    ensure_active(registration)
+    session = _session_of(registration)
+    present = _checked_evaluators(session, evaluators, by)
+    notes = notes or {}
+    capacity_ids = set(registration.campaign.referential.capacities.values_list("pk", flat=True))
+    if not set(notes) <= capacity_ids:
+        raise DomainError(_("Capacité inconnue pour le référentiel de cette campagne."))
+    with transaction.atomic():
+        Registration.objects.select_for_update().get(pk=registration.pk)
+        interview = Interview.objects.filter(registration=registration).first()
+        before = _snapshot(interview) if interview else None
+        if interview is None:
+            interview = Interview(registration=registration, recorded_by=by, date=date)
+        interview.date = date
+        interview.general_notes = general_notes.strip()
+        interview.recorded_by = by
+        interview.save()
+        interview.evaluators.set(present)
+        for capacity_id, text in notes.items():
+            InterviewNote.objects.update_or_create(
+                interview=interview, capacity_id=capacity_id, defaults={"notes": text.strip()}
+            )
+        audit_log(
+            action="cqpm.interview.updated" if before else "cqpm.interview.recorded",
+            obj=interview,
+            by=by,
+            data={"before": before, "after": _snapshot(interview)},
+            registration_id=registration.pk,
+            centre_id=centre_id_of(registration),
+        )
+        advance_stage(registration=registration, to=Registration.Stage.EVIDENCE, by=by)
+    return interview
+
+
+def _snapshot(interview: Interview) -> dict[str, Any]:
+    return {
+        "date": interview.date,
+        "evaluators": sorted(interview.evaluators.values_list("email", flat=True)),
+    }

@@ -1,0 +1,359 @@
+"""The company opinion: staff name the respondent (invited if new), who drafts and submits it
+capacity by capacity; staff may reopen it; daily reminders (DESIGN.md §5.3). Audit codes
+`cqpm.opinion.*`."""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.invitations import invitation_url
+from candidates.models import Campaign, Registration
+from cqpm.core.audit import audit_log
+from cqpm.core.errors import ConcurrentUpdate, DomainError
+from cqpm.core.workflow import transition
+from referentials.models import Criterion
+
+from ..models import (
+    CompanyOpinion,
+    OpinionCapacity,
+    OpinionCriterion,
+    OpinionReminder,
+    Rating,
+)
+from ._common import advance_stage, centre_id_of, ensure_active, ensure_staff_of
+from ._mail import absolute_url, send_templated
+
+Status = CompanyOpinion.Status
+REMINDER_HORIZON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Answer:
+    rating: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class OpinionAnswers:
+    overall_comment: str = ""
+    capacities: Mapping[int, Answer] = field(default_factory=dict)
+    criteria: Mapping[int, Answer] = field(default_factory=dict)
+
+
+# --- Respondent ---------------------------------------------------------------------------------
+
+
+def _clean_email(email: str) -> str:
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise DomainError(_("L'adresse e-mail du répondant est invalide.")) from exc
+    return email
+
+
+def _account_for(*, email: str, first_name: str, last_name: str, by: Any, registration) -> Any:
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user
+    # No password: the person chooses one through the one-time invitation link.
+    user = user_model.objects.create_user(
+        email=email, password=None, first_name=first_name.strip(), last_name=last_name.strip()
+    )
+    audit_log(
+        action="cqpm.account.invited",
+        obj=user,
+        by=by,
+        data={"after": {"email": email}},
+        registration_id=registration.pk,
+        centre_id=centre_id_of(registration),
+    )
+    return user
+
+
+def opinion_assign_respondent(
+    *,
+    registration: Registration,
+    email: str,
+    role: str,
+    by: Any,
+    first_name: str = "",
+    last_name: str = "",
+) -> CompanyOpinion:
+    """Name who gives the company opinion (invited by e-mail if new); refused once submitted."""
+    ensure_staff_of(by, centre_id_of(registration))
+    ensure_active(registration)
+    if role not in CompanyOpinion.RespondentRole.values:
+        raise DomainError(_("Choisissez la qualité du répondant."))
+    email = _clean_email(email)
+    with transaction.atomic():
+        Registration.objects.select_for_update().get(pk=registration.pk)
+        opinion = (
+            CompanyOpinion.objects.select_related("respondent")
+            .filter(registration=registration)
+            .first()
+        )
+        if opinion is not None and opinion.is_locked:
+            raise DomainError(
+                _("L'avis a déjà été transmis : rouvrez-le avant de changer de répondant.")
+            )
+        user = _account_for(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            by=by,
+            registration=registration,
+        )
+        before = (
+            {"respondent": opinion.respondent.email, "role": opinion.respondent_role}
+            if opinion
+            else None
+        )
+        if opinion is None:
+            opinion = CompanyOpinion(registration=registration)
+        opinion.respondent = user
+        opinion.respondent_role = role
+        opinion.save()
+        audit_log(
+            action="cqpm.opinion.respondent_named",
+            obj=opinion,
+            by=by,
+            data={"before": before, "after": {"respondent": user.email, "role": role}},
+            registration_id=registration.pk,
+            centre_id=centre_id_of(registration),
+        )
+        if before is None or before["respondent"] != user.email:
+            transaction.on_commit(lambda: _notify_respondent(opinion.pk))
+    return opinion
+
+
+def _notify_respondent(opinion_pk: int) -> None:
+    opinion = CompanyOpinion.objects.select_related(
+        "respondent", "registration__candidate", "registration__campaign__centre"
+    ).get(pk=opinion_pk)
+    user = opinion.respondent
+    context = {
+        "opinion": opinion,
+        "user": user,
+        "candidate": opinion.registration.candidate,
+        "campaign": opinion.registration.campaign,
+        "form_url": absolute_url("evaluations:opinion_form", opinion.pk),
+    }
+    if not user.has_usable_password():
+        context["invitation_url"] = invitation_url(user)
+        name, subject = "invitation", _("Invitation : avis de l'entreprise sur un candidat CQPM")
+    else:
+        name, subject = "respondent_named", _("Un avis d'entreprise vous est demandé")
+    send_templated(name=name, to=user.email, subject=subject, context=context)
+
+
+# --- Drafting and submitting --------------------------------------------------------------------
+
+
+def _check_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> None:
+    capacity_ids = set(
+        opinion.registration.campaign.referential.capacities.values_list("pk", flat=True)
+    )
+    criterion_ids = set(
+        Criterion.objects.filter(capacity_id__in=capacity_ids).values_list("pk", flat=True)
+    )
+    if not set(answers.capacities) <= capacity_ids or not set(answers.criteria) <= criterion_ids:
+        raise DomainError(_("Capacité ou critère inconnu pour le référentiel de cette campagne."))
+    for answer in [*answers.capacities.values(), *answers.criteria.values()]:
+        if answer.rating and answer.rating not in Rating.values:
+            raise DomainError(_("Appréciation inconnue."))
+
+
+def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> None:
+    for capacity_id, answer in answers.capacities.items():
+        OpinionCapacity.objects.update_or_create(
+            opinion=opinion,
+            capacity_id=capacity_id,
+            defaults={"rating": answer.rating, "comment": answer.comment.strip()},
+        )
+    for criterion_id, answer in answers.criteria.items():
+        if answer.rating or answer.comment.strip():
+            OpinionCriterion.objects.update_or_create(
+                opinion=opinion,
+                criterion_id=criterion_id,
+                defaults={"rating": answer.rating, "comment": answer.comment.strip()},
+            )
+        else:
+            OpinionCriterion.objects.filter(opinion=opinion, criterion_id=criterion_id).delete()
+    opinion.overall_comment = answers.overall_comment.strip()
+
+
+def _locked_for_writing(opinion: CompanyOpinion, *, by: Any, revision: int) -> CompanyOpinion:
+    if by is None or opinion.respondent_id != by.pk:
+        raise DomainError(_("Vous n'êtes pas le répondant de cet avis."), code="forbidden")
+    locked = CompanyOpinion.objects.select_for_update().get(pk=opinion.pk)
+    if locked.is_locked:
+        raise DomainError(
+            _("Cet avis a déjà été transmis : il ne peut plus être modifié."), code="locked"
+        )
+    if locked.revision != revision:
+        raise ConcurrentUpdate(
+            _(
+                "Cet avis a été modifié entre-temps (dans un autre onglet ou par une autre "
+                "personne) : rechargez la page. Vos modifications n'ont pas été enregistrées."
+            ),
+            code="conflict",
+        )
+    return locked
+
+
+def _missing_ratings(opinion: CompanyOpinion) -> list[int]:
+    rated = set(opinion.capacities.exclude(rating="").values_list("capacity_id", flat=True))
+    capacities = opinion.registration.campaign.referential.capacities.all()
+    return [c.number for c in capacities if c.pk not in rated]
+
+
+def opinion_save(
+    *, opinion: CompanyOpinion, answers: OpinionAnswers, revision: int, by: Any
+) -> CompanyOpinion:
+    """The respondent saves a draft; refused when locked or stale (`revision`); DomainError."""
+    _check_answers(opinion, answers)
+    registration = opinion.registration
+    with transaction.atomic():
+        locked = _locked_for_writing(opinion, by=by, revision=revision)
+        _write_answers(locked, answers)
+        locked.revision += 1
+        locked.save()
+        audit_log(
+            action="cqpm.opinion.saved",
+            obj=locked,
+            by=by,
+            data={"revision": locked.revision},
+            registration_id=registration.pk,
+            centre_id=centre_id_of(registration),
+        )
+    return locked
+
+
+def opinion_submit(
+    *, opinion: CompanyOpinion, answers: OpinionAnswers, revision: int, by: Any
+) -> CompanyOpinion:
+    """The respondent submits with a rating on every capacity; then locked; DomainError."""
+    _check_answers(opinion, answers)
+    registration = opinion.registration
+    with transaction.atomic():
+        locked = _locked_for_writing(opinion, by=by, revision=revision)
+        _write_answers(locked, answers)
+        missing = _missing_ratings(locked)
+        if missing:
+            raise DomainError(
+                _(
+                    "Donnez une appréciation pour chaque capacité avant de transmettre "
+                    "(capacités sans appréciation : %(numbers)s). Rien n'a été transmis."
+                )
+                % {"numbers": ", ".join(str(n) for n in missing)}
+            )
+        locked.save()
+        locked = transition(
+            locked,
+            to=Status.SUBMITTED,
+            by=by,
+            action="cqpm.opinion.submitted",
+            allowed=CompanyOpinion.TRANSITIONS,
+            changes={"submitted_at": timezone.now(), "revision": locked.revision + 1},
+            registration_id=registration.pk,
+            centre_id=centre_id_of(registration),
+        )
+        advance_stage(registration=registration, to=Registration.Stage.EVIDENCE, by=by)
+    return locked
+
+
+def opinion_reopen(*, opinion: CompanyOpinion, reason: str, by: Any) -> CompanyOpinion:
+    """Staff reopen a submitted opinion with a required reason, kept in the history."""
+    registration = opinion.registration
+    ensure_staff_of(by, centre_id_of(registration))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Indiquez le motif de la réouverture."))
+    with transaction.atomic():
+        locked = CompanyOpinion.objects.select_for_update().get(pk=opinion.pk)
+        return transition(
+            locked,
+            to=Status.DRAFT,
+            by=by,
+            action="cqpm.opinion.reopened",
+            allowed=CompanyOpinion.TRANSITIONS,
+            changes={
+                "submitted_at": None,
+                "reopen_reason": reason,
+                "revision": locked.revision + 1,
+            },
+            data={"reason": reason},
+            registration_id=registration.pk,
+            centre_id=centre_id_of(registration),
+        )
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+def _due_opinions(today: datetime.date):
+    horizon = today + datetime.timedelta(days=REMINDER_HORIZON_DAYS)
+    return (
+        CompanyOpinion.objects.filter(
+            status=Status.DRAFT,
+            respondent__is_active=True,
+            registration__campaign__opinion_deadline__lte=horizon,
+        )
+        .exclude(registration__stage=Registration.Stage.WITHDRAWN)
+        .exclude(
+            registration__campaign__status__in=[Campaign.Status.CLOSED, Campaign.Status.CANCELLED]
+        )
+        .select_related(
+            "respondent",
+            "registration__candidate",
+            "registration__campaign__referential",
+        )
+        .order_by("pk")
+    )
+
+
+def _remind(opinion: CompanyOpinion, *, today: datetime.date) -> bool:
+    deadline = opinion.registration.campaign.opinion_deadline
+    kind = OpinionReminder.Kind.LATE if deadline < today else OpinionReminder.Kind.DUE_SOON
+    with transaction.atomic():
+        # Inserted first: the unique constraint makes a second run (or a second worker) skip it.
+        _, created = OpinionReminder.objects.get_or_create(
+            opinion=opinion, deadline=deadline, kind=kind
+        )
+        if not created:
+            return False
+        # Sent inside the transaction: if sending fails, the row goes too and tomorrow retries.
+        send_templated(
+            name=f"reminder_{kind}",
+            to=opinion.respondent.email,
+            subject=_("Rappel : avis de l'entreprise à transmettre avant le %(date)s")
+            % {"date": deadline.strftime("%d/%m/%Y")}
+            if kind == OpinionReminder.Kind.DUE_SOON
+            else _("Avis de l'entreprise en retard (échéance du %(date)s)")
+            % {"date": deadline.strftime("%d/%m/%Y")},
+            context={
+                "opinion": opinion,
+                "candidate": opinion.registration.candidate,
+                "campaign": opinion.registration.campaign,
+                "deadline": deadline,
+                "form_url": absolute_url("evaluations:opinion_form", opinion.pk),
+            },
+        )
+    return True
+
+
+def opinion_reminders_send(*, today: datetime.date | None = None) -> int:
+    """E-mail respondents of unsubmitted opinions due within 7 days or late, once per deadline
+    and kind; returns how many were sent."""
+    today = today or timezone.localdate()
+    return sum(_remind(opinion, today=today) for opinion in list(_due_opinions(today)))

@@ -1,0 +1,1 @@
+"""Views of the evaluations app, split by sub-domain like the services."""

@@ -1,0 +1,173 @@
+"""Commission pages: staff create sessions, seat evaluators and assign candidates; evaluators
+see the candidates of their sessions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from candidates.models import Registration
+from cqpm.core.errors import DomainError
+from cqpm.core.permissions import get_scoped_or_404
+
+from ..forms import AssignForm, EvaluatorAddForm, SessionForm
+from ..models import CommissionAssignment
+from ..selectors import evaluator_list_for_centre, registration_list_for_evaluator, session_list_for
+from ..services.commissions import (
+    commission_assign,
+    commission_session_add_evaluator,
+    commission_session_create,
+    commission_session_remove_evaluator,
+    commission_unassign,
+)
+from ._common import paginate, staff_campaign_or_404
+
+
+@login_required
+def campaign_commissions(request, pk: int):
+    campaign = staff_campaign_or_404(request, pk)
+    form = SessionForm(
+        request.POST or None, evaluators=evaluator_list_for_centre(centre_id=campaign.centre_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = commission_session_create(
+                campaign=campaign, by=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("La commission est créée."))
+            return redirect("evaluations:session_detail", campaign_pk=campaign.pk, pk=session.pk)
+    sessions = session_list_for(user=request.user, campaign=campaign)
+    return render(
+        request,
+        "evaluations/campaign_commissions.html",
+        {"campaign": campaign, "sessions": sessions, "form": form},
+    )
+
+
+def _session_or_404(request, campaign_pk: int, pk: int):
+    campaign = staff_campaign_or_404(request, campaign_pk)
+    return get_scoped_or_404(session_list_for(user=request.user, campaign=campaign), pk=pk)
+
+
+def _forms(session, data=None):
+    seated = [u.pk for u in session.evaluators.all()]
+    evaluators = evaluator_list_for_centre(centre_id=session.campaign.centre_id).exclude(
+        pk__in=seated
+    )
+    registrations = (
+        session.campaign.registrations.filter(commission_assignment__isnull=True)
+        .exclude(stage=Registration.Stage.WITHDRAWN)
+        .select_related("candidate", "company")
+        .order_by("candidate__last_name", "candidate__first_name")
+    )
+    return (
+        EvaluatorAddForm(data, evaluators=evaluators, prefix="evaluator"),
+        AssignForm(data, registrations=registrations, prefix="assign"),
+    )
+
+
+@login_required
+def session_detail(request, campaign_pk: int, pk: int):
+    session = _session_or_404(request, campaign_pk, pk)
+    evaluator_form, assign_form = _forms(session)
+    assignments = (
+        CommissionAssignment.objects.filter(session=session)
+        .select_related(
+            "registration__candidate", "registration__company", "registration__interview"
+        )
+        .order_by("registration__candidate__last_name", "registration__candidate__first_name")
+    )
+    context = {
+        "session": session,
+        "campaign": session.campaign,
+        "assignments": assignments,
+        "evaluator_form": evaluator_form,
+        "assign_form": assign_form,
+    }
+    return render(request, "evaluations/session_detail.html", context)
+
+
+def _run(request, action, success: str) -> None:
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+@login_required
+def session_add_evaluator(request, campaign_pk: int, pk: int):
+    session = _session_or_404(request, campaign_pk, pk)
+    form, _assign = _forms(session, request.POST)
+    if form.is_valid():
+        evaluator = form.cleaned_data["evaluator"]
+        _run(
+            request,
+            lambda: commission_session_add_evaluator(
+                session=session, evaluator=evaluator, by=request.user
+            ),
+            _("%(name)s siège désormais dans cette commission.") % {"name": evaluator},
+        )
+    else:
+        messages.error(request, _("Choisissez un évaluateur de ce centre."))
+    return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
+
+
+@require_POST
+@login_required
+def session_remove_evaluator(request, campaign_pk: int, pk: int, user_pk: int):
+    session = _session_or_404(request, campaign_pk, pk)
+    evaluator = get_scoped_or_404(session.evaluators.all(), pk=user_pk)
+    _run(
+        request,
+        lambda: commission_session_remove_evaluator(
+            session=session, evaluator=evaluator, by=request.user
+        ),
+        _("%(name)s ne siège plus dans cette commission.") % {"name": evaluator},
+    )
+    return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
+
+
+@require_POST
+@login_required
+def session_assign(request, campaign_pk: int, pk: int):
+    session = _session_or_404(request, campaign_pk, pk)
+    _evaluator, form = _forms(session, request.POST)
+    if form.is_valid():
+        registration = form.cleaned_data["registration"]
+        _run(
+            request,
+            lambda: commission_assign(session=session, registration=registration, by=request.user),
+            _("%(name)s est affecté(e) à cette commission.") % {"name": registration.candidate},
+        )
+    else:
+        messages.error(request, _("Choisissez un candidat de la campagne, non encore affecté."))
+    return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
+
+
+@require_POST
+@login_required
+def session_unassign(request, campaign_pk: int, pk: int, assignment_pk: int):
+    session = _session_or_404(request, campaign_pk, pk)
+    assignment = get_scoped_or_404(
+        session.assignments.select_related("registration__candidate"), pk=assignment_pk
+    )
+    _run(
+        request,
+        lambda: commission_unassign(assignment=assignment, by=request.user),
+        _("%(name)s n'est plus affecté(e) à cette commission.")
+        % {"name": assignment.registration.candidate},
+    )
+    return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
+
+
+@login_required
+def evaluator_home(request):
+    page = paginate(request, registration_list_for_evaluator(user=request.user))
+    return render(request, "evaluations/evaluator_home.html", {"page": page})

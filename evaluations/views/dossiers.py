@@ -1,0 +1,145 @@
+"""Dossier pages: staff choose methods and submit; the resource centre approves or returns."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cqpm.core.errors import DomainError
+from cqpm.core.permissions import get_scoped_or_404
+
+from ..forms import DossierForm, ReviewForm
+from ..models import EvaluationDossier
+from ..selectors import (
+    dossier_counts_for_campaign,
+    dossier_list_for_reviewer,
+    dossier_review_queue,
+    dossier_rows_for_campaign,
+    session_list_for,
+)
+from ..services.dossiers import (
+    DossierChoicesInvalid,
+    dossier_approve,
+    dossier_return,
+    dossier_save,
+    dossier_submit,
+)
+from ._common import paginate, staff_campaign_or_404, staff_registration_or_404
+
+
+def _capacities(registration):
+    return list(registration.campaign.referential.capacities.all())
+
+
+def _dossier_of(registration) -> EvaluationDossier | None:
+    return (
+        EvaluationDossier.objects.filter(registration=registration)
+        .prefetch_related("capacities")
+        .first()
+    )
+
+
+@login_required
+def dossier_edit(request, registration_pk: int):
+    registration = staff_registration_or_404(request, registration_pk)
+    dossier = _dossier_of(registration)
+    rows = {row.capacity_id: row for row in dossier.capacities.all()} if dossier else {}
+    capacities = _capacities(registration)
+    form = DossierForm(request.POST or None, capacities=capacities, rows=rows)
+    editable = dossier is None or not dossier.is_frozen
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier_save(registration=registration, choices=form.choices(), by=request.user)
+        except DossierChoicesInvalid as exc:
+            form.add_capacity_errors(exc.errors)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Le dossier d'évaluation est enregistré."))
+            return redirect("evaluations:dossier_edit", registration_pk=registration.pk)
+    context = {
+        "registration": registration,
+        "dossier": dossier,
+        "form": form,
+        "editable": editable,
+        "rows": [(c, rows.get(c.pk)) for c in capacities],
+    }
+    return render(request, "evaluations/dossier_edit.html", context)
+
+
+@require_POST
+@login_required
+def dossier_submit_view(request, registration_pk: int):
+    registration = staff_registration_or_404(request, registration_pk)
+    dossier = _dossier_of(registration)
+    if dossier is None:
+        raise Http404
+    try:
+        dossier_submit(dossier=dossier, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Le dossier est soumis au centre de ressource."))
+    return redirect("evaluations:dossier_edit", registration_pk=registration.pk)
+
+
+@login_required
+def campaign_dossiers(request, pk: int):
+    campaign = staff_campaign_or_404(request, pk)
+    status = request.GET.get("statut", "")
+    rows = dossier_rows_for_campaign(user=request.user, campaign=campaign, status=status)
+    counts = dossier_counts_for_campaign(user=request.user, campaign=campaign)
+    states = [("none", _("Sans dossier")), *EvaluationDossier.Status.choices]
+    context = {
+        "campaign": campaign,
+        "page": paginate(request, rows),
+        "status": status,
+        "states": [(code, label, counts.get(code, 0)) for code, label in states],
+        "sessions": session_list_for(user=request.user, campaign=campaign),
+    }
+    return render(request, "evaluations/campaign_dossiers.html", context)
+
+
+@login_required
+def review_queue(request):
+    if not request.user.is_reviewer:
+        raise Http404
+    page = paginate(request, dossier_review_queue(user=request.user))
+    return render(request, "evaluations/review_queue.html", {"page": page})
+
+
+def _reviewable_or_404(request, pk: int) -> EvaluationDossier:
+    queryset = dossier_list_for_reviewer(user=request.user).prefetch_related("capacities__capacity")
+    return get_scoped_or_404(queryset, pk=pk)
+
+
+@login_required
+def review_detail(request, pk: int):
+    dossier = _reviewable_or_404(request, pk)
+    return render(
+        request,
+        "evaluations/review_detail.html",
+        {"dossier": dossier, "form": ReviewForm(), "registration": dossier.registration},
+    )
+
+
+@require_POST
+@login_required
+def review_decide(request, pk: int, decision: str):
+    dossier = _reviewable_or_404(request, pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        if decision == "approve":
+            dossier_approve(dossier=dossier, comment=comment, by=request.user)
+            messages.success(request, _("Le dossier est approuvé : il est désormais figé."))
+        else:
+            dossier_return(dossier=dossier, comment=comment, by=request.user)
+            messages.success(request, _("Le dossier est renvoyé au centre d'examen."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluations:review_detail", pk=dossier.pk)
+    return redirect("evaluations:review_queue")

@@ -1,0 +1,143 @@
+"""Company opinion pages: staff name the respondent and reopen; the respondent fills it in."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cqpm.core.errors import DomainError
+from cqpm.core.permissions import get_scoped_or_404
+from referentials.models import Criterion
+
+from ..forms import OpinionForm, ReopenForm, RespondentForm
+from ..models import CompanyOpinion
+from ..selectors import opinion_list_for_respondent
+from ..services.opinions import (
+    opinion_assign_respondent,
+    opinion_reopen,
+    opinion_save,
+    opinion_submit,
+)
+from ._common import paginate, staff_registration_or_404
+
+
+def _opinion_of(registration) -> CompanyOpinion | None:
+    return (
+        CompanyOpinion.objects.filter(registration=registration)
+        .select_related("respondent")
+        .prefetch_related("capacities", "criteria")
+        .first()
+    )
+
+
+def _capacities(registration):
+    criteria = Criterion.objects.order_by("kind", "position")
+    return registration.campaign.referential.capacities.prefetch_related(
+        Prefetch("criteria", queryset=criteria)
+    )
+
+
+@login_required
+def opinion_staff(request, registration_pk: int):
+    registration = staff_registration_or_404(request, registration_pk)
+    opinion = _opinion_of(registration)
+    initial = {}
+    if opinion:
+        initial = {"role": opinion.respondent_role, "email": opinion.respondent.email}
+    elif registration.tutor_id:
+        initial = {"role": CompanyOpinion.RespondentRole.TUTOR, "email": registration.tutor.email}
+    form = RespondentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opinion_assign_respondent(
+                registration=registration, by=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Le répondant est enregistré et prévenu par e-mail."))
+            return redirect("evaluations:opinion_staff", registration_pk=registration.pk)
+    context = {
+        "registration": registration,
+        "opinion": opinion,
+        "form": form,
+        "reopen_form": ReopenForm(),
+        "capacity_rows": _answer_rows(registration, opinion) if opinion else [],
+    }
+    return render(request, "evaluations/opinion_staff.html", context)
+
+
+def _answer_rows(registration, opinion):
+    answers = {row.capacity_id: row for row in opinion.capacities.all()}
+    return [(c, answers.get(c.pk)) for c in registration.campaign.referential.capacities.all()]
+
+
+@require_POST
+@login_required
+def opinion_reopen_view(request, registration_pk: int):
+    registration = staff_registration_or_404(request, registration_pk)
+    opinion = _opinion_of(registration)
+    if opinion is None:
+        raise Http404
+    form = ReopenForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        opinion_reopen(opinion=opinion, reason=reason, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("L'avis est rouvert : le répondant peut le modifier."))
+    return redirect("evaluations:opinion_staff", registration_pk=registration.pk)
+
+
+@login_required
+def tutor_home(request):
+    page = paginate(request, opinion_list_for_respondent(user=request.user))
+    return render(
+        request, "evaluations/tutor_home.html", {"page": page, "today": timezone.localdate()}
+    )
+
+
+@login_required
+def opinion_form(request, pk: int):
+    opinion = get_scoped_or_404(
+        opinion_list_for_respondent(user=request.user).prefetch_related("capacities", "criteria"),
+        pk=pk,
+    )
+    registration = opinion.registration
+    capacities = _capacities(registration)
+    form = OpinionForm(request.POST or None, capacities=capacities, opinion=opinion)
+    if opinion.is_locked:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        submit = "transmettre" in request.POST
+        service = opinion_submit if submit else opinion_save
+        try:
+            service(
+                opinion=opinion,
+                answers=form.answers(),
+                revision=form.cleaned_data["revision"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            if exc.code == "locked":
+                messages.error(request, exc.message)
+                return redirect("evaluations:opinion_form", pk=opinion.pk)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Votre avis est transmis au centre d'examen. Merci.")
+                if submit
+                else _("Le brouillon est enregistré."),
+            )
+            if submit:
+                return redirect("evaluations:tutor_home")
+            return redirect("evaluations:opinion_form", pk=opinion.pk)
+    context = {"opinion": opinion, "registration": registration, "form": form}
+    return render(request, "evaluations/opinion_form.html", context)

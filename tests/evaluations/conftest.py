@@ -1,0 +1,29 @@
+import pytest
+
+from tests.factories.candidates import CampaignFactory, RegistrationFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # PBKDF2 costs ~0.3 s per account; the tests do not measure hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def campaign_a(centre_a):
+    return CampaignFactory(centre=centre_a, name="Campagne A")
+
+
+@pytest.fixture
+def campaign_b(centre_b):
+    return CampaignFactory(centre=centre_b, name="Campagne B")
+
+
+@pytest.fixture
+def registration_a(campaign_a):
+    return RegistrationFactory(campaign=campaign_a)
+
+
+@pytest.fixture
+def registration_b(campaign_b):
+    return RegistrationFactory(campaign=campaign_b)
