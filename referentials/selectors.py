@@ -17,19 +17,23 @@ def _sees_drafts(user) -> bool:
 
 def referential_list_for(*, user, query: str = "") -> QuerySet[Referential]:
     """Versions the user may read, newest version first per code, searchable by code or title."""
-    qs = Referential.objects.all()
-    if not _sees_drafts(user):
-        qs = qs.exclude(status=Referential.Status.DRAFT)
+    qs = _readable_by(user)
     query = query.strip()
     if query:
         qs = qs.filter(Q(code__icontains=query) | Q(title__icontains=query))
     return qs.annotate(capacity_count=Count("capacities")).order_by("code", "-version")
 
 
+def _readable_by(user) -> QuerySet[Referential]:
+    if _sees_drafts(user):
+        return Referential.objects.all()
+    return Referential.objects.exclude(status=Referential.Status.DRAFT)
+
+
 def referential_detail_queryset_for(*, user) -> QuerySet[Referential]:
     """The readable versions with everything their page shows, in a fixed number of queries."""
     capacities = Capacity.objects.order_by("number").prefetch_related("conditions", "criteria")
-    return referential_list_for(user=user).prefetch_related(
+    return _readable_by(user).prefetch_related(
         Prefetch("blocks", queryset=Block.objects.order_by("position")),
         Prefetch("capacities", queryset=capacities),
     )
