@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DeliberationsConfig(AppConfig):
     name = "deliberations"
     verbose_name = "Commissions d'évaluation et jurys"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the post_save receivers

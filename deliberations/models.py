@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Campaign, CentreMembership, Registration
 from cqpm.core.models import TimeStampedModel
-from referentials.models import Capacity
+from referentials.models import Capacity, EvaluationMethod
 
 
 class ResultSheet(TimeStampedModel):
@@ -90,6 +90,10 @@ class CapacityResult(TimeStampedModel):
                 name="deliberations_capacityresult_justified_when_not_acquired",
             ),
         ]
+
+    def method_labels(self) -> list[str]:
+        labels = dict(EvaluationMethod.choices)
+        return [str(labels.get(code, code)) for code in self.methods]
 
 
 class JurySession(TimeStampedModel):

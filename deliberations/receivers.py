@@ -1,0 +1,15 @@
+"""Signal receivers, connected by DeliberationsConfig.ready()."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from candidates.models import Registration
+
+from .services.carry_over import carry_over_for
+
+
+@receiver(post_save, sender=Registration, dispatch_uid="deliberations_carry_over_on_registration")
+def carry_over_on_registration(sender, instance: Registration, created: bool, raw: bool, **kwargs):
+    """A new registration starts with its person's still-valid acquired capacities."""
+    if created and not raw:
+        carry_over_for(registration=instance)

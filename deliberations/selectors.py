@@ -1,0 +1,317 @@
+"""Reads of the commission and the jury, scoped by user; pages use these and nothing wider."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from candidates.models import Campaign, CentreMembership, Registration
+from candidates.selectors import staff_centre_ids
+from cqpm.core.models import AuditEntry
+from evaluations.models import CommissionAssignment, DossierCapacity, InterviewNote, OpinionCapacity
+from referentials.models import Capacity, CriterionKind, EvaluationMethod
+
+from .models import CapacityResult, Decision, JuryCandidate, JuryMember, JurySession, ResultSheet
+
+# --- Scopes -------------------------------------------------------------------------------------
+
+
+def _own_companies(user: Any) -> QuerySet:
+    return CentreMembership.objects.filter(
+        user=user, role=CentreMembership.Role.EVALUATOR, company__isnull=False
+    ).values("company_id")
+
+
+def evaluated_registration_ids(*, user: Any) -> QuerySet:
+    """Registrations of the user's commission sessions, never one of their own company."""
+    return (
+        CommissionAssignment.objects.filter(session__evaluators=user)
+        .exclude(registration__company_id__in=_own_companies(user))
+        .values("registration_id")
+    )
+
+
+def is_evaluator_of(*, registration: Registration, user: Any) -> bool:
+    """True when `user` sits on the registration's commission session and is not of its company."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return evaluated_registration_ids(user=user).filter(registration_id=registration.pk).exists()
+
+
+def evaluation_registration_list_for(*, user: Any) -> QuerySet[Registration]:
+    """Registrations whose evaluation page the user may open: evaluators (write), staff (read)."""
+    if not getattr(user, "is_authenticated", False):
+        return Registration.objects.none()
+    return Registration.objects.filter(
+        Q(campaign__centre_id__in=staff_centre_ids(user=user))
+        | Q(pk__in=evaluated_registration_ids(user=user))
+    )
+
+
+def jury_session_list_for(*, user: Any) -> QuerySet[JurySession]:
+    """Jury sessions the user sits on, and those of the centres where they are staff."""
+    if not getattr(user, "is_authenticated", False):
+        return JurySession.objects.none()
+    seats = JuryMember.objects.filter(user=user).values("session_id")
+    return (
+        JurySession.objects.filter(
+            Q(campaign__centre_id__in=staff_centre_ids(user=user)) | Q(pk__in=seats)
+        )
+        .select_related("campaign__centre", "campaign__referential")
+        .order_by("-date", "pk")
+    )
+
+
+def jury_session_staff_list_for(*, user: Any) -> QuerySet[JurySession]:
+    """Jury sessions the user manages as staff of the centre."""
+    return JurySession.objects.filter(
+        campaign__centre_id__in=staff_centre_ids(user=user)
+    ).select_related("campaign__centre", "campaign__referential")
+
+
+def campaign_jury_list_for(*, user: Any) -> QuerySet[Campaign]:
+    """Campaigns whose jury sessions the user manages as staff."""
+    return Campaign.objects.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
+        "centre", "referential"
+    )
+
+
+def is_jury_person(*, user: Any) -> bool:
+    """Holds a jury role at a centre or a seat in a session (shows « Mes jurys »)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(
+            Q(centre_memberships__role=CentreMembership.Role.JURY) | Q(jury_seats__isnull=False)
+        )
+        .exists()
+    )
+
+
+def seat_for(*, session: JurySession, user: Any) -> JuryMember | None:
+    return JuryMember.objects.filter(session=session, user=user).first()
+
+
+# --- Evaluation page ----------------------------------------------------------------------------
+
+
+def related_or_none(obj: Any, name: str) -> Any:
+    """A reverse one-to-one already fetched by select_related, or None when there is none."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def report_download_url(report: Any) -> str | None:
+    """The evaluations app's download view of a report (None while that view is missing)."""
+    if report is None:
+        return None
+    try:
+        return reverse("evaluations:report_download", args=[report.registration_id, report.pk])
+    except NoReverseMatch:
+        return None
+
+
+@dataclass
+class CapacityRow:
+    capacity: Capacity
+    conditions: list
+    criteria: list[tuple[str, list]]
+    dossier_methods: list[tuple[str, str]]
+    opinion: OpinionCapacity | None
+    interview_note: InterviewNote | None
+    result: CapacityResult | None
+    form: Any = None
+
+
+@dataclass
+class EvaluationSheet:
+    registration: Registration
+    dossier: Any
+    opinion: Any
+    interview: Any
+    sheet: ResultSheet | None
+    report: Any
+    report_url: str | None
+    rows: list[CapacityRow] = field(default_factory=list)
+    corrections: list[AuditEntry] = field(default_factory=list)
+
+    @property
+    def dossier_approved(self) -> bool:
+        return self.dossier is not None and self.dossier.status == "approved"
+
+    @property
+    def is_validated(self) -> bool:
+        return self.sheet is not None and self.sheet.is_validated
+
+    @property
+    def missing(self) -> list[Capacity]:
+        return [row.capacity for row in self.rows if row.result is None]
+
+
+def with_evaluation_relations(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Registrations with every one-to-one the evaluation page shows, fetched in one query."""
+    return queryset.select_related(
+        "campaign__referential",
+        "campaign__centre",
+        "candidate",
+        "company",
+        "dossier",
+        "company_opinion",
+        "interview",
+        "result_sheet__validated_by",
+        "commission_assignment__session",
+    )
+
+
+def evaluation_sheet_for(*, registration: Registration) -> EvaluationSheet:
+    """Capacity by capacity: referential, dossier methods, opinion, interview, result.
+
+    A constant number of queries whatever the number of capacities.
+    """
+    dossier = related_or_none(registration, "dossier")
+    opinion = related_or_none(registration, "company_opinion")
+    interview = related_or_none(registration, "interview")
+    sheet = related_or_none(registration, "result_sheet")
+    report = registration.reports.order_by("-version").first()
+    data = EvaluationSheet(
+        registration=registration,
+        dossier=dossier,
+        opinion=opinion,
+        interview=interview,
+        sheet=sheet,
+        report=report,
+        report_url=report_download_url(report),
+    )
+    methods = _by_capacity(DossierCapacity.objects.filter(dossier=dossier) if dossier else [])
+    opinions = _by_capacity(
+        OpinionCapacity.objects.filter(opinion=opinion) if opinion and opinion.is_locked else []
+    )
+    notes = _by_capacity(InterviewNote.objects.filter(interview=interview) if interview else [])
+    results = _by_capacity(
+        CapacityResult.objects.filter(sheet=sheet).select_related(
+            "decided_by", "carried_from__sheet__registration__campaign"
+        )
+        if sheet
+        else []
+    )
+    labels = dict(EvaluationMethod.choices)
+    capacities = (
+        Capacity.objects.filter(referential_id=registration.campaign.referential_id)
+        .prefetch_related("conditions", "criteria")
+        .order_by("number")
+    )
+    for capacity in capacities:
+        chosen = methods.get(capacity.pk)
+        data.rows.append(
+            CapacityRow(
+                capacity=capacity,
+                conditions=list(capacity.conditions.all()),
+                criteria=_criteria_by_kind(capacity),
+                dossier_methods=[
+                    (m, str(labels.get(m, m))) for m in (chosen.methods if chosen else [])
+                ],
+                opinion=opinions.get(capacity.pk),
+                interview_note=notes.get(capacity.pk),
+                result=results.get(capacity.pk),
+            )
+        )
+    data.corrections = list(result_corrections(registration_id=registration.pk))
+    return data
+
+
+def _by_capacity(rows) -> dict[int, Any]:
+    return {row.capacity_id: row for row in rows}
+
+
+def _criteria_by_kind(capacity: Capacity) -> list[tuple[str, list]]:
+    criteria = list(capacity.criteria.all())
+    return [
+        (str(label), [c for c in criteria if c.kind == kind])
+        for kind, label in CriterionKind.choices
+    ]
+
+
+def result_corrections(*, registration_id: int) -> QuerySet[AuditEntry]:
+    """Reasoned corrections of validated results, oldest first, with their author."""
+    return (
+        AuditEntry.objects.filter(
+            registration_id=registration_id, action="cqpm.commission.result.corrected"
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+# --- Jury ---------------------------------------------------------------------------------------
+
+
+def capacity_total(*, campaign: Campaign) -> int:
+    return Capacity.objects.filter(referential_id=campaign.referential_id).count()
+
+
+def deliberation_rows(*, session: JurySession) -> QuerySet[JuryCandidate]:
+    """Every candidate of a session with results, tallies and decisions (active and superseded).
+
+    A constant number of queries whatever the number of candidates.
+    """
+    acquired = Q(registration__result_sheet__results__outcome=CapacityResult.Outcome.ACQUIRED)
+    carried = Q(registration__result_sheet__results__source=CapacityResult.Source.CARRIED_OVER)
+    return (
+        JuryCandidate.objects.filter(session=session)
+        .select_related(
+            "registration__candidate", "registration__company", "registration__result_sheet"
+        )
+        .annotate(
+            acquired=Count("registration__result_sheet__results", filter=acquired),
+            carried=Count("registration__result_sheet__results", filter=carried),
+            flagged=Count(
+                "registration__result_sheet__results",
+                filter=Q(registration__result_sheet__results__disagrees_with_opinion=True),
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "registration__result_sheet__results",
+                queryset=CapacityResult.objects.select_related("capacity").order_by(
+                    "capacity__number"
+                ),
+            ),
+            Prefetch(
+                "registration__decisions",
+                queryset=Decision.objects.select_related("recorded_by").order_by(
+                    "created_at", "pk"
+                ),
+            ),
+        )
+        .order_by("registration__candidate__last_name", "registration__candidate__first_name", "pk")
+    )
+
+
+def assignable_registrations(*, session: JurySession) -> QuerySet[Registration]:
+    """Registrations of the session's campaign not yet before a jury, with their readiness."""
+    validated = ResultSheet.objects.filter(
+        registration=OuterRef("pk"), status=ResultSheet.Status.VALIDATED
+    )
+    return (
+        Registration.objects.filter(campaign_id=session.campaign_id, jury_candidate__isnull=True)
+        .exclude(stage=Registration.Stage.WITHDRAWN)
+        .select_related("candidate", "company")
+        .annotate(ready=Exists(validated))
+        .order_by("candidate__last_name", "candidate__first_name", "pk")
+    )
+
+
+def decision_history(*, registration: Registration) -> list[Decision]:
+    """Every jury decision on a registration, newest first, active and superseded."""
+    return list(
+        Decision.objects.filter(registration=registration)
+        .select_related("recorded_by", "session")
+        .order_by("-created_at", "-pk")
+    )

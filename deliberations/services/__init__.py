@@ -1,0 +1,32 @@
+"""Writes of the commission and the jury, split by sub-domain; every rule raises DomainError."""
+
+from .carry_over import carry_over_for, carry_over_for_campaign
+from .decisions import jury_decision_amend, jury_decision_record, jury_session_close
+from .juries import (
+    jury_attendance_record,
+    jury_candidate_remove,
+    jury_candidates_assign,
+    jury_deliberation_start,
+    jury_member_add,
+    jury_member_remove,
+    jury_session_create,
+)
+from .results import capacity_result_correct, capacity_result_record, result_sheet_validate
+
+__all__ = [
+    "capacity_result_correct",
+    "capacity_result_record",
+    "carry_over_for",
+    "carry_over_for_campaign",
+    "jury_attendance_record",
+    "jury_candidate_remove",
+    "jury_candidates_assign",
+    "jury_decision_amend",
+    "jury_decision_record",
+    "jury_deliberation_start",
+    "jury_member_add",
+    "jury_member_remove",
+    "jury_session_close",
+    "jury_session_create",
+    "result_sheet_validate",
+]

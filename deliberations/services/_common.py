@@ -1,0 +1,70 @@
+"""Guards and helpers shared by the commission and jury services."""
+
+import importlib
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from candidates.models import Registration
+from candidates.selectors import staff_centre_ids
+from cqpm.core.audit import audit_log
+from cqpm.core.errors import DomainError
+
+from ..selectors import is_evaluator_of
+
+
+def ensure_staff_of(by: Any, centre_id: int) -> None:
+    """Refuse unless `by` is staff of the centre or a superuser."""
+    if getattr(by, "is_superuser", False):
+        return
+    if centre_id not in staff_centre_ids(user=by):
+        raise DomainError(
+            _("Vous ne faites pas partie du personnel de ce centre d'examen."), code="forbidden"
+        )
+
+
+def ensure_evaluator_of(registration: Registration, by: Any) -> None:
+    """Refuse unless `by` is an evaluator of the registration's commission session."""
+    if getattr(by, "is_superuser", False) or is_evaluator_of(registration=registration, user=by):
+        return
+    raise DomainError(
+        _("Vous n'êtes pas évaluateur de la commission de ce candidat."), code="forbidden"
+    )
+
+
+def full_clean_or_raise(obj: Any, **kwargs: Any) -> None:
+    """Run the model's checks and turn their messages into one French DomainError."""
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise DomainError(" ".join(dict.fromkeys(exc.messages))) from exc
+
+
+def set_registration_stage(*, registration: Registration, stage: str, by: Any) -> None:
+    """Move the registration's stage, through candidates' service when it exists.
+
+    candidates.services.registration_set_stage is written by another team; until it exists the
+    field is updated here, with the same audit entry.
+    """
+    try:
+        module = importlib.import_module("candidates.services")
+        service = getattr(module, "registration_set_stage", None)
+    except ImportError:
+        service = None
+    if service is not None:
+        service(registration=registration, stage=stage, by=by)
+        return
+    before = Registration.objects.filter(pk=registration.pk).values_list("stage", flat=True).get()
+    if before == stage:
+        return
+    Registration.objects.filter(pk=registration.pk).update(stage=stage)
+    registration.stage = stage
+    audit_log(
+        action="cqpm.candidates.registration.stage_changed",
+        obj=registration,
+        by=by,
+        data={"before": before, "after": stage},
+        registration_id=registration.pk,
+        centre_id=registration.campaign.centre_id,
+    )

@@ -1,0 +1,123 @@
+"""Capacities acquired by a non-admissible candidate carry over for 24 months (DESIGN.md §5.6).
+
+At the jury's closing (or an amendment) the acquired capacities of non-admissible candidates get
+`valid_until` = jury date + 24 months. A later registration of the same person to a campaign of
+the same referential code starts with them acquired while they are still valid at its commission.
+"""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Subquery
+from django.utils.translation import gettext as _
+
+from candidates.models import Campaign, Registration
+from cqpm.core.audit import audit_log
+
+from ..dates import carry_over_end
+from ..models import CapacityResult, Decision, ResultSheet
+
+
+def acquired_validity_set(
+    *, registration_ids: list[int], outcome: str, jury_date: datetime.date
+) -> int:
+    """Give the commission's acquired capacities their end date (or none when admissible)."""
+    valid_until = None if outcome == Decision.Outcome.ADMISSIBLE else carry_over_end(jury_date)
+    # Carried-over capacities keep the end date of the jury that granted them: never extended.
+    return CapacityResult.objects.filter(
+        sheet__registration_id__in=registration_ids,
+        source=CapacityResult.Source.COMMISSION,
+        outcome=CapacityResult.Outcome.ACQUIRED,
+    ).update(valid_until=valid_until)
+
+
+def _origins(*, registration: Registration) -> dict[int, CapacityResult]:
+    """The latest-ending still-valid acquired capacity of the same person, by capacity number.
+
+    One query, through subqueries on the campaign: it runs on every new registration.
+    """
+    campaign = Campaign.objects.filter(pk=registration.campaign_id)
+    rows = (
+        CapacityResult.objects.filter(
+            sheet__registration__candidate_id=registration.candidate_id,
+            sheet__registration__campaign__referential__code=Subquery(
+                campaign.values("referential__code")[:1]
+            ),
+            source=CapacityResult.Source.COMMISSION,
+            outcome=CapacityResult.Outcome.ACQUIRED,
+            valid_until__gte=Subquery(campaign.values("commission_starts")[:1]),
+        )
+        .exclude(sheet__registration_id=registration.pk)
+        .select_related("capacity", "sheet__registration__campaign")
+        .order_by("valid_until", "pk")
+    )
+    return {row.capacity.number: row for row in rows}
+
+
+def carry_over_for(*, registration: Registration, by: Any = None) -> list[CapacityResult]:
+    """Start a registration with the capacities its person acquired earlier and still valid at
+    its commission date (same referential code, same capacity number); safe to run twice."""
+    origins = _origins(registration=registration)
+    if not origins:
+        return []
+    capacities = {c.number: c for c in registration.campaign.referential.capacities.all()}
+    with transaction.atomic():
+        sheet, _created = ResultSheet.objects.get_or_create(registration=registration)
+        if sheet.is_validated:
+            return []
+        present = set(sheet.results.values_list("capacity__number", flat=True))
+        rows = [
+            CapacityResult(
+                sheet=sheet,
+                capacity=capacities[number],
+                outcome=CapacityResult.Outcome.ACQUIRED,
+                justification=_carried_justification(origin),
+                source=CapacityResult.Source.CARRIED_OVER,
+                carried_from=origin,
+                valid_until=origin.valid_until,
+                decided_by=None,
+            )
+            for number, origin in sorted(origins.items())
+            if number in capacities and number not in present
+        ]
+        if not rows:
+            return []
+        CapacityResult.objects.bulk_create(rows)
+        audit_log(
+            action="cqpm.commission.result.carried_over",
+            obj=sheet,
+            by=by,
+            data={
+                "capacities": [row.capacity.number for row in rows],
+                "from": [row.carried_from_id for row in rows],
+                "valid_until": [row.valid_until.isoformat() for row in rows],
+            },
+            registration_id=registration.pk,
+            centre_id=registration.campaign.centre_id,
+        )
+    return rows
+
+
+def _carried_justification(origin: CapacityResult) -> str:
+    return _("Acquise lors de la campagne « %(campaign)s », valable jusqu'au %(date)s.") % {
+        "campaign": origin.sheet.registration.campaign.name,
+        "date": origin.valid_until.strftime("%d/%m/%Y"),
+    }
+
+
+def carry_over_for_campaign(*, campaign: Campaign, by: Any = None) -> int:
+    """Carry over for every registration of a campaign (bulk imports skip post_save); returns the
+    number of capacities carried over."""
+    candidates_with_history = CapacityResult.objects.filter(
+        sheet__registration__campaign__referential__code=campaign.referential.code,
+        source=CapacityResult.Source.COMMISSION,
+        outcome=CapacityResult.Outcome.ACQUIRED,
+        valid_until__gte=campaign.commission_starts,
+    ).values("sheet__registration__candidate_id")
+    registrations = (
+        campaign.registrations.filter(candidate_id__in=candidates_with_history)
+        .exclude(stage=Registration.Stage.WITHDRAWN)
+        .select_related("campaign__referential")
+    )
+    return sum(len(carry_over_for(registration=r, by=by)) for r in registrations)

@@ -1,0 +1,307 @@
+"""Jury decisions: recorded during deliberation, locked at closing, amended by the president.
+
+DESIGN.md §5.5. Admissible if and only if every capacity is acquired; a decision is never
+overwritten (a change supersedes it, both stay); two members recording at once never lose a
+decision silently: the second gets ConcurrentUpdate.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates.models import Registration
+from cqpm.core.errors import ConcurrentUpdate, DomainError
+from cqpm.core.workflow import transition
+
+from ..models import CapacityResult, Decision, JuryCandidate, JurySession, ResultSheet
+from ..signals import decision_amended
+from ._common import full_clean_or_raise, set_registration_stage
+from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
+from .carry_over import acquired_validity_set
+
+Status = JurySession.Status
+Outcome = Decision.Outcome
+DELIBERATION_CHANGE_REASON = "Modifiée en délibération"
+
+
+def capacity_tally(*, registration: Registration) -> tuple[int, int]:
+    """(acquired, total) capacities of the registration against its campaign's referential."""
+    total = registration.campaign.referential.capacities.count()
+    acquired = CapacityResult.objects.filter(
+        sheet__registration_id=registration.pk, outcome=CapacityResult.Outcome.ACQUIRED
+    ).count()
+    return acquired, total
+
+
+def _check_outcome(registration: Registration, outcome: str) -> None:
+    if outcome not in Outcome.values:
+        raise DomainError(_("Décision inconnue."))
+    validated = ResultSheet.objects.filter(
+        registration_id=registration.pk, status=ResultSheet.Status.VALIDATED
+    ).exists()
+    if not validated:
+        raise DomainError(
+            _(
+                "Les résultats de la commission ne sont pas validés pour %(name)s : aucune "
+                "décision ne peut être enregistrée."
+            )
+            % {"name": registration.candidate},
+            code="results_not_validated",
+        )
+    if outcome == Outcome.ADMISSIBLE:
+        acquired, total = capacity_tally(registration=registration)
+        if acquired < total:
+            raise DomainError(
+                _(
+                    "« Admissible » est refusé : seules %(acquired)s capacités sur %(total)s "
+                    "sont acquises. Un candidat n'est admissible que si toutes ses capacités "
+                    "sont acquises."
+                )
+                % {"acquired": acquired, "total": total},
+                code="not_all_acquired",
+            )
+
+
+def _describe(decision: Decision) -> str:
+    when = timezone.localtime(decision.created_at).strftime("%d/%m/%Y à %H:%M")
+    return _("« %(outcome)s » par %(who)s le %(when)s") % {
+        "outcome": decision.get_outcome_display(),
+        "who": decision.recorded_by,
+        "when": when,
+    }
+
+
+def jury_decision_record(
+    *,
+    session: JurySession,
+    registration: Registration,
+    outcome: str,
+    expected_decision_id: int | None,
+    by: Any,
+) -> Decision:
+    """A present member records (or changes, superseding) a decision during deliberation; raises
+    ConcurrentUpdate if the active decision is not the one the member saw, DomainError otherwise
+    (not deliberating, results not validated, admissible without every capacity acquired)."""
+    seat = seat_of(session, by)
+    if seat is None:
+        raise DomainError(_("Vous ne siégez pas dans ce jury."), code="forbidden")
+    if not seat.present:
+        raise DomainError(_("Vous devez avoir émargé la feuille de présence pour délibérer."))
+    with transaction.atomic():
+        # Session first (serialises with closing), then the registration row: the same order
+        # everywhere, so two members never deadlock.
+        session = lock_session(session)
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("candidate", "campaign__referential")
+            .get(pk=registration.pk)
+        )
+        ensure_status(
+            session,
+            Status.DELIBERATING,
+            message=_(
+                "La délibération n'est pas ouverte : aucune décision ne peut être enregistrée."
+            )
+            if session.status == Status.PLANNED
+            else _("La session est close : seule une rectification par le président est possible."),
+        )
+        if not JuryCandidate.objects.filter(session=session, registration=registration).exists():
+            raise DomainError(_("Ce candidat n'est pas présenté à ce jury."))
+        _check_outcome(registration, outcome)
+        current = (
+            Decision.objects.filter(registration=registration, is_active=True)
+            .select_related("recorded_by")
+            .first()
+        )
+        if (current.pk if current else None) != expected_decision_id:
+            raise ConcurrentUpdate(_conflict_message(current))
+        if current is not None and current.outcome == outcome:
+            return current
+        decision = _supersede(
+            session=session,
+            registration=registration,
+            current=current,
+            outcome=outcome,
+            reason=DELIBERATION_CHANGE_REASON if current else "",
+            by=by,
+        )
+        audit_jury(
+            "cqpm.jury.decision.recorded",
+            decision,
+            by,
+            session,
+            {
+                "before": current.outcome if current else None,
+                "after": outcome,
+                "superseded": current.pk if current else None,
+            },
+            reg_id=registration.pk,
+        )
+    return decision
+
+
+def _conflict_message(current: Decision | None) -> str:
+    if current is None:
+        return _(
+            "Un autre membre du jury a modifié la décision entre-temps : elle a été retirée. "
+            "Rechargez la page avant de décider."
+        )
+    return _(
+        "Un autre membre du jury a enregistré une décision entre-temps : %(decision)s. "
+        "Rien n'a été écrasé : vérifiez-la puis modifiez-la si besoin."
+    ) % {"decision": _describe(current)}
+
+
+def _supersede(
+    *,
+    session: JurySession,
+    registration: Registration,
+    current: Decision | None,
+    outcome: str,
+    reason: str,
+    by: Any,
+) -> Decision:
+    if current is not None:
+        # One active decision per registration (DB constraint): retire the old one first.
+        current.is_active = False
+        current.save(update_fields=["is_active", "updated_at"])
+    decision = Decision(
+        session=session,
+        registration=registration,
+        outcome=outcome,
+        supersedes=current,
+        reason=reason,
+        recorded_by=by,
+    )
+    full_clean_or_raise(decision, exclude=["session", "registration", "recorded_by", "supersedes"])
+    decision.save()
+    return decision
+
+
+def _stage_for(outcome: str) -> str:
+    if outcome == Outcome.ADMISSIBLE:
+        return Registration.Stage.ADMISSIBLE
+    return Registration.Stage.NOT_ADMISSIBLE
+
+
+# --- Closing and amendments -------------------------------------------------------------------
+
+
+def jury_session_close(*, session: JurySession, by: Any) -> JurySession:
+    """The president closes deliberation once every candidate has a decision: decisions are locked,
+    stages set, non-admissible candidates' acquired capacities valid 24 months; raises
+    DomainError (not president, not deliberating, candidates without decision)."""
+    ensure_president(session, by)
+    with transaction.atomic():
+        session = lock_session(session)
+        ensure_status(
+            session,
+            Status.DELIBERATING,
+            message=_("Seule une session en délibération peut être close."),
+        )
+        undecided = list(
+            session.candidates.exclude(
+                registration__decisions__is_active=True,
+            )
+            .select_related("registration__candidate")
+            .order_by("registration__candidate__last_name")
+        )
+        if undecided:
+            names = [str(c.registration.candidate) for c in undecided[:5]]
+            more = len(undecided) - len(names)
+            raise DomainError(
+                _(
+                    "Chaque candidat doit avoir une décision avant la clôture. "
+                    "Sans décision : %(names)s."
+                )
+                % {
+                    "names": ", ".join(names)
+                    + (_(" et %(n)s autres") % {"n": more} if more else "")
+                },
+                code="undecided",
+            )
+        session = transition(
+            session,
+            to=Status.CLOSED,
+            by=by,
+            action="cqpm.jury.session.closed",
+            allowed=JurySession.TRANSITIONS,
+            changes={"closed_at": timezone.now(), "closed_by": by},
+            centre_id=session.campaign.centre_id,
+        )
+        decisions = list(
+            Decision.objects.filter(session=session, is_active=True).select_related(
+                "registration__campaign"
+            )
+        )
+        for outcome in Outcome.values:
+            ids = [d.registration_id for d in decisions if d.outcome == outcome]
+            if ids:
+                acquired_validity_set(registration_ids=ids, outcome=outcome, jury_date=session.date)
+        for decision in decisions:
+            set_registration_stage(
+                registration=decision.registration, stage=_stage_for(decision.outcome), by=by
+            )
+    return session
+
+
+def jury_decision_amend(*, decision: Decision, outcome: str, reason: str, by: Any) -> Decision:
+    """The president amends a decision of a closed session with a reason: a new decision
+    supersedes it, both stay; raises DomainError (not president, not closed, no reason, same
+    outcome, admissible without every capacity) or ConcurrentUpdate if already amended."""
+    session = decision.session
+    ensure_president(session, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Le motif de la rectification est obligatoire."))
+    with transaction.atomic():
+        session = lock_session(session)
+        ensure_status(
+            session,
+            Status.CLOSED,
+            message=_(
+                "Une rectification n'est possible qu'après la clôture ; pendant la délibération, "
+                "enregistrez simplement une nouvelle décision."
+            ),
+        )
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("candidate", "campaign__referential")
+            .get(pk=decision.registration_id)
+        )
+        old = Decision.objects.select_related("recorded_by").get(pk=decision.pk)
+        if not old.is_active:
+            current = Decision.objects.filter(registration=registration, is_active=True).first()
+            raise ConcurrentUpdate(
+                _("Cette décision a déjà été rectifiée entre-temps : %(decision)s.")
+                % {"decision": _describe(current) if current else "—"}
+            )
+        if old.outcome == outcome:
+            raise DomainError(_("La rectification doit changer la décision."))
+        _check_outcome(registration, outcome)
+        new = _supersede(
+            session=session,
+            registration=registration,
+            current=old,
+            outcome=outcome,
+            reason=reason,
+            by=by,
+        )
+        acquired_validity_set(
+            registration_ids=[registration.pk], outcome=outcome, jury_date=session.date
+        )
+        set_registration_stage(registration=registration, stage=_stage_for(outcome), by=by)
+        audit_jury(
+            "cqpm.jury.decision.amended",
+            new,
+            by,
+            session,
+            {"before": old.outcome, "after": outcome, "reason": reason, "superseded": old.pk},
+            reg_id=registration.pk,
+        )
+        transaction.on_commit(
+            lambda: decision_amended.send(sender=Decision, old=old, new=new, by=by)
+        )
+    return new

@@ -1,0 +1,319 @@
+"""The paritaire jury: sessions, members, candidates, attendance and the start of deliberation.
+
+DESIGN.md §5.5. Decisions, closing and amendments are in decisions.py.
+"""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates.models import Campaign, CentreMembership, Registration
+from cqpm.core.errors import DomainError
+from cqpm.core.workflow import transition
+
+from ..models import Decision, JuryCandidate, JuryMember, JurySession
+from ._common import ensure_staff_of, full_clean_or_raise, set_registration_stage
+from ._jury import audit_jury, ensure_staff_or_president, ensure_status, lock_session
+
+Status = JurySession.Status
+
+# --- Composition ------------------------------------------------------------------------------
+
+
+def _check_jury_membership(session: JurySession, membership: CentreMembership) -> None:
+    if (
+        membership.centre_id != session.campaign.centre_id
+        or membership.role != CentreMembership.Role.JURY
+    ):
+        raise DomainError(
+            _("%(name)s n'est pas membre de jury de ce centre d'examen.")
+            % {"name": membership.user}
+        )
+    if membership.college not in CentreMembership.College.values:
+        raise DomainError(
+            _(
+                "%(name)s n'a pas de collège (employeurs ou salariés) : complétez son "
+                "rattachement au centre."
+            )
+            % {"name": membership.user}
+        )
+
+
+def _seat(session: JurySession, membership: CentreMembership, *, is_president: bool) -> JuryMember:
+    _check_jury_membership(session, membership)
+    return JuryMember.objects.create(
+        session=session,
+        user=membership.user,
+        college=membership.college,
+        is_president=is_president,
+    )
+
+
+def jury_session_create(
+    *,
+    campaign: Campaign,
+    date: datetime.date,
+    place: str,
+    president: CentreMembership,
+    members: Iterable[CentreMembership],
+    by: Any,
+) -> JurySession:
+    """Staff create a campaign's jury session with its members and exactly one president; raises
+    DomainError (not staff, campaign closed, a member not on the centre's jury or collegeless)."""
+    ensure_staff_of(by, campaign.centre_id)
+    if campaign.status in (Campaign.Status.CLOSED, Campaign.Status.CANCELLED):
+        raise DomainError(_("La campagne est close ou annulée : aucun jury ne peut être créé."))
+    with transaction.atomic():
+        session = JurySession(campaign=campaign, date=date, place=(place or "").strip())
+        full_clean_or_raise(session)
+        session.save()
+        seats = {m.pk: m for m in members}
+        seats[president.pk] = president
+        for membership in seats.values():
+            _seat(session, membership, is_president=membership.pk == president.pk)
+        audit_jury(
+            "cqpm.jury.session.created",
+            session,
+            by,
+            session,
+            {
+                "date": date.isoformat(),
+                "place": session.place,
+                "president": president.user_id,
+                "members": sorted(m.user_id for m in seats.values()),
+            },
+        )
+    return session
+
+
+def jury_member_add(
+    *, session: JurySession, membership: CentreMembership, is_president: bool = False, by: Any
+) -> JuryMember:
+    """Staff seat a jury member of the centre before deliberation; as president, they replace
+    the previous one; raises DomainError (already seated, not jury, deliberation started)."""
+    ensure_staff_of(by, session.campaign.centre_id)
+    with transaction.atomic():
+        session = lock_session(session)
+        ensure_status(
+            session,
+            Status.PLANNED,
+            message=_(
+                "La composition du jury ne se modifie plus une fois la délibération ouverte."
+            ),
+        )
+        if session.members.filter(user_id=membership.user_id).exists():
+            raise DomainError(_("%(name)s siège déjà dans ce jury.") % {"name": membership.user})
+        if is_president:
+            session.members.filter(is_president=True).update(is_president=False)
+        member = _seat(session, membership, is_president=is_president)
+        audit_jury(
+            "cqpm.jury.member.added",
+            session,
+            by,
+            session,
+            {"user": member.user_id, "college": member.college, "president": is_president},
+        )
+    return member
+
+
+def jury_member_remove(*, member: JuryMember, by: Any) -> None:
+    """Staff remove a member before deliberation; raises DomainError once it has started."""
+    session = member.session
+    ensure_staff_of(by, session.campaign.centre_id)
+    with transaction.atomic():
+        session = lock_session(session)
+        ensure_status(
+            session,
+            Status.PLANNED,
+            message=_(
+                "La composition du jury ne se modifie plus une fois la délibération ouverte."
+            ),
+        )
+        JuryMember.objects.filter(pk=member.pk).delete()
+        audit_jury(
+            "cqpm.jury.member.removed",
+            session,
+            by,
+            session,
+            {"user": member.user_id, "college": member.college, "president": member.is_president},
+        )
+
+
+# --- Candidates -------------------------------------------------------------------------------
+
+
+def jury_candidates_assign(
+    *, session: JurySession, registrations: Iterable[Registration], by: Any
+) -> int:
+    """Staff bring registrations of the campaign before an open jury session (results validated or
+    not yet); raises DomainError for another campaign, a withdrawn or already assigned candidate."""
+    ensure_staff_of(by, session.campaign.centre_id)
+    registrations = list(registrations)
+    with transaction.atomic():
+        session = lock_session(session)
+        ensure_status(
+            session,
+            Status.PLANNED,
+            Status.DELIBERATING,
+            message=_("La session est close : aucun candidat ne peut y être ajouté."),
+        )
+        for registration in registrations:
+            _check_assignable(session, registration)
+        JuryCandidate.objects.bulk_create(
+            [JuryCandidate(session=session, registration=r) for r in registrations]
+        )
+        for registration in registrations:
+            audit_jury(
+                "cqpm.jury.candidate.assigned",
+                session,
+                by,
+                session,
+                {"session": session.pk},
+                reg_id=registration.pk,
+            )
+            if registration.stage not in Registration.DECIDED_STAGES:
+                set_registration_stage(
+                    registration=registration, stage=Registration.Stage.JURY, by=by
+                )
+    return len(registrations)
+
+
+def _check_assignable(session: JurySession, registration: Registration) -> None:
+    if registration.campaign_id != session.campaign_id:
+        raise DomainError(
+            _("%(name)s n'est pas inscrit à la campagne de ce jury.")
+            % {"name": registration.candidate}
+        )
+    if registration.is_withdrawn:
+        raise DomainError(_("%(name)s est désinscrit.") % {"name": registration.candidate})
+    if JuryCandidate.objects.filter(registration_id=registration.pk).exists():
+        raise DomainError(
+            _("%(name)s est déjà présenté à un jury.") % {"name": registration.candidate}
+        )
+
+
+def jury_candidate_remove(*, candidate: JuryCandidate, by: Any) -> None:
+    """Staff withdraw a candidate from a session before any decision on them; raises DomainError
+    once a decision is recorded or the session is closed."""
+    session = candidate.session
+    ensure_staff_of(by, session.campaign.centre_id)
+    with transaction.atomic():
+        session = lock_session(session)
+        ensure_status(
+            session,
+            Status.PLANNED,
+            Status.DELIBERATING,
+            message=_("La session est close : la liste des candidats ne se modifie plus."),
+        )
+        registration = candidate.registration
+        if Decision.objects.filter(registration_id=registration.pk, session=session).exists():
+            raise DomainError(
+                _("Une décision est enregistrée pour %(name)s : le candidat reste au jury.")
+                % {"name": registration.candidate}
+            )
+        JuryCandidate.objects.filter(pk=candidate.pk).delete()
+        audit_jury(
+            "cqpm.jury.candidate.removed",
+            session,
+            by,
+            session,
+            {"session": session.pk},
+            reg_id=registration.pk,
+        )
+        if registration.stage == Registration.Stage.JURY:
+            set_registration_stage(
+                registration=registration, stage=Registration.Stage.COMMISSION, by=by
+            )
+
+
+# --- Attendance and deliberation --------------------------------------------------------------
+
+
+def jury_attendance_record(
+    *, session: JurySession, present_ids: Iterable[int], by: Any
+) -> JurySession:
+    """Staff or the president record who signed the attendance sheet; a signature is not erased
+    once deliberation started; raises DomainError on a closed session."""
+    ensure_staff_or_president(session, by)
+    wanted = set(present_ids)
+    now = timezone.now()
+    with transaction.atomic():
+        session = lock_session(session)
+        ensure_status(
+            session,
+            Status.PLANNED,
+            Status.DELIBERATING,
+            message=_("La session est close : la feuille d'émargement ne se modifie plus."),
+        )
+        members = list(session.members.select_for_update())
+        before = sorted(m.user_id for m in members if m.present)
+        for member in members:
+            if member.pk in wanted and not member.present:
+                member.present, member.signed_at = True, now
+                member.save(update_fields=["present", "signed_at"])
+            elif member.pk not in wanted and member.present:
+                if session.status != Status.PLANNED:
+                    raise DomainError(
+                        _(
+                            "La signature de %(name)s ne peut pas être retirée : la "
+                            "délibération est ouverte."
+                        )
+                        % {"name": member.user}
+                    )
+                member.present, member.signed_at = False, None
+                member.save(update_fields=["present", "signed_at"])
+        after = sorted(m.user_id for m in members if m.present)
+        audit_jury(
+            "cqpm.jury.attendance.recorded",
+            session,
+            by,
+            session,
+            {"before": before, "after": after},
+        )
+    return session
+
+
+def jury_deliberation_start(*, session: JurySession, by: Any) -> JurySession:
+    """Open deliberation (planned -> deliberating) once both colleges have a present member and
+    the president has signed; raises DomainError (French message naming what is missing)."""
+    ensure_staff_or_president(session, by)
+    with transaction.atomic():
+        session = lock_session(session)
+        members = list(session.members.select_related("user"))
+        present_colleges = {m.college for m in members if m.present}
+        missing = [
+            str(label)
+            for value, label in CentreMembership.College.choices
+            if value not in present_colleges
+        ]
+        if missing:
+            raise DomainError(
+                _(
+                    "La délibération ne peut commencer que si les deux collèges sont présents : "
+                    "aucun membre présent pour le %(colleges)s."
+                )
+                % {"colleges": " et le ".join(m.lower() for m in missing)},
+                code="colleges_missing",
+            )
+        president = next((m for m in members if m.is_president), None)
+        if president is None:
+            raise DomainError(_("Le jury n'a pas de président : désignez-en un."))
+        if not president.present:
+            raise DomainError(
+                _("Le président du jury doit avoir émargé pour ouvrir la délibération.")
+            )
+        if not session.candidates.exists():
+            raise DomainError(_("Aucun candidat n'est présenté à ce jury."))
+        return transition(
+            session,
+            to=Status.DELIBERATING,
+            by=by,
+            action="cqpm.jury.deliberation.started",
+            allowed=JurySession.TRANSITIONS,
+            data={"present": sorted(m.user_id for m in members if m.present)},
+            centre_id=session.campaign.centre_id,
+        )

@@ -1,0 +1,1 @@
+"""Pages of the commission (evaluation of a registration) and of the jury."""

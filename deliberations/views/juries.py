@@ -1,0 +1,193 @@
+"""Jury sessions: per-campaign list and creation, composition, candidates, attendance."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from candidates.selectors import staff_centre_ids
+from cqpm.core.errors import DomainError
+from cqpm.core.permissions import get_scoped_or_404
+
+from ..forms import AssignForm, AttendanceForm, JuryMemberAddForm, JurySessionForm
+from ..models import JuryCandidate, JuryMember
+from ..selectors import (
+    assignable_registrations,
+    campaign_jury_list_for,
+    is_jury_person,
+    jury_session_list_for,
+    jury_session_staff_list_for,
+    seat_for,
+)
+from ..services import (
+    jury_attendance_record,
+    jury_candidate_remove,
+    jury_candidates_assign,
+    jury_deliberation_start,
+    jury_member_add,
+    jury_member_remove,
+    jury_session_create,
+)
+from ._helpers import paginate, require
+
+
+def _with_counts(queryset):
+    return queryset.annotate(
+        n_members=Count("members", distinct=True),
+        n_present=Count("members", filter=Q(members__present=True), distinct=True),
+        n_candidates=Count("candidates", distinct=True),
+    )
+
+
+@login_required
+def campaign_juries(request, pk: int):
+    campaign = get_scoped_or_404(campaign_jury_list_for(user=request.user), pk=pk)
+    form = JurySessionForm(request.POST or None, centre=campaign.centre)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = jury_session_create(campaign=campaign, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Le jury est créé."))
+            return redirect("deliberations:jury_detail", pk=session.pk)
+    sessions = _with_counts(campaign.jury_sessions.all()).order_by("date", "pk")
+    context = {"campaign": campaign, "sessions": sessions, "form": form}
+    return render(request, "deliberations/campaign_juries.html", context)
+
+
+@login_required
+def jury_list(request):
+    user = request.user
+    require(is_jury_person(user=user) or bool(staff_centre_ids(user=user)))
+    page = paginate(request, _with_counts(jury_session_list_for(user=user)))
+    return render(request, "deliberations/jury_list.html", {"page": page})
+
+
+@login_required
+def jury_detail(request, pk: int):
+    session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
+    is_staff = session.campaign.centre_id in staff_centre_ids(user=request.user)
+    seat = seat_for(session=session, user=request.user)
+    can_sign = is_staff or (seat is not None and seat.is_president)
+    context = {
+        "session": session,
+        "members": session.members.select_related("user"),
+        "n_candidates": session.candidates.count(),
+        "is_staff": is_staff,
+        "seat": seat,
+        "can_sign": can_sign and not session.is_closed,
+        "attendance_form": AttendanceForm(session=session) if can_sign else None,
+        "member_form": JuryMemberAddForm(centre=session.campaign.centre) if is_staff else None,
+    }
+    return render(request, "deliberations/jury_detail.html", context)
+
+
+@login_required
+@require_POST
+def jury_member_add_view(request, pk: int):
+    session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
+    form = JuryMemberAddForm(request.POST, centre=session.campaign.centre)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un membre de jury du centre."))
+        return redirect("deliberations:jury_detail", pk=session.pk)
+    try:
+        jury_member_add(session=session, by=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Le membre est ajouté au jury."))
+    return redirect("deliberations:jury_detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def jury_member_remove_view(request, pk: int, member_pk: int):
+    session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
+    member = get_scoped_or_404(JuryMember.objects.filter(session=session), pk=member_pk)
+    try:
+        jury_member_remove(member=member, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Le membre est retiré du jury."))
+    return redirect("deliberations:jury_detail", pk=session.pk)
+
+
+@login_required
+def jury_candidates(request, pk: int):
+    session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
+    assignable = assignable_registrations(session=session)
+    form = AssignForm(request.POST or None, queryset=assignable)
+    if request.method == "POST" and form.is_valid():
+        chosen = (
+            assignable.filter(ready=True)
+            if "all_ready" in request.POST
+            else form.cleaned_data["registrations"]
+        )
+        try:
+            count = jury_candidates_assign(session=session, registrations=chosen, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(n)s candidat(s) présenté(s) au jury.") % {"n": count})
+        return redirect("deliberations:jury_candidates", pk=session.pk)
+    current = (
+        JuryCandidate.objects.filter(session=session)
+        .select_related("registration__candidate", "registration__result_sheet")
+        .order_by("registration__candidate__last_name", "registration__candidate__first_name")
+    )
+    context = {
+        "session": session,
+        "form": form,
+        "assignable": paginate(request, assignable, param="p"),
+        "current": paginate(request, current),
+    }
+    return render(request, "deliberations/jury_candidates.html", context)
+
+
+@login_required
+@require_POST
+def jury_candidate_remove_view(request, pk: int, candidate_pk: int):
+    session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
+    candidate = get_scoped_or_404(JuryCandidate.objects.filter(session=session), pk=candidate_pk)
+    try:
+        jury_candidate_remove(candidate=candidate, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Le candidat est retiré de ce jury."))
+    return redirect("deliberations:jury_candidates", pk=session.pk)
+
+
+@login_required
+@require_POST
+def jury_attendance(request, pk: int):
+    session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
+    form = AttendanceForm(request.POST, session=session)
+    if not form.is_valid():
+        messages.error(request, _("La feuille d'émargement envoyée est invalide."))
+        return redirect("deliberations:jury_detail", pk=session.pk)
+    present = [m.pk for m in form.cleaned_data["present"]]
+    try:
+        jury_attendance_record(session=session, present_ids=present, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("La feuille d'émargement est enregistrée."))
+    return redirect("deliberations:jury_detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def jury_start(request, pk: int):
+    session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
+    try:
+        jury_deliberation_start(session=session, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("deliberations:jury_detail", pk=session.pk)
+    messages.success(request, _("La délibération est ouverte."))
+    return redirect("deliberations:jury_deliberation", pk=session.pk)
