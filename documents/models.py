@@ -9,11 +9,12 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Registration
 from cqpm.core.models import TimeStampedModel
-from deliberations.models import JurySession
+from deliberations.models import Decision, JurySession
 
 
 def new_verification_code() -> str:
@@ -29,6 +30,9 @@ class DocumentBatch(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     archive = models.FileField(upload_to="documents/batches/", blank=True, max_length=255)
+    # Fingerprint of the documents the archive holds (ids and hashes): rebuilt only when it changes.
+    archive_key = models.CharField(max_length=64, blank=True)
+    archived_at = models.DateTimeField(_("archive créée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lot de documents")
@@ -48,12 +52,25 @@ class Document(TimeStampedModel):
         FAILED = "failed", _("Échec")
         REVOKED = "revoked", _("Révoqué")
 
+    TRANSITIONS = {
+        Status.QUEUED: {Status.RUNNING, Status.REVOKED},
+        # A running job goes back to the queue only when stale (its worker died).
+        Status.RUNNING: {Status.READY, Status.FAILED, Status.QUEUED, Status.REVOKED},
+        Status.READY: {Status.REVOKED},
+        Status.FAILED: {Status.QUEUED, Status.RUNNING, Status.REVOKED},
+        Status.REVOKED: set(),
+    }
+
     kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
     registration = models.ForeignKey(
         Registration, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     jury_session = models.ForeignKey(
         JurySession, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    # The jury decision a certificate or notice attests (the session's minutes have none).
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     batch = models.ForeignKey(
         DocumentBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
@@ -104,3 +121,23 @@ class Document(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
+
+    FINISHED = frozenset({Status.READY, Status.FAILED, Status.REVOKED})
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == self.Status.REVOKED
+
+    @property
+    def download_name(self) -> str:
+        """File name offered on download: kind, holder or session date, version."""
+        if self.registration_id:
+            who = self.registration.candidate
+            subject = f"{who.last_name}-{who.first_name}"
+        else:
+            subject = f"{self.jury_session.date:%Y-%m-%d}"
+        return slugify(f"{self.get_kind_display()}-{subject}-v{self.version}") + ".pdf"

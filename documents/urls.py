@@ -1,2 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("jurys/<int:pk>/documents/", views.session_documents, name="session"),
+    path("jurys/<int:pk>/documents/progression/", views.batch_progress, name="progress"),
+    path("jurys/<int:pk>/documents/tous/", views.batch_create, name="batch_create"),
+    path("jurys/<int:pk>/documents/demander/", views.document_create, name="create"),
+    path("documents/<int:pk>/relancer/", views.document_retry, name="retry"),
+    path("documents/<int:pk>/telecharger/", views.document_download, name="download"),
+    path("documents/lots/<int:pk>/archive/", views.batch_download, name="batch_download"),
+    path("verifier/", views.verify_form, name="verify_form"),
+    path("verifier/<str:code>/", views.verify, name="verify"),
+]

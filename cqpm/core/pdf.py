@@ -1,0 +1,125 @@
+"""HTML to PDF with WeasyPrint, with state held once per process and a static-only URL fetcher.
+
+Each new `FontConfiguration` keeps memory for the life of the process (about 0.23 MB per render
+with WeasyPrint's default call, see NOTES.md), so a worker process creates one, parses the base
+stylesheet (A4, margins, embedded fonts) once with it, and reuses both for every document.
+
+The fetcher serves only files under the project's static directories and `data:` URIs: a template
+or a value in it can never make the worker read /etc/passwd or call a URL on the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# Set before WeasyPrint is imported: its progress steps and fontTools' subsetting report every
+# render at INFO, which would flood a worker's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+class _OncePerProcess(logging.Filter):
+    """Let WeasyPrint's "install HarfBuzz-Subset" advice through once, not at every render."""
+
+    seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "HarfBuzz-Subset" not in str(record.msg):
+            return True
+        first, _OncePerProcess.seen = not _OncePerProcess.seen, True
+        return first
+
+
+logging.getLogger("weasyprint").addFilter(_OncePerProcess())
+
+from django.conf import settings  # noqa: E402
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint import Document as LaidOutDocument  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+BASE_CSS_PATH = "pdf/base.css"
+
+_lock = threading.Lock()
+_state: dict[str, object] = {}
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Serve `file://` URLs under the static roots and `data:` URIs; refuse everything else."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url: str, headers=None):
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"URL refusée (seuls les fichiers statiques sont servis) : {url}")
+        path = self.static_path(unquote(parts.path))
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": media_type}
+        )
+
+    def static_path(self, raw: str) -> Path:
+        """The resolved file if it lies under one of the static roots, else ValueError."""
+        path = Path(raw).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
+            raise ValueError(f"Fichier hors des fichiers statiques refusé : {raw}")
+        return path
+
+
+def static_roots() -> list[Path]:
+    roots = [Path(folder) for folder in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT))
+    return roots
+
+
+def default_base_url() -> str:
+    """The first static directory as a file URL: templates refer to `pdf/...` relative to it."""
+    return static_roots()[0].resolve().as_uri() + "/"
+
+
+def _process_state() -> tuple[FontConfiguration, CSS, StaticOnlyURLFetcher]:
+    # One per process, created on first use (a forked worker child builds its own).
+    if "css" not in _state:
+        with _lock:
+            if "css" not in _state:
+                fetcher = StaticOnlyURLFetcher(static_roots())
+                font_config = FontConfiguration()
+                base_css = _find_static(BASE_CSS_PATH)
+                css = CSS(
+                    filename=str(base_css),
+                    url_fetcher=fetcher,
+                    font_config=font_config,
+                )
+                _state.update(font_config=font_config, fetcher=fetcher, css=css)
+    return _state["font_config"], _state["css"], _state["fetcher"]  # type: ignore[return-value]
+
+
+def _find_static(relative: str) -> Path:
+    for root in static_roots():
+        candidate = root / relative
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(relative)
+
+
+def layout_pdf(*, html: str, base_url: str | None = None) -> LaidOutDocument:
+    """Lay the HTML out on A4 pages with the shared state; `.pages` gives the page count."""
+    font_config, css, fetcher = _process_state()
+    document = HTML(string=html, base_url=base_url or default_base_url(), url_fetcher=fetcher)
+    return document.render(stylesheets=[css], font_config=font_config)
+
+
+def render_pdf(*, html: str, base_url: str | None = None) -> bytes:
+    """The PDF bytes of `html`, with embedded (subset) fonts; reads nothing outside static files."""
+    return layout_pdf(html=html, base_url=base_url).write_pdf()

@@ -1,0 +1,206 @@
+"""The HTML of each document, from Django templates, and its PDF through cqpm.core.pdf.
+
+Everything a template shows is read here, in a few queries, and passed as plain context: the
+exam centre's identity and logo (inlined as a data: URI, so nothing is fetched), the
+referential, the jury, the signatory and the verification code with its QR code (inline SVG).
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import datetime
+import mimetypes
+from dataclasses import dataclass
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from candidates.models import CentreMembership, ExamCentre
+from cqpm.core.pdf import render_pdf
+from deliberations.models import CapacityResult, Decision, JurySession, ResultSheet
+
+from .models import Document
+
+TEMPLATES = {
+    Document.Kind.CERTIFICATE: "documents/pdf/certificate.html",
+    Document.Kind.CAPACITY_NOTICE: "documents/pdf/capacity_notice.html",
+    Document.Kind.JURY_MINUTES: "documents/pdf/jury_minutes.html",
+}
+# Acquired capacities stay valid this long after the jury (DESIGN.md §5.6).
+VALIDITY_MONTHS = 24
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"})
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Same day `months` later, or the month's last day when it has none (29/02 -> 28/02)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def verification_url(document: Document) -> str:
+    path = reverse("documents:verify", kwargs={"code": document.verification_code})
+    return f"{settings.SITE_URL}{path}"
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code (no file, no fetch), sized by the stylesheet."""
+    return segno.make(url, error="m").svg_inline(scale=1, border=0, omitsize=True)
+
+
+def logo_data_uri(centre: ExamCentre) -> str:
+    """The centre's stored logo as a data: URI, or "" when missing, too big or not an image."""
+    if not centre.logo:
+        return ""
+    media_type = mimetypes.guess_type(centre.logo.name)[0]
+    if media_type not in LOGO_TYPES:
+        return ""
+    try:
+        if centre.logo.size > LOGO_MAX_BYTES:
+            return ""
+        with centre.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return ""
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class CapacityLine:
+    number: int
+    title: str
+    acquired: bool | None  # None: no result recorded
+    source: str
+    valid_until: datetime.date | None
+
+
+def document_html(document: Document) -> str:
+    """The HTML handed to WeasyPrint for this document."""
+    builders = {
+        Document.Kind.CERTIFICATE: _registration_context,
+        Document.Kind.CAPACITY_NOTICE: _notice_context,
+        Document.Kind.JURY_MINUTES: _minutes_context,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _common_context(document) | builders[document.kind](document)
+        return render_to_string(TEMPLATES[document.kind], context)
+
+
+def document_pdf(document: Document) -> bytes:
+    return render_pdf(html=document_html(document))
+
+
+def _session_of(document: Document) -> JurySession:
+    if document.decision_id:
+        return document.decision.session
+    return document.jury_session
+
+
+def _common_context(document: Document) -> dict:
+    session = (
+        JurySession.objects.select_related("campaign__centre", "campaign__referential")
+        .prefetch_related("members__user")
+        .get(pk=_session_of(document).pk)
+    )
+    centre = session.campaign.centre
+    president = next((m.user for m in session.members.all() if m.is_president), None)
+    url = verification_url(document)
+    return {
+        "document": document,
+        "session": session,
+        "campaign": session.campaign,
+        "centre": centre,
+        "logo": logo_data_uri(centre),
+        "referential": session.campaign.referential,
+        "president": president,
+        "signatory_name": centre.signatory_name or (president.get_full_name() if president else ""),
+        "signatory_title": centre.signatory_title or ("Le président du jury" if president else ""),
+        "issued_on": document.created_at.date() if document.created_at else datetime.date.today(),
+        "verification_url": url,
+        "qr_svg": qr_svg(url),
+    }
+
+
+def _registration_context(document: Document) -> dict:
+    decision = Decision.objects.select_related(
+        "registration__candidate", "registration__company", "session"
+    ).get(pk=document.decision_id)
+    candidate = decision.registration.candidate
+    return {
+        "decision": decision,
+        "registration": decision.registration,
+        "candidate": candidate,
+        "feminine": candidate.civility == candidate.Civility.MADAME,
+    }
+
+
+def _notice_context(document: Document) -> dict:
+    context = _registration_context(document)
+    default_until = add_months(context["decision"].session.date, VALIDITY_MONTHS)
+    lines = capacity_lines(registration=context["registration"], default_until=default_until)
+    return context | {
+        "lines": lines,
+        "acquired": [line for line in lines if line.acquired],
+        "not_acquired": [line for line in lines if not line.acquired],
+        "valid_until": default_until,
+    }
+
+
+def capacity_lines(*, registration, default_until: datetime.date) -> list[CapacityLine]:
+    """Every capacity of the referential with its result and, if acquired, its validity end."""
+    referential = registration.campaign.referential
+    sheet = ResultSheet.objects.filter(registration=registration).first()
+    results = {}
+    if sheet is not None:
+        results = {r.capacity_id: r for r in sheet.results.all()}
+    lines = []
+    for capacity in referential.capacities.order_by("number"):
+        result = results.get(capacity.pk)
+        acquired = None if result is None else result.outcome == CapacityResult.Outcome.ACQUIRED
+        lines.append(
+            CapacityLine(
+                number=capacity.number,
+                title=capacity.title,
+                acquired=acquired,
+                source=result.get_source_display() if result else "",
+                valid_until=(result.valid_until or default_until) if acquired else None,
+            )
+        )
+    return lines
+
+
+def _minutes_context(document: Document) -> dict:
+    session = document.jury_session
+    members = list(session.members.select_related("user").order_by("-is_president", "pk"))
+    colleges = [
+        (label, [m for m in members if m.college == value])
+        for value, label in CentreMembership.College.choices
+    ]
+    decisions = list(
+        Decision.objects.filter(session=session)
+        .select_related("registration__candidate", "supersedes", "superseded_by")
+        .order_by(
+            "registration__candidate__last_name",
+            "registration__candidate__first_name",
+            "created_at",
+        )
+    )
+    active = [d for d in decisions if d.is_active]
+    tally = [
+        (label, sum(1 for d in active if d.outcome == value))
+        for value, label in Decision.Outcome.choices
+    ]
+    return {
+        "members": members,
+        "colleges": colleges,
+        "decisions": decisions,
+        "tally": tally,
+        "candidate_count": session.candidates.count(),
+    }

@@ -1,0 +1,147 @@
+"""Reads of documents, scoped by user: staff reach the jury sessions of their centres' campaigns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from candidates.selectors import staff_centre_ids
+from deliberations.models import Decision, JurySession
+
+from .models import Document, DocumentBatch
+
+Status = Document.Status
+
+
+def jury_session_list_for(*, user) -> QuerySet[JurySession]:
+    return JurySession.objects.filter(
+        campaign__centre_id__in=staff_centre_ids(user=user)
+    ).select_related("campaign__centre", "campaign__referential")
+
+
+def document_list_for(*, user) -> QuerySet[Document]:
+    return Document.objects.filter(
+        jury_session__campaign__centre_id__in=staff_centre_ids(user=user)
+    ).select_related("registration__candidate", "jury_session")
+
+
+def batch_list_for(*, user) -> QuerySet[DocumentBatch]:
+    return DocumentBatch.objects.filter(
+        jury_session__campaign__centre_id__in=staff_centre_ids(user=user)
+    )
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One line of a session's documents page: a decided candidate (or the minutes)."""
+
+    label: str
+    kind: str
+    kind_label: str
+    registration_id: int | None
+    decision: Decision | None
+    document: Document | None
+
+
+def session_document_rows(*, jury_session: JurySession) -> list[DocumentRow]:
+    """The minutes, then one row per active admissible / not admissible decision, in 2 queries."""
+    live = {
+        (d.kind, d.registration_id): d
+        for d in Document.objects.filter(jury_session=jury_session).exclude(status=Status.REVOKED)
+    }
+    rows = [
+        DocumentRow(
+            label=str(Document.Kind.JURY_MINUTES.label),
+            kind=Document.Kind.JURY_MINUTES,
+            kind_label=str(Document.Kind.JURY_MINUTES.label),
+            registration_id=None,
+            decision=None,
+            document=live.get((Document.Kind.JURY_MINUTES, None)),
+        )
+    ]
+    decisions = (
+        Decision.objects.filter(
+            session=jury_session,
+            is_active=True,
+            outcome__in=[Decision.Outcome.ADMISSIBLE, Decision.Outcome.NOT_ADMISSIBLE],
+        )
+        .select_related("registration__candidate")
+        .order_by("registration__candidate__last_name", "registration__candidate__first_name")
+    )
+    for decision in decisions:
+        kind = (
+            Document.Kind.CERTIFICATE
+            if decision.outcome == Decision.Outcome.ADMISSIBLE
+            else Document.Kind.CAPACITY_NOTICE
+        )
+        rows.append(
+            DocumentRow(
+                label=str(decision.registration.candidate),
+                kind=kind,
+                kind_label=str(Document.Kind(kind).label),
+                registration_id=decision.registration_id,
+                decision=decision,
+                document=live.get((kind, decision.registration_id)),
+            )
+        )
+    return rows
+
+
+def revoked_documents(*, jury_session: JurySession) -> QuerySet[Document]:
+    return (
+        Document.objects.filter(jury_session=jury_session, status=Status.REVOKED)
+        .select_related("registration__candidate")
+        .order_by("-revoked_at")
+    )
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    total: int
+    ready: int
+    failed: int
+
+    @property
+    def done(self) -> int:
+        return self.ready + self.failed
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.done
+
+    @property
+    def complete(self) -> bool:
+        return self.pending == 0
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)
+
+
+def batch_progress(*, batch: DocumentBatch) -> BatchProgress:
+    """Where a batch stands, in one query (revoked documents no longer count)."""
+    counts = batch.documents.exclude(status=Status.REVOKED).aggregate(
+        total=Count("pk"),
+        ready=Count("pk", filter=Q(status=Status.READY)),
+        failed=Count("pk", filter=Q(status=Status.FAILED)),
+    )
+    return BatchProgress(**counts)
+
+
+def latest_batch(*, jury_session: JurySession) -> DocumentBatch | None:
+    return jury_session.batches.order_by("-created_at", "-pk").first()
+
+
+def document_for_verification(*, code: str) -> Document | None:
+    """The document a printed code designates: ready or revoked after having been delivered."""
+    return (
+        Document.objects.filter(verification_code=code)
+        .filter(Q(status=Status.READY) | Q(status=Status.REVOKED) & ~Q(sha256=""))
+        .select_related(
+            "registration__candidate",
+            "decision",
+            "jury_session__campaign__referential",
+        )
+        .first()
+    )

@@ -1,0 +1,423 @@
+"""Documents after the jury: request, generate (in a worker), revoke, and batches with their ZIP.
+
+Rules (DESIGN.md §5.6, §6): a certificate only for an active "admissible" decision of a closed
+jury session, a notice of acquired capacities only for "not admissible", the minutes only for a
+closed session. Requesting twice returns the same live document. Generation claims the job with a
+conditional UPDATE, renders outside any transaction, writes the file under a temporary name and
+renames it, then marks the document ready: a document is never served half-written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates.models import Registration
+from cqpm.core.audit import audit_log
+from cqpm.core.errors import DomainError
+from cqpm.core.workflow import transition
+from deliberations.models import Decision, JurySession
+
+from .models import Document, DocumentBatch
+
+Kind = Document.Kind
+Status = Document.Status
+KIND_FOR_OUTCOME = {
+    Decision.Outcome.ADMISSIBLE: Kind.CERTIFICATE,
+    Decision.Outcome.NOT_ADMISSIBLE: Kind.CAPACITY_NOTICE,
+}
+ERROR_MAX_CHARS = 1000
+
+
+class DocumentBusy(Exception):
+    """Another worker holds the job; it is done or stale after `retry_in` seconds."""
+
+    def __init__(self, retry_in: float) -> None:
+        super().__init__(f"document busy, retry in {retry_in:.0f} s")
+        self.retry_in = retry_in
+
+
+def stale_after() -> datetime.timedelta:
+    """A running job older than the hard time limit was left by a dead worker."""
+    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
+def is_stale(document: Document, *, now: datetime.datetime | None = None) -> bool:
+    if document.status != Status.RUNNING:
+        return False
+    now = now or timezone.now()
+    return document.started_at is None or document.started_at < now - stale_after()
+
+
+# --- Requests ------------------------------------------------------------------------------
+
+
+def document_request(
+    *,
+    kind: str,
+    registration: Registration | None = None,
+    jury_session: JurySession | None = None,
+    by,
+    batch: DocumentBatch | None = None,
+) -> Document:
+    """Return the live document of this kind and source, or queue a new version of it.
+
+    Raises DomainError when the jury's decision does not allow this document.
+    """
+    if kind not in Kind.values:
+        raise DomainError(_("Type de document inconnu."))
+    with transaction.atomic():
+        if kind == Kind.JURY_MINUTES:
+            source, decision = _minutes_source(jury_session), None
+        else:
+            source, decision = _registration_source(kind, registration)
+        live = _live_document(kind, source)
+        if live is not None and decision is not None and live.decision_id != decision.pk:
+            document_revoke(document=live, reason=_("Décision du jury rectifiée."), by=by)
+            live = None
+        if live is not None:
+            return _reuse(live, by=by, batch=batch)
+        return _create(kind, source, decision, by=by, batch=batch)
+
+
+def _minutes_source(jury_session: JurySession | None) -> dict:
+    if jury_session is None:
+        raise DomainError(_("Le procès-verbal se rapporte à une session de jury."))
+    session = JurySession.objects.select_for_update().get(pk=jury_session.pk)
+    if not session.is_closed:
+        raise DomainError(_("Le procès-verbal n'est disponible qu'une fois le jury clos."))
+    return {"jury_session": session}
+
+
+def _registration_source(kind: str, registration: Registration | None) -> tuple[dict, Decision]:
+    if kind not in (Kind.CERTIFICATE, Kind.CAPACITY_NOTICE) or registration is None:
+        raise DomainError(_("Ce document se rapporte à une inscription."))
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    decision = (
+        Decision.objects.filter(registration=registration, is_active=True)
+        .select_related("session")
+        .first()
+    )
+    if decision is None:
+        raise DomainError(_("Aucune décision du jury n'est en vigueur pour cette inscription."))
+    if not decision.session.is_closed:
+        raise DomainError(_("Les documents ne sont délivrés qu'une fois le jury clos."))
+    if kind == Kind.CERTIFICATE and decision.outcome != Decision.Outcome.ADMISSIBLE:
+        raise DomainError(
+            _("L'attestation de réussite n'est délivrée qu'à un candidat déclaré admissible.")
+        )
+    if kind == Kind.CAPACITY_NOTICE and decision.outcome != Decision.Outcome.NOT_ADMISSIBLE:
+        raise DomainError(
+            _(
+                "La notification des capacités acquises n'est délivrée qu'à un candidat "
+                "non admissible."
+            )
+        )
+    return {"registration": registration, "jury_session": decision.session}, decision
+
+
+def _live_document(kind: str, source: dict) -> Document | None:
+    documents = Document.objects.select_for_update().filter(kind=kind)
+    if "registration" in source:
+        documents = documents.filter(registration=source["registration"])
+    else:
+        documents = documents.filter(jury_session=source["jury_session"], registration__isnull=True)
+    return documents.exclude(status=Status.REVOKED).first()
+
+
+def _reuse(live: Document, *, by, batch: DocumentBatch | None) -> Document:
+    if batch is not None and live.batch_id != batch.pk:
+        Document.objects.filter(pk=live.pk).update(batch=batch)
+        live.batch = batch
+    if live.status == Status.FAILED:
+        live = _requeue(live, by=by)
+    return live
+
+
+def _create(kind: str, source: dict, decision: Decision | None, *, by, batch) -> Document:
+    versions = Document.objects.filter(kind=kind)
+    if "registration" in source:
+        versions = versions.filter(registration=source["registration"])
+    else:
+        versions = versions.filter(jury_session=source["jury_session"], registration__isnull=True)
+    version = (versions.aggregate(v=Max("version"))["v"] or 0) + 1
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                kind=kind, version=version, decision=decision, batch=batch, **source
+            )
+    except IntegrityError:
+        # Someone created it between our read and our write: theirs is the live one.
+        return _live_document(kind, source)
+    audit_log(
+        action="cqpm.documents.document.requested",
+        obj=document,
+        by=by,
+        data={"kind": kind, "version": version},
+        **_audit_ids(document),
+    )
+    _enqueue_generation(document.pk)
+    return document
+
+
+def _requeue(document: Document, *, by) -> Document:
+    document = transition(
+        document,
+        to=Status.QUEUED,
+        by=by,
+        action="cqpm.documents.document.retried",
+        allowed=Document.TRANSITIONS,
+        changes={"error": "", "started_at": None, "finished_at": None},
+        **_audit_ids(document),
+    )
+    _enqueue_generation(document.pk)
+    return document
+
+
+def document_retry(*, document: Document, by) -> Document:
+    """Queue a failed document, or one left running by a dead worker, again; else DomainError."""
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.status == Status.RUNNING and not is_stale(locked):
+            raise DomainError(_("Ce document est en cours de génération."))
+        if locked.status not in (Status.FAILED, Status.RUNNING):
+            raise DomainError(_("Seul un document en échec peut être relancé."))
+        return _requeue(locked, by=by)
+
+
+def document_revoke(*, document: Document, reason: str, by) -> Document:
+    """Revoke a live document with a reason; DomainError if it is already revoked or no reason."""
+    if not reason.strip():
+        raise DomainError(_("Indiquez le motif de la révocation."))
+    return transition(
+        document,
+        to=Status.REVOKED,
+        by=by,
+        action="cqpm.documents.document.revoked",
+        allowed=Document.TRANSITIONS,
+        changes={"revoked_at": timezone.now(), "revoked_reason": reason.strip()},
+        data={"reason": reason.strip()},
+        **_audit_ids(document),
+    )
+
+
+def _enqueue_generation(document_id: int) -> None:
+    from .tasks import generate_document
+
+    generate_document.delay_on_commit(document_id)
+
+
+def _audit_ids(document: Document) -> dict:
+    session = document.jury_session
+    return {
+        "registration_id": document.registration_id,
+        "centre_id": session.campaign.centre_id if session else None,
+    }
+
+
+# --- Generation (runs in a worker) ---------------------------------------------------------
+
+
+def document_generate(*, document_id: int) -> Document | None:
+    """Claim, render, store and hash one document; None if it is done, revoked or unknown.
+
+    Raises DocumentBusy if another worker holds a fresh claim on it, and re-raises any
+    rendering error after recording it on the document (status failed).
+    """
+    started = timezone.now()
+    claimable = Q(status__in=[Status.QUEUED, Status.FAILED]) | Q(
+        status=Status.RUNNING, started_at__lt=started - stale_after()
+    )
+    claimed = (
+        Document.objects.filter(pk=document_id)
+        .filter(claimable)
+        .update(status=Status.RUNNING, started_at=started, attempts=F("attempts") + 1, error="")
+    )
+    if not claimed:
+        _raise_if_busy(document_id, now=started)
+        return None
+    document = Document.objects.select_related(
+        "registration__candidate", "jury_session__campaign", "decision"
+    ).get(pk=document_id)
+    # Imported here: web processes, which never render, do not load WeasyPrint.
+    from .rendering import document_pdf
+
+    try:
+        data = document_pdf(document)
+        name = store_atomically(_file_name(document), data)
+    except BaseException as exc:
+        _finish(document, started, status=Status.FAILED, error=_describe(exc))
+        raise
+    return _finish(
+        document, started, status=Status.READY, file=name, sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+def _raise_if_busy(document_id: int, *, now: datetime.datetime) -> None:
+    started_at = (
+        Document.objects.filter(pk=document_id, status=Status.RUNNING)
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if started_at is not None:
+        remaining = (started_at + stale_after() - now).total_seconds()
+        raise DocumentBusy(max(remaining, 0) + 1)
+
+
+def _finish(document: Document, started: datetime.datetime, *, status: str, **fields):
+    """Record the outcome if our claim still holds (no one revoked or re-claimed it)."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Document.objects.filter(
+            pk=document.pk, status=Status.RUNNING, started_at=started
+        ).update(status=status, finished_at=now, **fields)
+        if not updated:
+            return None
+        document.refresh_from_db()
+        action = "generated" if status == Status.READY else "failed"
+        audit_log(
+            action=f"cqpm.documents.document.{action}",
+            obj=document,
+            data={"before": Status.RUNNING, "after": status, "sha256": document.sha256},
+            **_audit_ids(document),
+        )
+        if document.batch_id:
+            transaction.on_commit(lambda: _archive_if_complete(document.batch_id))
+    return document
+
+
+def _describe(exc: BaseException) -> str:
+    if type(exc).__name__ == "SoftTimeLimitExceeded":
+        return _("Délai de génération dépassé.")
+    return (_("Erreur de génération : %(error)s") % {"error": f"{type(exc).__name__}: {exc}"})[
+        :ERROR_MAX_CHARS
+    ]
+
+
+def _file_name(document: Document) -> str:
+    stem = f"{document.kind}-{document.pk}-v{document.version}"
+    return f"documents/{document.jury_session_id}/{stem}.pdf"
+
+
+def store_atomically(name: str, data: bytes) -> str:
+    """Write `data` under `name`: readers see the old file or the whole new one, never half."""
+    if not isinstance(default_storage, FileSystemStorage):
+        # Object storages publish an object only once it is fully uploaded.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        return default_storage.save(name, ContentFile(data))
+    target = Path(default_storage.path(name))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return name
+
+
+# --- Batches -------------------------------------------------------------------------------
+
+
+def batch_request(*, jury_session: JurySession, by) -> DocumentBatch:
+    """Queue the minutes and every certificate or notice of a closed session; DomainError if open.
+
+    While the session's latest batch is still running, the same batch is returned.
+    """
+    with transaction.atomic():
+        session = JurySession.objects.select_for_update().get(pk=jury_session.pk)
+        if not session.is_closed:
+            raise DomainError(_("Les documents ne sont générés qu'une fois le jury clos."))
+        latest = session.batches.order_by("-created_at", "-pk").first()
+        if latest is not None and not batch_is_complete(batch=latest):
+            return latest
+        batch = DocumentBatch.objects.create(jury_session=session, requested_by=by)
+        document_request(kind=Kind.JURY_MINUTES, jury_session=session, by=by, batch=batch)
+        decisions = session.decisions.filter(
+            is_active=True, outcome__in=list(KIND_FOR_OUTCOME)
+        ).select_related("registration")
+        for decision in decisions:
+            document_request(
+                kind=KIND_FOR_OUTCOME[decision.outcome],
+                registration=decision.registration,
+                by=by,
+                batch=batch,
+            )
+        audit_log(
+            action="cqpm.documents.batch.requested",
+            obj=batch,
+            by=by,
+            data={"documents": batch.documents.count()},
+            centre_id=session.campaign.centre_id,
+        )
+    return batch
+
+
+def batch_is_complete(*, batch: DocumentBatch) -> bool:
+    """No document of the batch is waiting or being generated."""
+    return not batch.documents.filter(status__in=[Status.QUEUED, Status.RUNNING]).exists()
+
+
+def _archive_if_complete(batch_id: int) -> None:
+    from .tasks import build_batch_archive
+
+    batch = DocumentBatch.objects.filter(pk=batch_id).first()
+    if batch is not None and batch_is_complete(batch=batch):
+        build_batch_archive.delay(batch_id)
+
+
+def batch_archive(*, batch: DocumentBatch) -> DocumentBatch:
+    """Write one ZIP of the batch's ready documents; skipped when it already holds exactly them."""
+    documents = list(
+        batch.documents.filter(status=Status.READY)
+        .select_related("registration__candidate", "jury_session")
+        .order_by("kind", "pk")
+    )
+    key = hashlib.sha256(
+        "\n".join(f"{d.pk}:{d.sha256}" for d in documents).encode("ascii")
+    ).hexdigest()
+    if batch.archive and batch.archive_key == key:
+        return batch
+    name = store_atomically(f"documents/batches/lot-{batch.pk}.zip", _zip(documents))
+    with transaction.atomic():
+        locked = DocumentBatch.objects.select_for_update().get(pk=batch.pk)
+        locked.archive, locked.archive_key, locked.archived_at = name, key, timezone.now()
+        locked.save(update_fields=["archive", "archive_key", "archived_at", "updated_at"])
+        audit_log(
+            action="cqpm.documents.batch.archived",
+            obj=locked,
+            data={"documents": [d.pk for d in documents], "key": key},
+            centre_id=locked.jury_session.campaign.centre_id,
+        )
+    return locked
+
+
+def _zip(documents: list[Document]) -> bytes:
+    buffer = io.BytesIO()
+    # PDFs are already compressed: store them as they are.
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for document in documents:
+            stamp = timezone.localtime(document.finished_at).timetuple()[:6]
+            info = zipfile.ZipInfo(f"{document.pk:06d}-{document.download_name}", stamp)
+            with document.file.open("rb") as handle:
+                archive.writestr(info, handle.read())
+    return buffer.getvalue()

@@ -1,0 +1,43 @@
+"""Thin Celery tasks: they take ids and call one service. Safe to run twice.
+
+`acks_late` with the settings' `task_reject_on_worker_lost`: a worker killed during a render
+leaves the message to be delivered again, and the stale claim is taken over (services.stale_after).
+"""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from . import services
+from .models import DocumentBatch
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+COMMON = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "max_retries": 3,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "soft_time_limit": settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.CELERY_TASK_TIME_LIMIT,
+}
+
+
+@shared_task(bind=True, **COMMON)
+def generate_document(self, document_id: int) -> None:
+    try:
+        services.document_generate(document_id=document_id)
+    except services.DocumentBusy as busy:
+        # Another worker holds a fresh claim: look again once it is done or stale. This waits
+        # at most one time limit, so it is bounded even though it does not count as a retry.
+        raise self.retry(
+            countdown=busy.retry_in, max_retries=self.request.retries + 1, exc=busy
+        ) from None
+
+
+@shared_task(bind=True, **COMMON)
+def build_batch_archive(self, batch_id: int) -> None:
+    batch = DocumentBatch.objects.filter(pk=batch_id).first()
+    if batch is not None:
+        services.batch_archive(batch=batch)

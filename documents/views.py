@@ -1,0 +1,193 @@
+"""Staff pages of a jury session's documents, downloads, and the public verification page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from candidates.models import Registration
+from cqpm.core.errors import DomainError
+from cqpm.core.permissions import get_scoped_or_404
+
+from . import selectors, services
+from .models import Document
+
+VERIFY_RATE = 30  # lookups per IP address per minute
+VERIFY_WINDOW = 60
+
+
+@login_required
+@require_GET
+def session_documents(request, pk: int):
+    session = get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
+    context = _panel_context(session)
+    context["revoked"] = selectors.revoked_documents(jury_session=session)
+    return render(request, "documents/session_documents.html", context)
+
+
+@login_required
+@require_GET
+def batch_progress(request, pk: int):
+    session = get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
+    return render(request, "documents/_progress.html", _panel_context(session))
+
+
+def _panel_context(session) -> dict:
+    """The documents table and the latest batch's progress; `polling` while work is pending."""
+    rows = selectors.session_document_rows(jury_session=session)
+    batch = selectors.latest_batch(jury_session=session)
+    progress = selectors.batch_progress(batch=batch) if batch else None
+    pending = any(
+        row.document and row.document.status in (Document.Status.QUEUED, Document.Status.RUNNING)
+        for row in rows
+    )
+    batch_pending = progress is not None and not (progress.complete and batch.archive)
+    return {
+        "session": session,
+        "rows": rows,
+        "batch": batch,
+        "progress": progress,
+        "polling": pending or batch_pending,
+    }
+
+
+@login_required
+@require_POST
+def batch_create(request, pk: int):
+    session = get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
+    try:
+        services.batch_request(jury_session=session, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("La génération de tous les documents est lancée."))
+    return redirect("documents:session", pk=session.pk)
+
+
+@login_required
+@require_POST
+def document_create(request, pk: int):
+    session = get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
+    kind = request.POST.get("kind", "")
+    try:
+        if kind == Document.Kind.JURY_MINUTES:
+            services.document_request(kind=kind, jury_session=session, by=request.user)
+        else:
+            registration = get_scoped_or_404(
+                Registration.objects.filter(decisions__session=session).distinct(),
+                pk=request.POST.get("registration"),
+            )
+            services.document_request(kind=kind, registration=registration, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Le document est en cours de génération."))
+    return redirect("documents:session", pk=session.pk)
+
+
+@login_required
+@require_POST
+def document_retry(request, pk: int):
+    document = get_scoped_or_404(selectors.document_list_for(user=request.user), pk=pk)
+    try:
+        services.document_retry(document=document, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("La génération du document est relancée."))
+    return redirect("documents:session", pk=document.jury_session_id)
+
+
+@login_required
+@require_GET
+def document_download(request, pk: int):
+    document = get_scoped_or_404(
+        selectors.document_list_for(user=request.user).filter(status=Document.Status.READY), pk=pk
+    )
+    return _attachment(document.file, document.download_name, "application/pdf")
+
+
+@login_required
+@require_GET
+def batch_download(request, pk: int):
+    batch = get_scoped_or_404(
+        selectors.batch_list_for(user=request.user).exclude(archive=""), pk=pk
+    )
+    name = f"documents-jury-{batch.jury_session.date:%Y-%m-%d}-lot-{batch.pk}.zip"
+    return _attachment(batch.archive, name, "application/zip")
+
+
+def _attachment(field_file, filename: str, content_type: str) -> FileResponse:
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Public verification -------------------------------------------------------------------
+
+
+@require_GET
+def verify_form(request):
+    code = request.GET.get("code", "").strip().lower()
+    if code:
+        return redirect("documents:verify", code=code)
+    return render(request, "documents/verify_form.html")
+
+
+@require_GET
+def verify(request, code: str):
+    if _rate_limited(request):
+        response = render(request, "documents/verify_limited.html", status=429)
+        response["Retry-After"] = str(VERIFY_WINDOW)
+        return response
+    document = selectors.document_for_verification(code=code)
+    if document is None:
+        return render(request, "documents/verify_unknown.html", status=404)
+    return render(request, "documents/verify.html", _verification_context(document))
+
+
+def _rate_limited(request) -> bool:
+    # REMOTE_ADDR is the proxy's address behind a reverse proxy that does not rewrite it:
+    # the limit then applies to all visitors together, which errs on the safe side.
+    key = f"documents:verify:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, VERIFY_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, VERIFY_WINDOW)
+        count = 1
+    return count > VERIFY_RATE
+
+
+def _verification_context(document: Document) -> dict:
+    """Only what the page may show: holder, qualification, decision and date, validity."""
+    session = document.jury_session
+    holder = None
+    if document.registration_id:
+        candidate = document.registration.candidate
+        holder = " ".join(
+            [candidate.get_civility_display(), candidate.first_name, candidate.last_name.upper()]
+        )
+    return {
+        "kind": document.get_kind_display(),
+        "is_valid": document.status == Document.Status.READY,
+        "revoked_at": document.revoked_at,
+        "holder": holder,
+        "referential": session.campaign.referential,
+        "decision": document.decision.get_outcome_display() if document.decision_id else None,
+        "decision_date": session.date,
+        "verify_form_url": reverse("documents:verify_form"),
+    }
