@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +79,7 @@ class CentreForm(forms.ModelForm):
 
     def logo_upload(self):
         logo = self.cleaned_data.get("logo")
-        return logo if logo and not getattr(logo, "_committed", True) else None
+        return logo if isinstance(logo, UploadedFile) else None
 
     def logo_cleared(self) -> bool:
         return self.cleaned_data.get("logo") is False

@@ -54,7 +54,7 @@ def campaign_list_for(*, user, with_counts: bool = False) -> QuerySet[Campaign]:
             registration_count=Count(
                 "registrations", filter=~Q(registrations__stage=Stage.WITHDRAWN)
             )
-        )
+        ).order_by("-jury_date", "name", "pk")
     return qs
 
 

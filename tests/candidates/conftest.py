@@ -23,3 +23,9 @@ def registration_a(campaign_a, tutor):
         candidate__first_name="Élodie",
         tutor=tutor,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Personas are created with a password; the default PBKDF2 makes every test slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,4 @@
-"""Registration rules: same person, one registration per campaign, SIRET, closed campaigns, audit."""
+"""Registration rules: same person, once per campaign, SIRET, closed campaigns, audit."""
 
 import datetime
 
