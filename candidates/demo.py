@@ -1,0 +1,384 @@
+"""Demo data for `manage.py seed_demo`: two exam centres, a campaign of the seed referential at
+each, registrations at every stage, and one account per role and centre.
+
+Accounts (printed by seed_demo, one line each, tab-separated, also written to
+var/demo-accounts.tsv): `ROLE<TAB>CENTRE<TAB>EMAIL<TAB>PASSWORD[<TAB>TOTP_SECRET]`, ROLE one of
+staff, tutor, evaluator, jury_president, jury_member (one per centre, CENTRE = centre code),
+reviewer and none (CENTRE empty). Staff and jury roles must use TOTP: their fifth column is the
+base32 secret of their authenticator. Passwords and secrets are derived from SECRET_KEY, so a
+rerun prints the same lines and another installation prints other ones.
+
+Extension contract
+------------------
+seed_demo runs `candidates.demo.seed(ctx=...)` first, then every other function listed in
+settings.CQPM_DEMO_SEEDERS, in order, each called as `seed(*, ctx: DemoContext) -> None`, all in
+one transaction. `ctx` holds what the previous seeders made:
+- `centres`: the two demo ExamCentre, in a fixed order;
+- `campaigns`: one Campaign per centre, same order (status "open");
+- `accounts`: role -> centre code -> User, for the roles above; "reviewer" and "none" are under
+  the centre code "";
+- `registrations`: campaign pk -> the showcase registrations of that campaign: three at each
+  Registration.Stage, so a later app finds the ones it should give its objects to (a "dossier"
+  registration wants a dossier, a "jury" one a jury session...). The registrations added by
+  `--registrations N` are not listed: they only feed benchmarks;
+- `stdout` and `verbosity`: write progress only when verbosity > 1, so that the default output
+  stays exactly the accounts table.
+Every seeder must be idempotent (look up before creating): `make run` runs seed_demo each time.
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt, encrypt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command, get_commands
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from referentials.models import Referential
+
+from . import services
+from .importing import ImportRow, registrations_bulk_create
+from .models import Campaign, CentreMembership, Company, ExamCentre, Pathway, Registration
+from .validators import luhn_ok
+
+SEED_REFERENTIAL = "2015 04 54 0303"
+DOMAIN = "demo.cqpm.local"
+BENCH_DOMAIN = "bench.demo.cqpm.local"
+CAMPAIGN_NAME = "Responsable d'affaires — campagne de démonstration"
+CENTRE_ROLES = ("staff", "tutor", "evaluator", "jury_president", "jury_member")
+MFA_ROLES = frozenset({"staff", "jury_president", "jury_member"})
+PER_STAGE = 3
+
+CENTRES = [
+    # code, name, region, city (for e-mails and company names)
+    ("demo-lyon", "UIMM Lyon-Rhône (démonstration)", "Auvergne-Rhône-Alpes", "lyon"),
+    ("demo-nantes", "UIMM Loire-Atlantique (démonstration)", "Pays de la Loire", "nantes"),
+]
+PEOPLE = {
+    "staff": [("Claire", "Dubois"), ("Yann", "Le Goff")],
+    "tutor": [("Marc", "Lefebvre"), ("Gwenaëlle", "Riou")],
+    "evaluator": [("Sophie", "Garnier"), ("Erwan", "Tanguy")],
+    "jury_president": [("Alain", "Moreau"), ("Françoise", "Guérin")],
+    "jury_member": [("Nadia", "Benali"), ("Thierry", "Brunet")],
+}
+FIRST_NAMES = [
+    "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Louis", "Inès", "Nathan", "Camille", "Théo",
+    "Sarah", "Enzo", "Jade", "Mathis", "Zoé", "Raphaël", "Lina", "Tom", "Anaïs", "Noah",
+    "Eva", "Jules", "Clara", "Gabriel", "Lou", "Arthur", "Emma", "Adam", "Julie", "Maël",
+    "Océane", "Paul", "Margaux", "Victor", "Elsa", "Antoine", "Romane", "Sacha", "Nina", "Léo",
+]  # fmt: skip
+LAST_NAMES = [
+    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Leroy", "Moreau",
+    "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent",
+    "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François",
+    "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry",
+    "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont",
+    "Lopez", "Fontaine", "Chevalier", "Robin", "Masson", "Sanchez", "Gérard", "Nguyen",
+    "Boyer", "Denis", "Lemaire", "Duval", "Joly", "Gautier", "Roger", "Roche",
+]  # fmt: skip
+COMPANY_NAMES = [
+    "Forges de {city}",
+    "Mécanique de précision de {city}",
+    "Chaudronnerie {city} Industrie",
+]
+
+
+@dataclass
+class DemoContext:
+    """What the seeders share; see the module docstring for the contract."""
+
+    stdout: Any
+    verbosity: int = 1
+    centres: list[ExamCentre] = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)
+    accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    registrations: dict[int, list[Registration]] = field(default_factory=dict)
+
+    def say(self, text: str) -> None:
+        if self.verbosity > 1:
+            self.stdout.write(text)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    centre: str
+    email: str
+    password: str
+    totp_secret: str = ""
+
+    def line(self) -> str:
+        cells = [self.role, self.centre, self.email, self.password]
+        if self.totp_secret:
+            cells.append(self.totp_secret)
+        return "\t".join(cells)
+
+
+# --- Entry points -----------------------------------------------------------------------------
+
+
+def run(*, stdout: Any, verbosity: int = 1, registrations: int | None = None) -> DemoContext:
+    """Seed everything, idempotently, in one transaction; returns the shared context."""
+    referential = seed_referential()
+    ctx = DemoContext(stdout=stdout, verbosity=verbosity)
+    with transaction.atomic():
+        seed(ctx=ctx, referential=referential)
+        for path in settings.CQPM_DEMO_SEEDERS:
+            if path != "candidates.demo.seed":
+                import_string(path)(ctx=ctx)
+        if registrations:
+            grow_campaign(campaign=ctx.campaigns[0], total=registrations, ctx=ctx)
+    return ctx
+
+
+def seed(*, ctx: DemoContext, referential: Referential | None = None) -> None:
+    """This app's part: centres, accounts, campaigns and showcase registrations."""
+    referential = referential or seed_referential()
+    evaluator_company = _company(99, "Bureau d'études et d'évaluation (démonstration)")
+    for index, (code, name, region, city) in enumerate(CENTRES):
+        centre, _created = ExamCentre.objects.get_or_create(
+            code=code, defaults={"name": name, "region": region}
+        )
+        ctx.centres.append(centre)
+        for role in CENTRE_ROLES:
+            user = _account(role, city, *PEOPLE[role][index])
+            _membership(centre, role, user, evaluator_company)
+            ctx.accounts.setdefault(role, {})[code] = user
+        campaign = _campaign(centre, referential)
+        ctx.campaigns.append(campaign)
+        ctx.registrations[campaign.pk] = _showcase(campaign, index, city, ctx)
+    ctx.accounts["reviewer"] = {
+        "": _account("reviewer", "", "Hélène", "Marchand", is_reviewer=True)
+    }
+    ctx.accounts["none"] = {"": _account("none", "", "Paul", "Sansrôle")}
+    ctx.say(f"Démo : {len(ctx.centres)} centres, {len(ctx.campaigns)} campagnes.")
+
+
+def accounts_of(ctx: DemoContext) -> list[DemoAccount]:
+    """The accounts table, in a fixed order: centre by centre, then reviewer and none."""
+    rows = []
+    for centre in ctx.centres:
+        for role in CENTRE_ROLES:
+            rows.append(_credentials(role, centre.code, ctx.accounts[role][centre.code]))
+    rows.append(_credentials("reviewer", "", ctx.accounts["reviewer"][""]))
+    rows.append(_credentials("none", "", ctx.accounts["none"][""]))
+    return rows
+
+
+# --- Secrets derived from SECRET_KEY -----------------------------------------------------------
+
+
+def _digest(purpose: str, email: str) -> bytes:
+    message = f"cqpm-demo:{purpose}:{email}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+
+
+def demo_password(email: str) -> str:
+    text = base64.b32encode(_digest("password", email)[:10]).decode().lower()
+    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+def demo_totp_secret(email: str) -> str:
+    return base64.b32encode(_digest("totp", email)[:20]).decode()
+
+
+def _credentials(role: str, centre: str, user: Any) -> DemoAccount:
+    secret = demo_totp_secret(user.email) if role in MFA_ROLES else ""
+    return DemoAccount(role, centre, user.email, demo_password(user.email), secret)
+
+
+# --- Building blocks ---------------------------------------------------------------------------
+
+
+def seed_referential() -> Referential:
+    """The published seed referential, loaded by load_seed_referentials when missing."""
+    found = _published(SEED_REFERENTIAL)
+    if found is None and "load_seed_referentials" in get_commands():
+        call_command("load_seed_referentials", verbosity=0, stdout=_Discard())
+        found = _published(SEED_REFERENTIAL)
+    if found is None:
+        raise CommandError(
+            f"Le référentiel publié « {SEED_REFERENTIAL} » est introuvable : "
+            "lancez d'abord `manage.py load_seed_referentials`."
+        )
+    return found
+
+
+def _published(code: str) -> Referential | None:
+    return (
+        Referential.objects.filter(code=code, status=Referential.Status.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+
+
+class _Discard:
+    def write(self, text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def _account(role: str, city: str, first: str, last: str, **extra: Any) -> Any:
+    local = role.replace("_", ".") + (f".{city}" if city else "")
+    email = f"{local}@{DOMAIN}"
+    user, created = get_user_model().objects.get_or_create(
+        email=email, defaults={"first_name": first, "last_name": last, **extra}
+    )
+    password = demo_password(email)
+    if created or not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if role in MFA_ROLES:
+        _totp(user, demo_totp_secret(email))
+    return user
+
+
+def _totp(user: Any, secret: str) -> None:
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        TOTP.activate(user, secret)
+    elif decrypt(authenticator.data["secret"]) != secret:
+        authenticator.data = {"secret": encrypt(secret)}
+        authenticator.save(update_fields=["data"])
+
+
+def _membership(centre: ExamCentre, role: str, user: Any, evaluator_company: Company) -> None:
+    values = {
+        "staff": (CentreMembership.Role.STAFF, {}),
+        "evaluator": (CentreMembership.Role.EVALUATOR, {"company": evaluator_company}),
+        "jury_president": (
+            CentreMembership.Role.JURY,
+            {"college": CentreMembership.College.EMPLOYER},
+        ),
+        "jury_member": (CentreMembership.Role.JURY, {"college": CentreMembership.College.EMPLOYEE}),
+    }
+    if role in values:
+        membership_role, defaults = values[role]
+        CentreMembership.objects.get_or_create(
+            centre=centre, user=user, role=membership_role, defaults=defaults
+        )
+
+
+def _siret(number: int) -> str:
+    prefix = f"99{number:011d}"
+    return next(prefix + d for d in "0123456789" if luhn_ok(prefix + d))
+
+
+def _company(number: int, name: str) -> Company:
+    company, _created = Company.objects.get_or_create(siret=_siret(number), defaults={"name": name})
+    return company
+
+
+def _campaign(centre: ExamCentre, referential: Referential) -> Campaign:
+    campaign = Campaign.objects.filter(centre=centre, name=CAMPAIGN_NAME).first()
+    if campaign is not None:
+        return campaign
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    data = services.CampaignData(
+        name=CAMPAIGN_NAME,
+        registration_opens=today - 60 * day,
+        registration_closes=today + 30 * day,
+        report_deadline=today + 60 * day,
+        opinion_deadline=today + 75 * day,
+        commission_starts=today + 90 * day,
+        commission_ends=today + 105 * day,
+        jury_date=today + 120 * day,
+    )
+    campaign = services.campaign_create(centre=centre, referential=referential, data=data, by=None)
+    return services.campaign_transition(campaign=campaign, to=Campaign.Status.OPEN, by=None)
+
+
+def _showcase(campaign: Campaign, index: int, city: str, ctx: DemoContext) -> list[Registration]:
+    """Three registrations at each stage; created once, found again on reruns."""
+    companies = [
+        _company(index * 10 + n, name.format(city=city.capitalize()))
+        for n, name in enumerate(COMPANY_NAMES)
+    ]
+    tutor = ctx.accounts["tutor"][campaign.centre.code]
+    rows = []
+    for n in range(PER_STAGE * len(Registration.STAGE_ORDER)):
+        person = index * 100 + n
+        rows.append(
+            ImportRow(
+                line=n + 1,
+                civility="Mme" if n % 2 else "M.",
+                last_name=LAST_NAMES[person % len(LAST_NAMES)],
+                first_name=FIRST_NAMES[(person * 7) % len(FIRST_NAMES)],
+                birth_date=datetime.date(1990, 1, 1) + datetime.timedelta(days=person * 53),
+                email=f"candidat.{person:03d}@{DOMAIN}",
+                siret=companies[n % len(companies)].siret,
+                company_name=companies[n % len(companies)].name,
+                pathway=Pathway.values[n % len(Pathway.values)],
+                tutor_email=tutor.email,
+                stage=Registration.STAGE_ORDER[n // PER_STAGE],
+            )
+        )
+    emails = [row.email for row in rows]
+    known = set(
+        Registration.objects.filter(campaign=campaign, candidate__email__in=emails).values_list(
+            "candidate__email", flat=True
+        )
+    )
+    missing = [row for row in rows if row.email not in known]
+    if missing:
+        registrations_bulk_create(campaign=campaign, rows=missing, by=None, source="seed_demo")
+        Registration.objects.filter(
+            campaign=campaign, stage=Registration.Stage.WITHDRAWN, withdrawn_at__isnull=True
+        ).update(
+            withdrawn_at=timezone.now(),
+            withdrawal_reason="Départ de l'entreprise (démonstration).",
+        )
+    return list(
+        Registration.objects.filter(campaign=campaign, candidate__email__in=emails)
+        .select_related("candidate", "company", "tutor", "campaign")
+        .order_by("candidate__email")
+    )
+
+
+def grow_campaign(*, campaign: Campaign, total: int, ctx: DemoContext) -> int:
+    """Add generated registrations (bulk) until the campaign has `total`; returns how many."""
+    need = total - Registration.objects.filter(campaign=campaign).count()
+    if need <= 0:
+        return 0
+    start = Registration.objects.filter(
+        campaign=campaign, candidate__email__endswith=f"@{BENCH_DOMAIN}"
+    ).count()
+    companies = [_company(1000 + n, f"Entreprise {n + 1:02d} (démonstration)") for n in range(40)]
+    tutor = ctx.accounts["tutor"][campaign.centre.code]
+    rows = [_bench_row(i, companies, tutor) for i in range(start, start + need)]
+    registrations_bulk_create(campaign=campaign, rows=rows, by=None, source="seed_demo")
+    ctx.say(f"Démo : {need} inscriptions ajoutées à « {campaign.name} ».")
+    return need
+
+
+def _bench_row(i: int, companies: list[Company], tutor: Any) -> ImportRow:
+    # (last, first) cycles every 2,400 people; the birth date tells the cycles apart, and stays
+    # before 1990 so that no generated person is one of the showcase people.
+    last, first, cycle = i % len(LAST_NAMES), (i // len(LAST_NAMES)) % len(FIRST_NAMES), i // 2400
+    company = companies[i % len(companies)]
+    return ImportRow(
+        line=i + 1,
+        civility="Mme" if i % 2 else "M.",
+        last_name=LAST_NAMES[last],
+        first_name=FIRST_NAMES[first],
+        birth_date=datetime.date(1950, 1, 1) + datetime.timedelta(days=(cycle * 400 + i) % 14600),
+        email=f"candidat.{i:06d}@{BENCH_DOMAIN}",
+        siret=company.siret,
+        company_name=company.name,
+        pathway=Pathway.values[i % len(Pathway.values)],
+        tutor_email=tutor.email if i % 3 == 0 else "",
+        stage=Registration.STAGE_ORDER[i % (len(Registration.STAGE_ORDER) - 1)],
+    )
