@@ -186,7 +186,7 @@ def registration_update(
         raise DomainError(_("Parcours inconnu."))
     with transaction.atomic():
         locked = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("campaign", "company", "tutor", "candidate")
             .get(pk=registration.pk)
         )
@@ -250,7 +250,7 @@ def registration_withdraw(*, registration: Registration, reason: str, by: Any) -
         raise DomainError(_("Indiquez le motif de la désinscription."))
     with transaction.atomic():
         locked = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("campaign")
             .get(pk=registration.pk)
         )
@@ -282,7 +282,7 @@ def registration_set_stage(*, registration: Registration, stage: str, by: Any) -
         raise DomainError(_("Une désinscription passe par registration_withdraw, avec un motif."))
     with transaction.atomic():
         locked = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("campaign")
             .get(pk=registration.pk)
         )

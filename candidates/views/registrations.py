@@ -1,3 +1,7 @@
+import functools
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -91,17 +95,41 @@ def registration_detail(request, pk):
 
 
 def _sections(request, registration) -> list[str]:
-    """HTML of the sections later apps add (dossier, report, opinion...), in setting order.
+    """HTML of the sections later apps add (dossier, report, opinion...), in workflow order.
 
-    `CQPM_REGISTRATION_SECTIONS` lists dotted paths to callables
-    `section(request, registration) -> str` returning rendered HTML, or "" to show nothing.
+    A provider is a callable `section(request, registration) -> str` returning rendered HTML,
+    or "" to show nothing. By default each installed app may define one as
+    `<app>.sections.registration_section`; `settings.CQPM_REGISTRATION_SECTIONS` (a list of
+    dotted paths), when set, replaces that discovery.
     """
     html = []
-    for path in getattr(settings, "CQPM_REGISTRATION_SECTIONS", []):
-        fragment = import_string(path)(request, registration)
+    for provider in _section_providers():
+        fragment = provider(request, registration)
         if fragment:
             html.append(mark_safe(fragment))  # noqa: S308 - rendered by the app's own template
     return html
+
+
+def _section_providers() -> list:
+    paths = getattr(settings, "CQPM_REGISTRATION_SECTIONS", None)
+    if paths is not None:
+        return [import_string(path) for path in paths]
+    return _discovered_providers()
+
+
+@functools.cache
+def _discovered_providers() -> list:
+    providers = []
+    for app in apps.get_app_configs():
+        try:
+            module = import_module(f"{app.name}.sections")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app.name}.sections":
+                raise
+            continue
+        if callable(provider := getattr(module, "registration_section", None)):
+            providers.append(provider)
+    return providers
 
 
 @staff_required
