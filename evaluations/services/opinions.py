@@ -327,7 +327,7 @@ def _remind(opinion: CompanyOpinion, *, today: datetime.date) -> bool:
     kind = OpinionReminder.Kind.LATE if deadline < today else OpinionReminder.Kind.DUE_SOON
     with transaction.atomic():
         # Inserted first: the unique constraint makes a second run (or a second worker) skip it.
-        _, created = OpinionReminder.objects.get_or_create(
+        _reminder, created = OpinionReminder.objects.get_or_create(
             opinion=opinion, deadline=deadline, kind=kind
         )
         if not created:
