@@ -1,0 +1,65 @@
+"""seed_demo gains dossiers in every state, reports, opinions, a commission and interviews."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from cqpm.core.models import AuditEntry
+from evaluations.models import (
+    CommissionAssignment,
+    CommissionSession,
+    CompanyOpinion,
+    EvaluationDossier,
+    Interview,
+    Report,
+)
+
+pytestmark = pytest.mark.django_db
+MODELS = [EvaluationDossier, Report, CompanyOpinion, CommissionSession, CommissionAssignment,
+          Interview, AuditEntry]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _only_up_to_evaluations(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    settings.CQPM_DEMO_SEEDERS = ["candidates.demo.seed", "evaluations.demo.seed"]
+
+
+def _seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_it_seeds_every_evaluation_step_once():
+    output = _seed()
+    assert set(EvaluationDossier.objects.values_list("status", flat=True)) == set(
+        EvaluationDossier.Status.values
+    )
+    assert Report.objects.filter(is_late=True).exists()
+    assert Report.objects.filter(is_late=False).exists()
+    assert set(CompanyOpinion.objects.values_list("status", flat=True)) == {"draft", "submitted"}
+    assert CommissionSession.objects.count() == 2
+    for session in CommissionSession.objects.all():
+        assert session.evaluators.filter(email__startswith="evaluator.").exists()
+    assert Interview.objects.count() == CommissionAssignment.objects.count() > 0
+    assert mail.outbox == []
+    assert all(line.count("\t") >= 3 for line in output.splitlines())
+
+    counts = {model.__name__: model.objects.count() for model in MODELS}
+    _seed()
+    assert {model.__name__: model.objects.count() for model in MODELS} == counts
+
+
+def test_the_demo_tutor_sees_their_candidates(client):
+    _seed()
+    tutor = CompanyOpinion.objects.first().respondent
+    client.force_login(tutor)
+    response = client.get("/tuteur/")
+    assert response.status_code == 200
+    assert (
+        response.content.decode().count("/avis/")
+        == CompanyOpinion.objects.filter(respondent=tutor).count()
+    )
