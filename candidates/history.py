@@ -5,6 +5,7 @@ Other apps may add labels for their action codes with a `CQPM_AUDIT_LABELS` sett
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,7 @@ FIELD_LABELS = {
     "reason": _("Motif"),
 }
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _VALUE_LABELS = {**dict(Registration.Stage.choices), **dict(Pathway.choices)}
 
 
@@ -116,7 +118,8 @@ def readable(value: Any) -> str:
 
 
 def _as_date(value: str) -> datetime.date | None:
-    if len(value) != 10:
+    # Only the ISO dates the audit log's JSON encoder writes; a phone number is not a date.
+    if not _ISO_DATE.fullmatch(value):
         return None
     try:
         return parse_date(value)
