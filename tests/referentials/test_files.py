@@ -1,6 +1,11 @@
 """A malformed referential file is refused whole: every error located, in French, no row written."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -11,7 +16,6 @@ from referentials.files import (
     referential_file_dump,
     referential_file_parse,
 )
-from referentials.management.commands.import_referential import Command as ImportCommand
 from referentials.models import Block, Capacity, Condition, Criterion, Referential
 
 VALID = """\
@@ -161,15 +165,35 @@ def test_it_refuses_each_malformed_file_with_a_located_french_message(case):
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_it_exits_non_zero_and_writes_nothing(db, tmp_path, capsys, case):
+def test_it_exits_non_zero_and_writes_nothing(db, tmp_path, case):
     path = tmp_path / "referentiel.yaml"
     path.write_text(broken(case), encoding="utf-8")
-    with pytest.raises(SystemExit) as exited:
-        ImportCommand().run_from_argv(["manage.py", "import_referential", str(path)])
-    assert exited.value.code != 0
-    assert CASES[case][2] in capsys.readouterr().err
+    with pytest.raises(CommandError) as caught:
+        call_command("import_referential", str(path))
+    assert caught.value.returncode != 0  # what manage.py exits with
+    assert CASES[case][2] in str(caught.value)
     for model in (Referential, Block, Capacity, Condition, Criterion, AuditEntry):
         assert not model.objects.exists()
+
+
+def test_manage_py_prints_every_error_on_stderr_and_exits_1(tmp_path):
+    path = tmp_path / "referentiel.yaml"
+    path.write_text(broken("unknown_method").replace("number: 2", "number: 1"), encoding="utf-8")
+    result = subprocess.run(  # a real process, on a throwaway database it never reaches
+        [sys.executable, "manage.py", "import_referential", str(path)],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'vide.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "Fichier de référentiel refusé (2 erreur(s)) :" in result.stderr
+    assert "capacities[0].methods[1] : modalité d'évaluation inconnue « telepathie »" in (
+        result.stderr
+    )
+    assert "capacities[1].number : numéro de capacité 1 en double" in result.stderr
 
 
 def test_it_lists_every_error_of_a_file_at_once():

@@ -94,7 +94,7 @@ def test_it_reads_like_the_source_table(client_for, tutor, seed):
         "management transversal d&#x27;équipes projets",
         "La gestion opérationnelle et financière d&#x27;une affaire",
         "II. Référentiel de certification",
-        '<th scope="col">Conditions de réalisation</th>',
+        '<th scope="col" class="conditions">Conditions de réalisation</th>',
         "7. Réaliser un retour d&#x27;expérience",
         "En termes de résultats",
         "En termes de méthodes et justification des moyens employés",
@@ -109,6 +109,7 @@ def test_it_reads_like_the_source_table(client_for, tutor, seed):
     ):
         assert text in html, text
     assert html.count("<h1") == 1
+    assert html.count("<header") == 1  # print CSS hides <header>: the title block is not one
     assert html.index("1. Développer et gérer") < html.index("7. Réaliser un retour")
 
 
