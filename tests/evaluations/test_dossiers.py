@@ -286,3 +286,24 @@ def test_it_lets_the_reviewer_return_with_a_comment_only(client_for, reviewer, r
     dossier.refresh_from_db()
     assert dossier.status == Status.RETURNED
     assert dossier.review_comment == "Préciser la capacité 3."
+
+
+def test_it_refuses_a_change_to_a_submitted_dossier_on_the_page(
+    client_for, staff_a, registration_a
+):
+    dossier_for(registration_a, status=Status.SUBMITTED)
+    response = client_for(staff_a).post(
+        reverse("evaluations:dossier_edit", args=[registration_a.pk]),
+        _form_data(registration_a, methods=("interview",)),
+    )
+    assert "Le dossier est à l'état « Soumis au centre de ressource »" in text(response)
+    assert not DossierCapacity.objects.filter(methods=["interview"]).exists()
+
+
+def test_it_refuses_any_step_for_a_withdrawn_registration(registration_a, staff_a):
+    Registration.objects.filter(pk=registration_a.pk).update(stage=Registration.Stage.WITHDRAWN)
+    registration_a.refresh_from_db()
+    with pytest.raises(DomainError) as exc:
+        dossier_save(registration=registration_a, choices=_all(registration_a), by=staff_a)
+    assert "Ce candidat est désinscrit" in exc.value.message
+    assert not EvaluationDossier.objects.exists()
