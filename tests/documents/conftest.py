@@ -5,6 +5,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from django.db import OperationalError, connection
 
 from candidates.models import Candidate
 from cqpm.celery import app as celery_app
@@ -28,6 +29,7 @@ def _private_broker(tmp_path_factory):
         "data_folder_out": str(folder),
         "processed_folder": str(folder / "processed"),
         "store_processed": False,
+        "polling_interval": 0.1,
     }
     _reset_connections()
     yield
@@ -36,9 +38,14 @@ def _private_broker(tmp_path_factory):
 
 
 def _reset_connections():
-    celery_app.pool.force_close_all()
+    # Producers and connections made before (with other transport options) are forgotten.
+    from kombu import pools
+
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    pools.reset()
 
 
 @pytest.fixture
@@ -85,6 +92,12 @@ def live_worker():
         _purge_folder()
     else:
         celery_app.control.purge()
+    if connection.vendor == "sqlite":
+        # The in-memory test database is shared with the worker's thread through SQLite's
+        # shared cache, where a reader and a writer of the same table fail at once instead of
+        # waiting: this thread only polls, so it reads without taking table locks.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
     with start_worker(
         celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=30
     ) as worker:
@@ -103,12 +116,15 @@ def _purge_folder():
         message.unlink(missing_ok=True)
 
 
-def wait_for(predicate, *, timeout=60.0, step=0.1):
+def wait_for(predicate, *, timeout=60.0, step=0.2):
     """Poll the database until `predicate()` is true; fail the test after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return
+        try:
+            if predicate():
+                return
+        except OperationalError:  # SQLite's shared cache: the worker holds the table
+            pass
         time.sleep(step)
     raise AssertionError("the worker did not finish in time")
 

@@ -1,0 +1,102 @@
+"""A real Celery worker (solo pool, in a thread) runs the tasks, each of them twice.
+
+Locally it consumes a private folder of kombu's filesystem transport; in CI, where
+CELERY_BROKER_URL is redis://, it consumes Redis.
+"""
+
+import datetime
+import zipfile
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from documents import services
+from documents.models import Document, DocumentBatch
+from documents.tasks import build_batch_archive, generate_document
+
+from .conftest import all_finished, wait_for
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+Status = Document.Status
+
+
+def test_it_generates_a_whole_batch_and_its_archive_once(live_worker, jury, staff_a):
+    batch = services.batch_request(jury_session=jury.session, by=staff_a)  # queued on commit
+    ids = list(batch.documents.values_list("pk", flat=True))
+    for document_id in ids:
+        generate_document.delay(document_id)  # every task a second time
+
+    wait_for(lambda: all_finished(*ids))
+    wait_for(lambda: DocumentBatch.objects.get(pk=batch.pk).archive_key != "")
+    build_batch_archive.delay(batch.pk)
+    generate_document.delay(ids[0])
+
+    documents = list(Document.objects.filter(pk__in=ids))
+    assert {d.status for d in documents} == {Status.READY}
+    assert [d.attempts for d in documents] == [1, 1, 1]
+    batch.refresh_from_db()
+    with zipfile.ZipFile(batch.archive.path) as archive:
+        assert len(archive.namelist()) == 3
+    archived_at = batch.archived_at
+    # Give the duplicated messages time to run, then check they changed nothing.
+    _drain(live_worker)
+    batch.refresh_from_db()
+    assert batch.archived_at == archived_at
+    assert Document.objects.get(pk=ids[0]).attempts == 1
+
+
+def test_it_redoes_a_job_left_running_by_a_killed_worker(live_worker, jury, staff_a):
+    document = services.document_request(
+        kind=Document.Kind.CERTIFICATE, registration=jury.alice, by=staff_a
+    )
+    wait_for(lambda: all_finished(document.pk))
+    # What a worker killed mid-render leaves: a running claim as old as the hard time limit,
+    # and (acks_late + reject_on_worker_lost) the same message delivered again.
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    Document.objects.filter(pk=document.pk).update(status=Status.RUNNING, started_at=long_ago)
+
+    generate_document.delay(document.pk)
+    generate_document.delay(document.pk)
+
+    wait_for(lambda: all_finished(document.pk))
+    _drain(live_worker)
+    document.refresh_from_db()
+    assert (document.status, document.attempts) == (Status.READY, 2)
+    assert document.file.read().startswith(b"%PDF-")
+
+
+def test_it_records_a_failure_and_does_not_retry_it_blindly(live_worker, jury, staff_a):
+    document = services.document_request(
+        kind=Document.Kind.CAPACITY_NOTICE, registration=jury.bob, by=staff_a
+    )
+    wait_for(lambda: all_finished(document.pk))
+    Document.objects.filter(pk=document.pk).update(status=Status.QUEUED, decision=None)
+
+    generate_document.delay(document.pk)
+
+    wait_for(lambda: Document.objects.get(pk=document.pk).status == Status.FAILED)
+    _drain(live_worker)
+    document.refresh_from_db()
+    assert document.error.startswith("Erreur de génération : DoesNotExist")
+    assert document.attempts == 2
+
+
+def _drain(worker, *, timeout=30.0):
+    """Wait until the worker has no task running or reserved and the queue is empty."""
+    from celery.worker import state
+
+    def idle() -> bool:
+        return not state.active_requests and not state.reserved_requests and _queue_empty(worker)
+
+    wait_for(idle, timeout=timeout, step=0.2)
+
+
+def _queue_empty(worker) -> bool:
+    with worker.app.connection_for_read() as connection:
+        channel = connection.default_channel
+        name = worker.app.conf.task_default_queue
+        try:
+            return channel.queue_declare(queue=name, passive=True).message_count == 0
+        except Exception:  # a transport that cannot count: rely on the worker state
+            return True
