@@ -270,7 +270,7 @@ def referential_data_validate(*, data: Any, lines: dict[str, int] | None = None)
     if root is None:
         raise ReferentialFileError(check.errors)
     clean = _check_header(check, root)
-    clean["blocks"] = []
+    clean["blocks"] = []  # placeholder: keeps the contract's key order (blocks, then capacities)
     clean["capacities"] = check.field(root, "capacities", "", _capacities_checker(check))
     raw_capacities = root.get("capacities")
     clean["blocks"] = _check_blocks(
@@ -403,7 +403,8 @@ def _check_blocks(check: _Checker, value: Any, capacities: list | None) -> list:
                     % {"number": number, "block": placed[number]},
                 )
             placed.setdefault(number, block["code"])
-    return blocks
+    # The database keeps capacities in number order: so does the canonical form.
+    return [{**block, "capacities": sorted(block["capacities"])} for block in blocks]
 
 
 def _check_block(check: _Checker, value: Any, path: str) -> dict | None:

@@ -255,3 +255,8 @@ def test_it_validates_dicts_given_by_code_as_well():
 def test_command_import_refuses_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
         call_command("import_referential", str(tmp_path / "absent.yaml"))
+
+
+def test_it_orders_the_capacities_of_a_block_by_number():
+    text = VALID.replace("capacities: [1]}", "capacities: [2, 1]}")
+    assert referential_file_parse(text=text)["blocks"][0]["capacities"] == [1, 2]
