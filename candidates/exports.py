@@ -59,10 +59,10 @@ def rows(registrations: QuerySet[Registration]) -> Iterator[list]:
             candidate.phone,
             company.name if company else "",
             company.siret if company else "",
-            reg.get_pathway_display(),
+            reg.pathway_label,
             reg.tutor.email if reg.tutor_id else "",
             reg.registered_on,
-            reg.get_stage_display(),
+            reg.stage_label,
         ]
         yield [escape_cell(value) for value in values]
 

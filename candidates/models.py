@@ -1,13 +1,27 @@
 """Exam centres and their people, campaigns, candidates and their registrations."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.models import TimeStampedModel
 from referentials.models import Referential
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_labels(choices: type[models.Choices], language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def choice_label(choices: type[models.Choices], value: str) -> str:
+    """The label of a choice in the active language, without `get_FOO_display()`'s cost
+    (which hashes every lazy label, i.e. translates them all, on every call)."""
+    return _choice_labels(choices, get_language()).get(value, value)
 
 
 class ExamCentre(TimeStampedModel):
@@ -336,3 +350,11 @@ class Registration(TimeStampedModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.stage == self.Stage.WITHDRAWN
+
+    @property
+    def stage_label(self) -> str:
+        return choice_label(Registration.Stage, self.stage)
+
+    @property
+    def pathway_label(self) -> str:
+        return choice_label(Pathway, self.pathway)
