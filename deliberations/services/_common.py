@@ -1,6 +1,5 @@
 """Guards and helpers shared by the commission and jury services."""
 
-import importlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -8,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Registration
 from candidates.selectors import staff_centre_ids
-from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 
 from ..selectors import is_evaluator_of
@@ -39,32 +37,3 @@ def full_clean_or_raise(obj: Any, **kwargs: Any) -> None:
         obj.full_clean(**kwargs)
     except ValidationError as exc:
         raise DomainError(" ".join(dict.fromkeys(exc.messages))) from exc
-
-
-def set_registration_stage(*, registration: Registration, stage: str, by: Any) -> None:
-    """Move the registration's stage, through candidates' service when it exists.
-
-    candidates.services.registration_set_stage is written by another team; until it exists the
-    field is updated here, with the same audit entry.
-    """
-    try:
-        module = importlib.import_module("candidates.services")
-        service = getattr(module, "registration_set_stage", None)
-    except ImportError:
-        service = None
-    if service is not None:
-        service(registration=registration, stage=stage, by=by)
-        return
-    before = Registration.objects.filter(pk=registration.pk).values_list("stage", flat=True).get()
-    if before == stage:
-        return
-    Registration.objects.filter(pk=registration.pk).update(stage=stage)
-    registration.stage = stage
-    audit_log(
-        action="cqpm.candidates.registration.stage_changed",
-        obj=registration,
-        by=by,
-        data={"before": before, "after": stage},
-        registration_id=registration.pk,
-        centre_id=registration.campaign.centre_id,
-    )

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Registration
+from candidates.services import registration_set_stage
 from cqpm.core.errors import ConcurrentUpdate, DomainError
 from cqpm.core.workflow import transition
 
 from ..models import CapacityResult, Decision, JuryCandidate, JurySession, ResultSheet
 from ..signals import decision_amended
-from ._common import full_clean_or_raise, set_registration_stage
+from ._common import full_clean_or_raise
 from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
 from .carry_over import acquired_validity_set
 
@@ -38,6 +39,11 @@ def capacity_tally(*, registration: Registration) -> tuple[int, int]:
 def _check_outcome(registration: Registration, outcome: str) -> None:
     if outcome not in Outcome.values:
         raise DomainError(_("Décision inconnue."))
+    if registration.is_withdrawn:
+        raise DomainError(
+            _("%(name)s est désinscrit : aucune décision ne peut être enregistrée.")
+            % {"name": registration.candidate}
+        )
     validated = ResultSheet.objects.filter(
         registration_id=registration.pk, status=ResultSheet.Status.VALIDATED
     ).exists()
@@ -202,9 +208,9 @@ def jury_session_close(*, session: JurySession, by: Any) -> JurySession:
             message=_("Seule une session en délibération peut être close."),
         )
         undecided = list(
-            session.candidates.exclude(
-                registration__decisions__is_active=True,
-            )
+            session.candidates.exclude(registration__decisions__is_active=True)
+            # A candidate withdrawn meanwhile needs no decision.
+            .exclude(registration__stage=Registration.Stage.WITHDRAWN)
             .select_related("registration__candidate")
             .order_by("registration__candidate__last_name")
         )
@@ -241,7 +247,9 @@ def jury_session_close(*, session: JurySession, by: Any) -> JurySession:
             if ids:
                 acquired_validity_set(registration_ids=ids, outcome=outcome, jury_date=session.date)
         for decision in decisions:
-            set_registration_stage(
+            if decision.registration.is_withdrawn:
+                continue
+            registration_set_stage(
                 registration=decision.registration, stage=_stage_for(decision.outcome), by=by
             )
     return session
@@ -292,7 +300,7 @@ def jury_decision_amend(*, decision: Decision, outcome: str, reason: str, by: An
         acquired_validity_set(
             registration_ids=[registration.pk], outcome=outcome, jury_date=session.date
         )
-        set_registration_stage(registration=registration, stage=_stage_for(outcome), by=by)
+        registration_set_stage(registration=registration, stage=_stage_for(outcome), by=by)
         audit_jury(
             "cqpm.jury.decision.amended",
             new,

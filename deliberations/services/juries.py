@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Campaign, CentreMembership, Registration
+from candidates.services import registration_set_stage
 from cqpm.core.errors import DomainError
 from cqpm.core.workflow import transition
 
 from ..models import Decision, JuryCandidate, JuryMember, JurySession
-from ._common import ensure_staff_of, full_clean_or_raise, set_registration_stage
+from ._common import ensure_staff_of, full_clean_or_raise
 from ._jury import audit_jury, ensure_staff_or_president, ensure_status, lock_session
 
 Status = JurySession.Status
@@ -176,7 +177,7 @@ def jury_candidates_assign(
                 reg_id=registration.pk,
             )
             if registration.stage not in Registration.DECIDED_STAGES:
-                set_registration_stage(
+                registration_set_stage(
                     registration=registration, stage=Registration.Stage.JURY, by=by
                 )
     return len(registrations)
@@ -225,7 +226,7 @@ def jury_candidate_remove(*, candidate: JuryCandidate, by: Any) -> None:
             reg_id=registration.pk,
         )
         if registration.stage == Registration.Stage.JURY:
-            set_registration_stage(
+            registration_set_stage(
                 registration=registration, stage=Registration.Stage.COMMISSION, by=by
             )
 

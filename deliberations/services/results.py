@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Registration
+from candidates.services import registration_set_stage
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, InvalidTransition
 from cqpm.core.workflow import transition
@@ -18,7 +19,7 @@ from evaluations.models import CompanyOpinion, EvaluationDossier, OpinionCapacit
 from referentials.models import Capacity, EvaluationMethod
 
 from ..models import CapacityResult, Decision, ResultSheet
-from ._common import ensure_evaluator_of, full_clean_or_raise, set_registration_stage
+from ._common import ensure_evaluator_of, full_clean_or_raise
 
 Outcome = CapacityResult.Outcome
 STAGES_BEFORE_COMMISSION = frozenset(
@@ -160,7 +161,7 @@ def capacity_result_record(
             centre_id=registration.campaign.centre_id,
         )
         if registration.stage in STAGES_BEFORE_COMMISSION:
-            set_registration_stage(
+            registration_set_stage(
                 registration=registration, stage=Registration.Stage.COMMISSION, by=by
             )
     return result

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from candidates.services import registration_withdraw
 from cqpm.core.errors import ConcurrentUpdate, DomainError
 from cqpm.core.models import AuditEntry
 from deliberations.models import CapacityResult, Decision, JurySession
@@ -330,3 +331,16 @@ def test_the_close_button_answers_with_a_message(client_for, session, jury_membe
     assert "Sans décision" in response.content.decode()
     session.refresh_from_db()
     assert session.status == "deliberating"
+
+
+def test_a_withdrawn_candidate_gets_no_decision_and_does_not_block_closing(
+    session, admissible_reg, failing_reg, jury_member, jury_president
+):
+    registration_withdraw(registration=failing_reg, reason="Départ de l'entreprise", by=None)
+    failing_reg.refresh_from_db()
+    with pytest.raises(DomainError, match="désinscrit"):
+        _record(session, failing_reg, "absent", jury_member)
+    _record(session, admissible_reg, "admissible", jury_member)
+    assert jury_session_close(session=session, by=jury_president).status == "closed"
+    failing_reg.refresh_from_db()
+    assert failing_reg.stage == "withdrawn"
