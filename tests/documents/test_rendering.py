@@ -4,6 +4,7 @@ import datetime
 import io
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image
 
@@ -116,7 +117,7 @@ def test_it_writes_minutes_with_colleges_attendance_and_every_decision(
         "MARTIN",
         "(décision remplacée)",
         "Rectification : Erreur de saisie de la capacité 2.",
-        'class="numbered-pages"',
+        "string-set: running-title",
     ]:
         assert expected in html, expected
     assert html.count('<tr class="superseded">') == 1
@@ -157,3 +158,14 @@ def test_it_adds_months_down_to_the_last_day_of_a_short_month():
     assert add_months(datetime.date(2024, 2, 29), 24) == datetime.date(2026, 2, 28)
     assert add_months(datetime.date(2027, 5, 15), 24) == datetime.date(2029, 5, 15)
     assert add_months(datetime.date(2027, 11, 30), 3) == datetime.date(2028, 2, 29)
+
+
+def test_it_dates_the_signature_in_the_town_of_the_centre(jury, staff_a, centre_a):
+    document = _request(Document.Kind.CERTIFICATE, staff_a, registration=jury.alice)
+    issued = timezone.localdate(document.created_at).strftime("%d/%m/%Y")
+    assert f"Fait le {issued}" in document_html(document)
+
+    centre_a.address = "12 rue de la Métallurgie\n69007 Lyon"
+    centre_a.save()
+
+    assert f"Fait à Lyon, le {issued}" in document_html(document)

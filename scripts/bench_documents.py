@@ -1,0 +1,414 @@
+#!/usr/bin/env python
+"""Benchmark of document generation (issue 6). Not a test: it prints a table, in one run.
+
+1. One certificate through our whole pipeline (request service, task body, render with the
+   process's shared FontConfiguration and stylesheet, atomic store, SHA-256), against the
+   default `weasyprint.HTML(string=same_html).write_pdf()` on the same HTML. Target: ratio <= 1.0.
+2. Throughput of a batch of 200 certificates with real Celery workers (`worker -c 1`, then
+   `-c 2`, prefork pool): documents per second between the first claim and the last write.
+   Target: two processes >= 1.7x one.
+3. Resident memory of the worker's pool process after 500 documents against after 50.
+   Target: within 10 %.
+
+Everything runs in a temporary folder (SQLite database, media, broker folder), whatever the
+environment says, so the bench never touches real data. With the filesystem broker the workers
+poll every 10 ms instead of kombu's default second, which would otherwise be what is measured.
+
+Usage: .venv/bin/python scripts/bench_documents.py [--batch 200] [--memory 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _configure_environment(folder: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cqpm.settings"
+    os.environ["CQPM_VAR_DIR"] = str(folder)
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["MEDIA_ROOT"] = str(folder / "media")
+    # The embedded broker by default; BENCH_BROKER_URL=redis://… measures with Redis instead.
+    os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "filesystem://")
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def run_worker(concurrency: int) -> None:
+    """Entry point of a worker subprocess: the project's Celery app, faster broker polling."""
+    import django
+
+    django.setup()
+    from cqpm.celery import app
+
+    options = dict(app.conf.broker_transport_options or {})
+    options["polling_interval"] = 0.01
+    app.conf.broker_transport_options = options
+    app.worker_main(
+        [
+            "worker",
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+    )
+
+
+# --- Data -----------------------------------------------------------------------------------
+
+
+def build_data(count: int):
+    """A closed jury of the seed referential with `count` admissible candidates."""
+    import datetime
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from candidates.models import (
+        Campaign,
+        Candidate,
+        CentreMembership,
+        ExamCentre,
+        Pathway,
+        Registration,
+    )
+    from deliberations.models import (
+        CapacityResult,
+        Decision,
+        JuryCandidate,
+        JuryMember,
+        JurySession,
+        ResultSheet,
+    )
+    from referentials.models import Referential
+
+    call_command("migrate", verbosity=0)
+    call_command("load_seed_referentials", verbosity=0)
+    referential = Referential.objects.filter(status=Referential.Status.PUBLISHED).first()
+    with transaction.atomic():
+        centre = ExamCentre.objects.create(
+            name="UIMM Banc d'essai",
+            code="banc",
+            address="1 avenue de l'Industrie\n69007 Lyon",
+            signatory_name="Claire Dubois",
+            signatory_title="Déléguée générale",
+        )
+        staff = User.objects.create_user("staff@banc.local", first_name="Sam", last_name="Staff")
+        president = User.objects.create_user(
+            "president@banc.local", first_name="Paule", last_name="Présidente"
+        )
+        CentreMembership.objects.create(centre=centre, user=staff, role="staff")
+        day = datetime.date(2027, 5, 15)
+        campaign = Campaign.objects.create(
+            centre=centre,
+            referential=referential,
+            name="Campagne banc d'essai",
+            status=Campaign.Status.JURY,
+            registration_opens=day - datetime.timedelta(days=200),
+            registration_closes=day - datetime.timedelta(days=150),
+            report_deadline=day - datetime.timedelta(days=100),
+            opinion_deadline=day - datetime.timedelta(days=100),
+            commission_starts=day - datetime.timedelta(days=60),
+            commission_ends=day - datetime.timedelta(days=30),
+            jury_date=day,
+        )
+        session = JurySession.objects.create(
+            campaign=campaign,
+            date=day,
+            place="Lyon",
+            status=JurySession.Status.CLOSED,
+            closed_at=timezone.now(),
+        )
+        JuryMember.objects.create(
+            session=session,
+            user=president,
+            college=CentreMembership.College.EMPLOYER,
+            is_president=True,
+            present=True,
+            signed_at=timezone.now(),
+        )
+        capacities = list(referential.capacities.all())
+        for number in range(count):
+            candidate = Candidate.objects.create(
+                civility=Candidate.Civility.MADAME,
+                last_name=f"Candidate{number:04d}",
+                first_name="Éloïse",
+                birth_date=datetime.date(1990, 1, 1) + datetime.timedelta(days=number),
+            )
+            registration = Registration.objects.create(
+                campaign=campaign,
+                candidate=candidate,
+                pathway=Pathway.CONTINUING,
+                registered_on=day - datetime.timedelta(days=180),
+            )
+            JuryCandidate.objects.create(session=session, registration=registration)
+            sheet = ResultSheet.objects.create(
+                registration=registration, status=ResultSheet.Status.VALIDATED
+            )
+            CapacityResult.objects.bulk_create(
+                CapacityResult(sheet=sheet, capacity=c, outcome="acquired") for c in capacities
+            )
+            Decision.objects.create(
+                session=session,
+                registration=registration,
+                outcome=Decision.Outcome.ADMISSIBLE,
+                recorded_by=president,
+            )
+    return staff, list(Registration.objects.filter(campaign=campaign).order_by("pk"))
+
+
+# --- 1. One certificate ---------------------------------------------------------------------
+
+
+def bench_one_certificate(staff, registration, rounds: int = 12) -> dict:
+    import weasyprint
+
+    from cqpm.core.pdf import default_base_url, render_pdf
+    from documents.models import Document
+    from documents.rendering import document_html
+    from documents.services import document_request, document_revoke
+    from documents.tasks import generate_document
+
+    def pipeline() -> float:
+        started = time.perf_counter()
+        document = document_request(
+            kind=Document.Kind.CERTIFICATE, registration=registration, by=staff
+        )
+        generate_document(document.pk)  # the task body, in this process
+        elapsed = time.perf_counter() - started
+        document.refresh_from_db()
+        assert document.status == Document.Status.READY, document.error
+        document_revoke(document=document, reason="Banc d'essai", by=staff)
+        return elapsed
+
+    pipeline()  # warm: imports, first FontConfiguration and stylesheet of this process
+    ours = [pipeline() for _ in range(rounds)]
+    document = document_request(kind=Document.Kind.CERTIFICATE, registration=registration, by=staff)
+    html = document_html(document)
+    base_url = default_base_url()
+    css_path = str(Path(base_url.removeprefix("file://")) / "pdf" / "base.css")
+    calls = {
+        "render": lambda: render_pdf(html=html),
+        "default": lambda: weasyprint.HTML(string=html).write_pdf(),
+        # What code without per-process state does for the same document: a new stylesheet
+        # (and, inside write_pdf, a new FontConfiguration) at every call.
+        "same_document": lambda: weasyprint.HTML(string=html, base_url=base_url).write_pdf(
+            stylesheets=[weasyprint.CSS(filename=css_path)]
+        ),
+    }
+    timings = {"ours": statistics.median(ours)}
+    for name, call in calls.items():
+        call()  # warm
+        samples = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - started)
+        timings[name] = statistics.median(samples)
+    return timings
+
+
+# --- 2 and 3. Real workers ------------------------------------------------------------------
+
+
+def queue_certificates(staff, registrations) -> list[int]:
+    """Revoke what exists and queue one new certificate per registration (sent on commit)."""
+    from django.db import transaction
+
+    from documents.models import Document
+    from documents.services import document_request
+
+    with transaction.atomic():
+        Document.objects.exclude(status=Document.Status.REVOKED).update(
+            status=Document.Status.REVOKED, revoked_reason="Banc d'essai"
+        )
+        ids = [
+            document_request(kind=Document.Kind.CERTIFICATE, registration=r, by=staff).pk
+            for r in registrations
+        ]
+    return ids
+
+
+def start_worker(concurrency: int) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, __file__, "--worker", str(concurrency)],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+def ready_count(ids) -> int:
+    from documents.models import Document
+
+    return Document.objects.filter(pk__in=ids, status=Document.Status.READY).count()
+
+
+def wait_ready(ids, worker, *, target: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while ready_count(ids) < target:
+        if worker.poll() is not None:
+            raise SystemExit(f"worker stopped: {worker.stderr.read().decode()[-2000:]}")
+        if time.monotonic() > deadline:
+            raise SystemExit("timeout waiting for the worker")
+        time.sleep(0.05)
+
+
+def bench_throughput(staff, registrations, concurrency: int) -> float:
+    from django.db.models import Max, Min
+
+    from documents.models import Document
+
+    ids = queue_certificates(staff, registrations)
+    worker = start_worker(concurrency)
+    try:
+        wait_ready(ids, worker, target=len(ids), timeout=900)
+    finally:
+        stop_worker(worker)
+    span = Document.objects.filter(pk__in=ids).aggregate(
+        first=Min("started_at"), last=Max("finished_at")
+    )
+    return len(ids) / (span["last"] - span["first"]).total_seconds()
+
+
+def bench_memory(staff, registrations, *, early: int) -> tuple[float, float]:
+    ids = queue_certificates(staff, registrations)
+    worker = start_worker(1)
+    try:
+        wait_ready(ids, worker, target=early, timeout=600)
+        rss_early = pool_rss(worker.pid)
+        wait_ready(ids, worker, target=len(ids), timeout=1800)
+        rss_late = pool_rss(worker.pid)
+    finally:
+        stop_worker(worker)
+    return rss_early, rss_late
+
+
+def pool_rss(pid: int) -> float:
+    """RSS in MiB of the worker's pool process (the one that renders)."""
+    import psutil
+
+    children = psutil.Process(pid).children()
+    if len(children) != 1:
+        raise SystemExit(f"expected one pool process, found {len(children)}")
+    return children[0].memory_info().rss / 2**20
+
+
+# --- Report ---------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "NON ATTEINT"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--memory", type=int, default=500)
+    parser.add_argument("--early", type=int, default=50)
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        run_worker(args.worker)
+        return
+
+    folder = Path(tempfile.mkdtemp(prefix="cqpm-bench-documents-"))
+    _configure_environment(folder)
+    import django
+
+    django.setup()
+    began = time.monotonic()
+    try:
+        print(f"Préparation : {max(args.batch, args.memory)} candidats admissibles…", flush=True)
+        staff, registrations = build_data(max(args.batch, args.memory))
+        print("1/3 Une attestation : chaîne complète contre l'appel par défaut…", flush=True)
+        one = bench_one_certificate(staff, registrations[0])
+        print(f"2/3 Lot de {args.batch} attestations, 1 puis 2 processus…", flush=True)
+        single = bench_throughput(staff, registrations[: args.batch], 1)
+        double = bench_throughput(staff, registrations[: args.batch], 2)
+        print(f"3/3 Mémoire d'un processus après {args.early} puis {args.memory} documents…")
+        rss_early, rss_late = bench_memory(staff, registrations[: args.memory], early=args.early)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    ratio = one["ours"] / one["default"]
+    speedup = double / single
+    growth = (rss_late - rss_early) / rss_early
+    ms = "{:.0f} ms".format
+    rows = [
+        (
+            "Attestation : chaîne complète (service, tâche, rendu, stockage, SHA-256)",
+            ms(one["ours"] * 1000),
+            "",
+            "",
+        ),
+        ("  dont rendu seul, état partagé du processus", ms(one["render"] * 1000), "", ""),
+        ("Appel par défaut HTML(string=même HTML).write_pdf()", ms(one["default"] * 1000), "", ""),
+        (
+            "Même document sans état partagé (CSS analysée à chaque appel)",
+            ms(one["same_document"] * 1000),
+            "",
+            "",
+        ),
+        (
+            "Rapport chaîne complète / appel par défaut",
+            f"{ratio:.2f}",
+            "<= 1,00",
+            verdict(ratio <= 1.0),
+        ),
+        ("Rapport rendu seul / appel par défaut", f"{one['render'] / one['default']:.2f}", "", ""),
+        (
+            "Rapport chaîne complète / même document sans état",
+            f"{one['ours'] / one['same_document']:.2f}",
+            "",
+            "",
+        ),
+        (f"Lot de {args.batch}, 1 processus", f"{single:.1f} doc/s", "", ""),
+        (f"Lot de {args.batch}, 2 processus", f"{double:.1f} doc/s", "", ""),
+        ("Accélération 2 / 1", f"{speedup:.2f}x", ">= 1,70x", verdict(speedup >= 1.7)),
+        (f"RSS du processus de rendu après {args.early} documents", f"{rss_early:.1f} Mio", "", ""),
+        (f"RSS du processus de rendu après {args.memory} documents", f"{rss_late:.1f} Mio", "", ""),
+        ("Écart de mémoire", f"{growth:+.1%}", "<= 10 %", verdict(abs(growth) <= 0.10)),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    line = "+".join("-" * (w + 2) for w in widths)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"\nDocuments (WeasyPrint), {os.cpu_count()} cœurs, charge {load}, "
+        f"{time.monotonic() - began:.0f} s (une charge au-delà du nombre de cœurs fausse "
+        "la mesure à 2 processus)"
+    )
+    print(line)
+    for label, value, target, status in rows:
+        cells = [label.ljust(widths[0]), value.rjust(widths[1]), target.ljust(widths[2]), status]
+        print(" | ".join(cells))
+    print(line)
+
+
+if __name__ == "__main__":
+    main()
