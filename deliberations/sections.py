@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from candidates.models import Registration
@@ -43,3 +44,10 @@ def registration_context(*, registration: Registration, user: Any) -> dict:
             reverse("deliberations:evaluation", args=[registration.pk]) if can_open else None
         ),
     }
+
+
+def registration_section(request, registration: Registration) -> str:
+    """The registration page's provider (discovered by candidates.views.registrations)."""
+    context = {"registration": registration, "user": request.user}
+    context.update(registration_context(registration=registration, user=request.user))
+    return render_to_string("deliberations/_registration_sections.html", context, request=request)

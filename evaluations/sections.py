@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Prefetch
+from django.template.loader import render_to_string
 
 from candidates.models import Registration
 from candidates.selectors import staff_centre_ids
@@ -81,3 +82,10 @@ def registration_context(*, registration: Registration, user) -> dict[str, Evalu
         is_session_evaluator=loaded.is_session_evaluator,
     )
     return {"evaluation": sections}
+
+
+def registration_section(request, registration: Registration) -> str:
+    """The registration page's provider (discovered by candidates.views.registrations)."""
+    context = {"registration": registration, "user": request.user}
+    context.update(registration_context(registration=registration, user=request.user))
+    return render_to_string("evaluations/_registration_sections.html", context, request=request)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cqpm.core.models import AuditEntry
 
 from ..models import Campaign, Candidate, Company, Registration
+from ..signals import registrations_bulk_created
 from .reading import ImportIssue, ImportRefused, ImportRow, describe_person, person_key
 
 BATCH = 1000  # rows per lookup or INSERT (SQLite lowers it further to its parameter limit)
@@ -139,6 +140,9 @@ def write_rows(
         for row, registration in zip(rows, registrations, strict=True)
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    registrations_bulk_created.send(
+        sender=Registration, campaign=campaign, registrations=registrations, by=actor
+    )
     return registrations
 
 

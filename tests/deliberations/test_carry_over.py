@@ -1,10 +1,12 @@
 """Capacities acquired by a non-admissible candidate carry over for 24 months from the jury date."""
 
 import datetime
+import io
 
 import pytest
 from django.template.loader import render_to_string
 
+from candidates.importing import registrations_import
 from candidates.models import Registration
 from cqpm.core.errors import DomainError
 from deliberations.dates import add_months, carry_over_end
@@ -173,6 +175,23 @@ def test_bulk_created_registrations_catch_up_by_campaign(centre_a, failed, next_
     assert carry_over_for_campaign(campaign=later) == 2
     assert carry_over_for_campaign(campaign=later) == 0  # safe to run twice
     assert CapacityResult.objects.filter(source="carried_over").count() == 2
+
+
+def test_an_imported_registration_starts_with_still_valid_capacities(
+    centre_a, failed, next_version, staff_a
+):
+    later = _later_campaign(centre_a, next_version, datetime.date(2028, 4, 1))
+    person = failed.candidate
+    csv = (
+        "civilite;nom;prenom;date_naissance;email;telephone;entreprise;siret;parcours;tuteur_email\n"
+        f"Mme;{person.last_name};{person.first_name};{person.birth_date:%d/%m/%Y};"
+        ";;;;formation continue;\n"
+    ).encode()
+    registrations_import(campaign=later, file=io.BytesIO(csv), filename="inscrits.csv", by=staff_a)
+    imported = Registration.objects.get(campaign=later, candidate=person)
+    carried = CapacityResult.objects.filter(sheet__registration=imported, source="carried_over")
+    assert sorted(r.capacity.number for r in carried) == [1, 3]
+    assert {r.valid_until for r in carried} == {END}
 
 
 def test_the_commission_does_not_reevaluate_a_carried_capacity(
