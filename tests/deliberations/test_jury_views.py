@@ -175,3 +175,11 @@ def test_the_deliberation_page_costs_the_same_for_10_or_300_candidates(
     assert counts[0] == counts[1] <= DELIBERATION_MAX_QUERIES
     last_page_count, _ = _count(client_for(jury_member), url + "?page=6")
     assert last_page_count == counts[1]
+
+
+def test_staff_reach_the_documents_of_a_closed_session_only(client_for, session, staff_a):
+    documents_url = reverse("documents:session", args=[session.pk])
+    page = reverse("deliberations:jury_detail", args=[session.pk])
+    assert documents_url not in client_for(staff_a).get(page).content.decode()
+    JurySession.objects.filter(pk=session.pk).update(status=JurySession.Status.CLOSED)
+    assert documents_url in client_for(staff_a).get(page).content.decode()
