@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install system-deps migrate seed worker lint bench lock clean
+.PHONY: run test setup install system-deps npm-deps migrate seed worker lint security loadtest bench lock clean
 
 install: $(STAMP)
 
@@ -31,7 +31,11 @@ setup: system-deps install
 run: setup
 	@bash scripts/run.sh $(HOST) $(PORT)
 
-test: system-deps install
+# axe-core for the accessibility checks of the browser journey (tests/browser/).
+npm-deps:
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
+
+test: system-deps install npm-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -39,8 +43,21 @@ lint: install
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Static security gates; findings that are not real problems are explained in SECURITY.md.
+# PIP_AUDIT_STRICT=1 also fails when a dependency could not be audited (see SECURITY.md).
+security: install
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
+	$(VENV)/bin/pip-audit -r requirements.lock --vulnerability-service pypi --no-deps --disable-pip \
+	  --progress-spinner off $(if $(filter 1,$(PIP_AUDIT_STRICT)),--strict) \
+	  $(shell sed -n 's/^- `\(\(PYSEC\|GHSA\|CVE\)-[^`]*\)`.*/--ignore-vuln \1/p' SECURITY.md)
+
+# 50 users for LOADTEST_DURATION against gunicorn + PostgreSQL; writes loadtest/REPORT.md.
+loadtest: install
+	@bash scripts/loadtest.sh
+
 bench: setup
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_documents.py
 
 # Re-resolve the pinned set from pyproject.toml (needs the package index).
 lock:
