@@ -31,7 +31,9 @@ def capacity_tally(*, registration: Registration) -> tuple[int, int]:
     """(acquired, total) capacities of the registration against its campaign's referential."""
     total = registration.campaign.referential.capacities.count()
     acquired = CapacityResult.objects.filter(
-        sheet__registration_id=registration.pk, outcome=CapacityResult.Outcome.ACQUIRED
+        sheet__registration_id=registration.pk,
+        capacity__referential_id=registration.campaign.referential_id,
+        outcome=CapacityResult.Outcome.ACQUIRED,
     ).count()
     return acquired, total
 
