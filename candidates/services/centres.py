@@ -3,14 +3,13 @@
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.invitations import invitation_url
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 
@@ -73,7 +72,7 @@ def centre_update(
 def account_find_or_create(
     *, email: str, by: Any, first_name: str = "", last_name: str = ""
 ) -> tuple[Any, bool]:
-    """The account of this e-mail, created without password if unknown (reset sets it)."""
+    """The account of this e-mail, created without password if unknown (an invitation sets it)."""
     user_model = get_user_model()
     email = user_model.objects.normalize_email(email.strip()).lower()
     if not email:
@@ -85,23 +84,23 @@ def account_find_or_create(
         email=email, password=None, first_name=first_name.strip(), last_name=last_name.strip()
     )
     audit_log(action="cqpm.account.created", obj=user, by=by, data={"after": {"email": email}})
-    transaction.on_commit(lambda: _send_welcome(user.email))
+    transaction.on_commit(lambda: _send_welcome(user))
     return user, True
 
 
-def _send_welcome(email: str) -> None:
-    # No password in the mail: the person sets one through the password reset page.
-    link = settings.SITE_URL + reverse("account_reset_password")
+def _send_welcome(user: Any) -> None:
+    # No password in the mail: a one-time link lets the person choose it.
     send_mail(
         _("Votre compte sur Campagnes CQPM"),
         _(
             "Bonjour,\n\nUn compte a été ouvert pour vous sur Campagnes CQPM "
             "avec l'adresse %(email)s.\n"
-            "Pour choisir votre mot de passe, utilisez « Mot de passe oublié » : %(link)s\n"
+            "Pour choisir votre mot de passe, suivez ce lien (valable une seule fois) : "
+            "%(link)s\n"
         )
-        % {"email": email, "link": link},
+        % {"email": user.email, "link": invitation_url(user)},
         None,
-        [email],
+        [user.email],
     )
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from accounts.models import User
 from candidates.models import CentreMembership
@@ -67,8 +68,12 @@ def test_it_adds_a_member_creating_an_account_without_password(
     assert AuditEntry.objects.get(action="cqpm.centre.membership.added").centre_id == centre_a.pk
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
-    assert "Mot de passe oublié" in body
     assert "mot de passe :" not in body.lower()
+    link = next(word for word in body.split() if "/comptes/invitation/" in word)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    page = Client().get("/" + path, follow=True)
+    assert page.status_code == 200
+    assert "n'est plus valide" not in page.content.decode()
 
 
 def test_it_adds_an_existing_account_and_sends_no_mail(
