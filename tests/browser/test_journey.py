@@ -1,0 +1,326 @@
+"""The whole campaign, as its people meet it in Chromium: one browser context per person, the real
+login and TOTP step, the e-mailed invitation, a real Celery worker for the documents, and
+axe-core's verdict on every page (no serious or critical violation)."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates.models import Campaign, Registration
+from deliberations.models import JurySession
+from documents.models import Document
+from evaluations.models import CommissionSession, CompanyOpinion, EvaluationDossier
+from evaluations.pdf import tiny_pdf
+
+from ..factories.accounts import PASSWORD
+from ..factories.referentials import referential_with_capacities
+from .conftest import totp_code, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TUTOR_EMAIL = "tuteur.nouveau@exemple.fr"
+TUTOR_PASSWORD = "Un-mot-de-passe-solide-2027"
+CSV = (
+    "civilite;nom;prenom;date_naissance;email;telephone;entreprise;siret;parcours;tuteur_email\n"
+    "Mme;Lefèvre;Hélène;14/03/1988;helene.lefevre@exemple.fr;06 12 34 56 78;"
+    f"Métallerie Rhône-Alpes;73282932000074;Formation continue;{TUTOR_EMAIL}\n"
+    "M.;Garçon;François;30/06/2001;f.garcon@exemple.fr;;;;Demandeur d’emploi;\n"
+)
+
+
+class Person:
+    """One person in their own browser context (cookies, session), checked page after page."""
+
+    def __init__(self, browser, base_url, journey, name):
+        self.context = browser.new_context(base_url=base_url, locale="fr-FR")
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.journey = journey
+        self.name = name
+
+    def visit(self, url: str, step: str):
+        self.page.goto(url)
+        self.check(step)
+        return self.page
+
+    def check(self, step: str) -> None:
+        self.journey.check(self.page, f"{self.name}-{step}")
+
+    def login(self, email: str, password: str, user=None) -> None:
+        page = self.visit(reverse("account_login"), "connexion")
+        page.fill('input[name="login"]', email)
+        page.fill('input[name="password"]', password)
+        page.get_by_role("button", name="Connexion", exact=True).click()
+        if user is not None and user.requires_mfa:  # staff and jury: the TOTP step
+            page.wait_for_url(re.compile(r"/comptes/2fa/authenticate/"))
+            self.check("code-totp")
+            page.fill('input[name="code"]', totp_code(user))
+            page.get_by_role("button", name="Connexion", exact=True).click()
+        page.wait_for_url(re.compile(r"^(?!.*/comptes/).*$"))
+        self.check("accueil")
+
+    def submit(self, button_text: str) -> None:
+        self.page.get_by_role("button", name=button_text).first.click()
+        self.page.wait_for_load_state("load")
+
+    def expect_message(self, text: str) -> None:
+        assert text in self.page.locator("main").inner_text(), (
+            f"« {text} » absent de {self.page.url}:\n{self.page.locator('main').inner_text()}"
+        )
+
+
+def test_it_runs_a_whole_campaign_in_the_browser(
+    browser,
+    live_server,
+    celery_worker_thread,
+    journey,
+    settings,
+    centre_a,
+    staff_a,
+    reviewer,
+    evaluator,
+    jury_president,
+    jury_member,
+):
+    settings.SITE_URL = live_server.url
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    referential = referential_with_capacities(2, criteria_per_kind=1)
+    today = timezone.localdate()
+    people = []
+
+    def person(name):
+        people.append(Person(browser, live_server.url, journey, name))
+        return people[-1]
+
+    try:
+        staff = person("personnel")
+        staff.login(staff_a.email, PASSWORD, staff_a)
+
+        # --- Staff create a campaign and import its candidates from a CSV file.
+        page = staff.visit(reverse("candidates:campaign_create"), "campagne-nouvelle")
+        page.select_option('select[name="centre"]', str(centre_a.pk))
+        page.select_option('select[name="referential"]', str(referential.pk))
+        page.fill('input[name="name"]', "Campagne navigateur 2027")
+        dates = {
+            "registration_opens": -10,
+            "registration_closes": 30,
+            "report_deadline": 40,
+            "opinion_deadline": 45,
+            "commission_starts": 50,
+            "commission_ends": 60,
+            "jury_date": 70,
+        }
+        for field, days in dates.items():
+            page.fill(f'input[name="{field}"]', (today + datetime.timedelta(days)).isoformat())
+        staff.submit("Enregistrer")
+        campaign = Campaign.objects.get(name="Campagne navigateur 2027")
+        staff.check("campagne-creee")
+
+        page = staff.visit(reverse("candidates:import_upload", args=[campaign.pk]), "import")
+        page.set_input_files(
+            'input[name="file"]',
+            {"name": "candidats.csv", "mimeType": "text/csv", "buffer": CSV.encode()},
+        )
+        staff.submit("Vérifier le fichier")
+        staff.check("import-apercu")
+        staff.submit("Inscrire les 2 candidats")
+        staff.check("candidats")
+        staff.expect_message("2 candidats inscrits")
+        registration = Registration.objects.get(campaign=campaign, candidate__last_name="Lefèvre")
+
+        page = staff.visit(
+            reverse("candidates:registration_detail", args=[registration.pk]), "fiche"
+        )
+
+        # --- Staff define the evaluation dossier and submit it; the reviewer approves it.
+        page = staff.visit(reverse("evaluations:dossier_edit", args=[registration.pk]), "dossier")
+        for box in page.locator('input[type="checkbox"][value="interview"]').all():
+            box.check()
+        staff.submit("Enregistrer le dossier")
+        staff.expect_message("Le dossier d'évaluation est enregistré.")
+        staff.submit("Soumettre au centre de ressource")
+        staff.expect_message("Le dossier est soumis au centre de ressource.")
+        staff.check("dossier-soumis")
+
+        resource = person("relecteur")
+        resource.login(reviewer.email, PASSWORD)
+        page = resource.visit(reverse("evaluations:review_queue"), "relecture")
+        page.get_by_role("link", name="Examiner").first.click()
+        resource.check("dossier")
+        page.fill('textarea[name="comment"]', "Modalités conformes au référentiel.")
+        resource.submit("Approuver le dossier")
+        resource.expect_message("Le dossier est approuvé")
+        assert EvaluationDossier.objects.get(registration=registration).status == "approved"
+
+        # --- Staff name the tutor, who follows the e-mailed invitation and gives the opinion.
+        mail.outbox.clear()
+        page = staff.visit(reverse("evaluations:opinion_staff", args=[registration.pk]), "avis")
+        assert page.input_value('input[name="email"]') == TUTOR_EMAIL
+        staff.submit("Enregistrer le répondant")
+        staff.expect_message("Le répondant est enregistré et prévenu par e-mail.")
+        (message,) = [m for m in mail.outbox if TUTOR_EMAIL in m.to]
+        link = re.search(r"https?://\S+/comptes/invitation/\S+/", message.body).group(0)
+
+        tutor = person("tuteur")
+        page = tutor.visit(link, "invitation")
+        page.fill('input[name="new_password1"]', TUTOR_PASSWORD)
+        page.fill('input[name="new_password2"]', TUTOR_PASSWORD)
+        page.locator('main form button[type="submit"]').click()
+        page.wait_for_load_state("load")
+        tutor.expect_message("Votre mot de passe est enregistré")
+        tutor.login(TUTOR_EMAIL, TUTOR_PASSWORD)
+        page = tutor.visit(reverse("evaluations:tutor_home"), "mes-avis")
+        page.get_by_role("link", name="Remplir").first.click()
+        tutor.check("formulaire-avis")
+        for capacity in referential.capacities.all():
+            page.check(f'input[name="rating_{capacity.pk}"][value="mastered"]')
+            page.fill(f'textarea[name="comment_{capacity.pk}"]', "Capacité mise en œuvre.")
+        page.fill('textarea[name="overall_comment"]', "Un salarié autonome et rigoureux.")
+        tutor.submit("Enregistrer le brouillon")
+        tutor.expect_message("Le brouillon est enregistré.")
+        tutor.submit("Transmettre")
+        tutor.expect_message("Votre avis est transmis au centre d'examen.")
+        tutor.check("avis-transmis")
+        assert CompanyOpinion.objects.get(registration=registration).status == "submitted"
+
+        # --- Staff upload the report and seat the evaluator in a commission session.
+        page = staff.visit(reverse("evaluations:report_page", args=[registration.pk]), "rapport")
+        page.set_input_files(
+            'input[name="file"]',
+            {"name": "rapport.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()},
+        )
+        staff.submit("Déposer")
+        staff.expect_message("Le rapport est enregistré (version 1).")
+
+        page = staff.visit(
+            reverse("evaluations:campaign_commissions", args=[campaign.pk]), "commissions"
+        )
+        page.fill('input[name="date"]', campaign.commission_starts.isoformat())
+        page.fill('input[name="place"]', "Salle de commission, UIMM")
+        page.check(f'input[name="evaluators"][value="{evaluator.pk}"]')
+        staff.submit("Créer la commission")
+        staff.expect_message("La commission est créée.")
+        page.select_option('select[name="assign-registration"]', str(registration.pk))
+        staff.submit("Affecter")
+        staff.check("commission")
+        assert CommissionSession.objects.filter(assignments__registration=registration).exists()
+
+        # --- The evaluator records the interview and the results, capacity by capacity.
+        commission = person("evaluateur")
+        commission.login(evaluator.email, PASSWORD, evaluator)
+        page = commission.visit(reverse("evaluations:evaluator_home"), "mes-candidats")
+        page.get_by_role("link", name="À enregistrer").first.click()
+        commission.check("entretien")
+        page.fill('input[name="date"]', campaign.commission_starts.isoformat())
+        page.check(f'input[name="evaluators"][value="{evaluator.pk}"]')
+        page.fill('textarea[name="general_notes"]', "Entretien de 45 minutes.")
+        commission.submit("Enregistrer l'entretien")
+        commission.expect_message("L'entretien est enregistré.")
+
+        page = commission.visit(
+            reverse("deliberations:evaluation", args=[registration.pk]), "evaluation"
+        )
+        for capacity in referential.capacities.order_by("number"):
+            form = page.locator(f'form[action$="/capacites/{capacity.pk}/"]')
+            form.locator('input[type="radio"][value="acquired"]').check()
+            form.locator('input[type="checkbox"][value="interview"]').check()
+            form.get_by_role("button", name="Enregistrer").click()
+            page.wait_for_load_state("load")
+            commission.expect_message(f"Résultat de la capacité {capacity.number} enregistré.")
+        commission.submit("Valider les résultats de la commission")
+        commission.expect_message("Les résultats de la commission sont validés.")
+        commission.check("resultats-valides")
+
+        # --- Staff compose the jury (both colleges), present the candidate, open deliberation.
+        page = staff.visit(reverse("deliberations:campaign_juries", args=[campaign.pk]), "jurys")
+        page.fill('input[name="date"]', campaign.jury_date.isoformat())
+        page.fill('input[name="place"]', "Salle du jury, UIMM")
+        page.select_option(
+            'select[name="president"]',
+            str(jury_president.centre_memberships.get(centre=centre_a).pk),
+        )
+        page.check(
+            f'input[name="members"][value="{jury_member.centre_memberships.get(centre=centre_a).pk}"]'
+        )
+        staff.submit("Créer le jury")
+        staff.expect_message("Le jury est créé.")
+        session = JurySession.objects.get(campaign=campaign)
+        for box in page.locator('input[name="present"]').all():
+            box.check()
+        staff.submit("Enregistrer la feuille d'émargement")
+        staff.expect_message("La feuille d'émargement est enregistrée.")
+        staff.check("jury-emargement")
+        page = staff.visit(reverse("deliberations:jury_candidates", args=[session.pk]), "candidats")
+        staff.submit("Présenter tous les candidats aux résultats validés")
+        staff.expect_message("1 candidat(s) présenté(s) au jury.")
+        page = staff.visit(reverse("deliberations:jury_detail", args=[session.pk]), "jury")
+        staff.submit("Ouvrir la délibération")
+        staff.expect_message("La délibération est ouverte.")
+
+        # --- The jury member records the decision; the president closes the session.
+        member = person("jure")
+        member.login(jury_member.email, PASSWORD, jury_member)
+        page = member.visit(
+            reverse("deliberations:jury_deliberation", args=[session.pk]), "deliberation"
+        )
+        row = page.locator(f"#candidat-{registration.pk}")
+        row.locator('select[name="outcome"]').select_option("admissible")
+        row.get_by_role("button", name="Enregistrer").click()
+        page.wait_for_load_state("load")
+        member.expect_message("Décision enregistrée pour")
+
+        president = person("president")
+        president.login(jury_president.email, PASSWORD, jury_president)
+        page = president.visit(
+            reverse("deliberations:jury_deliberation", args=[session.pk]), "deliberation"
+        )
+        page.once("dialog", lambda dialog: dialog.accept())
+        president.submit("Clore la session (verrouille les décisions)")
+        president.expect_message("La session est close")
+        president.check("session-close")
+
+        # --- Staff generate the documents (real worker) and download them.
+        page = staff.visit(reverse("documents:session", args=[session.pk]), "documents")
+        staff.submit("Générer tous les documents")
+        staff.expect_message("La génération de tous les documents est lancée.")
+        wait_until(
+            lambda: (
+                Document.objects.filter(jury_session=session).count() >= 2
+                and not Document.objects.filter(
+                    jury_session=session,
+                    status__in=[Document.Status.QUEUED, Document.Status.RUNNING],
+                ).exists()
+            )
+        )
+        page = staff.visit(reverse("documents:session", args=[session.pk]), "documents-prets")
+        documents = list(Document.objects.filter(jury_session=session))
+        assert {d.status for d in documents} == {Document.Status.READY}, [
+            (d.kind, d.status, d.error) for d in documents
+        ]
+        links = page.locator("table").get_by_role("link", name=re.compile("^Télécharger"))
+        assert links.count() == len(documents)
+        for index in range(links.count()):
+            with page.expect_download() as download:
+                links.nth(index).click()
+            path = download.value.path()
+            with open(path, "rb") as handle:
+                assert handle.read(5) == b"%PDF-"
+
+        # --- An anonymous visitor checks a certificate through its verification code.
+        certificate = next(d for d in documents if d.kind == Document.Kind.CERTIFICATE)
+        visitor = person("visiteur")
+        page = visitor.visit(
+            reverse("documents:verify", args=[certificate.verification_code]), "verification"
+        )
+        text = page.locator("main").inner_text()
+        assert "LEFÈVRE" in text
+        assert referential.title in text
+    finally:
+        for one in people:
+            one.context.close()
+
+    assert not journey.violations, "accessibility (axe-core):\n" + "\n".join(journey.violations)
