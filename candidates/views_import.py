@@ -119,8 +119,8 @@ def import_preview(request, pk, token):
     return render(request, "candidates/import_preview.html", context)
 
 
-@require_POST
 @staff_required
+@require_POST
 def import_confirm(request, pk, token):
     campaign = campaign_for(request, pk)
     entry, data = _pending(request, campaign, token)
@@ -142,8 +142,8 @@ def import_confirm(request, pk, token):
     return redirect("candidates:registration_list", pk=campaign.pk)
 
 
-@require_POST
 @staff_required
+@require_POST
 def import_cancel(request, pk, token):
     campaign = campaign_for(request, pk)
     _forget(request, token)

@@ -102,7 +102,7 @@ class JurySession(TimeStampedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planifiée")
         DELIBERATING = "deliberating", _("En délibération")
-        CLOSED = "closed", _("Close")
+        CLOSED = "closed", _("Clôturée")
 
     TRANSITIONS = {
         Status.PLANNED: {Status.DELIBERATING},

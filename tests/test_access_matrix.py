@@ -139,50 +139,46 @@ TABLE: dict[str, Row] = {
     "candidates:import_preview": Row(k(pk="campaign", token=Lit("jeton-inconnu")), staff(404)),
     "candidates:import_confirm": Row(
         k(pk="campaign", token=Lit("jeton-inconnu")),
-        expect(default=405, anonymous=405),
+        staff(405, staff_b=405),
         post_only=True,
     ),
     "candidates:import_cancel": Row(
         k(pk="campaign", token=Lit("jeton-inconnu")),
-        expect(default=405, anonymous=405),
+        staff(405, staff_b=405),
         post_only=True,
     ),
     # --- Evaluations
     "evaluations:dossier_edit": Row(REG_E, staff()),
-    "evaluations:dossier_submit": Row(REG_E, expect(default=405, anonymous=405), post_only=True),
+    "evaluations:dossier_submit": Row(REG_E, expect(default=405), post_only=True),
     "evaluations:report_page": Row(REG_E, staff()),
     "evaluations:report_download": Row(
         k(registration_pk="registration", pk="report"), staff(evaluator=200)
     ),
     "evaluations:opinion_staff": Row(REG_E, staff()),
-    "evaluations:opinion_reopen": Row(REG_E, expect(default=405, anonymous=405), post_only=True),
+    "evaluations:opinion_reopen": Row(REG_E, expect(default=405), post_only=True),
     "evaluations:interview_page": Row(REG_E, staff(evaluator=200)),
     "evaluations:campaign_dossiers": Row(CAMPAIGN, staff()),
     "evaluations:campaign_commissions": Row(CAMPAIGN, staff()),
     "evaluations:session_detail": Row(COMMISSION, staff()),
-    "evaluations:session_add_evaluator": Row(
-        COMMISSION, expect(default=405, anonymous=405), post_only=True
-    ),
+    "evaluations:session_add_evaluator": Row(COMMISSION, expect(default=405), post_only=True),
     "evaluations:session_remove_evaluator": Row(
         k(campaign_pk="campaign", pk="commission", user_pk="evaluator"),
-        expect(default=405, anonymous=405),
+        expect(default=405),
         post_only=True,
     ),
-    "evaluations:session_assign": Row(
-        COMMISSION, expect(default=405, anonymous=405), post_only=True
-    ),
+    "evaluations:session_assign": Row(COMMISSION, expect(default=405), post_only=True),
     "evaluations:session_unassign": Row(
         k(campaign_pk="campaign", pk="commission", assignment_pk="assignment"),
-        expect(default=405, anonymous=405),
+        expect(default=405),
         post_only=True,
     ),
     "evaluations:review_queue": Row(get=expect(reviewer=200)),
     "evaluations:review_detail": Row(k(pk="submitted_dossier"), expect(reviewer=200)),
     "evaluations:review_approve": Row(
-        k(pk="submitted_dossier"), expect(default=405, anonymous=405), post_only=True
+        k(pk="submitted_dossier"), expect(default=405), post_only=True
     ),
     "evaluations:review_return": Row(
-        k(pk="submitted_dossier"), expect(default=405, anonymous=405), post_only=True
+        k(pk="submitted_dossier"), expect(default=405), post_only=True
     ),
     "evaluations:tutor_home": Row(get=expect(default=200)),
     "evaluations:opinion_form": Row(k(pk="opinion"), expect(tutor=200)),

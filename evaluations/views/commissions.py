@@ -100,8 +100,8 @@ def _run(request, action, success: str) -> None:
         messages.success(request, success)
 
 
-@require_POST
 @login_required
+@require_POST
 def session_add_evaluator(request, campaign_pk: int, pk: int):
     session = _session_or_404(request, campaign_pk, pk)
     form, _assign = _forms(session, request.POST)
@@ -119,8 +119,8 @@ def session_add_evaluator(request, campaign_pk: int, pk: int):
     return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def session_remove_evaluator(request, campaign_pk: int, pk: int, user_pk: int):
     session = _session_or_404(request, campaign_pk, pk)
     evaluator = get_scoped_or_404(session.evaluators.all(), pk=user_pk)
@@ -134,8 +134,8 @@ def session_remove_evaluator(request, campaign_pk: int, pk: int, user_pk: int):
     return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def session_assign(request, campaign_pk: int, pk: int):
     session = _session_or_404(request, campaign_pk, pk)
     _evaluator, form = _forms(session, request.POST)
@@ -151,8 +151,8 @@ def session_assign(request, campaign_pk: int, pk: int):
     return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def session_unassign(request, campaign_pk: int, pk: int, assignment_pk: int):
     session = _session_or_404(request, campaign_pk, pk)
     assignment = get_scoped_or_404(

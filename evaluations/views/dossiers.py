@@ -69,8 +69,8 @@ def dossier_edit(request, registration_pk: int):
     return render(request, "evaluations/dossier_edit.html", context)
 
 
-@require_POST
 @login_required
+@require_POST
 def dossier_submit_view(request, registration_pk: int):
     registration = staff_registration_or_404(request, registration_pk)
     dossier = _dossier_of(registration)
@@ -125,8 +125,8 @@ def review_detail(request, pk: int):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def review_decide(request, pk: int, decision: str):
     dossier = _reviewable_or_404(request, pk)
     form = ReviewForm(request.POST)

@@ -76,8 +76,8 @@ def _answer_rows(registration, opinion):
     return [(c, answers.get(c.pk)) for c in registration.campaign.referential.capacities.all()]
 
 
-@require_POST
 @login_required
+@require_POST
 def opinion_reopen_view(request, registration_pk: int):
     registration = staff_registration_or_404(request, registration_pk)
     opinion = _opinion_of(registration)

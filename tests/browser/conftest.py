@@ -14,9 +14,8 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.db import connection
 
-from cqpm.celery import app as celery_app
+from ..celery_support import private_broker, running_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,15 +32,9 @@ CHROMIUM_ARGS = [
 ]
 BLOCKING = {"serious", "critical"}
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
-# Violations found in templates this suite's owner may not edit, reported to their owners; each
-# is matched by rule and URL fragment, printed at the end of the run, and nothing else is excused.
-KNOWN_VIOLATIONS = {
-    ("scrollable-region-focusable", "/import/"): (
-        "candidates/templates/candidates/import_preview.html: the .table-responsive wrapper of the "
-        'preview scrolls sideways but cannot take the keyboard focus (needs tabindex="0" and a '
-        "role/aria-label)"
-    ),
-}
+# Violations excused while their fix is pending, each matched by (axe rule, URL fragment) and
+# printed at the end of the run; nothing else is excused. Empty: keep it so.
+KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -134,51 +127,9 @@ def totp_code(user) -> str:
 
 
 @pytest.fixture
-def private_broker(tmp_path):
-    """Messages of this test never land in the project's var/celery folder."""
-    if not celery_app.conf.broker_url.startswith("filesystem://"):
-        celery_app.control.purge()
-        yield
-        return
-    previous = celery_app.conf.broker_transport_options
-    celery_app.conf.broker_transport_options = {
-        "data_folder_in": str(tmp_path),
-        "data_folder_out": str(tmp_path),
-        "processed_folder": str(tmp_path / "processed"),
-        "store_processed": False,
-        "polling_interval": 0.1,
-    }
-    _reset_connections()
-    yield
-    celery_app.conf.broker_transport_options = previous
-    _reset_connections()
-
-
-def _reset_connections():
-    from kombu import pools
-
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    pools.reset()
-
-
-@pytest.fixture
-def celery_worker_thread(private_broker, live_server):
+def celery_worker_thread(tmp_path, live_server):
     """cqpm.celery.app's worker (solo pool) in a thread of this process, as in production."""
-    import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping
-    from celery.contrib.testing.worker import start_worker
-
-    if connection.vendor == "sqlite":
-        # The in-memory test database is shared with the worker's thread through SQLite's shared
-        # cache, where a reader meeting a writer fails at once instead of waiting: the live
-        # server's connection (this one) only reads documents, so it reads without table locks.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
-    with start_worker(
-        celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=30
-    ) as worker:
+    with private_broker(tmp_path), running_worker() as worker:
         yield worker
 
 

@@ -15,7 +15,8 @@ from documents import services
 from documents.models import Document, DocumentBatch
 from documents.tasks import build_batch_archive, generate_document
 
-from .conftest import all_finished, wait_for
+from ..celery_support import wait_for
+from .conftest import all_finished
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 Status = Document.Status

@@ -1,0 +1,93 @@
+"""A real Celery worker for tests: a private broker folder, and the worker in a thread.
+
+Shared by tests/documents and tests/browser. On Redis (CI) the configured broker is used as is.
+"""
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.db import OperationalError, connection
+
+from cqpm.celery import app as celery_app
+
+
+def uses_filesystem_broker() -> bool:
+    return celery_app.conf.broker_url.startswith("filesystem://")
+
+
+@contextlib.contextmanager
+def private_broker(folder: Path) -> Iterator[None]:
+    """Messages sent inside never land in the project's var/celery folder (filesystem broker);
+    on another broker, queued messages are purged first."""
+    if not uses_filesystem_broker():
+        celery_app.control.purge()
+        yield
+        return
+    previous = celery_app.conf.broker_transport_options
+    celery_app.conf.broker_transport_options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+        "polling_interval": 0.1,
+    }
+    _reset_connections()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_transport_options = previous
+        _reset_connections()
+
+
+def purge_queue() -> None:
+    if uses_filesystem_broker():
+        folder = Path(celery_app.conf.broker_transport_options["data_folder_in"])
+        for message in folder.glob("*.msg"):
+            message.unlink(missing_ok=True)
+    else:
+        celery_app.control.purge()
+
+
+def _reset_connections() -> None:
+    # Producers and connections made before (with other transport options) are forgotten.
+    from kombu import pools
+
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    pools.reset()
+
+
+@contextlib.contextmanager
+def running_worker() -> Iterator[object]:
+    """cqpm.celery.app's worker (solo pool) in a thread of this process, as in production."""
+    import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping
+    from celery.contrib.testing.worker import start_worker
+
+    if connection.vendor == "sqlite":
+        # The in-memory test database is shared with the worker's thread through SQLite's shared
+        # cache, where a reader meeting a writer fails at once instead of waiting: this thread
+        # only polls, so it reads without taking table locks.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+    with start_worker(
+        celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=30
+    ) as worker:
+        yield worker
+
+
+def wait_for(predicate: Callable[[], bool], *, timeout: float = 60.0, step: float = 0.2) -> None:
+    """Poll until `predicate()` is true; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except OperationalError:  # SQLite's shared cache: the worker holds the table
+            pass
+        time.sleep(step)
+    raise AssertionError("the worker did not finish in time")
