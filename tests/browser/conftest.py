@@ -42,6 +42,8 @@ def browser():
     """Chromium for this module only: Playwright's sync API keeps an event loop running in this
     thread, so the ORM needs DJANGO_ALLOW_ASYNC_UNSAFE while it lives, and not a test longer
     (`check --deploy` in a later test's subprocess would see the variable: async.E001)."""
+    if os.environ.get("CQPM_BROWSER_TESTS") == "0":
+        pytest.skip("tests dans le navigateur désactivés (CQPM_BROWSER_TESTS=0)")
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium manquant : lancez `make system-deps` (apt-get install chromium).")
     if not AXE.exists():
