@@ -41,7 +41,7 @@ def jury(centre_a, staff_a, jury_president, jury_member):
         outcome=Decision.Outcome.NOT_ADMISSIBLE,
         by=jury_president,
         acquired=[1],
-        last_name="Martin",
+        last_name="Quenderec",
         first_name="Hugo",
         civility=Candidate.Civility.MONSIEUR,
     )

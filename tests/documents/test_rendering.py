@@ -41,7 +41,7 @@ def test_it_writes_the_certificate_of_the_admissible_candidate(jury, staff_a):
         "<svg",
     ]:
         assert expected in html, expected
-    assert "Martin" not in html
+    assert "Quenderec" not in html
     laid_out = layout_pdf(html=html)
     assert len(laid_out.pages) == 1
     assert laid_out.write_pdf().startswith(b"%PDF-")
@@ -66,7 +66,7 @@ def test_it_lists_acquired_and_missing_capacities_with_their_end_of_validity(jur
     html = document_html(document)
 
     assert "Notification des capacités professionnelles acquises" in html
-    assert "Hugo" in html and "MARTIN" in html
+    assert "Hugo" in html and "QUENDEREC" in html
     assert "15/05/2029" in html  # jury of 15/05/2027 + 24 months
     assert "1 capacité acquise" in html and "2 capacités non acquises" in html
     assert html.count(">Acquise<") == 1 and html.count("Non acquise") == 2
@@ -114,7 +114,7 @@ def test_it_writes_minutes_with_colleges_attendance_and_every_decision(
         "Absent(e)",
         "Émargé le",
         "LEFÈVRE",
-        "MARTIN",
+        "QUENDEREC",
         "(décision remplacée)",
         "Rectification : Erreur de saisie de la capacité 2.",
         "string-set: running-title",

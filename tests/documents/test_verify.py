@@ -50,7 +50,7 @@ def test_it_shows_nothing_more_than_needed(client, certificate, jury):
         jury.alice.company.name,
         jury.campaign.name,
         certificate.sha256,
-        "Martin",
+        "Quenderec",
         jury.session.place,
     ]:
         assert private not in content, private

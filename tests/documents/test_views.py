@@ -28,7 +28,7 @@ def test_it_lists_the_documents_of_the_session(client_for, staff_a, jury):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Générer tous les documents" in content
-    assert "LEFÈVRE Éloïse" in content and "MARTIN Hugo" in content
+    assert "LEFÈVRE Éloïse" in content and "QUENDEREC Hugo" in content
     assert content.count("Non demandé") == 3
     assert "hx-trigger" not in content
 
