@@ -91,6 +91,17 @@ def jury_session_create(
     return session
 
 
+def _lock_while_composing(session: JurySession) -> JurySession:
+    """Lock the session; its composition changes only before deliberation opens."""
+    session = lock_session(session)
+    ensure_status(
+        session,
+        Status.PLANNED,
+        message=_("La composition du jury ne se modifie plus une fois la délibération ouverte."),
+    )
+    return session
+
+
 def jury_member_add(
     *, session: JurySession, membership: CentreMembership, is_president: bool = False, by: Any
 ) -> JuryMember:
@@ -98,14 +109,7 @@ def jury_member_add(
     the previous one; raises DomainError (already seated, not jury, deliberation started)."""
     ensure_staff_of(by, session.campaign.centre_id)
     with transaction.atomic():
-        session = lock_session(session)
-        ensure_status(
-            session,
-            Status.PLANNED,
-            message=_(
-                "La composition du jury ne se modifie plus une fois la délibération ouverte."
-            ),
-        )
+        session = _lock_while_composing(session)
         if session.members.filter(user_id=membership.user_id).exists():
             raise DomainError(_("%(name)s siège déjà dans ce jury.") % {"name": membership.user})
         if is_president:
@@ -126,14 +130,7 @@ def jury_member_remove(*, member: JuryMember, by: Any) -> None:
     session = member.session
     ensure_staff_of(by, session.campaign.centre_id)
     with transaction.atomic():
-        session = lock_session(session)
-        ensure_status(
-            session,
-            Status.PLANNED,
-            message=_(
-                "La composition du jury ne se modifie plus une fois la délibération ouverte."
-            ),
-        )
+        session = _lock_while_composing(session)
         JuryMember.objects.filter(pk=member.pk).delete()
         audit_jury(
             "cqpm.jury.member.removed",
