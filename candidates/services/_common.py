@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cqpm.core.errors import DomainError
@@ -18,19 +17,6 @@ def ensure_staff_of(by: Any, centre_id: int) -> None:
         raise DomainError(
             _("Vous ne faites pas partie du personnel de ce centre d'examen."), code="forbidden"
         )
-
-
-def full_clean_or_raise(obj: Any, **kwargs: Any) -> None:
-    """Run the model's checks and turn their messages into one French DomainError."""
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise DomainError(validation_text(exc)) from exc
-
-
-def validation_text(exc: ValidationError) -> str:
-    """The French messages of a ValidationError, without the (English) field names."""
-    return " ".join(dict.fromkeys(exc.messages))
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict]:

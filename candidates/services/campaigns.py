@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cqpm.core.audit import audit_log
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, full_clean_or_raise, validation_text
 from cqpm.core.workflow import transition
 from referentials.models import Referential
 
 from ..models import Campaign, ExamCentre
-from ._common import changes_between, ensure_staff_of, full_clean_or_raise, validation_text
+from ._common import changes_between, ensure_staff_of
 
 # One audit code per target status; before/after in the payload tell forwards from backwards.
 CAMPAIGN_TRANSITION_ACTIONS = {

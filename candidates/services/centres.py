@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.invitations import invitation_url
 from cqpm.core.audit import audit_log
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, full_clean_or_raise
 
 from ..models import CentreMembership, ExamCentre
-from ._common import changes_between, ensure_staff_of, full_clean_or_raise
+from ._common import changes_between, ensure_staff_of
 from .companies import company_find_or_create
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024

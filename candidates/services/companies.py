@@ -7,11 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cqpm.core.audit import audit_log
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, full_clean_or_raise
 
 from ..models import Company
 from ..validators import normalize_siret, validate_siret
-from ._common import full_clean_or_raise
 
 
 def company_find_or_create(*, siret: str, name: str, by: Any) -> Company:

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqpm.core.audit import audit_log
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, full_clean_or_raise
 
 from ..models import Campaign, Candidate, Pathway, Registration
 from ..validators import normalize_person_name
-from ._common import changes_between, ensure_staff_of, full_clean_or_raise
+from ._common import changes_between, ensure_staff_of
 from .centres import account_find_or_create
 from .companies import company_find_or_create
 

@@ -28,3 +28,16 @@ def messages_of(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [f"{field} : {msg}" for field, msgs in error.message_dict.items() for msg in msgs]
     return list(error.messages)
+
+
+def validation_text(error: ValidationError) -> str:
+    """The French messages of a ValidationError, without the (English) field names."""
+    return " ".join(dict.fromkeys(error.messages))
+
+
+def full_clean_or_raise(obj, **kwargs) -> None:
+    """Run the model's checks and turn their messages into one French DomainError."""
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise DomainError(validation_text(exc)) from exc

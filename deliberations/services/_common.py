@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from candidates.models import Registration
@@ -29,11 +28,3 @@ def ensure_evaluator_of(registration: Registration, by: Any) -> None:
     raise DomainError(
         _("Vous n'êtes pas évaluateur de la commission de ce candidat."), code="forbidden"
     )
-
-
-def full_clean_or_raise(obj: Any, **kwargs: Any) -> None:
-    """Run the model's checks and turn their messages into one French DomainError."""
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise DomainError(" ".join(dict.fromkeys(exc.messages))) from exc

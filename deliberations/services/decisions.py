@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Registration
 from candidates.services import registration_set_stage
-from cqpm.core.errors import ConcurrentUpdate, DomainError
+from cqpm.core.errors import ConcurrentUpdate, DomainError, full_clean_or_raise
 from cqpm.core.workflow import transition
 
 from ..models import CapacityResult, Decision, JuryCandidate, JurySession, ResultSheet
 from ..signals import decision_amended
-from ._common import full_clean_or_raise
 from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
 from .carry_over import acquired_validity_set
 

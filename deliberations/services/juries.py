@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.services import registration_set_stage
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, full_clean_or_raise
 from cqpm.core.workflow import transition
 
 from ..models import Decision, JuryCandidate, JuryMember, JurySession
-from ._common import ensure_staff_of, full_clean_or_raise
+from ._common import ensure_staff_of
 from ._jury import audit_jury, ensure_staff_or_president, ensure_status, lock_session
 
 Status = JurySession.Status

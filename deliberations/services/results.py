@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from candidates.models import Registration
 from candidates.services import registration_set_stage
 from cqpm.core.audit import audit_log
-from cqpm.core.errors import DomainError, InvalidTransition
+from cqpm.core.errors import DomainError, InvalidTransition, full_clean_or_raise
 from cqpm.core.workflow import transition
 from evaluations.models import CompanyOpinion, EvaluationDossier, OpinionCapacity, Rating
 from referentials.models import Capacity, EvaluationMethod
 
 from ..models import CapacityResult, Decision, ResultSheet
-from ._common import ensure_evaluator_of, full_clean_or_raise
+from ._common import ensure_evaluator_of
 
 Outcome = CapacityResult.Outcome
 STAGES_BEFORE_COMMISSION = frozenset(

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from candidates.models import Registration
@@ -29,14 +28,6 @@ def ensure_active(registration: Registration) -> None:
 
 def centre_id_of(registration: Registration) -> int:
     return registration.campaign.centre_id
-
-
-def full_clean_or_raise(obj: Any, **kwargs: Any) -> None:
-    """Run the model's checks and turn their messages into one French DomainError."""
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise DomainError(" ".join(dict.fromkeys(exc.messages))) from exc
 
 
 def advance_stage(*, registration: Registration, to: str, by: Any) -> None:
