@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.models import Registration
+from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -61,12 +62,11 @@ def _panel_context(session) -> dict:
 @require_POST
 def batch_create(request, pk: int):
     session = get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
-    try:
-        services.batch_request(jury_session=session, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("La génération de tous les documents est lancée."))
+    run_action(
+        request,
+        lambda: services.batch_request(jury_session=session, by=request.user),
+        success=_("La génération de tous les documents est lancée."),
+    )
     return redirect("documents:session", pk=session.pk)
 
 
@@ -95,12 +95,11 @@ def document_create(request, pk: int):
 @require_POST
 def document_retry(request, pk: int):
     document = get_scoped_or_404(selectors.document_list_for(user=request.user), pk=pk)
-    try:
-        services.document_retry(document=document, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("La génération du document est relancée."))
+    run_action(
+        request,
+        lambda: services.document_retry(document=document, by=request.user),
+        success=_("La génération du document est relancée."),
+    )
     return redirect("documents:session", pk=document.jury_session_id)
 
 

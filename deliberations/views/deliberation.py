@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cqpm.core.actions import run_action
 from cqpm.core.errors import ConcurrentUpdate, DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -138,12 +139,11 @@ def decision_record(request, pk: int, registration_pk: int):
 @require_POST
 def jury_close(request, pk: int):
     session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
-    try:
-        jury_session_close(session=session, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("La session est close : ses décisions sont verrouillées."))
+    run_action(
+        request,
+        lambda: jury_session_close(session=session, by=request.user),
+        success=_("La session est close : ses décisions sont verrouillées."),
+    )
     return redirect("deliberations:jury_deliberation", pk=session.pk)
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 from evaluations.models import DossierCapacity
@@ -113,12 +114,11 @@ def result_record(request, pk: int, capacity_pk: int):
 @require_POST
 def results_validate(request, pk: int):
     registration = _registration(request, pk)
-    try:
-        result_sheet_validate(registration=registration, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Les résultats de la commission sont validés."))
+    run_action(
+        request,
+        lambda: result_sheet_validate(registration=registration, by=request.user),
+        success=_("Les résultats de la commission sont validés."),
+    )
     return redirect("deliberations:evaluation", pk=registration.pk)
 
 

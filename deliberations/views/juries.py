@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.selectors import staff_centre_ids
+from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -93,12 +94,11 @@ def jury_member_add_view(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choisissez un membre de jury du centre."))
         return redirect("deliberations:jury_detail", pk=session.pk)
-    try:
-        jury_member_add(session=session, by=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Le membre est ajouté au jury."))
+    run_action(
+        request,
+        lambda: jury_member_add(session=session, by=request.user, **form.cleaned_data),
+        success=_("Le membre est ajouté au jury."),
+    )
     return redirect("deliberations:jury_detail", pk=session.pk)
 
 
@@ -107,12 +107,11 @@ def jury_member_add_view(request, pk: int):
 def jury_member_remove_view(request, pk: int, member_pk: int):
     session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
     member = get_scoped_or_404(JuryMember.objects.filter(session=session), pk=member_pk)
-    try:
-        jury_member_remove(member=member, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Le membre est retiré du jury."))
+    run_action(
+        request,
+        lambda: jury_member_remove(member=member, by=request.user),
+        success=_("Le membre est retiré du jury."),
+    )
     return redirect("deliberations:jury_detail", pk=session.pk)
 
 
@@ -153,12 +152,11 @@ def jury_candidates(request, pk: int):
 def jury_candidate_remove_view(request, pk: int, candidate_pk: int):
     session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
     candidate = get_scoped_or_404(JuryCandidate.objects.filter(session=session), pk=candidate_pk)
-    try:
-        jury_candidate_remove(candidate=candidate, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Le candidat est retiré de ce jury."))
+    run_action(
+        request,
+        lambda: jury_candidate_remove(candidate=candidate, by=request.user),
+        success=_("Le candidat est retiré de ce jury."),
+    )
     return redirect("deliberations:jury_candidates", pk=session.pk)
 
 
@@ -171,12 +169,11 @@ def jury_attendance(request, pk: int):
         messages.error(request, _("La feuille d'émargement envoyée est invalide."))
         return redirect("deliberations:jury_detail", pk=session.pk)
     present = [m.pk for m in form.cleaned_data["present"]]
-    try:
-        jury_attendance_record(session=session, present_ids=present, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("La feuille d'émargement est enregistrée."))
+    run_action(
+        request,
+        lambda: jury_attendance_record(session=session, present_ids=present, by=request.user),
+        success=_("La feuille d'émargement est enregistrée."),
+    )
     return redirect("deliberations:jury_detail", pk=session.pk)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.models import Registration
+from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -91,15 +92,6 @@ def session_detail(request, campaign_pk: int, pk: int):
     return render(request, "evaluations/session_detail.html", context)
 
 
-def _run(request, action, success: str) -> None:
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-
-
 @login_required
 @require_POST
 def session_add_evaluator(request, campaign_pk: int, pk: int):
@@ -107,12 +99,12 @@ def session_add_evaluator(request, campaign_pk: int, pk: int):
     form, _assign = _forms(session, request.POST)
     if form.is_valid():
         evaluator = form.cleaned_data["evaluator"]
-        _run(
+        run_action(
             request,
             lambda: commission_session_add_evaluator(
                 session=session, evaluator=evaluator, by=request.user
             ),
-            _("%(name)s siège désormais dans cette commission.") % {"name": evaluator},
+            success=_("%(name)s siège désormais dans cette commission.") % {"name": evaluator},
         )
     else:
         messages.error(request, _("Choisissez un évaluateur de ce centre."))
@@ -124,12 +116,12 @@ def session_add_evaluator(request, campaign_pk: int, pk: int):
 def session_remove_evaluator(request, campaign_pk: int, pk: int, user_pk: int):
     session = _session_or_404(request, campaign_pk, pk)
     evaluator = get_scoped_or_404(session.evaluators.all(), pk=user_pk)
-    _run(
+    run_action(
         request,
         lambda: commission_session_remove_evaluator(
             session=session, evaluator=evaluator, by=request.user
         ),
-        _("%(name)s ne siège plus dans cette commission.") % {"name": evaluator},
+        success=_("%(name)s ne siège plus dans cette commission.") % {"name": evaluator},
     )
     return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
 
@@ -141,10 +133,11 @@ def session_assign(request, campaign_pk: int, pk: int):
     _evaluator, form = _forms(session, request.POST)
     if form.is_valid():
         registration = form.cleaned_data["registration"]
-        _run(
+        run_action(
             request,
             lambda: commission_assign(session=session, registration=registration, by=request.user),
-            _("%(name)s est affecté(e) à cette commission.") % {"name": registration.candidate},
+            success=_("%(name)s est affecté(e) à cette commission.")
+            % {"name": registration.candidate},
         )
     else:
         messages.error(request, _("Choisissez un candidat de la campagne, non encore affecté."))
@@ -158,10 +151,10 @@ def session_unassign(request, campaign_pk: int, pk: int, assignment_pk: int):
     assignment = get_scoped_or_404(
         session.assignments.select_related("registration__candidate"), pk=assignment_pk
     )
-    _run(
+    run_action(
         request,
         lambda: commission_unassign(assignment=assignment, by=request.user),
-        _("%(name)s n'est plus affecté(e) à cette commission.")
+        success=_("%(name)s n'est plus affecté(e) à cette commission.")
         % {"name": assignment.registration.candidate},
     )
     return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -76,12 +77,11 @@ def dossier_submit_view(request, registration_pk: int):
     dossier = _dossier_of(registration)
     if dossier is None:
         raise Http404
-    try:
-        dossier_submit(dossier=dossier, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Le dossier est soumis au centre de ressource."))
+    run_action(
+        request,
+        lambda: dossier_submit(dossier=dossier, by=request.user),
+        success=_("Le dossier est soumis au centre de ressource."),
+    )
     return redirect("evaluations:dossier_edit", registration_pk=registration.pk)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 from referentials.models import Criterion
@@ -85,12 +86,11 @@ def opinion_reopen_view(request, registration_pk: int):
         raise Http404
     form = ReopenForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        opinion_reopen(opinion=opinion, reason=reason, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("L'avis est rouvert : le répondant peut le modifier."))
+    run_action(
+        request,
+        lambda: opinion_reopen(opinion=opinion, reason=reason, by=request.user),
+        success=_("L'avis est rouvert : le répondant peut le modifier."),
+    )
     return redirect("evaluations:opinion_staff", registration_pk=registration.pk)
 
 
