@@ -10,8 +10,8 @@ rerun prints the same lines and another installation prints other ones.
 
 Extension contract
 ------------------
-seed_demo runs `candidates.demo.seed(ctx=...)` first, then every other function listed in
-settings.CQPM_DEMO_SEEDERS, in order, each called as `seed(*, ctx: DemoContext) -> None`, all in
+seed_demo runs every demo seeder registered in cqpm.core.registry (`register_demo_seeder`), in
+their order (this app's `seed` first), each called as `seed(*, ctx: DemoContext) -> None`, all in
 one transaction. `ctx` holds what the previous seeders made:
 - `centres`: the two demo ExamCentre, in a fixed order;
 - `campaigns`: one Campaign per centre, same order (status "open");
@@ -42,8 +42,8 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from cqpm.core.registry import demo_seeders
 from referentials.models import Referential
 
 from . import services
@@ -103,6 +103,7 @@ class DemoContext:
     campaigns: list[Campaign] = field(default_factory=list)
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     registrations: dict[int, list[Registration]] = field(default_factory=dict)
+    referential: Referential | None = None
 
     def say(self, text: str) -> None:
         if self.verbosity > 1:
@@ -132,10 +133,9 @@ def run(*, stdout: Any, verbosity: int = 1, registrations: int | None = None) ->
     referential = seed_referential()
     ctx = DemoContext(stdout=stdout, verbosity=verbosity)
     with transaction.atomic():
-        seed(ctx=ctx, referential=referential)
-        for path in settings.CQPM_DEMO_SEEDERS:
-            if path != "candidates.demo.seed":
-                import_string(path)(ctx=ctx)
+        ctx.referential = referential
+        for seeder in demo_seeders():
+            seeder.provider(ctx=ctx)
         if registrations:
             grow_campaign(campaign=ctx.campaigns[0], total=registrations, ctx=ctx)
     return ctx
@@ -143,7 +143,7 @@ def run(*, stdout: Any, verbosity: int = 1, registrations: int | None = None) ->
 
 def seed(*, ctx: DemoContext, referential: Referential | None = None) -> None:
     """This app's part: centres, accounts, campaigns and showcase registrations."""
-    referential = referential or seed_referential()
+    referential = referential or ctx.referential or seed_referential()
     evaluator_company = _company(99, "Bureau d'études et d'évaluation (démonstration)")
     for index, (code, name, region, city) in enumerate(CENTRES):
         centre, _created = ExamCentre.objects.get_or_create(

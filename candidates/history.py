@@ -1,49 +1,25 @@
-"""A registration's history, read from the audit log and put into French for people.
+"""A registration's history, read from the audit log and put into French sentences for people.
 
-Other apps may add labels for their action codes with a `CQPM_AUDIT_LABELS` setting
-({"cqpm.dossier.submitted": "Dossier soumis"}); unknown codes are shown as they are.
+Every event type, its label and its sentence come from the registry (cqpm.core.registry), as do
+the labels of the data keys and coded values; a data key that no app labelled (an internal id, a
+hash) is not shown.
 """
 
 import datetime
 import re
+import string
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.audit import audit_history
+from cqpm.core.registry import registry
 
-from .models import Pathway, Registration
-
-ACTION_LABELS = {
-    "cqpm.registration.created": _("Inscription créée"),
-    "cqpm.registration.updated": _("Inscription modifiée"),
-    "cqpm.registration.withdrawn": _("Candidat désinscrit"),
-    "cqpm.registration.stage_changed": _("Changement d'étape"),
-    "cqpm.candidate.updated": _("Coordonnées du candidat modifiées"),
-}
-
-FIELD_LABELS = {
-    "candidate": _("Candidat"),
-    "pathway": _("Parcours"),
-    "registered_on": _("Date d'inscription"),
-    "company": _("Entreprise"),
-    "tutor": _("Tuteur"),
-    "civility": _("Civilité"),
-    "last_name": _("Nom"),
-    "first_name": _("Prénom"),
-    "birth_date": _("Date de naissance"),
-    "email": _("E-mail"),
-    "phone": _("Téléphone"),
-    "address": _("Adresse"),
-    "stage": _("Étape"),
-    "reason": _("Motif"),
-}
+from .models import Registration
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_VALUE_LABELS = {**dict(Registration.Stage.choices), **dict(Pathway.choices)}
 
 
 @dataclass(frozen=True)
@@ -57,30 +33,61 @@ class Change:
 class HistoryEntry:
     at: datetime.datetime
     actor: Any
-    code: str
+    code: str  # for code and tests; pages show the label and the sentence
     label: str
+    sentence: str
     changes: list[Change]
     details: list[tuple[str, str]]
 
 
 def registration_history(*, registration: Registration) -> list[HistoryEntry]:
-    """Every audit entry of the registration, oldest first, in readable French (one query)."""
-    labels = {**ACTION_LABELS, **getattr(settings, "CQPM_AUDIT_LABELS", {})}
-    return [
-        HistoryEntry(
-            at=entry.at,
-            actor=entry.actor,
-            code=entry.action,
-            label=str(labels.get(entry.action, entry.action)),
-            changes=_changes(entry.data),
-            details=[
-                (str(FIELD_LABELS.get(key, key)), readable(value))
-                for key, value in entry.data.items()
-                if key not in ("before", "after")
-            ],
-        )
-        for entry in audit_history(registration_id=registration.pk)
-    ]
+    """Every audit entry of the registration, oldest first, in French sentences (one query)."""
+    return [_entry(entry) for entry in audit_history(registration_id=registration.pk)]
+
+
+def _entry(entry) -> HistoryEntry:
+    event = registry.events.get(entry.action)
+    actor = str(entry.actor) if entry.actor else str(_("Le système"))
+    data = entry.data if isinstance(entry.data, dict) else {}
+    if event is None:  # written before its type was declared: say so in words, not in code
+        label, sentence = str(_("Événement")), str(_("Événement enregistré par %s.") % actor)
+    else:
+        label, sentence = str(event.label), sentence_of(str(event.sentence), entry, actor, data)
+    return HistoryEntry(
+        at=entry.at,
+        actor=entry.actor,
+        code=entry.action,
+        label=label,
+        sentence=sentence,
+        changes=_changes(data),
+        details=[
+            (str(_field_label(key)), readable(value))
+            for key, value in data.items()
+            if key not in ("before", "after") and key in registry.field_labels
+        ],
+    )
+
+
+class _Values(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def sentence_of(template: str, entry, actor: str, data: dict) -> str:
+    """Fill an event's sentence: {actor}, {object} and the entry's data keys, made readable."""
+    values = _Values(actor=actor, object=entry.object_repr)
+    for source in (data.get("before"), data.get("after"), data):
+        if isinstance(source, dict):
+            values.update({key: readable(value) for key, value in source.items()})
+    for key in ("before", "after"):
+        if key in data and not isinstance(data[key], dict):
+            values[key] = readable(data[key])
+    wanted = {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
+    return template.format_map(_Values({name: values[name] for name in wanted}))
+
+
+def _field_label(key: str) -> str:
+    return str(registry.field_labels.get(key, key))
 
 
 def _changes(data: dict) -> list[Change]:
@@ -89,10 +96,9 @@ def _changes(data: dict) -> list[Change]:
         before, after = before or {}, after or {}
         keys = list(dict.fromkeys([*before, *after]))
         return [
-            Change(
-                str(FIELD_LABELS.get(key, key)), readable(before.get(key)), readable(after.get(key))
-            )
+            Change(_field_label(key), readable(before.get(key)), readable(after.get(key)))
             for key in keys
+            if key in registry.field_labels
         ]
     if before is None and after is None:
         return []
@@ -106,14 +112,18 @@ def readable(value: Any) -> str:
     if isinstance(value, bool):
         return str(_("oui") if value else _("non"))
     if isinstance(value, str):
-        if value in _VALUE_LABELS:
-            return str(_VALUE_LABELS[value])
+        if value in registry.value_labels:
+            return str(registry.value_labels[value])
         day = _as_date(value)
         return f"{day:%d/%m/%Y}" if day else value
     if isinstance(value, list):
         return ", ".join(readable(item) for item in value)
     if isinstance(value, dict):
-        return ", ".join(f"{FIELD_LABELS.get(k, k)} : {readable(v)}" for k, v in value.items())
+        return ", ".join(
+            f"{_field_label(k)} : {readable(v)}"
+            for k, v in value.items()
+            if k in registry.field_labels
+        )
     return str(value)
 
 

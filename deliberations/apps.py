@@ -6,4 +6,6 @@ class DeliberationsConfig(AppConfig):
     verbose_name = "Commissions d'évaluation et jurys"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the post_save receivers
+        from . import seams
+
+        seams.register()

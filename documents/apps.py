@@ -6,6 +6,6 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Attestations et procès-verbaux"
 
     def ready(self) -> None:
-        from . import receivers
+        from . import seams
 
-        receivers.connect()
+        seams.register()

@@ -81,6 +81,9 @@ def test_it_logs_out_idle_staff(client_for, staff_a, settings):
 
 
 def test_it_keeps_the_audit_log_append_only(staff_a):
+    from cqpm.core.registry import declare_event
+
+    declare_event("cqpm.test.done", "Test", "{actor} a fait un test.")
     campaign = CampaignFactory()
     entry = audit_log(action="cqpm.test.done", obj=campaign, by=staff_a, registration_id=7)
     entry.action = "changed"

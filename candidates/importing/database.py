@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqpm.core.models import AuditEntry
+from cqpm.core.registry import event_type, fire_hook
 
 from ..models import Campaign, Candidate, Company, Registration
-from ..signals import registrations_bulk_created
+from ..seams import REGISTRATIONS_CREATED
 from .reading import ImportIssue, ImportRefused, ImportRow, describe_person, person_key
 
 BATCH = 1000  # rows per lookup or INSERT (SQLite lowers it further to its parameter limit)
@@ -140,13 +141,12 @@ def write_rows(
         for row, registration in zip(rows, registrations, strict=True)
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
-    registrations_bulk_created.send(
-        sender=Registration, campaign=campaign, registrations=registrations, by=actor
-    )
+    fire_hook(REGISTRATIONS_CREATED, campaign=campaign, registrations=registrations, by=actor)
     return registrations
 
 
 def _entry(action: str, obj: Any, actor: Any, data: dict, text: str = "", **ids: Any) -> AuditEntry:
+    event_type(action)  # bulk writes skip audit_log: the same check that the code is declared
     return AuditEntry(
         action=action,
         actor=actor,

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
+from cqpm.core.registry import fire_hook
 
 from ..models import Campaign, Candidate, Pathway, Registration
+from ..seams import REGISTRATIONS_CREATED
 from ..validators import normalize_person_name
 from ._common import changes_between, ensure_staff_of
 from .centres import account_find_or_create
@@ -153,6 +155,7 @@ def registration_create(
             registration_id=registration.pk,
             centre_id=locked.centre_id,
         )
+        fire_hook(REGISTRATIONS_CREATED, campaign=locked, registrations=[registration], by=by)
     return registration
 
 

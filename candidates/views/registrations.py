@@ -1,18 +1,13 @@
-import functools
-from importlib import import_module
-
-from django.apps import apps
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cqpm.core.errors import DomainError
+from cqpm.core.registry import sections as registry_sections
 
 from .. import exports, selectors, services
 from ..forms import SORT_CHOICES, RegistrationFilterForm, RegistrationForm, WithdrawForm
@@ -97,41 +92,14 @@ def registration_detail(request, pk):
 
 
 def _sections(request, registration) -> list[str]:
-    """HTML of the sections later apps add (dossier, report, opinion...), in workflow order.
-
-    A provider is a callable `section(request, registration) -> str` returning rendered HTML,
-    or "" to show nothing. By default each installed app may define one as
-    `<app>.sections.registration_section`; `settings.CQPM_REGISTRATION_SECTIONS` (a list of
-    dotted paths), when set, replaces that discovery.
-    """
+    """HTML of the sections later apps register (cqpm.core.registry.register_section), in order;
+    a provider returns "" to show nothing."""
     html = []
-    for provider in _section_providers():
-        fragment = provider(request, registration)
+    for section in registry_sections():
+        fragment = section.provider(request, registration)
         if fragment:
             html.append(mark_safe(fragment))  # noqa: S308 - rendered by the app's own template
     return html
-
-
-def _section_providers() -> list:
-    paths = getattr(settings, "CQPM_REGISTRATION_SECTIONS", None)
-    if paths is not None:
-        return [import_string(path) for path in paths]
-    return _discovered_providers()
-
-
-@functools.cache
-def _discovered_providers() -> list:
-    providers = []
-    for app in apps.get_app_configs():
-        try:
-            module = import_module(f"{app.name}.sections")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app.name}.sections":
-                raise
-            continue
-        if callable(provider := getattr(module, "registration_section", None)):
-            providers.append(provider)
-    return providers
 
 
 @staff_required

@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CoreConfig(AppConfig):
     name = "cqpm.core"
     label = "core"
     verbose_name = "Socle"
+
+    def ready(self) -> None:
+        from . import seams
+
+        seams.register()
+        checks.register(check_seams)
+
+
+def check_seams(app_configs=None, **kwargs):
+    """Refuse to start when a handler waits on a lifecycle hook no app declared."""
+    from .registry import check_registry
+
+    return [checks.Error(problem, id="cqpm.E001") for problem in check_registry()]

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models
 
 from .models import AuditEntry
+from .registry import event_type
 
 
 def audit_log(
@@ -16,7 +17,10 @@ def audit_log(
     registration_id: int | None = None,
     centre_id: int | None = None,
 ) -> AuditEntry:
-    """Append one entry; `by` may be None for system actions (commands, tasks)."""
+    """Append one entry; `by` may be None for system actions (commands, tasks).
+
+    The action must be a declared event type (cqpm.core.registry): UndeclaredSeam otherwise."""
+    event_type(action)
     actor = by if getattr(by, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         action=action,

@@ -1,12 +1,12 @@
-"""Navigation assembled from each app's `nav.items(user)`, so this shared app imports none of them.
+"""Navigation assembled from the entries apps register (cqpm.core.registry.register_nav), so this
+shared app imports none of them.
 
 Each provider returns `NavItem`s the user may use; the menu shows nothing else.
 """
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.utils.module_loading import import_string
+from .registry import nav_providers
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,6 @@ def nav_items_for(user) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     items: list[NavItem] = []
-    for path in settings.CQPM_NAVIGATION:
-        items.extend(import_string(path)(user))
+    for contribution in nav_providers():
+        items.extend(contribution.provider(user))
     return items

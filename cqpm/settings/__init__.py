@@ -251,20 +251,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _env(env.str, "LOG_LEVEL", default="INFO")},
 }
-
-# Apps that add entries to the navigation (see cqpm.core.navigation).
-CQPM_NAVIGATION = [
-    "referentials.nav.items",
-    "candidates.nav.items",
-    "evaluations.nav.items",
-    "deliberations.nav.items",
-    "documents.nav.items",
-]
-
-# Demo data, in workflow order: each app's `seed(ctx=...)` builds on what the previous ones made.
-CQPM_DEMO_SEEDERS = [
-    "candidates.demo.seed",
-    "evaluations.demo.seed",
-    "deliberations.demo.seed",
-    "documents.demo.seed",
-]

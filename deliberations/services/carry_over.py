@@ -107,7 +107,7 @@ def _carried_justification(origin: CapacityResult) -> str:
 
 
 def carry_over_for_campaign(*, campaign: Campaign, by: Any = None) -> int:
-    """Carry over for every registration of a campaign (bulk imports skip post_save); returns the
+    """Carry over for every registration of a campaign (after a bulk import); returns the
     number of capacities carried over."""
     candidates_with_history = CapacityResult.objects.filter(
         sheet__registration__campaign__referential__code=campaign.referential.code,
@@ -121,3 +121,12 @@ def carry_over_for_campaign(*, campaign: Campaign, by: Any = None) -> int:
         .select_related("campaign__referential")
     )
     return sum(len(carry_over_for(registration=r, by=by)) for r in registrations)
+
+
+def carry_over_on_created(*, campaign: Campaign, registrations: list, by: Any = None) -> None:
+    """Lifecycle hook (candidates.registrations_created): new registrations start with their
+    person's still-valid acquired capacities, in the transaction that creates them."""
+    if len(registrations) == 1:
+        carry_over_for(registration=registrations[0], by=by)
+    else:
+        carry_over_for_campaign(campaign=campaign, by=by)

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from candidates.models import Registration
 from candidates.services import registration_set_stage
 from cqpm.core.errors import ConcurrentUpdate, DomainError, full_clean_or_raise
+from cqpm.core.registry import fire_hook
 from cqpm.core.workflow import transition
 
 from ..models import CapacityResult, Decision, JuryCandidate, JurySession, ResultSheet
-from ..signals import decision_amended
+from ..seams import DECISION_AMENDED
 from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
 from .carry_over import acquired_validity_set
 
@@ -310,7 +311,6 @@ def jury_decision_amend(*, decision: Decision, outcome: str, reason: str, by: An
             {"before": old.outcome, "after": outcome, "reason": reason, "superseded": old.pk},
             reg_id=registration.pk,
         )
-        transaction.on_commit(
-            lambda: decision_amended.send(sender=Decision, old=old, new=new, by=by)
-        )
+        # In the same transaction: what the old decision founded is revoked with it, or not at all.
+        fire_hook(DECISION_AMENDED, old=old, new=new, by=by)
     return new

@@ -1,4 +1,4 @@
-"""A stand-in for a later app's registration section (see CQPM_REGISTRATION_SECTIONS)."""
+"""A stand-in for a later app's registration section (see cqpm.core.registry.register_section)."""
 
 from django.utils.html import format_html
 

@@ -25,23 +25,37 @@ def test_it_makes_stored_values_readable(value, expected):
     assert readable(value) == expected
 
 
-def test_it_labels_codes_of_other_apps_from_settings(client_for, staff_a, registration_a, settings):
+def test_it_tells_events_of_other_apps_in_sentences(client_for, staff_a, registration_a):
     from django.urls import reverse
 
     from cqpm.core.audit import audit_log
 
-    settings.CQPM_AUDIT_LABELS = {"cqpm.dossier.submitted": "Dossier soumis au centre de ressource"}
     audit_log(
         action="cqpm.dossier.submitted",
         obj=registration_a,
         by=staff_a,
         registration_id=registration_a.pk,
     )
-    audit_log(action="cqpm.unknown.thing", obj=registration_a, registration_id=registration_a.pk)
+    audit_log(
+        action="cqpm.documents.document.generated",
+        obj=registration_a,
+        data={"before": "running", "after": "ready", "sha256": "ab" * 32},
+        registration_id=registration_a.pk,
+    )
     body = client_for(staff_a).get(
         reverse("candidates:registration_detail", args=[registration_a.pk])
     )
     body = body.content.decode()
-    assert "Dossier soumis au centre de ressource" in body
-    assert "cqpm.unknown.thing" in body
-    assert "Système" in body
+    assert f"{staff_a} a soumis le dossier d&#x27;évaluation au centre de ressource." in body
+    assert "a été généré et peut être téléchargé" in body
+    assert "Prêt" in body or "prêt" in body
+    assert "cqpm." not in body  # never a dotted code
+    assert "ab" * 32 not in body  # never a hash
+
+
+def test_it_refuses_to_write_an_undeclared_event(registration_a):
+    from cqpm.core.audit import audit_log
+    from cqpm.core.registry import UndeclaredSeam
+
+    with pytest.raises(UndeclaredSeam):
+        audit_log(action="cqpm.unknown.thing", obj=registration_a)

@@ -141,13 +141,17 @@ def recording_seeder(*, ctx) -> None:
     SEEN.append(ctx)
 
 
-def test_it_hands_the_context_to_the_other_seeders(db, settings):
-    settings.CQPM_DEMO_SEEDERS = [
-        "candidates.demo.seed",
-        "tests.candidates.test_seed_demo.recording_seeder",
-    ]
+def test_it_hands_the_context_to_the_other_seeders(db):
+    from candidates import demo
+    from cqpm.core.registry import Contribution, replaced
+
+    seeders = {
+        "candidates": Contribution("candidates", demo.seed, 10),
+        "recording": Contribution("recording", recording_seeder, 99),
+    }
     SEEN.clear()
-    _seed()
+    with replaced("demo_seeders", seeders):
+        _seed()
 
     (ctx,) = SEEN
     assert [c.code for c in ctx.centres] == ["demo-lyon", "demo-nantes"]

@@ -150,13 +150,15 @@ def test_the_registration_page_shows_the_person_and_the_history(
     assert history[0].actor == staff_a
 
 
-def test_the_registration_page_renders_sections_of_later_apps(
-    client_for, staff_a, registration_a, settings
-):
-    settings.CQPM_REGISTRATION_SECTIONS = ["tests.candidates.sections.dossier_section"]
-    body = client_for(staff_a).get(
-        reverse("candidates:registration_detail", args=[registration_a.pk])
-    )
+def test_the_registration_page_renders_sections_of_later_apps(client_for, staff_a, registration_a):
+    from cqpm.core.registry import Contribution, replaced
+
+    from .sections import dossier_section
+
+    with replaced("sections", {"dossier": Contribution("dossier", dossier_section, 1)}):
+        body = client_for(staff_a).get(
+            reverse("candidates:registration_detail", args=[registration_a.pk])
+        )
     assert f'<section id="dossier-{registration_a.pk}">' in body.content.decode()
 
 

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from candidates.importing import registrations_import
 from candidates.models import Registration
+from candidates.services import PersonData, registration_create
 from cqpm.core.errors import DomainError
 from deliberations.dates import add_months, carry_over_end
 from deliberations.models import CapacityResult, JurySession
@@ -22,7 +23,7 @@ from deliberations.services import (
 )
 from referentials.models import Referential
 
-from ..factories.candidates import CampaignFactory, RegistrationFactory
+from ..factories.candidates import CampaignFactory, MembershipFactory, RegistrationFactory
 from ..factories.deliberations import commission_for, evaluated_registration, jury, results
 from ..factories.referentials import referential_with_capacities
 
@@ -48,6 +49,19 @@ def test_it_adds_months_clamping_to_the_months_end(day, months, expected):
 
 def test_it_keeps_capacities_24_months_from_the_jury_date():
     assert carry_over_end(JURY_DATE) == END
+
+
+def _register(campaign, candidate) -> Registration:
+    """Register an existing person again, as staff do (the service fires the lifecycle hook)."""
+    staff = MembershipFactory(centre=campaign.centre, role="staff").user
+    person = PersonData(
+        civility=candidate.civility,
+        last_name=candidate.last_name,
+        first_name=candidate.first_name,
+        birth_date=candidate.birth_date,
+        email=candidate.email,
+    )
+    return registration_create(campaign=campaign, person=person, pathway="continuing", by=staff)
 
 
 def _later_campaign(centre, referential, commission_starts: datetime.date):
@@ -97,7 +111,7 @@ def next_version(campaign):
 
 def test_a_new_registration_starts_with_still_valid_capacities(centre_a, failed, next_version):
     later = _later_campaign(centre_a, next_version, datetime.date(2028, 4, 1))
-    registration = RegistrationFactory(campaign=later, candidate=failed.candidate)
+    registration = _register(later, failed.candidate)
     carried = CapacityResult.objects.filter(sheet__registration=registration).order_by(
         "capacity__number"
     )
@@ -115,8 +129,8 @@ def test_a_new_registration_starts_with_still_valid_capacities(centre_a, failed,
 def test_it_carries_over_on_the_last_valid_day_and_not_after(centre_a, failed, next_version):
     last_day = _later_campaign(centre_a, next_version, END)
     too_late = _later_campaign(centre_a, next_version, END + datetime.timedelta(days=1))
-    kept = RegistrationFactory(campaign=last_day, candidate=failed.candidate)
-    lost = RegistrationFactory(campaign=too_late, candidate=failed.candidate)
+    kept = _register(last_day, failed.candidate)
+    lost = _register(too_late, failed.candidate)
     assert CapacityResult.objects.filter(sheet__registration=kept).count() == 2
     assert not CapacityResult.objects.filter(sheet__registration=lost).exists()
     assert not hasattr(lost, "result_sheet") or lost.result_sheet is None
@@ -129,7 +143,7 @@ def test_it_carries_nothing_to_another_referential_or_another_person(centre_a, f
     same_referential = _later_campaign(
         centre_a, failed.campaign.referential, datetime.date(2028, 4, 1)
     )
-    RegistrationFactory(campaign=other_referential, candidate=failed.candidate)
+    _register(other_referential, failed.candidate)
     RegistrationFactory(campaign=same_referential)  # another person
     assert CapacityResult.objects.filter(source="carried_over").count() == 0
 
@@ -155,7 +169,7 @@ def test_it_carries_nothing_from_an_admissible_candidate(
     )
     jury_session_close(session=session, by=jury_president)
     later = _later_campaign(centre_a, campaign.referential, datetime.date(2028, 4, 1))
-    RegistrationFactory(campaign=later, candidate=registration.candidate)
+    _register(later, registration.candidate)
     assert not CapacityResult.objects.filter(source="carried_over").exists()
 
 
@@ -203,6 +217,7 @@ def test_the_commission_does_not_reevaluate_a_carried_capacity(
         session=commission_for(later, evaluators=[evaluator]),
         candidate=failed.candidate,
     )
+    carry_over_for(registration=registration)  # the factory skips registration_create's hook
     capacity = next_version.capacities.get(number=1)
     with pytest.raises(DomainError, match="session antérieure"):
         capacity_result_record(
@@ -234,7 +249,7 @@ def test_the_registration_sections_show_end_dates_and_sources(
     assert "15/05/2029" in html
     assert "Non admissible" in html
     later = _later_campaign(centre_a, next_version, datetime.date(2028, 4, 1))
-    registration = RegistrationFactory(campaign=later, candidate=failed.candidate)
+    registration = _register(later, failed.candidate)
     context = registration_context(registration=registration, user=staff_a)
     html = render_to_string("deliberations/_registration_sections.html", context)
     assert "Capacités reportées d'une session antérieure" in html

@@ -11,13 +11,14 @@ from django.urls import reverse
 from candidates.services import registration_withdraw
 from cqpm.core.errors import ConcurrentUpdate, DomainError
 from cqpm.core.models import AuditEntry
+from cqpm.core.registry import on_hook, registry
 from deliberations.models import CapacityResult, Decision, JurySession
+from deliberations.seams import DECISION_AMENDED
 from deliberations.services import (
     jury_decision_amend,
     jury_decision_record,
     jury_session_close,
 )
-from deliberations.signals import decision_amended
 
 from ..factories.candidates import RegistrationFactory
 from ..factories.deliberations import jury, results
@@ -250,10 +251,10 @@ def test_only_the_president_amends_with_a_reason_and_both_remain(
         jury_decision_amend(decision=decision, outcome="absent", reason="  ", by=jury_president)
     received = []
 
-    def listener(sender, *, old, new, by, **kwargs):
-        received.append((sender, old.pk, new.pk, by))
+    def listener(*, old, new, by):
+        received.append((old.pk, new.pk, by))
 
-    decision_amended.connect(listener)
+    on_hook(DECISION_AMENDED, listener, uid="tests.listener")
     try:
         with django_capture_on_commit_callbacks(execute=True):
             new = jury_decision_amend(
@@ -263,10 +264,10 @@ def test_only_the_president_amends_with_a_reason_and_both_remain(
                 by=jury_president,
             )
     finally:
-        decision_amended.disconnect(listener)
+        registry.handlers[DECISION_AMENDED].pop("tests.listener")
     decision.refresh_from_db()
     assert (decision.is_active, new.is_active, new.supersedes) == (False, True, decision)
-    assert received == [(Decision, decision.pk, new.pk, jury_president)]
+    assert received == [(decision.pk, new.pk, jury_president)]
     admissible_reg.refresh_from_db()
     assert admissible_reg.stage == "not_admissible"
     kept = CapacityResult.objects.filter(sheet__registration=admissible_reg)

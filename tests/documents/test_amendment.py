@@ -1,7 +1,8 @@
 """An amended jury decision revokes the documents it produced and queues new ones."""
 
+from cqpm.core.registry import fire_hook
 from deliberations.models import Decision
-from deliberations.signals import decision_amended
+from deliberations.seams import DECISION_AMENDED
 from documents import services
 from documents.models import Document
 
@@ -29,7 +30,7 @@ def test_it_revokes_the_certificate_and_minutes_and_issues_a_notice(jury, staff_
         by=jury_president,
     )
 
-    decision_amended.send(sender=Decision, old=jury.admissible, new=new, by=jury_president)
+    fire_hook(DECISION_AMENDED, old=jury.admissible, new=new, by=jury_president)
 
     certificate.refresh_from_db()
     minutes.refresh_from_db()
@@ -56,7 +57,7 @@ def test_it_renews_the_same_kind_with_the_next_version(jury, staff_a, jury_presi
         by=jury_president,
     )
 
-    decision_amended.send(sender=Decision, old=jury.admissible, new=new, by=jury_president)
+    fire_hook(DECISION_AMENDED, old=jury.admissible, new=new, by=jury_president)
 
     versions = list(
         Document.objects.filter(kind=Kind.CERTIFICATE)
@@ -74,7 +75,7 @@ def test_it_issues_nothing_new_when_nothing_had_been_issued(jury, jury_president
         by=jury_president,
     )
 
-    decision_amended.send(sender=Decision, old=jury.admissible, new=new, by=jury_president)
+    fire_hook(DECISION_AMENDED, old=jury.admissible, new=new, by=jury_president)
 
     assert not Document.objects.exists()
 
@@ -88,7 +89,7 @@ def test_it_issues_nothing_for_an_absent_candidate(jury, staff_a, jury_president
         by=jury_president,
     )
 
-    decision_amended.send(sender=Decision, old=jury.admissible, new=new, by=jury_president)
+    fire_hook(DECISION_AMENDED, old=jury.admissible, new=new, by=jury_president)
 
     assert not Document.objects.filter(registration=jury.alice).exclude(status=Status.REVOKED)
 

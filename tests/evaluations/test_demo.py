@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from cqpm.core.models import AuditEntry
+from cqpm.core.registry import demo_seeders, replaced
 from evaluations.models import (
     CommissionAssignment,
     CommissionSession,
@@ -24,7 +25,9 @@ MODELS = [EvaluationDossier, Report, CompanyOpinion, CommissionSession, Commissi
 @pytest.fixture(autouse=True)
 def _only_up_to_evaluations(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
-    settings.CQPM_DEMO_SEEDERS = ["candidates.demo.seed", "evaluations.demo.seed"]
+    kept = {c.name: c for c in demo_seeders() if c.name in ("candidates", "evaluations")}
+    with replaced("demo_seeders", kept):
+        yield
 
 
 def _seed() -> str:

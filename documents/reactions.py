@@ -1,4 +1,5 @@
-"""Reactions to other apps' events: an amended jury decision revokes and renews its documents."""
+"""Reactions to other apps' lifecycle hooks: an amended jury decision revokes and renews its
+documents, in the amendment's own transaction."""
 
 from __future__ import annotations
 
@@ -16,20 +17,10 @@ from .services import KIND_FOR_OUTCOME, document_request, document_revoke
 logger = logging.getLogger(__name__)
 
 
-def connect() -> None:
-    """Connect to deliberations.signals.decision_amended (imported here, when apps are ready)."""
-    try:
-        from deliberations.signals import decision_amended
-    except ImportError:  # pragma: no cover - the deliberations app defines it
-        logger.warning("deliberations.signals.decision_amended is missing: documents not renewed")
-        return
-    decision_amended.connect(
-        on_decision_amended, sender=Decision, dispatch_uid="documents.decision_amended"
-    )
-
-
-def on_decision_amended(sender, *, old: Decision, new: Decision, by=None, **kwargs) -> None:
-    """Revoke the registration's live documents and the session's minutes, then renew them."""
+def on_decision_amended(*, old: Decision, new: Decision, by=None) -> None:
+    """Lifecycle hook (deliberations.decision_amended), inside the amendment's transaction: revoke
+    the registration's live documents and the session's minutes, then queue their renewal (the
+    render itself waits for the commit)."""
     reason = _("Décision du jury rectifiée le %(date)s : %(reason)s") % {
         "date": new.created_at.strftime("%d/%m/%Y") if new.created_at else "",
         "reason": new.reason or "",

@@ -1,0 +1,192 @@
+"""The one registry of seams: what an app contributes to the others, declared once.
+
+Each app declares its contributions in `<app>/seams.py`, a `register()` function that its
+`AppConfig.ready()` calls. This shared app imports no domain app: domain apps call in.
+
+- **Audit event types** (`declare_event`): every dotted code written to the audit log, with its
+  French label and a sentence template. `audit_log` refuses an undeclared code, so a code that is
+  written without being declared fails at once (and the tests that reach it fail).
+- **Registration page sections** (`register_section`): `provider(request, registration) -> str`
+  (rendered HTML, or "" to show nothing), in `order`.
+- **Navigation entries** (`register_nav`): `provider(user) -> list[NavItem]`, in `order`.
+- **Demo seeders** (`register_demo_seeder`): `seed(*, ctx) -> None`, in `order`, all in the one
+  transaction of `seed_demo`.
+- **Lifecycle hooks** (`declare_hook`, `on_hook`, `fire_hook`): an app that owns an event declares
+  it; apps further along react to it with a handler. Handlers run synchronously, inside the
+  transaction of the change that fires the hook, so a reaction that must hold with the change
+  (revoking a document, moving a stage) commits or rolls back with it. Work that must wait for
+  the commit (an e-mail, a render) is put on `transaction.on_commit` by the handler itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+
+
+class UndeclaredSeam(ImproperlyConfigured):
+    """Code used an audit event type or a lifecycle hook that no app declared."""
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One kind of audit entry. `sentence` is a `str.format` template read by people; it may
+    use `{actor}` (who did it), `{object}` (what it was done to) and the keys of the entry's
+    data, which the history fills with readable values ("—" for a missing one)."""
+
+    code: str
+    label: str | Promise
+    sentence: str | Promise
+
+
+@dataclass(frozen=True)
+class Contribution:
+    name: str
+    provider: Callable[..., Any]
+    order: int
+
+
+@dataclass(frozen=True)
+class Hook:
+    name: str
+    doc: str
+
+
+@dataclass
+class Registry:
+    events: dict[str, EventType] = field(default_factory=dict)
+    field_labels: dict[str, str | Promise] = field(default_factory=dict)
+    value_labels: dict[str, str | Promise] = field(default_factory=dict)
+    sections: dict[str, Contribution] = field(default_factory=dict)
+    nav: dict[str, Contribution] = field(default_factory=dict)
+    demo_seeders: dict[str, Contribution] = field(default_factory=dict)
+    hooks: dict[str, Hook] = field(default_factory=dict)
+    handlers: dict[str, dict[str, Callable[..., Any]]] = field(default_factory=dict)
+
+
+registry = Registry()
+
+
+# --- Audit event types --------------------------------------------------------------------------
+
+
+def declare_event(code: str, label: str | Promise, sentence: str | Promise) -> EventType:
+    """Declare an audit event type once; declaring the same code twice differently is an error."""
+    event = EventType(code=code, label=label, sentence=sentence)
+    existing = registry.events.get(code)
+    if existing is not None and existing != event:
+        raise ImproperlyConfigured(f"Audit event type {code!r} is declared twice.")
+    registry.events[code] = event
+    return event
+
+
+def event_type(code: str) -> EventType:
+    """The declared event type, or UndeclaredSeam."""
+    try:
+        return registry.events[code]
+    except KeyError:
+        raise UndeclaredSeam(
+            f"Audit event type {code!r} is written but not declared: add it to the seams.py "
+            "of the app that writes it."
+        ) from None
+
+
+def declare_labels(
+    *,
+    fields: dict[str, str | Promise] | None = None,
+    values: dict[str, str | Promise] | None = None,
+) -> None:
+    """French labels for the keys (`fields`) and coded values (`values`) found in audit data."""
+    registry.field_labels.update(fields or {})
+    registry.value_labels.update(values or {})
+
+
+# --- Page sections, navigation, demo ------------------------------------------------------------
+
+
+def _contribute(kind: dict[str, Contribution], name: str, provider, order: int) -> None:
+    if name in kind and kind[name].provider is not provider:
+        raise ImproperlyConfigured(f"Contribution {name!r} is registered twice.")
+    kind[name] = Contribution(name=name, provider=provider, order=order)
+
+
+def _ordered(kind: dict[str, Contribution]) -> list[Contribution]:
+    return sorted(kind.values(), key=lambda c: (c.order, c.name))
+
+
+def register_section(name: str, provider: Callable[[Any, Any], str], *, order: int) -> None:
+    """A section of the registration page: `provider(request, registration) -> str`."""
+    _contribute(registry.sections, name, provider, order)
+
+
+def register_nav(name: str, provider: Callable[[Any], list], *, order: int) -> None:
+    """Navigation entries: `provider(user) -> list[NavItem]` (only what the user may use)."""
+    _contribute(registry.nav, name, provider, order)
+
+
+def register_demo_seeder(name: str, seed: Callable[..., None], *, order: int) -> None:
+    """Demo data: `seed(*, ctx) -> None`, idempotent, run in `order` in one transaction."""
+    _contribute(registry.demo_seeders, name, seed, order)
+
+
+def sections() -> list[Contribution]:
+    return _ordered(registry.sections)
+
+
+def nav_providers() -> list[Contribution]:
+    return _ordered(registry.nav)
+
+
+def demo_seeders() -> list[Contribution]:
+    return _ordered(registry.demo_seeders)
+
+
+# --- Lifecycle hooks ----------------------------------------------------------------------------
+
+
+def declare_hook(name: str, *, doc: str) -> None:
+    """Declare a lifecycle event that the declaring app fires and later apps may react to."""
+    registry.hooks.setdefault(name, Hook(name=name, doc=doc))
+
+
+def on_hook(name: str, handler: Callable[..., Any], *, uid: str) -> None:
+    """React to hook `name`: `handler(**payload)` runs inside the firing transaction."""
+    registry.handlers.setdefault(name, {})[uid] = handler
+
+
+def fire_hook(name: str, **payload: Any) -> None:
+    """Run every handler of `name`, in registration order, in the caller's transaction.
+
+    A handler's exception propagates: the change that fired the hook rolls back with it."""
+    if name not in registry.hooks:
+        raise UndeclaredSeam(f"Lifecycle hook {name!r} is fired but not declared.")
+    for handler in list(registry.handlers.get(name, {}).values()):
+        handler(**payload)
+
+
+def check_registry() -> list[str]:
+    """Problems a deployment must not start with: handlers of hooks nobody declared."""
+    return [
+        f"Handlers are registered for the undeclared lifecycle hook {name!r}."
+        for name in registry.handlers
+        if name not in registry.hooks
+    ]
+
+
+# --- Tests --------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def replaced(kind: str, contributions: dict[str, Contribution] | None = None) -> Iterator[None]:
+    """Replace one kind of contribution for the duration of a block (tests)."""
+    current = getattr(registry, kind)
+    setattr(registry, kind, dict(contributions or {}))
+    try:
+        yield
+    finally:
+        setattr(registry, kind, current)

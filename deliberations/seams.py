@@ -1,0 +1,130 @@
+"""What the deliberations app declares in the registry (cqpm.core.registry), and how it reacts
+to the candidates app's lifecycle hook."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cqpm.core.registry import (
+    declare_event,
+    declare_hook,
+    declare_labels,
+    on_hook,
+    register_demo_seeder,
+    register_nav,
+    register_section,
+)
+
+# Fired inside the transaction of an amendment, after the new decision is saved:
+# payload old=<Decision>, new=<Decision>, by=<User>. Handlers revoke what the old one founded.
+DECISION_AMENDED = "deliberations.decision_amended"
+
+
+def register() -> None:
+    from candidates.seams import REGISTRATIONS_CREATED
+
+    from . import demo, nav, sections
+    from .models import CapacityResult, Decision, JurySession
+    from .services.carry_over import carry_over_on_created
+
+    register_nav("deliberations", nav.items, order=40)
+    register_section("deliberations", sections.registration_section, order=40)
+    register_demo_seeder("deliberations", demo.seed, order=40)
+    declare_hook(
+        DECISION_AMENDED,
+        doc="A jury decision was superseded (old, new, by), inside the amendment's transaction.",
+    )
+    on_hook(REGISTRATIONS_CREATED, carry_over_on_created, uid="deliberations.carry_over")
+    for code, label, sentence in EVENTS:
+        declare_event(code, label, sentence)
+    declare_labels(
+        fields={
+            "outcome": _("Résultat"),
+            "justification": _("Justification"),
+            "capacity": _("Capacité"),
+            "capacities": _("Capacités"),
+            "disagrees_with_opinion": _("Désaccord avec l'avis de l'entreprise"),
+            "superseded": _("Décision remplacée"),
+            "present": _("Présents"),
+            "valid_until": _("Valable jusqu'au"),
+            "from": _("Reprise de"),
+            "is_president": _("Président"),
+        },
+        values={
+            **dict(CapacityResult.Outcome.choices),
+            **dict(Decision.Outcome.choices),
+            **dict(JurySession.Status.choices),
+        },
+    )
+
+
+EVENTS = [
+    (
+        "cqpm.commission.result.recorded",
+        _("Résultat d'une capacité enregistré"),
+        _("{actor} a enregistré le résultat de la capacité {capacity}."),
+    ),
+    (
+        "cqpm.commission.result.corrected",
+        _("Résultat d'une capacité corrigé"),
+        _("{actor} a corrigé le résultat de la capacité {capacity} (motif : {reason})."),
+    ),
+    (
+        "cqpm.commission.result.carried_over",
+        _("Capacités reprises d'une session antérieure"),
+        _("Les capacités {capacities}, acquises lors d'une session antérieure, sont reprises."),
+    ),
+    (
+        "cqpm.commission.results.validated",
+        _("Résultats validés par la commission"),
+        _("{actor} a validé les résultats de la commission d'évaluation."),
+    ),
+    (
+        "cqpm.jury.session.created",
+        _("Jury planifié"),
+        _("{actor} a planifié le jury {object}."),
+    ),
+    (
+        "cqpm.jury.member.added",
+        _("Membre du jury ajouté"),
+        _("{actor} a ajouté un membre au jury : {object}."),
+    ),
+    (
+        "cqpm.jury.member.removed",
+        _("Membre du jury retiré"),
+        _("{actor} a retiré un membre du jury : {object}."),
+    ),
+    (
+        "cqpm.jury.candidate.assigned",
+        _("Candidat présenté au jury"),
+        _("{actor} a présenté le candidat au jury {object}."),
+    ),
+    (
+        "cqpm.jury.candidate.removed",
+        _("Candidat retiré du jury"),
+        _("{actor} a retiré le candidat du jury {object}."),
+    ),
+    (
+        "cqpm.jury.attendance.recorded",
+        _("Émargement enregistré"),
+        _("{actor} a enregistré la feuille d'émargement du jury {object}."),
+    ),
+    (
+        "cqpm.jury.deliberation.started",
+        _("Délibération ouverte"),
+        _("{actor} a ouvert la délibération du jury {object}."),
+    ),
+    (
+        "cqpm.jury.decision.recorded",
+        _("Décision du jury enregistrée"),
+        _("{actor} a enregistré la décision du jury : {after}."),
+    ),
+    (
+        "cqpm.jury.decision.amended",
+        _("Décision du jury rectifiée"),
+        _("{actor} a rectifié la décision du jury : {before} → {after} (motif : {reason})."),
+    ),
+    (
+        "cqpm.jury.session.closed",
+        _("Jury clôturé"),
+        _("{actor} a clôturé la session du jury {object} ; ses décisions sont verrouillées."),
+    ),
+]

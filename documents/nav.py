@@ -1,2 +1,0 @@
-def items(user) -> list:
-    return []

@@ -1,0 +1,62 @@
+"""What the documents app declares in the registry (cqpm.core.registry), and its reaction to an
+amended jury decision."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cqpm.core.registry import declare_event, declare_labels, on_hook, register_demo_seeder
+
+
+def register() -> None:
+    from deliberations.seams import DECISION_AMENDED
+
+    from . import demo
+    from .models import Document
+    from .reactions import on_decision_amended
+
+    register_demo_seeder("documents", demo.seed, order=50)
+    on_hook(DECISION_AMENDED, on_decision_amended, uid="documents.revoke_and_renew")
+    for code, label, sentence in EVENTS:
+        declare_event(code, label, sentence)
+    declare_labels(
+        fields={"kind": _("Document")},
+        values={**dict(Document.Kind.choices), **dict(Document.Status.choices)},
+    )
+
+
+EVENTS = [
+    (
+        "cqpm.documents.document.requested",
+        _("Document demandé"),
+        _("{actor} a demandé le document « {kind} »."),
+    ),
+    (
+        "cqpm.documents.document.retried",
+        _("Document relancé"),
+        _("{actor} a relancé la génération du document {object}."),
+    ),
+    (
+        "cqpm.documents.document.generated",
+        _("Document prêt"),
+        _("Le document {object} a été généré et peut être téléchargé."),
+    ),
+    (
+        "cqpm.documents.document.failed",
+        _("Échec de la génération"),
+        _("La génération du document {object} a échoué ; elle peut être relancée."),
+    ),
+    (
+        "cqpm.documents.document.revoked",
+        _("Document révoqué"),
+        _("Le document {object} a été révoqué (motif : {reason})."),
+    ),
+    (
+        "cqpm.documents.batch.requested",
+        _("Documents du jury demandés"),
+        _("{actor} a demandé les documents du jury {object}."),
+    ),
+    (
+        "cqpm.documents.batch.archived",
+        _("Archive des documents prête"),
+        _("L'archive des documents {object} est prête."),
+    ),
+]

@@ -1,0 +1,133 @@
+"""What the evaluations app declares in the registry (cqpm.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cqpm.core.registry import (
+    declare_event,
+    declare_labels,
+    register_demo_seeder,
+    register_nav,
+    register_section,
+)
+
+
+def register() -> None:
+    from . import demo, nav, sections
+    from .models import EvaluationDossier
+
+    register_nav("evaluations", nav.items, order=30)
+    register_section("evaluations", sections.registration_section, order=30)
+    register_demo_seeder("evaluations", demo.seed, order=30)
+    for code, label, sentence in EVENTS:
+        declare_event(code, label, sentence)
+    declare_labels(
+        fields={
+            "respondent": _("Répondant"),
+            "revision": _("Révision"),
+            "version": _("Version"),
+            "is_late": _("Remis en retard"),
+            "size": _("Taille (octets)"),
+            "evaluator": _("Évaluateur"),
+            "session": _("Séance"),
+            "date": _("Date"),
+            "place": _("Lieu"),
+            "methods": _("Modalités"),
+            "held_on": _("Date de l'entretien"),
+            "notes": _("Notes"),
+        },
+        values=dict(EvaluationDossier.Status.choices),
+    )
+
+
+EVENTS = [
+    (
+        "cqpm.dossier.saved",
+        _("Dossier d'évaluation enregistré"),
+        _("{actor} a enregistré le dossier d'évaluation."),
+    ),
+    (
+        "cqpm.dossier.submitted",
+        _("Dossier soumis"),
+        _("{actor} a soumis le dossier d'évaluation au centre de ressource."),
+    ),
+    (
+        "cqpm.dossier.resubmitted",
+        _("Dossier soumis à nouveau"),
+        _("{actor} a soumis à nouveau le dossier d'évaluation au centre de ressource."),
+    ),
+    (
+        "cqpm.dossier.approved",
+        _("Dossier approuvé"),
+        _("{actor} a approuvé le dossier d'évaluation."),
+    ),
+    (
+        "cqpm.dossier.returned",
+        _("Dossier renvoyé"),
+        _("{actor} a renvoyé le dossier d'évaluation avec le commentaire : {comment}."),
+    ),
+    (
+        "cqpm.report.uploaded",
+        _("Rapport déposé"),
+        _("{actor} a déposé une version du rapport du candidat."),
+    ),
+    (
+        "cqpm.account.invited",
+        _("Compte invité"),
+        _("{actor} a invité {object} à créer son compte."),
+    ),
+    (
+        "cqpm.opinion.respondent_named",
+        _("Répondant désigné"),
+        _("{actor} a désigné la personne qui donne l'avis de l'entreprise."),
+    ),
+    (
+        "cqpm.opinion.saved",
+        _("Avis de l'entreprise enregistré"),
+        _("{actor} a enregistré un brouillon de l'avis de l'entreprise."),
+    ),
+    (
+        "cqpm.opinion.submitted",
+        _("Avis de l'entreprise envoyé"),
+        _("{actor} a envoyé l'avis de l'entreprise, désormais verrouillé."),
+    ),
+    (
+        "cqpm.opinion.reopened",
+        _("Avis de l'entreprise rouvert"),
+        _("{actor} a rouvert l'avis de l'entreprise (motif : {reason})."),
+    ),
+    (
+        "cqpm.interview.recorded",
+        _("Entretien enregistré"),
+        _("{actor} a enregistré l'entretien avec le candidat."),
+    ),
+    (
+        "cqpm.interview.updated",
+        _("Entretien modifié"),
+        _("{actor} a modifié le compte rendu de l'entretien."),
+    ),
+    (
+        "cqpm.commission.session.created",
+        _("Commission planifiée"),
+        _("{actor} a planifié la commission d'évaluation {object}."),
+    ),
+    (
+        "cqpm.commission.evaluator.added",
+        _("Évaluateur ajouté"),
+        _("{actor} a ajouté un évaluateur à la commission {object}."),
+    ),
+    (
+        "cqpm.commission.evaluator.removed",
+        _("Évaluateur retiré"),
+        _("{actor} a retiré un évaluateur de la commission {object}."),
+    ),
+    (
+        "cqpm.commission.assignment.created",
+        _("Candidat affecté à une commission"),
+        _("{actor} a affecté le candidat à une commission d'évaluation."),
+    ),
+    (
+        "cqpm.commission.assignment.deleted",
+        _("Candidat retiré d'une commission"),
+        _("{actor} a retiré le candidat de sa commission d'évaluation."),
+    ),
+]
