@@ -28,6 +28,8 @@ setup: system-deps install
 	$(PY) manage.py load_seed_referentials
 	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
 
+# Absolute links (e-mails, QR codes) point at this very server, for the demo documents too.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@bash scripts/run.sh $(HOST) $(PORT)
 

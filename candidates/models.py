@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from cqpm.core.models import TimeStampedModel
 from referentials.models import Referential
 
+from .validators import normalize_person_name
+
 
 @functools.lru_cache(maxsize=64)
 def _choice_labels(choices: type[models.Choices], language: str | None) -> dict[str, str]:
@@ -221,8 +223,27 @@ def campaign_date_errors(campaign: "Campaign") -> dict[str, str]:
     return errors
 
 
+def identity_key_of(last_name: str, first_name: str) -> str:
+    """The names as a person is recognised by: no case, accents, hyphens or extra spaces."""
+    return f"{normalize_person_name(last_name)}|{normalize_person_name(first_name)}"
+
+
+class CandidateManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts skip save(): fill the identity key here, so every path holds the rule."""
+        objs = list(objs)
+        for candidate in objs:
+            candidate.identity_key = identity_key_of(candidate.last_name, candidate.first_name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Candidate(TimeStampedModel):
-    """A person. The same person may be registered in several campaigns."""
+    """A person. The same person may be registered in several campaigns.
+
+    Who is the same person is held by the database: one row per identity key (names without
+    case or accents) and birth date. `homonym` numbers the rare different people who share both,
+    once staff have said they are different people (0 for everyone else).
+    """
 
     class Civility(models.TextChoices):
         MADAME = "Mme", _("Madame")
@@ -235,11 +256,24 @@ class Candidate(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
     address = models.TextField(_("adresse"), blank=True)
+    identity_key = models.CharField(_("clé d'identité"), max_length=310, editable=False)
+    homonym = models.PositiveSmallIntegerField(_("homonyme n°"), default=0, editable=False)
+
+    objects = CandidateManager()
 
     class Meta:
         verbose_name = _("candidat")
         verbose_name_plural = _("candidats")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identity_key", "birth_date", "homonym"],
+                name="candidates_candidate_one_identity",
+            ),
+            models.CheckConstraint(
+                condition=~Q(identity_key=""), name="candidates_candidate_identity_set"
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["last_name", "first_name", "birth_date"], name="candidates_person_idx"
@@ -250,6 +284,13 @@ class Candidate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}"
+
+    def save(self, *args, **kwargs):
+        self.identity_key = identity_key_of(self.last_name, self.first_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"last_name", "first_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "identity_key"}
+        super().save(*args, **kwargs)
 
 
 class Pathway(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import accounts_bulk_invite
 from cqpm.core.models import AuditEntry
 from cqpm.core.registry import event_type, fire_hook
 
@@ -18,7 +19,6 @@ from .reading import ImportIssue, ImportRefused, ImportRow, describe_person, per
 
 BATCH = 1000  # rows per lookup or INSERT (SQLite lowers it further to its parameter limit)
 ACTION_REGISTRATION = "cqpm.registration.imported"
-ACTION_ACCOUNT = "cqpm.account.created"  # the same code as account_find_or_create
 
 
 # --- Checking against the database ------------------------------------------------------------
@@ -94,7 +94,7 @@ def write_rows(
     """Bulk-insert what the rows need, then their registrations and audit entries."""
     actor = by if getattr(by, "is_authenticated", False) else None
     source = source[:200]
-    new_tutors = _create_tutors(rows, lookups)
+    _create_tutors(rows, lookups, by=by, source=source)
     _create_companies(rows, lookups)
     people = _create_candidates(rows, lookups)
     today = timezone.localdate()
@@ -112,15 +112,6 @@ def write_rows(
     ]
     Registration.objects.bulk_create(registrations, batch_size=BATCH)
     entries = [
-        _entry(
-            ACTION_ACCOUNT,
-            user,
-            actor,
-            {"after": {"email": user.email}, "source": source, "role": "tutor"},
-        )
-        for user in new_tutors
-    ]
-    entries += [
         _entry(
             ACTION_REGISTRATION,
             registration,
@@ -158,16 +149,11 @@ def _entry(action: str, obj: Any, actor: Any, data: dict, text: str = "", **ids:
     )
 
 
-def _create_tutors(rows: list[ImportRow], lookups: Lookups) -> list[Any]:
-    user_model = get_user_model()
-    new_users = []
-    for email in sorted({r.tutor_email for r in rows if r.tutor_email} - lookups.tutors.keys()):
-        user = user_model(email=email)
-        user.set_unusable_password()
-        new_users.append(user)
-    user_model.objects.bulk_create(new_users, batch_size=BATCH)
-    lookups.tutors.update((user.email, user.pk) for user in new_users)
-    return new_users
+def _create_tutors(rows: list[ImportRow], lookups: Lookups, *, by: Any, source: str) -> None:
+    """Accounts for the tutors the file names, through the one account service."""
+    wanted = {r.tutor_email for r in rows if r.tutor_email} - lookups.tutors.keys()
+    accounts = accounts_bulk_invite(emails=wanted, by=by, data={"source": source, "role": "tutor"})
+    lookups.tutors.update((email, user.pk) for email, user in accounts.items())
 
 
 def _create_companies(rows: list[ImportRow], lookups: Lookups) -> None:

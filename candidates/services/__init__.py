@@ -13,7 +13,6 @@ from .campaigns import (
 )
 from .centres import (
     CentreData,
-    account_find_or_create,
     centre_update,
     membership_add,
     membership_remove,
@@ -33,7 +32,6 @@ __all__ = [
     "CampaignData",
     "CentreData",
     "PersonData",
-    "account_find_or_create",
     "campaign_create",
     "campaign_transition",
     "campaign_update",

@@ -3,13 +3,11 @@
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.invitations import invitation_url
+from accounts.services import account_find_or_invite
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
 
@@ -69,41 +67,6 @@ def centre_update(
     return locked
 
 
-def account_find_or_create(
-    *, email: str, by: Any, first_name: str = "", last_name: str = ""
-) -> tuple[Any, bool]:
-    """The account of this e-mail, created without password if unknown (an invitation sets it)."""
-    user_model = get_user_model()
-    email = user_model.objects.normalize_email(email.strip()).lower()
-    if not email:
-        raise DomainError(_("L'adresse e-mail est obligatoire."))
-    user = user_model.objects.filter(email__iexact=email).first()
-    if user is not None:
-        return user, False
-    user = user_model.objects.create_user(
-        email=email, password=None, first_name=first_name.strip(), last_name=last_name.strip()
-    )
-    audit_log(action="cqpm.account.created", obj=user, by=by, data={"after": {"email": email}})
-    transaction.on_commit(lambda: _send_welcome(user))
-    return user, True
-
-
-def _send_welcome(user: Any) -> None:
-    # No password in the mail: a one-time link lets the person choose it.
-    send_mail(
-        _("Votre compte sur Campagnes CQPM"),
-        _(
-            "Bonjour,\n\nUn compte a été ouvert pour vous sur Campagnes CQPM "
-            "avec l'adresse %(email)s.\n"
-            "Pour choisir votre mot de passe, suivez ce lien (valable une seule fois) : "
-            "%(link)s\n"
-        )
-        % {"email": user.email, "link": invitation_url(user)},
-        None,
-        [user.email],
-    )
-
-
 def membership_add(
     *,
     centre: ExamCentre,
@@ -125,7 +88,7 @@ def membership_add(
     if role != CentreMembership.Role.JURY:
         college = ""
     with transaction.atomic():
-        user, _created = account_find_or_create(
+        user, _created = account_find_or_invite(
             email=email, by=by, first_name=first_name, last_name=last_name
         )
         if CentreMembership.objects.filter(centre=centre, user=user, role=role).exists():

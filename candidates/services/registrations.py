@@ -8,15 +8,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import account_find_or_invite
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
 from cqpm.core.registry import fire_hook
 
-from ..models import Campaign, Candidate, Pathway, Registration
+from ..models import Campaign, Candidate, Pathway, Registration, identity_key_of
 from ..seams import REGISTRATIONS_CREATED
-from ..validators import normalize_person_name
 from ._common import changes_between, ensure_staff_of
-from .centres import account_find_or_create
 from .companies import company_find_or_create
 
 
@@ -48,14 +47,15 @@ def _check_person(person: PersonData) -> None:
 
 
 def _same_person(person: PersonData, *, exclude_pk: int | None = None) -> Candidate | None:
-    key = (normalize_person_name(person.last_name), normalize_person_name(person.first_name))
-    for candidate in Candidate.objects.filter(birth_date=person.birth_date).exclude(pk=exclude_pk):
-        if (
-            normalize_person_name(candidate.last_name),
-            normalize_person_name(candidate.first_name),
-        ) == key:
-            return candidate
-    return None
+    return (
+        Candidate.objects.filter(
+            identity_key=identity_key_of(person.last_name, person.first_name),
+            birth_date=person.birth_date,
+        )
+        .exclude(pk=exclude_pk)
+        .order_by("homonym")
+        .first()
+    )
 
 
 def candidate_find_or_create(*, person: PersonData, by: Any) -> Candidate:
@@ -67,8 +67,12 @@ def candidate_find_or_create(*, person: PersonData, by: Any) -> Candidate:
         return existing
     with transaction.atomic():
         candidate = Candidate(**asdict(person))
-        full_clean_or_raise(candidate)
-        candidate.save()
+        full_clean_or_raise(candidate, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                candidate.save()
+        except IntegrityError:  # the same person was created meanwhile by a concurrent request
+            return _same_person(person) or _raise_identity_conflict()
         audit_log(
             action="cqpm.candidate.created",
             obj=candidate,
@@ -78,13 +82,17 @@ def candidate_find_or_create(*, person: PersonData, by: Any) -> Candidate:
     return candidate
 
 
+def _raise_identity_conflict() -> Candidate:
+    raise DomainError(_("Une autre personne porte déjà ces nom, prénom et date de naissance."))
+
+
 def _tutor(tutor: Any, tutor_email: str, by: Any) -> Any:
     if tutor is not None and tutor_email:
         raise DomainError(
             _("Choisissez un tuteur dans la liste ou indiquez son e-mail, pas les deux.")
         )
     if tutor_email:
-        return account_find_or_create(email=tutor_email, by=by)[0]
+        return account_find_or_invite(email=tutor_email, by=by)[0]
     return tutor
 
 
@@ -227,12 +235,16 @@ def _candidate_update(registration: Registration, person: PersonData, by: Any) -
     _check_person(person)
     candidate = registration.candidate
     if _same_person(person, exclude_pk=candidate.pk) is not None:
-        raise DomainError(_("Une autre personne porte déjà ces nom, prénom et date de naissance."))
+        _raise_identity_conflict()
     before = {name: getattr(candidate, name) for name in asdict(person)}
     for name, value in asdict(person).items():
         setattr(candidate, name, value)
-    full_clean_or_raise(candidate)
-    candidate.save()
+    full_clean_or_raise(candidate, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:  # someone took this identity meanwhile
+        _raise_identity_conflict()
     changes = changes_between(before, asdict(person))
     if changes["after"]:
         audit_log(

@@ -40,7 +40,37 @@ DEBUG = _env(_strict_bool, "DEBUG", default=True)
 SECRET_KEY = _env(env.str, "SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 20)
 ALLOWED_HOSTS = _env(env.list, "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = _env(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = _env(env.url, "SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
+
+
+def site_url(raw: str, *, allowed_hosts: list[str] | None, https: bool) -> str:
+    """The one base of every absolute link (e-mails, QR codes): scheme and host, no path.
+
+    Refused at start-up when it is not an absolute http(s) URL, when its host is not served
+    (ALLOWED_HOSTS), or, in production, when it is not https."""
+    from urllib.parse import urlsplit
+
+    from django.http.request import validate_host
+
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"SITE_URL doit être une adresse absolue (https://hôte[:port]) : {raw!r}"
+        )
+    if https and parts.scheme != "https":
+        raise ImproperlyConfigured(f"SITE_URL doit commencer par https:// en production : {raw!r}")
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"SITE_URL ne doit contenir ni chemin ni paramètre : {raw!r}")
+    if allowed_hosts is not None and not validate_host(parts.hostname, allowed_hosts):
+        raise ImproperlyConfigured(
+            f"L'hôte de SITE_URL ({parts.hostname}) n'est pas dans ALLOWED_HOSTS."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Development checks the shape only; production (cqpm.settings.production) checks the host too.
+SITE_URL = site_url(
+    _env(env.str, "SITE_URL", default="http://127.0.0.1:8000"), allowed_hosts=None, https=False
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

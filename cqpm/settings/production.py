@@ -1,12 +1,13 @@
 """Production settings: the base settings with every protection of `check --deploy` on.
 
-SECRET_KEY, MFA_ENCRYPTION_KEY, ALLOWED_HOSTS and DATABASE_URL must come from the environment.
+SECRET_KEY, MFA_ENCRYPTION_KEY, ALLOWED_HOSTS, SITE_URL and DATABASE_URL must come from the
+environment.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from . import *  # noqa: F403
-from . import _env, _strict_bool, env
+from . import _env, _strict_bool, env, site_url
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -14,6 +15,8 @@ MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("SECRET_KEY doit être une valeur secrète d'au moins 50 caractères.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Links in e-mails and QR codes outlive the request: their base must be set, https and served.
+SITE_URL = site_url(env.str("SITE_URL"), allowed_hosts=ALLOWED_HOSTS, https=True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

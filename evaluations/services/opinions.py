@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.invitations import invitation_url
+from accounts.services import account_find_or_invite
 from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import ConcurrentUpdate, DomainError
@@ -61,19 +61,13 @@ def _clean_email(email: str) -> str:
 
 
 def _account_for(*, email: str, first_name: str, last_name: str, by: Any, registration) -> Any:
-    user_model = get_user_model()
-    user = user_model.objects.filter(email__iexact=email).first()
-    if user is not None:
-        return user
-    # No password: the person chooses one through the one-time invitation link.
-    user = user_model.objects.create_user(
-        email=email, password=None, first_name=first_name.strip(), last_name=last_name.strip()
-    )
-    audit_log(
-        action="cqpm.account.invited",
-        obj=user,
+    # No welcome mail: the respondent's invitation (below) carries the one-time link.
+    user, _created = account_find_or_invite(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
         by=by,
-        data={"after": {"email": email}},
+        welcome=False,
         registration_id=registration.pk,
         centre_id=centre_id_of(registration),
     )

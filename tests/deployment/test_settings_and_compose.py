@@ -73,6 +73,7 @@ def test_it_passes_the_deploy_check_with_production_settings(tmp_path):
         "SECRET_KEY": "s" * 30 + "-production-secret-for-the-test-only-0123456789",
         "MFA_ENCRYPTION_KEY": "another-key",
         "ALLOWED_HOSTS": "cqpm.example.org",
+        "SITE_URL": "https://cqpm.example.org",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -83,6 +84,39 @@ def test_it_passes_the_deploy_check_with_production_settings(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+PRODUCTION = {
+    "SECRET_KEY": "s" * 30 + "-production-secret-for-the-test-only-0123456789",
+    "MFA_ENCRYPTION_KEY": "another-key",
+    "ALLOWED_HOSTS": "cqpm.example.org",
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "SITE_URL"),
+        ("cqpm.example.org", "SITE_URL doit être une adresse absolue"),
+        ("http://cqpm.example.org", "SITE_URL doit commencer par https://"),
+        ("https://autre.example.org", "n'est pas dans ALLOWED_HOSTS"),
+        ("https://cqpm.example.org/app", "ni chemin ni paramètre"),
+    ],
+)
+def test_production_refuses_to_start_without_a_right_site_url(value, message, tmp_path):
+    env = {**PRODUCTION, "CQPM_VAR_DIR": str(tmp_path)}
+    if value is not None:
+        env["SITE_URL"] = value
+    result = _check(env, module="cqpm.settings.production")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_make_run_fills_the_site_url_from_its_own_host_and_port():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "run: export SITE_URL ?= http://$(HOST):$(PORT)" in makefile
+    result = _check({"SITE_URL": "http://127.0.0.1:8123"})
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -121,5 +155,5 @@ def test_it_configures_the_app_only_with_variables_the_settings_read(compose, se
 
 def test_it_lists_in_the_example_env_file_every_required_production_secret():
     example = (ROOT / ".env.production.example").read_text()
-    for name in ("SECRET_KEY", "MFA_ENCRYPTION_KEY", "ALLOWED_HOSTS"):
+    for name in ("SECRET_KEY", "MFA_ENCRYPTION_KEY", "ALLOWED_HOSTS", "SITE_URL"):
         assert f"{name}=" in example
