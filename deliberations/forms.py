@@ -9,8 +9,14 @@ from .models import CapacityResult, Decision, JurySession
 
 
 class CapacityResultForm(forms.Form):
+    """One row of the results form (prefixed by capacity); the service checks the rules, so a
+    row left blank is not an error here: it records nothing."""
+
     outcome = forms.ChoiceField(
-        label=_("Résultat"), choices=CapacityResult.Outcome.choices, widget=forms.RadioSelect
+        label=_("Résultat"),
+        choices=CapacityResult.Outcome.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
     justification = forms.CharField(
         label=_("Justification"),
@@ -29,10 +35,17 @@ class CapacityResultForm(forms.Form):
         self.fields["methods"].choices = list(method_choices)
 
 
+class SheetVersionForm(forms.Form):
+    """The version of the results the form was read at (optimistic concurrency)."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
 class ResultCorrectionForm(CapacityResultForm):
     reason = forms.CharField(
         label=_("Motif de la correction"), widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class MembershipChoiceField(forms.ModelChoiceField):
@@ -116,8 +129,16 @@ class AssignForm(forms.Form):
         self.fields["registrations"].queryset = queryset
 
 
+JURY_REASON_HELP = _(
+    "Obligatoire lorsque la décision s'écarte de celle que proposent les capacités (« non "
+    "admissible » avec toutes les capacités acquises, « admissible » avec une capacité non "
+    "acquise) : il figure au procès-verbal et sur le document remis au candidat."
+)
+
+
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Décision"), choices=Decision.Outcome.choices)
+    jury_reason = forms.CharField(label=_("Motif de la décision du jury"), required=False)
     expected = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
@@ -125,4 +146,10 @@ class AmendForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Nouvelle décision"), choices=Decision.Outcome.choices)
     reason = forms.CharField(
         label=_("Motif de la rectification"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    jury_reason = forms.CharField(
+        label=_("Motif de la décision du jury"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=JURY_REASON_HELP,
     )

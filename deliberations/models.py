@@ -29,6 +29,9 @@ class ResultSheet(TimeStampedModel):
     status = models.CharField(
         _("statut"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    # Incremented by every write to the sheet or its results: a form read at version N saves
+    # only while the sheet is still at N, so a second person never overwrites the first silently.
+    version = models.PositiveIntegerField(_("version"), default=0)
     validated_at = models.DateTimeField(_("validés le"), null=True, blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -166,16 +169,46 @@ class JuryMember(models.Model):
 
 
 class JuryCandidate(models.Model):
-    """A registration brought before a jury session."""
+    """A registration brought before a jury session.
+
+    A registration absent or excused at one session may be brought before a later one: its
+    seats form one chain (`previous_seat`), held by the database: one seat per session, one
+    first seat per registration, and a seat followed by at most one later seat. The service
+    adds what a constraint cannot see: the previous session is closed and the registration's
+    current decision is « absent » or « excusé ».
+    """
 
     session = models.ForeignKey(JurySession, on_delete=models.CASCADE, related_name="candidates")
-    registration = models.OneToOneField(
-        Registration, on_delete=models.PROTECT, related_name="jury_candidate"
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="jury_seats"
+    )
+    previous_seat = models.OneToOneField(
+        "self",
+        verbose_name=_("présentation précédente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_seat",
     )
 
     class Meta:
         verbose_name = _("candidat présenté au jury")
         verbose_name_plural = _("candidats présentés au jury")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "registration"],
+                name="deliberations_jurycandidate_one_seat_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(previous_seat__isnull=True),
+                name="deliberations_jurycandidate_one_first_seat",
+            ),
+            models.CheckConstraint(
+                condition=~Q(previous_seat=models.F("pk")),
+                name="deliberations_jurycandidate_not_its_own_previous",
+            ),
+        ]
 
 
 class Decision(TimeStampedModel):
@@ -187,6 +220,9 @@ class Decision(TimeStampedModel):
         ABSENT = "absent", _("Absent")
         EXCUSED = "excused", _("Excusé")
 
+    # After one of these, the candidate may be brought before a later jury session.
+    DEFERRED = frozenset({Outcome.ABSENT, Outcome.EXCUSED})
+
     session = models.ForeignKey(JurySession, on_delete=models.PROTECT, related_name="decisions")
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="decisions"
@@ -197,6 +233,17 @@ class Decision(TimeStampedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     reason = models.TextField(_("motif de la rectification"), blank=True)
+    # What the capacities implied when the decision was taken (admissible if and only if every
+    # capacity is acquired), and the jury's written reason when it decided otherwise.
+    proposed = models.CharField(
+        _("décision proposée"),
+        max_length=16,
+        choices=[
+            (Outcome.ADMISSIBLE, Outcome.ADMISSIBLE.label),
+            (Outcome.NOT_ADMISSIBLE, Outcome.NOT_ADMISSIBLE.label),
+        ],
+    )
+    jury_reason = models.TextField(_("motif de la décision du jury"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -215,7 +262,19 @@ class Decision(TimeStampedModel):
                 condition=Q(supersedes__isnull=True) | ~Q(reason=""),
                 name="deliberations_decision_amendment_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["absent", "excused"])
+                | Q(outcome=models.F("proposed"))
+                | ~Q(jury_reason=""),
+                name="deliberations_decision_departure_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} — {self.registration}"
+
+    @property
+    def departs_from_proposal(self) -> bool:
+        """Admissible or not admissible against what the capacities imply (reason required)."""
+        decided = (self.Outcome.ADMISSIBLE, self.Outcome.NOT_ADMISSIBLE)
+        return self.outcome in decided and self.outcome != self.proposed

@@ -43,6 +43,8 @@ def register() -> None:
             "capacities": _("Capacités"),
             "disagrees_with_opinion": _("Désaccord avec l'avis de l'entreprise"),
             "superseded": _("Décision remplacée"),
+            "proposed": _("Décision proposée"),
+            "jury_reason": _("Motif du jury"),
             "present": _("Présents"),
             "valid_until": _("Valable jusqu'au"),
             "from": _("Reprise de"),

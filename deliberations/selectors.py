@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from candidates.models import Campaign, CentreMembership, Registration
@@ -295,15 +295,28 @@ def deliberation_rows(*, session: JurySession) -> QuerySet[JuryCandidate]:
 
 
 def assignable_registrations(*, session: JurySession) -> QuerySet[Registration]:
-    """Registrations of the session's campaign not yet before a jury, with their readiness."""
+    """Registrations of the session's campaign that may be brought before it, with their readiness:
+    never before a jury, or absent / excused at an earlier, closed session (`deferred_at`)."""
     validated = ResultSheet.objects.filter(
         registration=OuterRef("pk"), status=ResultSheet.Status.VALIDATED
     )
+    seats = JuryCandidate.objects.filter(registration=OuterRef("pk"))
+    deferred = Decision.objects.filter(
+        registration=OuterRef("pk"), is_active=True, outcome__in=Decision.DEFERRED
+    )
+    blocking = seats.filter(
+        Q(session__date__gte=session.date) | ~Q(session__status=JurySession.Status.CLOSED)
+    )
     return (
-        Registration.objects.filter(campaign_id=session.campaign_id, jury_candidate__isnull=True)
+        Registration.objects.filter(campaign_id=session.campaign_id)
+        .filter(~Exists(seats) | Exists(deferred) & ~Exists(blocking))
         .exclude(stage=Registration.Stage.WITHDRAWN)
         .select_related("candidate", "company")
-        .annotate(ready=Exists(validated))
+        .annotate(
+            ready=Exists(validated),
+            deferred_outcome=Subquery(deferred.values("outcome")[:1]),
+            deferred_at=Subquery(deferred.values("session__date")[:1]),
+        )
         .order_by("candidate__last_name", "candidate__first_name", "pk")
     )
 

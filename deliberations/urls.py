@@ -11,9 +11,9 @@ urlpatterns = [
         name="evaluation",
     ),
     path(
-        "inscriptions/<int:pk>/evaluation/capacites/<int:capacity_pk>/",
-        evaluation.result_record,
-        name="result_record",
+        "inscriptions/<int:pk>/evaluation/resultats/",
+        evaluation.results_record,
+        name="results_record",
     ),
     path(
         "inscriptions/<int:pk>/evaluation/valider/",

@@ -161,6 +161,8 @@ def _notice_context(document: Document) -> dict:
     lines = capacity_lines(registration=context["registration"], default_until=default_until)
     return context | {
         "lines": lines,
+        # « Non admissible » with every capacity acquired: the notice states the jury's reason.
+        "all_acquired": all(line.acquired for line in lines),
         "acquired": [line for line in lines if line.acquired],
         "not_acquired": [line for line in lines if not line.acquired],
         "valid_until": default_until,
@@ -190,6 +192,13 @@ def capacity_lines(*, registration, default_until: datetime.date) -> list[Capaci
     return lines
 
 
+def _superseded_by(decision: Decision) -> Decision | None:
+    try:
+        return decision.superseded_by
+    except Decision.DoesNotExist:
+        return None
+
+
 def _minutes_context(document: Document) -> dict:
     session = document.jury_session
     members = list(session.members.select_related("user").order_by("-is_president", "pk"))
@@ -206,9 +215,11 @@ def _minutes_context(document: Document) -> dict:
             "created_at",
         )
     )
-    active = [d for d in decisions if d.is_active]
+    # The session's own last word on each candidate: in force, or followed only by a later
+    # session's decision (a candidate absent here and decided there).
+    final = [d for d in decisions if d.is_active or _superseded_by(d) is None]
     tally = [
-        (label, sum(1 for d in active if d.outcome == value))
+        (label, sum(1 for d in final if d.outcome == value))
         for value, label in Decision.Outcome.choices
     ]
     return {

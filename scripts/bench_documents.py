@@ -169,6 +169,7 @@ def build_data(count: int):
                 session=session,
                 registration=registration,
                 outcome=Decision.Outcome.ADMISSIBLE,
+                proposed=Decision.Outcome.ADMISSIBLE,
                 recorded_by=president,
             )
     return staff, list(Registration.objects.filter(campaign=campaign).order_by("pk"))

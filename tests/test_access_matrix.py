@@ -185,9 +185,7 @@ TABLE: dict[str, Row] = {
     "evaluations:evaluator_home": Row(get=expect(default=200)),
     # --- Deliberations
     "deliberations:evaluation": Row(REG, staff(evaluator=200)),
-    "deliberations:result_record": Row(
-        k(pk="registration", capacity_pk="capacity"), expect(default=405), post_only=True
-    ),
+    "deliberations:results_record": Row(REG, expect(default=405), post_only=True),
     "deliberations:results_validate": Row(REG, expect(default=405), post_only=True),
     "deliberations:result_correct": Row(
         k(pk="registration", result_pk="result"), expect(evaluator=200)
@@ -300,6 +298,7 @@ def scenario(
         session=session,
         registration=registration,
         outcome=Decision.Outcome.ADMISSIBLE,
+        proposed=Decision.Outcome.ADMISSIBLE,
         recorded_by=jury_president,
     )
     document = Document(

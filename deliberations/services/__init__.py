@@ -11,9 +11,25 @@ from .juries import (
     jury_member_remove,
     jury_session_create,
 )
-from .results import capacity_result_correct, capacity_result_record, result_sheet_validate
+from .results import (
+    ResultChange,
+    ResultRow,
+    ResultRowsInvalid,
+    ResultsConflict,
+    capacity_result_correct,
+    capacity_result_record,
+    capacity_results_record,
+    result_sheet_validate,
+    results_changed_since,
+)
 
 __all__ = [
+    "ResultChange",
+    "ResultRow",
+    "ResultRowsInvalid",
+    "ResultsConflict",
+    "capacity_results_record",
+    "results_changed_since",
     "capacity_result_correct",
     "capacity_result_record",
     "carry_over_for",

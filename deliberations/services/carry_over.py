@@ -9,7 +9,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import F, Subquery
 from django.utils.translation import gettext as _
 
 from candidates.models import Campaign, Registration
@@ -84,6 +84,8 @@ def carry_over_for(*, registration: Registration, by: Any = None) -> list[Capaci
         if not rows:
             return []
         CapacityResult.objects.bulk_create(rows)
+        # A results form read before this carry-over is stale now.
+        ResultSheet.objects.filter(pk=sheet.pk).update(version=F("version") + 1)
         audit_log(
             action="cqpm.commission.result.carried_over",
             obj=sheet,

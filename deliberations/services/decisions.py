@@ -8,6 +8,7 @@ decision silently: the second gets ConcurrentUpdate.
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from .carry_over import acquired_validity_set
 Status = JurySession.Status
 Outcome = Decision.Outcome
 DELIBERATION_CHANGE_REASON = "Modifiée en délibération"
+DEFERRED = Decision.DEFERRED
 
 
 def capacity_tally(*, registration: Registration) -> tuple[int, int]:
@@ -38,7 +40,8 @@ def capacity_tally(*, registration: Registration) -> tuple[int, int]:
     return acquired, total
 
 
-def _check_outcome(registration: Registration, outcome: str) -> None:
+def _check_outcome(registration: Registration, outcome: str, jury_reason: str) -> str:
+    """Refuse what cannot be decided; return the proposed outcome to store with the decision."""
     if outcome not in Outcome.values:
         raise DomainError(_("Décision inconnue."))
     if registration.is_withdrawn:
@@ -58,18 +61,25 @@ def _check_outcome(registration: Registration, outcome: str) -> None:
             % {"name": registration.candidate},
             code="results_not_validated",
         )
+    acquired, total = capacity_tally(registration=registration)
+    proposed = Outcome.ADMISSIBLE if acquired >= total else Outcome.NOT_ADMISSIBLE
+    if departs(outcome, proposed) and not jury_reason:
+        raise DomainError(_departure_refusal(outcome, acquired, total), code="reason_required")
+    return proposed
+
+
+def _departure_refusal(outcome: str, acquired: int, total: int) -> str:
     if outcome == Outcome.ADMISSIBLE:
-        acquired, total = capacity_tally(registration=registration)
-        if acquired < total:
-            raise DomainError(
-                _(
-                    "« Admissible » est refusé : seules %(acquired)s capacités sur %(total)s "
-                    "sont acquises. Un candidat n'est admissible que si toutes ses capacités "
-                    "sont acquises."
-                )
-                % {"acquired": acquired, "total": total},
-                code="not_all_acquired",
-            )
+        return _(
+            "« Admissible » est refusé : seules %(acquired)s capacités sur %(total)s sont "
+            "acquises. Un candidat n'est admissible que si toutes ses capacités sont acquises, "
+            "sauf décision motivée du jury : écrivez le motif de la décision."
+        ) % {"acquired": acquired, "total": total}
+    return _(
+        "« Non admissible » est refusé : les %(total)s capacités sont toutes acquises. Le jury "
+        "ne peut déclarer ce candidat non admissible qu'en écrivant le motif de sa décision, "
+        "qui figurera au procès-verbal et sur la notification du candidat."
+    ) % {"total": total}
 
 
 def _describe(decision: Decision) -> str:
@@ -88,15 +98,18 @@ def jury_decision_record(
     outcome: str,
     expected_decision_id: int | None,
     by: Any,
+    jury_reason: str = "",
 ) -> Decision:
     """A present member records (or changes, superseding) a decision during deliberation; raises
-    ConcurrentUpdate if the active decision is not the one the member saw, DomainError otherwise
-    (not deliberating, results not validated, admissible without every capacity acquired)."""
+    ConcurrentUpdate if the current decision is not the one the member saw, DomainError otherwise
+    (not deliberating, results not validated, a decision against the capacities without the
+    jury's written reason)."""
     seat = seat_of(session, by)
     if seat is None:
         raise DomainError(_("Vous ne siégez pas dans ce jury."), code="forbidden")
     if not seat.present:
         raise DomainError(_("Vous devez avoir émargé la feuille de présence pour délibérer."))
+    jury_reason = (jury_reason or "").strip()
     with transaction.atomic():
         # Session first (serialises with closing), then the registration row: the same order
         # everywhere, so two members never deadlock.
@@ -117,22 +130,31 @@ def jury_decision_record(
         )
         if not JuryCandidate.objects.filter(session=session, registration=registration).exists():
             raise DomainError(_("Ce candidat n'est pas présenté à ce jury."))
-        _check_outcome(registration, outcome)
         current = (
             Decision.objects.filter(registration=registration, is_active=True)
-            .select_related("recorded_by")
+            .select_related("recorded_by", "session")
             .first()
         )
         if (current.pk if current else None) != expected_decision_id:
-            raise ConcurrentUpdate(_conflict_message(current))
-        if current is not None and current.outcome == outcome:
+            raise ConcurrentUpdate(_conflict_message(current, expected_decision_id))
+        proposed = _check_outcome(registration, outcome, jury_reason)
+        jury_reason = _kept(outcome, jury_reason, proposed)
+        in_session = current is not None and current.session_id == session.pk
+        if in_session and (current.outcome, current.jury_reason) == (outcome, jury_reason):
             return current
+        if current is not None and not in_session and current.outcome not in DEFERRED:
+            raise DomainError(
+                _("Ce candidat a déjà une décision d'un autre jury : %(decision)s.")
+                % {"decision": _describe(current)}
+            )
         decision = _supersede(
             session=session,
             registration=registration,
             current=current,
             outcome=outcome,
-            reason=DELIBERATION_CHANGE_REASON if current else "",
+            reason=DELIBERATION_CHANGE_REASON if in_session else "",
+            proposed=proposed,
+            jury_reason=jury_reason,
             by=by,
         )
         audit_jury(
@@ -143,6 +165,8 @@ def jury_decision_record(
             {
                 "before": current.outcome if current else None,
                 "after": outcome,
+                "proposed": proposed,
+                "jury_reason": decision.jury_reason,
                 "superseded": current.pk if current else None,
             },
             reg_id=registration.pk,
@@ -150,16 +174,28 @@ def jury_decision_record(
     return decision
 
 
-def _conflict_message(current: Decision | None) -> str:
+def departs(outcome: str, proposed: str) -> bool:
+    """Admissible or not admissible against what the capacities imply."""
+    return outcome in (Outcome.ADMISSIBLE, Outcome.NOT_ADMISSIBLE) and outcome != proposed
+
+
+def _kept(outcome: str, jury_reason: str, proposed: str) -> str:
+    """The jury's reason is stored only where it explains a departure from the proposal."""
+    return jury_reason if departs(outcome, proposed) else ""
+
+
+def _conflict_message(current: Decision | None, expected_id: int | None) -> str:
+    seen = Decision.objects.filter(pk=expected_id).first() if expected_id else None
+    before = seen.get_outcome_display() if seen else _("aucune décision")
     if current is None:
         return _(
-            "Un autre membre du jury a modifié la décision entre-temps : elle a été retirée. "
-            "Rechargez la page avant de décider."
-        )
+            "Un autre membre du jury a modifié la décision entre-temps : elle a été retirée "
+            "(avant : %(before)s). Rien n'a été enregistré : rechargez la page avant de décider."
+        ) % {"before": before}
     return _(
-        "Un autre membre du jury a enregistré une décision entre-temps : %(decision)s. "
-        "Rien n'a été écrasé : vérifiez-la puis modifiez-la si besoin."
-    ) % {"decision": _describe(current)}
+        "Un autre membre du jury a enregistré une décision entre-temps : %(decision)s "
+        "(%(before)s → %(after)s). Rien n'a été écrasé : vérifiez-la puis modifiez-la si besoin."
+    ) % {"decision": _describe(current), "before": before, "after": current.get_outcome_display()}
 
 
 def _supersede(
@@ -169,6 +205,8 @@ def _supersede(
     current: Decision | None,
     outcome: str,
     reason: str,
+    proposed: str,
+    jury_reason: str,
     by: Any,
 ) -> Decision:
     if current is not None:
@@ -179,8 +217,12 @@ def _supersede(
         session=session,
         registration=registration,
         outcome=outcome,
-        supersedes=current,
+        # A decision of a later session follows an absence without amending it: both stay, each
+        # in its own session's minutes.
+        supersedes=current if current is not None and current.session_id == session.pk else None,
         reason=reason,
+        proposed=proposed,
+        jury_reason=jury_reason,
         recorded_by=by,
     )
     full_clean_or_raise(decision, exclude=["session", "registration", "recorded_by", "supersedes"])
@@ -209,8 +251,11 @@ def jury_session_close(*, session: JurySession, by: Any) -> JurySession:
             Status.DELIBERATING,
             message=_("Seule une session en délibération peut être close."),
         )
+        decided_here = Decision.objects.filter(
+            session=session, registration_id=OuterRef("registration_id"), is_active=True
+        )
         undecided = list(
-            session.candidates.exclude(registration__decisions__is_active=True)
+            session.candidates.exclude(Exists(decided_here))
             # A candidate withdrawn meanwhile needs no decision.
             .exclude(registration__stage=Registration.Stage.WITHDRAWN)
             .select_related("registration__candidate")
@@ -257,13 +302,17 @@ def jury_session_close(*, session: JurySession, by: Any) -> JurySession:
     return session
 
 
-def jury_decision_amend(*, decision: Decision, outcome: str, reason: str, by: Any) -> Decision:
+def jury_decision_amend(
+    *, decision: Decision, outcome: str, reason: str, by: Any, jury_reason: str = ""
+) -> Decision:
     """The president amends a decision of a closed session with a reason: a new decision
     supersedes it, both stay; raises DomainError (not president, not closed, no reason, same
-    outcome, admissible without every capacity) or ConcurrentUpdate if already amended."""
+    outcome, a decision against the capacities without the jury's reason, a candidate already
+    before a later jury) or ConcurrentUpdate if already amended."""
     session = decision.session
     ensure_president(session, by)
     reason = (reason or "").strip()
+    jury_reason = (jury_reason or "").strip()
     if not reason:
         raise DomainError(_("Le motif de la rectification est obligatoire."))
     with transaction.atomic():
@@ -288,15 +337,31 @@ def jury_decision_amend(*, decision: Decision, outcome: str, reason: str, by: An
                 _("Cette décision a déjà été rectifiée entre-temps : %(decision)s.")
                 % {"decision": _describe(current) if current else "—"}
             )
-        if old.outcome == outcome:
-            raise DomainError(_("La rectification doit changer la décision."))
-        _check_outcome(registration, outcome)
+        later = (
+            JuryCandidate.objects.filter(registration=registration, previous_seat__session=session)
+            .select_related("session")
+            .first()
+        )
+        if later is not None:
+            raise DomainError(
+                _(
+                    "%(name)s est présenté au %(session)s : la décision de ce jury-ci ne se "
+                    "rectifie plus."
+                )
+                % {"name": registration.candidate, "session": later.session}
+            )
+        proposed = _check_outcome(registration, outcome, jury_reason)
+        jury_reason = _kept(outcome, jury_reason, proposed)
+        if (old.outcome, old.jury_reason) == (outcome, jury_reason):
+            raise DomainError(_("La rectification doit changer la décision ou son motif."))
         new = _supersede(
             session=session,
             registration=registration,
             current=old,
             outcome=outcome,
             reason=reason,
+            proposed=proposed,
+            jury_reason=jury_reason,
             by=by,
         )
         acquired_validity_set(
@@ -308,7 +373,14 @@ def jury_decision_amend(*, decision: Decision, outcome: str, reason: str, by: An
             new,
             by,
             session,
-            {"before": old.outcome, "after": outcome, "reason": reason, "superseded": old.pk},
+            {
+                "before": old.outcome,
+                "after": outcome,
+                "reason": reason,
+                "proposed": proposed,
+                "jury_reason": jury_reason,
+                "superseded": old.pk,
+            },
             reg_id=registration.pk,
         )
         # In the same transaction: what the old decision founded is revoked with it, or not at all.

@@ -21,6 +21,7 @@ from ._common import ensure_staff_of
 from ._jury import audit_jury, ensure_staff_or_president, ensure_status, lock_session
 
 Status = JurySession.Status
+DEFERRED = Decision.DEFERRED
 
 # --- Composition ------------------------------------------------------------------------------
 
@@ -148,9 +149,10 @@ def jury_candidates_assign(
     *, session: JurySession, registrations: Iterable[Registration], by: Any
 ) -> int:
     """Staff bring registrations of the campaign before an open jury session (results validated or
-    not yet); raises DomainError for another campaign, a withdrawn or already assigned candidate."""
+    not yet), or again before a later session after an « absent » or « excusé »; raises
+    DomainError for another campaign, a withdrawn candidate, one already before this jury or one
+    whose current decision does not allow another session."""
     ensure_staff_of(by, session.campaign.centre_id)
-    registrations = list(registrations)
     with transaction.atomic():
         session = lock_session(session)
         ensure_status(
@@ -159,39 +161,80 @@ def jury_candidates_assign(
             Status.DELIBERATING,
             message=_("La session est close : aucun candidat ne peut y être ajouté."),
         )
-        for registration in registrations:
-            _check_assignable(session, registration)
-        JuryCandidate.objects.bulk_create(
-            [JuryCandidate(session=session, registration=r) for r in registrations]
+        # Registration rows locked in a fixed order: two staff seating the same candidate on two
+        # sessions at once are serialised, and the second sees the first's seat.
+        locked = list(
+            Registration.objects.select_for_update(of=("self",))
+            .filter(pk__in=[r.pk for r in registrations])
+            .select_related("candidate")
+            .order_by("pk")
         )
-        for registration in registrations:
-            audit_jury(
-                "cqpm.jury.candidate.assigned",
-                session,
-                by,
-                session,
-                {"session": session.pk},
-                reg_id=registration.pk,
+        seats = [
+            JuryCandidate(
+                session=session,
+                registration=registration,
+                previous_seat=_previous_seat(session, registration),
             )
-            if registration.stage not in Registration.DECIDED_STAGES:
-                registration_set_stage(
-                    registration=registration, stage=Registration.Stage.JURY, by=by
-                )
-    return len(registrations)
+            for registration in locked
+        ]
+        JuryCandidate.objects.bulk_create(seats)
+        for seat in seats:
+            _after_seating(session, seat, by)
+    return len(seats)
 
 
-def _check_assignable(session: JurySession, registration: Registration) -> None:
+def _after_seating(session: JurySession, seat: JuryCandidate, by: Any) -> None:
+    registration = seat.registration
+    data = {"session": session.pk}
+    if seat.previous_seat is not None:
+        data["previous_session"] = seat.previous_seat.session_id
+    audit_jury("cqpm.jury.candidate.assigned", session, by, session, data, reg_id=registration.pk)
+    # A candidate absent or excused at an earlier jury is before a jury again.
+    if registration.stage not in Registration.DECIDED_STAGES or seat.previous_seat is not None:
+        registration_set_stage(registration=registration, stage=Registration.Stage.JURY, by=by)
+
+
+def _previous_seat(session: JurySession, registration: Registration) -> JuryCandidate | None:
+    """The seat this one follows (None for a first seat); DomainError when not assignable."""
+    name = registration.candidate
     if registration.campaign_id != session.campaign_id:
         raise DomainError(
-            _("%(name)s n'est pas inscrit à la campagne de ce jury.")
-            % {"name": registration.candidate}
+            _("%(name)s n'est pas inscrit à la campagne de ce jury.") % {"name": name}
         )
     if registration.is_withdrawn:
-        raise DomainError(_("%(name)s est désinscrit.") % {"name": registration.candidate})
-    if JuryCandidate.objects.filter(registration_id=registration.pk).exists():
+        raise DomainError(_("%(name)s est désinscrit.") % {"name": name})
+    last = (
+        JuryCandidate.objects.filter(registration_id=registration.pk, next_seat__isnull=True)
+        .select_related("session")
+        .first()
+    )
+    if last is None:
+        return None
+    if last.session_id == session.pk:
+        raise DomainError(_("%(name)s est déjà présenté à ce jury.") % {"name": name})
+    current = Decision.objects.filter(registration_id=registration.pk, is_active=True).first()
+    if not last.session.is_closed or current is None or current.outcome not in DEFERRED:
         raise DomainError(
-            _("%(name)s est déjà présenté à un jury.") % {"name": registration.candidate}
+            _(
+                "%(name)s est déjà présenté à un jury (%(session)s). Un candidat n'est présenté "
+                "à un autre jury qu'après la clôture de celui-ci, s'il y a été déclaré absent "
+                "ou excusé."
+            )
+            % {"name": name, "session": last.session}
         )
+    if session.date <= last.session.date:
+        raise DomainError(
+            _(
+                "%(name)s a été déclaré %(outcome)s au %(session)s : il ne peut être présenté "
+                "qu'à un jury postérieur."
+            )
+            % {
+                "name": name,
+                "outcome": current.get_outcome_display().lower(),
+                "session": last.session,
+            }
+        )
+    return last
 
 
 def jury_candidate_remove(*, candidate: JuryCandidate, by: Any) -> None:

@@ -4,16 +4,21 @@ Recorded freely while the sheet is a draft; once validated, a result changes onl
 reasoned correction, audited with its before and after.
 """
 
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candidates.models import Registration
 from candidates.services import registration_set_stage
 from cqpm.core.audit import audit_log
-from cqpm.core.errors import DomainError, InvalidTransition, full_clean_or_raise
+from cqpm.core.errors import ConcurrentUpdate, DomainError, InvalidTransition, full_clean_or_raise
+from cqpm.core.models import AuditEntry
 from cqpm.core.workflow import transition
 from evaluations.models import CompanyOpinion, EvaluationDossier, OpinionCapacity, Rating
 from referentials.models import Capacity, EvaluationMethod
@@ -112,6 +117,241 @@ def _refuse_carried_over(result: CapacityResult | None) -> None:
         )
 
 
+@dataclass(frozen=True)
+class ResultRow:
+    """One capacity as the commission typed it; a row left wholly blank records nothing."""
+
+    capacity_id: int
+    outcome: str = ""
+    justification: str = ""
+    methods: Sequence[str] = ()
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.outcome and not (self.justification or "").strip() and not self.methods
+
+
+class ResultRowsInvalid(DomainError):
+    """Rows of the results form are refused; nothing was saved. `errors`: message by capacity id."""
+
+    def __init__(self, errors: dict[int, str]) -> None:
+        super().__init__(
+            ngettext(
+                "Rien n'a été enregistré : une capacité est à corriger.",
+                "Rien n'a été enregistré : %(n)s capacités sont à corriger.",
+                len(errors),
+            )
+            % {"n": len(errors)},
+            code="rows_invalid",
+        )
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ResultChange:
+    """What someone else changed on one capacity since a form was read."""
+
+    capacity_number: int
+    who: str
+    at: datetime.datetime
+    before: dict | None
+    after: dict | None
+
+    def describe(self) -> str:
+        return _("capacité %(n)s : %(before)s → %(after)s (%(who)s, le %(when)s)") % {
+            "n": self.capacity_number,
+            "before": _snapshot_text(self.before),
+            "after": _snapshot_text(self.after),
+            "who": self.who,
+            "when": timezone.localtime(self.at).strftime("%d/%m/%Y à %H:%M"),
+        }
+
+
+class ResultsConflict(ConcurrentUpdate):
+    """The sheet moved on since the form was read (`version`); nothing was saved. `changes`
+    lists what changed meanwhile, by capacity."""
+
+    def __init__(self, *, changes: list[ResultChange], version: int) -> None:
+        lines = " ; ".join(change.describe() for change in changes) or _("aucun détail")
+        super().__init__(
+            _(
+                "Les résultats ont été modifiés par quelqu'un d'autre pendant votre saisie : "
+                "%(changes)s. Rien n'a été enregistré et vos saisies sont conservées : "
+                "vérifiez-les puis enregistrez à nouveau."
+            )
+            % {"changes": lines},
+            code="conflict",
+        )
+        self.changes = changes
+        self.version = version
+
+
+def _snapshot_text(snapshot: dict | None) -> str:
+    if not snapshot:
+        return str(_("pas de résultat"))
+    text = str(Outcome(snapshot["outcome"]).label)
+    if snapshot.get("justification"):
+        text += f" « {snapshot['justification']} »"
+    return text
+
+
+RESULT_ACTIONS = ("cqpm.commission.result.recorded", "cqpm.commission.result.corrected")
+
+
+def results_changed_since(*, registration_id: int, version: int) -> list[ResultChange]:
+    """Per capacity, what was written after `version`: the first before, the last after."""
+    entries = (
+        AuditEntry.objects.filter(
+            registration_id=registration_id, action__in=RESULT_ACTIONS, data__version__gt=version
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    changes: dict[int, ResultChange] = {}
+    for entry in entries:
+        number = entry.data.get("capacity")
+        first = changes.get(number)
+        changes[number] = ResultChange(
+            capacity_number=number,
+            who=str(entry.actor) if entry.actor else str(_("le système")),
+            at=entry.at,
+            before=first.before if first else entry.data.get("before"),
+            after=entry.data.get("after"),
+        )
+    return [changes[number] for number in sorted(changes)]
+
+
+def _lock_sheet(registration: Registration) -> ResultSheet:
+    """Lock the registration (every results write takes it first) and return its sheet."""
+    Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
+    sheet, _created = ResultSheet.objects.get_or_create(registration=registration)
+    return sheet
+
+
+def _ensure_current(sheet: ResultSheet, expected_version: int | None) -> None:
+    if expected_version is not None and sheet.version != expected_version:
+        changes = results_changed_since(
+            registration_id=sheet.registration_id, version=expected_version
+        )
+        raise ResultsConflict(changes=changes, version=sheet.version)
+
+
+def capacity_results_record(
+    *,
+    registration: Registration,
+    rows: Sequence[ResultRow],
+    expected_version: int,
+    by: Any,
+) -> ResultSheet:
+    """An evaluator records every capacity of a draft sheet at once, all or nothing; raises
+    ResultsConflict if the sheet changed since `expected_version`, ResultRowsInvalid with an
+    error per refused row, DomainError (dossier not approved, results validated, withdrawn)."""
+    ensure_evaluator_of(registration, by)
+    if registration.is_withdrawn:
+        raise DomainError(_("Ce candidat est désinscrit : aucun résultat ne peut être enregistré."))
+    with transaction.atomic():
+        sheet = _lock_sheet(registration)
+        allowed = approved_dossier_methods(registration=registration)
+        if sheet.is_validated:
+            raise InvalidTransition(
+                _(
+                    "Les résultats sont validés : ils ne se modifient plus que par une "
+                    "correction motivée."
+                )
+            )
+        _ensure_current(sheet, expected_version)
+        planned = _planned_writes(registration, sheet, rows, allowed)
+        if not planned:
+            return sheet
+        sheet.version += 1
+        sheet.save(update_fields=["version", "updated_at"])
+        ratings = opinion_ratings(registration_id=registration.pk)
+        for result, before in planned:
+            _write_result(result, before, ratings=ratings, sheet=sheet, by=by)
+        if registration.stage in STAGES_BEFORE_COMMISSION:
+            registration_set_stage(
+                registration=registration, stage=Registration.Stage.COMMISSION, by=by
+            )
+    return sheet
+
+
+def _planned_writes(
+    registration: Registration,
+    sheet: ResultSheet,
+    rows: Sequence[ResultRow],
+    allowed: dict[int, list[str]],
+) -> list[tuple[CapacityResult, dict | None]]:
+    """The results to write, each with its snapshot before; ResultRowsInvalid if a row is wrong."""
+    capacities = {
+        c.pk: c
+        for c in Capacity.objects.filter(referential_id=registration.campaign.referential_id)
+    }
+    existing = {r.capacity_id: r for r in CapacityResult.objects.filter(sheet=sheet)}
+    errors: dict[int, str] = {}
+    planned = []
+    for row in rows:
+        result = existing.get(row.capacity_id)
+        if row.is_blank and result is None:
+            continue
+        try:
+            if row.capacity_id not in capacities:
+                raise DomainError(
+                    _("Cette capacité n'appartient pas au référentiel de la campagne.")
+                )
+            _refuse_carried_over(result)
+            justification, methods = _checked_input(
+                outcome=row.outcome,
+                justification=row.justification,
+                methods=list(row.methods),
+                allowed=allowed.get(row.capacity_id, []),
+            )
+        except DomainError as exc:
+            errors[row.capacity_id] = exc.message
+            continue
+        before = _snapshot(result)
+        if before is not None and (
+            before["outcome"],
+            before["justification"],
+            before["methods"],
+        ) == (
+            row.outcome,
+            justification,
+            methods,
+        ):
+            continue
+        result = result or CapacityResult(sheet=sheet, capacity=capacities[row.capacity_id])
+        result.outcome, result.justification, result.methods = row.outcome, justification, methods
+        planned.append((result, before))
+    if errors:
+        raise ResultRowsInvalid(errors)
+    return planned
+
+
+def _write_result(
+    result: CapacityResult, before: dict | None, *, ratings: dict, sheet: ResultSheet, by: Any
+) -> None:
+    result.disagrees_with_opinion = opinion_disagrees(
+        rating=ratings.get(result.capacity_id, ""), outcome=result.outcome
+    )
+    result.decided_by = by
+    full_clean_or_raise(result)
+    result.save()
+    registration = sheet.registration
+    audit_log(
+        action="cqpm.commission.result.recorded",
+        obj=result,
+        by=by,
+        data={
+            "capacity": result.capacity.number,
+            "before": before,
+            "after": _snapshot(result),
+            "version": sheet.version,
+        },
+        registration_id=registration.pk,
+        centre_id=registration.campaign.centre_id,
+    )
+
+
 def capacity_result_record(
     *,
     registration: Registration,
@@ -120,51 +360,25 @@ def capacity_result_record(
     justification: str,
     methods: list[str],
     by: Any,
+    expected_version: int | None = None,
 ) -> CapacityResult:
-    """An evaluator records one capacity of a draft sheet; raises DomainError if the dossier is not
-    approved, the results are validated, the capacity was carried over or the input is invalid."""
-    ensure_evaluator_of(registration, by)
-    if registration.is_withdrawn:
-        raise DomainError(_("Ce candidat est désinscrit : aucun résultat ne peut être enregistré."))
+    """One capacity through the same all-or-nothing service (commands, demo): its error comes
+    back as a plain DomainError; without `expected_version`, the sheet as it stands now."""
     if capacity.referential_id != registration.campaign.referential_id:
         raise DomainError(_("Cette capacité n'appartient pas au référentiel de la campagne."))
-    with transaction.atomic():
-        Registration.objects.select_for_update().get(pk=registration.pk)
-        allowed = approved_dossier_methods(registration=registration).get(capacity.pk, [])
-        sheet, _created = ResultSheet.objects.get_or_create(registration=registration)
-        if sheet.is_validated:
-            raise InvalidTransition(
-                _(
-                    "Les résultats sont validés : ils ne se modifient plus que par une "
-                    "correction motivée."
-                )
-            )
-        justification, methods = _checked_input(
-            outcome=outcome, justification=justification, methods=methods, allowed=allowed
+    if expected_version is None:
+        sheet = ResultSheet.objects.filter(registration_id=registration.pk).first()
+        expected_version = sheet.version if sheet else 0
+    row = ResultRow(
+        capacity_id=capacity.pk, outcome=outcome, justification=justification, methods=methods
+    )
+    try:
+        sheet = capacity_results_record(
+            registration=registration, rows=[row], expected_version=expected_version, by=by
         )
-        result = CapacityResult.objects.filter(sheet=sheet, capacity=capacity).first()
-        _refuse_carried_over(result)
-        before = _snapshot(result)
-        result = result or CapacityResult(sheet=sheet, capacity=capacity)
-        rating = opinion_ratings(registration_id=registration.pk).get(capacity.pk, "")
-        result.outcome, result.justification, result.methods = outcome, justification, methods
-        result.disagrees_with_opinion = opinion_disagrees(rating=rating, outcome=outcome)
-        result.decided_by = by
-        full_clean_or_raise(result)
-        result.save()
-        audit_log(
-            action="cqpm.commission.result.recorded",
-            obj=result,
-            by=by,
-            data={"capacity": capacity.number, "before": before, "after": _snapshot(result)},
-            registration_id=registration.pk,
-            centre_id=registration.campaign.centre_id,
-        )
-        if registration.stage in STAGES_BEFORE_COMMISSION:
-            registration_set_stage(
-                registration=registration, stage=Registration.Stage.COMMISSION, by=by
-            )
-    return result
+    except ResultRowsInvalid as exc:
+        raise DomainError(exc.errors[capacity.pk]) from exc
+    return CapacityResult.objects.get(sheet=sheet, capacity=capacity)
 
 
 def missing_capacities(*, registration: Registration) -> list[Capacity]:
@@ -217,7 +431,11 @@ def result_sheet_validate(*, registration: Registration, by: Any) -> ResultSheet
             by=by,
             action="cqpm.commission.results.validated",
             allowed=ResultSheet.TRANSITIONS,
-            changes={"validated_at": timezone.now(), "validated_by": by},
+            changes={
+                "validated_at": timezone.now(),
+                "validated_by": by,
+                "version": sheet.version + 1,
+            },
             registration_id=registration.pk,
             centre_id=registration.campaign.centre_id,
         )
@@ -231,16 +449,18 @@ def capacity_result_correct(
     methods: list[str],
     reason: str,
     by: Any,
+    expected_version: int | None = None,
 ) -> CapacityResult:
     """A reasoned correction of a validated result, audited before/after; raises DomainError
-    without a reason, before validation, on a carried-over capacity or once the jury decided."""
+    without a reason, before validation, on a carried-over capacity or once the jury decided,
+    ResultsConflict if the sheet changed since `expected_version` (the page always passes it)."""
     registration = result.sheet.registration
     ensure_evaluator_of(registration, by)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Le motif de la correction est obligatoire."))
     with transaction.atomic():
-        Registration.objects.select_for_update().get(pk=registration.pk)
+        sheet = _lock_sheet(registration)
         locked = CapacityResult.objects.select_related("sheet", "capacity").get(pk=result.pk)
         if not locked.sheet.is_validated:
             raise DomainError(
@@ -254,6 +474,7 @@ def capacity_result_correct(
                     "de la commission ne se corrigent plus."
                 )
             )
+        _ensure_current(sheet, expected_version)
         allowed = approved_dossier_methods(registration=registration).get(locked.capacity_id, [])
         justification, methods = _checked_input(
             outcome=outcome, justification=justification, methods=methods, allowed=allowed
@@ -265,6 +486,8 @@ def capacity_result_correct(
         locked.decided_by = by
         full_clean_or_raise(locked)
         locked.save()
+        sheet.version += 1
+        sheet.save(update_fields=["version", "updated_at"])
         audit_log(
             action="cqpm.commission.result.corrected",
             obj=locked,
@@ -274,6 +497,7 @@ def capacity_result_correct(
                 "reason": reason,
                 "before": before,
                 "after": _snapshot(locked),
+                "version": sheet.version,
             },
             registration_id=registration.pk,
             centre_id=registration.campaign.centre_id,

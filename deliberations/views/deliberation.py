@@ -4,13 +4,14 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqpm.core.actions import run_action
-from cqpm.core.errors import ConcurrentUpdate, DomainError
+from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
 from ..forms import AmendForm, DecisionForm
@@ -23,24 +24,64 @@ from ..selectors import (
     seat_for,
 )
 from ..services import jury_decision_amend, jury_decision_record, jury_session_close
-from ._helpers import paginate
+from ._helpers import PAGE_SIZE
+
+
+@dataclass
+class Typed:
+    """What a member posted for one candidate, shown again with the refusal next to it."""
+
+    registration_id: int
+    outcome: str
+    jury_reason: str
+    error: str
 
 
 @dataclass
 class Row:
     candidate: JuryCandidate
+    session: JurySession
     results: list[CapacityResult]
     acquired: int
     total: int
     carried: int
     flagged: int
     validated: bool
-    active: Decision | None
-    superseded: list[Decision] = field(default_factory=list)
+    decisions: list[Decision]
+    typed: Typed | None = None
+    here: list[Decision] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.here = [d for d in self.decisions if d.session_id == self.session.pk]
 
     @property
     def registration(self):
         return self.candidate.registration
+
+    @property
+    def current(self) -> Decision | None:
+        """The registration's decision in force, whichever session took it (the form's
+        `expected`: a change made meanwhile, here or elsewhere, is a conflict)."""
+        return next((d for d in self.decisions if d.is_active), None)
+
+    @property
+    def final(self) -> Decision | None:
+        """This session's last decision on the candidate (inactive once a later jury decided)."""
+        return self.here[-1] if self.here else None
+
+    @property
+    def active(self) -> Decision | None:
+        final = self.final
+        return final if final is not None and final.is_active else None
+
+    @property
+    def superseded(self) -> list[Decision]:
+        return list(reversed(self.here[:-1]))
+
+    @property
+    def elsewhere(self) -> list[Decision]:
+        """Decisions of other sessions (an absence before, a decision after), oldest first."""
+        return [d for d in self.decisions if d.session_id != self.session.pk]
 
     @property
     def proposed(self) -> str | None:
@@ -56,31 +97,43 @@ class Row:
         proposed = self.proposed
         return Decision.Outcome(proposed).label if proposed else ""
 
+    @property
+    def selected(self) -> str | None:
+        """The outcome the form shows: what was just typed, else the decision, else the proposal."""
+        if self.typed is not None:
+            return self.typed.outcome
+        if self.active is not None:
+            return self.active.outcome
+        return self.proposed
 
-def _row(candidate: JuryCandidate, total: int) -> Row:
+    @property
+    def reason_value(self) -> str:
+        if self.typed is not None:
+            return self.typed.jury_reason
+        return self.active.jury_reason if self.active else ""
+
+
+def _row(candidate: JuryCandidate, session: JurySession, total: int, typed: Typed | None) -> Row:
     sheet = related_or_none(candidate.registration, "result_sheet")
-    decisions = list(candidate.registration.decisions.all())
-    active = next((d for d in decisions if d.is_active), None)
     return Row(
         candidate=candidate,
+        session=session,
         results=list(sheet.results.all()) if sheet else [],
         acquired=candidate.acquired,
         total=total,
         carried=candidate.carried,
         flagged=candidate.flagged,
         validated=bool(sheet and sheet.is_validated),
-        active=active,
-        superseded=[d for d in reversed(decisions) if not d.is_active],
+        decisions=list(candidate.registration.decisions.all()),
+        typed=typed if typed and typed.registration_id == candidate.registration_id else None,
     )
 
 
-@login_required
-def jury_deliberation(request, pk: int):
-    session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
+def _render(request, session: JurySession, *, page_number, typed: Typed | None = None):
     seat = seat_for(session=session, user=request.user)
     total = capacity_total(campaign=session.campaign)
-    page = paginate(request, deliberation_rows(session=session))
-    rows = [_row(candidate, total) for candidate in page]
+    page = Paginator(deliberation_rows(session=session), PAGE_SIZE).get_page(page_number)
+    rows = [_row(candidate, session, total, typed) for candidate in page]
     deliberating = session.status == JurySession.Status.DELIBERATING
     context = {
         "session": session,
@@ -94,6 +147,12 @@ def jury_deliberation(request, pk: int):
         "outcomes": Decision.Outcome.choices,
     }
     return render(request, "deliberations/deliberation.html", context)
+
+
+@login_required
+def jury_deliberation(request, pk: int):
+    session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
+    return _render(request, session, page_number=request.GET.get("page"))
 
 
 def _back(session: JurySession, request, registration_id: int) -> str:
@@ -120,18 +179,25 @@ def decision_record(request, pk: int, registration_pk: int):
             session=session,
             registration=candidate.registration,
             outcome=form.cleaned_data["outcome"],
+            jury_reason=form.cleaned_data["jury_reason"],
             expected_decision_id=form.cleaned_data["expected"],
             by=request.user,
         )
-    except ConcurrentUpdate as exc:
-        messages.warning(request, exc.message)
     except DomainError as exc:
+        # Nothing typed is lost: the page comes back with the member's choice, reason and the
+        # refusal (or the conflict, with what changed) next to the candidate.
         messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Décision enregistrée pour %(name)s.") % {"name": candidate.registration.candidate},
+        typed = Typed(
+            registration_id=registration_pk,
+            outcome=form.cleaned_data["outcome"],
+            jury_reason=form.cleaned_data["jury_reason"],
+            error=exc.message,
         )
+        return _render(request, session, page_number=request.POST.get("page"), typed=typed)
+    messages.success(
+        request,
+        _("Décision enregistrée pour %(name)s.") % {"name": candidate.registration.candidate},
+    )
     return redirect(_back(session, request, registration_pk))
 
 
@@ -156,7 +222,7 @@ def decision_amend(request, pk: int):
         presided.select_related("session__campaign", "registration__candidate", "recorded_by"),
         pk=pk,
     )
-    form = AmendForm(request.POST or None)
+    form = AmendForm(request.POST or None, initial={"jury_reason": decision.jury_reason})
     if request.method == "POST" and form.is_valid():
         try:
             jury_decision_amend(decision=decision, by=request.user, **form.cleaned_data)

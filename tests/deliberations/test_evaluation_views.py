@@ -74,10 +74,8 @@ def test_it_shows_each_capacity_side_by_side(client_for, campaign, commission, e
     assert "mon-rapport.pdf" in body
     report = Report.objects.get()
     assert reverse("evaluations:report_download", args=[registration.pk, report.pk]) in body
-    assert (
-        reverse("deliberations:result_record", args=[registration.pk, _cap(registration, 1).pk])
-        in body
-    )
+    assert reverse("deliberations:results_record", args=[registration.pk]) in body
+    assert 'name="version" value="0"' in body
 
 
 def _cap(registration, number):
@@ -89,15 +87,16 @@ def test_it_records_a_result_through_the_page(client_for, campaign, commission, 
     capacity = _cap(registration, 2)
     prefix = f"c{capacity.pk}"
     response = client_for(evaluator).post(
-        reverse("deliberations:result_record", args=[registration.pk, capacity.pk]),
+        reverse("deliberations:results_record", args=[registration.pk]),
         {
+            "version": "0",
             f"{prefix}-outcome": "not_acquired",
             f"{prefix}-justification": "Pas de preuve.",
             f"{prefix}-methods": ["interview"],
         },
         follow=True,
     )
-    assert "Résultat de la capacité 2 enregistré." in response.content.decode()
+    assert "Les résultats de la commission sont enregistrés." in response.content.decode()
     result = CapacityResult.objects.get()
     assert (result.capacity, result.outcome, result.methods) == (
         capacity,
@@ -113,8 +112,8 @@ def test_it_shows_the_justification_error_and_writes_nothing(
     capacity = _cap(registration, 1)
     prefix = f"c{capacity.pk}"
     response = client_for(evaluator).post(
-        reverse("deliberations:result_record", args=[registration.pk, capacity.pk]),
-        {f"{prefix}-outcome": "not_acquired", f"{prefix}-methods": ["interview"]},
+        reverse("deliberations:results_record", args=[registration.pk]),
+        {"version": "0", f"{prefix}-outcome": "not_acquired", f"{prefix}-methods": ["interview"]},
     )
     assert response.status_code == 200
     assert "La justification est obligatoire" in response.content.decode()
@@ -148,8 +147,8 @@ def test_it_lets_staff_read_without_recording(client_for, campaign, commission, 
     capacity = _cap(registration, 1)
     prefix = f"c{capacity.pk}"
     response = client_for(staff_a).post(
-        reverse("deliberations:result_record", args=[registration.pk, capacity.pk]),
-        {f"{prefix}-outcome": "acquired", f"{prefix}-methods": ["interview"]},
+        reverse("deliberations:results_record", args=[registration.pk]),
+        {"version": "0", f"{prefix}-outcome": "acquired", f"{prefix}-methods": ["interview"]},
     )
     assert "Vous n&#x27;êtes pas évaluateur" in response.content.decode()
     assert not CapacityResult.objects.exists()
@@ -178,6 +177,7 @@ def test_it_shows_corrections_in_the_history(client_for, campaign, commission, e
             "justification": "Revu.",
             "methods": ["interview"],
             "reason": "Erreur matérielle.",
+            "version": "0",
         },
         follow=True,
     )
@@ -200,12 +200,9 @@ def test_it_hides_the_evaluation_pages_from_others(
     results(registration)
     result = CapacityResult.objects.first()
     client = client_for(request.getfixturevalue(persona))
-    capacity = _cap(registration, 1)
     assert client.get(_url(registration)).status_code == 404
     assert (
-        client.post(
-            reverse("deliberations:result_record", args=[registration.pk, capacity.pk]), {}
-        ).status_code
+        client.post(reverse("deliberations:results_record", args=[registration.pk]), {}).status_code
         == 404
     )
     assert (

@@ -38,6 +38,7 @@ def _urls(session):
         session=session,
         registration=registration,
         outcome="admissible",
+        proposed="admissible",
         recorded_by=member.user,
     )
     pk = session.pk
@@ -134,6 +135,7 @@ def _deliberation_with(n: int, centre, president, member) -> JurySession:
         session=session,
         registration=shown_first,
         outcome="absent",
+        proposed="not_admissible",
         recorded_by=member,
         is_active=False,
     )
@@ -141,6 +143,7 @@ def _deliberation_with(n: int, centre, president, member) -> JurySession:
         session=session,
         registration=shown_first,
         outcome="not_admissible",
+        proposed="not_admissible",
         recorded_by=member,
         supersedes=first,
         reason="Modifiée en délibération",

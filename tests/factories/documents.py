@@ -41,10 +41,27 @@ def jury_session(*, campaign, status=JurySession.Status.CLOSED, members=(), **kw
     return session
 
 
-def decide(*, session, outcome, by, acquired=None, registration=None, **candidate):
+def _proposed(registration) -> str:
+    """What the capacities imply, as the deliberations services store it with each decision."""
+    total = registration.campaign.referential.capacities.count()
+    acquired = CapacityResult.objects.filter(
+        sheet__registration=registration, outcome="acquired"
+    ).count()
+    return "admissible" if acquired >= total else "not_admissible"
+
+
+def _reason_if_departing(outcome, proposed, jury_reason) -> str:
+    departs = outcome in ("admissible", "not_admissible") and outcome != proposed
+    return (jury_reason or "Décision motivée du jury.") if departs else ""
+
+
+def decide(
+    *, session, outcome, by, acquired=None, registration=None, jury_reason=None, **candidate
+):
     """A registration brought before the session, its validated results and an active decision.
 
-    `acquired` lists the capacity numbers acquired (all of them by default).
+    `acquired` lists the capacity numbers acquired (all of them by default); a decision against
+    them carries `jury_reason` (a default one if not given), as the database requires.
     """
     if registration is None:
         registration = RegistrationFactory(
@@ -67,19 +84,28 @@ def decide(*, session, outcome, by, acquired=None, registration=None, **candidat
                 "justification": "" if done else "Critères de résultats non atteints.",
             },
         )
+    proposed = _proposed(registration)
     return Decision.objects.create(
-        session=session, registration=registration, outcome=outcome, recorded_by=by
+        session=session,
+        registration=registration,
+        outcome=outcome,
+        proposed=proposed,
+        jury_reason=_reason_if_departing(outcome, proposed, jury_reason),
+        recorded_by=by,
     )
 
 
-def amend(*, decision, outcome, reason, by):
+def amend(*, decision, outcome, reason, by, jury_reason=None):
     """What an amendment by the president leaves: the old decision inactive, a new one active."""
     Decision.objects.filter(pk=decision.pk).update(is_active=False)
     decision.refresh_from_db()
+    proposed = _proposed(decision.registration)
     return Decision.objects.create(
         session=decision.session,
         registration=decision.registration,
         outcome=outcome,
+        proposed=proposed,
+        jury_reason=_reason_if_departing(outcome, proposed, jury_reason or reason),
         supersedes=decision,
         reason=reason,
         recorded_by=by,
