@@ -18,6 +18,7 @@ from accounts.services import account_find_or_invite
 from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import ConcurrentUpdate, DomainError
+from cqpm.core.models import AuditEntry
 from cqpm.core.workflow import transition
 from referentials.models import Criterion
 
@@ -167,12 +168,27 @@ def _check_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> None:
             raise DomainError(_("Appréciation inconnue."))
 
 
-def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> None:
+def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> list[dict]:
+    """Write the answers; return what changed, capacity by capacity (kept in the audit entry, so
+    a stale form can be told who changed what)."""
+    current = {row.capacity_id: row for row in opinion.capacities.select_related("capacity")}
+    numbers = dict(opinion.registration.campaign.referential.capacities.values_list("pk", "number"))
+    changes = []
     for capacity_id, answer in answers.capacities.items():
+        row = current.get(capacity_id)
+        before = {"rating": row.rating, "comment": row.comment} if row else None
+        after = {"rating": answer.rating, "comment": answer.comment.strip()}
+        if before != after and (before is not None or any(after.values())):
+            changes.append(
+                {
+                    "capacity_id": capacity_id,
+                    "capacity": numbers.get(capacity_id),
+                    "before": before,
+                    "after": after,
+                }
+            )
         OpinionCapacity.objects.update_or_create(
-            opinion=opinion,
-            capacity_id=capacity_id,
-            defaults={"rating": answer.rating, "comment": answer.comment.strip()},
+            opinion=opinion, capacity_id=capacity_id, defaults=after
         )
     for criterion_id, answer in answers.criteria.items():
         if answer.rating or answer.comment.strip():
@@ -183,7 +199,11 @@ def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> None:
             )
         else:
             OpinionCriterion.objects.filter(opinion=opinion, criterion_id=criterion_id).delete()
-    opinion.overall_comment = answers.overall_comment.strip()
+    overall = answers.overall_comment.strip()
+    if overall != opinion.overall_comment:
+        changes.append({"overall_comment": {"before": opinion.overall_comment, "after": overall}})
+    opinion.overall_comment = overall
+    return changes
 
 
 def _locked_for_writing(opinion: CompanyOpinion, *, by: Any, revision: int) -> CompanyOpinion:
@@ -195,14 +215,86 @@ def _locked_for_writing(opinion: CompanyOpinion, *, by: Any, revision: int) -> C
             _("Cet avis a déjà été transmis : il ne peut plus être modifié."), code="locked"
         )
     if locked.revision != revision:
-        raise ConcurrentUpdate(
-            _(
-                "Cet avis a été modifié entre-temps (dans un autre onglet ou par une autre "
-                "personne) : rechargez la page. Vos modifications n'ont pas été enregistrées."
-            ),
-            code="conflict",
+        raise OpinionConflict(
+            changes=opinion_changes_since(opinion=locked, revision=revision),
+            revision=locked.revision,
         )
     return locked
+
+
+class OpinionConflict(ConcurrentUpdate):
+    """The opinion moved on since the form was read; nothing was saved. `changes`: the audit
+    entries since then; `revision`: the current one (a form showing the conflict carries it)."""
+
+    def __init__(self, *, changes: list[dict], revision: int) -> None:
+        described = " ; ".join(_describe_entry(entry) for entry in changes)
+        super().__init__(
+            _(
+                "Cet avis a été modifié entre-temps (dans un autre onglet ou par une autre "
+                "personne) : %(changes)s. Rien n'a été enregistré et vos saisies sont conservées "
+                "ci-dessous : vérifiez-les puis enregistrez à nouveau."
+            )
+            % {"changes": described or _("aucun détail")},
+            code="conflict",
+        )
+        self.changes = changes
+        self.revision = revision
+
+
+OPINION_ACTIONS = ("cqpm.opinion.saved", "cqpm.opinion.submitted", "cqpm.opinion.reopened")
+
+
+def opinion_changes_since(*, opinion: CompanyOpinion, revision: int) -> list[dict]:
+    """Who did what to the opinion after `revision`, oldest first (from the audit log)."""
+    entries = AuditEntry.objects.filter(
+        action__in=OPINION_ACTIONS,
+        object_type=CompanyOpinion._meta.label_lower,
+        object_id=str(opinion.pk),
+        data__revision__gt=revision,
+    ).select_related("actor")
+    return [
+        {
+            "action": entry.action,
+            "who": str(entry.actor) if entry.actor else str(_("le système")),
+            "at": entry.at,
+            "changes": entry.data.get("changes", []),
+            "reason": entry.data.get("reason", ""),
+        }
+        for entry in entries.order_by("at", "id")
+    ]
+
+
+def _rating_text(answer: dict | None) -> str:
+    if not answer or not answer.get("rating"):
+        return str(_("sans appréciation"))
+    text = str(Rating(answer["rating"]).label)
+    return f"{text} « {answer['comment']} »" if answer.get("comment") else text
+
+
+def _describe_entry(entry: dict) -> str:
+    when = timezone.localtime(entry["at"]).strftime("%d/%m/%Y à %H:%M")
+    head = _("%(who)s, le %(when)s") % {"who": entry["who"], "when": when}
+    if entry["action"] == "cqpm.opinion.reopened":
+        return _("%(head)s : avis rouvert (%(reason)s)") % {"head": head, "reason": entry["reason"]}
+    parts = []
+    for change in entry["changes"]:
+        if "overall_comment" in change:
+            parts.append(
+                _("appréciation générale : « %(before)s » → « %(after)s »")
+                % change["overall_comment"]
+            )
+        else:
+            parts.append(
+                _("capacité %(n)s : %(before)s → %(after)s")
+                % {
+                    "n": change["capacity"],
+                    "before": _rating_text(change["before"]),
+                    "after": _rating_text(change["after"]),
+                }
+            )
+    if entry["action"] == "cqpm.opinion.submitted":
+        parts.append(str(_("avis transmis")))
+    return f"{head} : {', '.join(parts) or _('enregistré sans changement')}"
 
 
 def _missing_ratings(opinion: CompanyOpinion) -> list[int]:
@@ -219,14 +311,14 @@ def opinion_save(
     registration = opinion.registration
     with transaction.atomic():
         locked = _locked_for_writing(opinion, by=by, revision=revision)
-        _write_answers(locked, answers)
+        changes = _write_answers(locked, answers)
         locked.revision += 1
         locked.save()
         audit_log(
             action="cqpm.opinion.saved",
             obj=locked,
             by=by,
-            data={"revision": locked.revision},
+            data={"revision": locked.revision, "changes": changes},
             registration_id=registration.pk,
             centre_id=centre_id_of(registration),
         )
@@ -241,7 +333,7 @@ def opinion_submit(
     registration = opinion.registration
     with transaction.atomic():
         locked = _locked_for_writing(opinion, by=by, revision=revision)
-        _write_answers(locked, answers)
+        changes = _write_answers(locked, answers)
         missing = _missing_ratings(locked)
         if missing:
             raise DomainError(
@@ -259,6 +351,7 @@ def opinion_submit(
             action="cqpm.opinion.submitted",
             allowed=CompanyOpinion.TRANSITIONS,
             changes={"submitted_at": timezone.now(), "revision": locked.revision + 1},
+            data={"revision": locked.revision + 1, "changes": changes},
             registration_id=registration.pk,
             centre_id=centre_id_of(registration),
         )
@@ -286,7 +379,7 @@ def opinion_reopen(*, opinion: CompanyOpinion, reason: str, by: Any) -> CompanyO
                 "reopen_reason": reason,
                 "revision": locked.revision + 1,
             },
-            data={"reason": reason},
+            data={"reason": reason, "revision": locked.revision + 1},
             registration_id=registration.pk,
             centre_id=centre_id_of(registration),
         )

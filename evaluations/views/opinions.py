@@ -18,6 +18,7 @@ from ..forms import OpinionForm, ReopenForm, RespondentForm
 from ..models import CompanyOpinion
 from ..selectors import opinion_list_for_respondent
 from ..services.opinions import (
+    OpinionConflict,
     opinion_assign_respondent,
     opinion_reopen,
     opinion_save,
@@ -124,6 +125,8 @@ def opinion_form(request, pk: int):
                 revision=form.cleaned_data["revision"],
                 by=request.user,
             )
+        except OpinionConflict as exc:
+            form = _form_after_conflict(request.POST, exc, capacities=capacities, opinion=opinion)
         except DomainError as exc:
             if exc.code == "locked":
                 messages.error(request, exc.message)
@@ -141,3 +144,31 @@ def opinion_form(request, pk: int):
             return redirect("evaluations:opinion_form", pk=opinion.pk)
     context = {"opinion": opinion, "registration": registration, "form": form}
     return render(request, "evaluations/opinion_form.html", context)
+
+
+def _form_after_conflict(posted, exc: OpinionConflict, *, capacities, opinion) -> OpinionForm:
+    """The respondent's typing, with the conflict shown: a capacity they left as it was takes the
+    value saved meanwhile (saving again reverts nothing); the form now carries the current
+    revision, so saving again is a decision taken knowingly."""
+    data = posted.copy()
+    data["revision"] = str(exc.revision)
+    first_before: dict[int, dict | None] = {}
+    last_after: dict[int, dict | None] = {}
+    for entry in exc.changes:
+        for change in entry["changes"]:
+            if "capacity_id" in change:
+                first_before.setdefault(change["capacity_id"], change["before"])
+                last_after[change["capacity_id"]] = change["after"]
+    for capacity_id, before in first_before.items():
+        seen = before or {"rating": "", "comment": ""}
+        typed = {
+            "rating": posted.get(f"rating_{capacity_id}", ""),
+            "comment": posted.get(f"comment_{capacity_id}", "").strip(),
+        }
+        if typed == seen and last_after[capacity_id] is not None:
+            data[f"rating_{capacity_id}"] = last_after[capacity_id]["rating"]
+            data[f"comment_{capacity_id}"] = last_after[capacity_id]["comment"]
+    form = OpinionForm(data, capacities=capacities, opinion=opinion)
+    form.is_valid()
+    form.add_error(None, exc.message)
+    return form
