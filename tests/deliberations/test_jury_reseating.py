@@ -2,6 +2,7 @@
 session, seats in one chain per registration, and the decision history stays readable."""
 
 import datetime
+import re
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -75,7 +76,7 @@ def later(campaign, jury_president, jury_member):
 
 
 def test_an_absent_candidate_is_brought_before_a_later_session_and_decided_there(
-    first, later, candidate, present, staff_a, jury_member, jury_president
+    client_for, first, later, candidate, present, staff_a, jury_member, jury_president
 ):
     assert list(assignable_registrations(session=later)) == [candidate]
     assert jury_candidates_assign(session=later, registrations=[candidate], by=staff_a) == 1
@@ -95,6 +96,10 @@ def test_an_absent_candidate_is_brought_before_a_later_session_and_decided_there
     jury_session_close(session=later, by=jury_president)
     candidate.refresh_from_db()
     assert candidate.stage == "admissible"
+    page = client_for(staff_a).get(reverse("candidates:registration_detail", args=[candidate.pk]))
+    body = re.sub(r"\s+", " ", page.content.decode())
+    assert "Jury du 15/05/2027 — Salle du jury</td><td>Absent</td> <td>Remplacée" in body
+    assert "Jury du 20/06/2027 — Salle du jury</td><td>Admissible</td> <td>En vigueur" in body
     assert [(d.session_id, d.outcome) for d in decision_history(registration=candidate)] == [
         (later.pk, "admissible"),
         (first.pk, "absent"),

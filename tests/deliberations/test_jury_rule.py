@@ -64,7 +64,7 @@ def _record(session, registration, outcome, by, *, reason="", expected=None):
 
 
 def test_it_refuses_non_admissible_with_every_capacity_acquired_unless_reasoned(
-    session, all_acquired, jury_member
+    client_for, session, all_acquired, jury_member, staff_a
 ):
     with pytest.raises(DomainError) as refused:
         _record(session, all_acquired, "not_admissible", jury_member, reason="   ")
@@ -82,6 +82,10 @@ def test_it_refuses_non_admissible_with_every_capacity_acquired_unless_reasoned(
     )
     entry = AuditEntry.objects.get(action="cqpm.jury.decision.recorded")
     assert entry.data["jury_reason"] == REASON and entry.data["proposed"] == "admissible"
+    page = client_for(staff_a).get(
+        reverse("candidates:registration_detail", args=[all_acquired.pk])
+    )
+    assert "Motif du jury : " + REASON.replace("'", "&#x27;") in page.content.decode()
     history = registration_history(registration=all_acquired)
     recorded = next(h for h in history if h.code == "cqpm.jury.decision.recorded")
     assert ("Motif du jury", REASON) in recorded.details
