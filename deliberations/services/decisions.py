@@ -111,30 +111,7 @@ def jury_decision_record(
         raise DomainError(_("Vous devez avoir émargé la feuille de présence pour délibérer."))
     jury_reason = (jury_reason or "").strip()
     with transaction.atomic():
-        # Session first (serialises with closing), then the registration row: the same order
-        # everywhere, so two members never deadlock.
-        session = lock_session(session)
-        registration = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("candidate", "campaign__referential")
-            .get(pk=registration.pk)
-        )
-        ensure_status(
-            session,
-            Status.DELIBERATING,
-            message=_(
-                "La délibération n'est pas ouverte : aucune décision ne peut être enregistrée."
-            )
-            if session.status == Status.PLANNED
-            else _("La session est close : seule une rectification par le président est possible."),
-        )
-        if not JuryCandidate.objects.filter(session=session, registration=registration).exists():
-            raise DomainError(_("Ce candidat n'est pas présenté à ce jury."))
-        current = (
-            Decision.objects.filter(registration=registration, is_active=True)
-            .select_related("recorded_by", "session")
-            .first()
-        )
+        session, registration, current = _lock_for_deliberation(session, registration)
         if (current.pk if current else None) != expected_decision_id:
             raise ConcurrentUpdate(_conflict_message(current, expected_decision_id))
         proposed = _check_outcome(registration, outcome, jury_reason)
@@ -172,6 +149,35 @@ def jury_decision_record(
             reg_id=registration.pk,
         )
     return decision
+
+
+def _lock_for_deliberation(
+    session: JurySession, registration: Registration
+) -> tuple[JurySession, Registration, Decision | None]:
+    """Lock the session, then the registration (the same order everywhere, so two members never
+    deadlock); refuse outside deliberation or for a candidate not before this jury; return them
+    with the registration's decision in force, whichever session took it."""
+    session = lock_session(session)
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("candidate", "campaign__referential")
+        .get(pk=registration.pk)
+    )
+    ensure_status(
+        session,
+        Status.DELIBERATING,
+        message=_("La délibération n'est pas ouverte : aucune décision ne peut être enregistrée.")
+        if session.status == Status.PLANNED
+        else _("La session est close : seule une rectification par le président est possible."),
+    )
+    if not JuryCandidate.objects.filter(session=session, registration=registration).exists():
+        raise DomainError(_("Ce candidat n'est pas présenté à ce jury."))
+    current = (
+        Decision.objects.filter(registration=registration, is_active=True)
+        .select_related("recorded_by", "session")
+        .first()
+    )
+    return session, registration, current
 
 
 def departs(outcome: str, proposed: str) -> bool:
