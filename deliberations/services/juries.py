@@ -266,9 +266,14 @@ def jury_candidate_remove(*, candidate: JuryCandidate, by: Any) -> None:
             reg_id=registration.pk,
         )
         if registration.stage == Registration.Stage.JURY:
-            registration_set_stage(
-                registration=registration, stage=Registration.Stage.COMMISSION, by=by
+            # Back where it was: after the commission, or after the earlier jury that recorded
+            # the absence (which left it not admissible).
+            back = (
+                Registration.Stage.NOT_ADMISSIBLE
+                if candidate.previous_seat_id
+                else Registration.Stage.COMMISSION
             )
+            registration_set_stage(registration=registration, stage=back, by=by)
 
 
 # --- Attendance and deliberation --------------------------------------------------------------

@@ -12,6 +12,7 @@ from cqpm.core.errors import DomainError
 from deliberations.models import Decision, JuryCandidate, JurySession
 from deliberations.selectors import assignable_registrations, decision_history
 from deliberations.services import (
+    jury_candidate_remove,
     jury_candidates_assign,
     jury_decision_amend,
     jury_decision_record,
@@ -202,6 +203,16 @@ def test_the_database_holds_one_seat_per_session_and_one_chain(first, later, can
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         JuryCandidate.objects.create(session=third, registration=candidate, previous_seat=seat)
+
+
+def test_removing_the_later_seat_puts_the_candidate_back_as_the_first_jury_left_it(
+    first, later, candidate, staff_a
+):
+    jury_candidates_assign(session=later, registrations=[candidate], by=staff_a)
+    jury_candidate_remove(candidate=JuryCandidate.objects.get(session=later), by=staff_a)
+    candidate.refresh_from_db()
+    assert candidate.stage == "not_admissible"
+    assert list(assignable_registrations(session=later)) == [candidate]
 
 
 def test_the_first_decision_is_no_longer_amended_once_the_candidate_is_seated_later(
