@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from candidates.models import Candidate
+from candidates.models import Campaign, Candidate
 from deliberations.models import Decision
 from documents.models import Document
 
@@ -23,7 +23,9 @@ def _private_broker(tmp_path_factory):
 
 @pytest.fixture
 def jury(centre_a, staff_a, jury_president, jury_member):
-    campaign = CampaignFactory(centre=centre_a, name="Campagne printemps 2027")
+    campaign = CampaignFactory(
+        centre=centre_a, name="Campagne printemps 2027", status=Campaign.Status.JURY
+    )
     session = jury_session(
         campaign=campaign,
         members=college_members(president=jury_president, member=jury_member),

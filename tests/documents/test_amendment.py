@@ -1,15 +1,23 @@
-"""An amended jury decision revokes the documents it produced and queues new ones."""
+"""An amended jury decision revokes the documents it founded and queues new ones, in the
+amendment's own transaction (deliberations.services.jury_decision_amend fires the hook)."""
 
-from cqpm.core.registry import fire_hook
-from deliberations.models import Decision
-from deliberations.seams import DECISION_AMENDED
-from documents import services
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from candidates.models import Registration
+from cqpm.core.errors import DomainError
+from cqpm.core.models import AuditEntry
+from deliberations.models import CapacityResult, Decision
+from deliberations.services import jury_decision_amend
+from documents import reactions, services
 from documents.models import Document
 
 from ..factories.documents import amend
 
 Kind = Document.Kind
 Status = Document.Status
+Outcome = Decision.Outcome
 
 
 def _generate_all(jury, by):
@@ -19,18 +27,38 @@ def _generate_all(jury, by):
     return batch
 
 
-def test_it_revokes_the_certificate_and_minutes_and_issues_a_notice(jury, staff_a, jury_president):
+def _capacity_not_acquired(registration, number):
+    """What the commission leaves when it corrects one capacity to « non acquise »."""
+    CapacityResult.objects.filter(
+        sheet__registration=registration, capacity__number=number
+    ).update(outcome=CapacityResult.Outcome.NOT_ACQUIRED, justification="Erreur de report.")
+
+
+def _capacity_acquired(registration, number):
+    CapacityResult.objects.filter(
+        sheet__registration=registration, capacity__number=number
+    ).update(outcome=CapacityResult.Outcome.ACQUIRED, justification="")
+
+
+def _live(**filters):
+    return Document.objects.exclude(status=Status.REVOKED).filter(**filters)
+
+
+def test_it_revokes_the_certificate_and_minutes_and_issues_a_notice(
+    jury, staff_a, jury_president, django_capture_on_commit_callbacks
+):
     batch = _generate_all(jury, staff_a)
     certificate = Document.objects.get(kind=Kind.CERTIFICATE)
     minutes = Document.objects.get(kind=Kind.JURY_MINUTES)
-    new = amend(
-        decision=jury.admissible,
-        outcome=Decision.Outcome.NOT_ADMISSIBLE,
-        reason="Capacité 3 non acquise, erreur de report.",
-        by=jury_president,
-    )
+    _capacity_not_acquired(jury.alice, 3)
 
-    fire_hook(DECISION_AMENDED, old=jury.admissible, new=new, by=jury_president)
+    with django_capture_on_commit_callbacks() as sends:
+        new = jury_decision_amend(
+            decision=jury.admissible,
+            outcome=Outcome.NOT_ADMISSIBLE,
+            reason="Capacité 3 non acquise, erreur de report.",
+            by=jury_president,
+        )
 
     certificate.refresh_from_db()
     minutes.refresh_from_db()
@@ -42,65 +70,146 @@ def test_it_revokes_the_certificate_and_minutes_and_issues_a_notice(jury, staff_
         new.pk,
         batch.pk,
     )
-    new_minutes = Document.objects.exclude(status=Status.REVOKED).get(kind=Kind.JURY_MINUTES)
+    new_minutes = _live(kind=Kind.JURY_MINUTES).get()
     assert (new_minutes.version, new_minutes.status) == (2, Status.QUEUED)
+    # Only the renders wait for the commit: the notice and the new minutes.
+    assert len(sends) == 2
     # The other candidate's notice is untouched.
     assert Document.objects.get(registration=jury.bob).status == Status.READY
+    revoked = AuditEntry.objects.filter(action="cqpm.documents.document.revoked")
+    assert {e.object_id for e in revoked} == {str(certificate.pk), str(minutes.pk)}
+    assert all(e.actor_id == jury_president.pk for e in revoked)
 
 
 def test_it_renews_the_same_kind_with_the_next_version(jury, staff_a, jury_president):
     _generate_all(jury, staff_a)
-    new = amend(
+    _capacity_not_acquired(jury.alice, 3)
+    first = jury_decision_amend(
         decision=jury.admissible,
-        outcome=Decision.Outcome.ADMISSIBLE,
-        reason="Correction du nom de l'entreprise.",
+        outcome=Outcome.NOT_ADMISSIBLE,
+        reason="Capacité 3 non acquise.",
         by=jury_president,
     )
+    _capacity_acquired(jury.alice, 3)
 
-    fire_hook(DECISION_AMENDED, old=jury.admissible, new=new, by=jury_president)
+    second = jury_decision_amend(
+        decision=first,
+        outcome=Outcome.ADMISSIBLE,
+        reason="La commission a rétabli la capacité 3.",
+        by=jury_president,
+    )
 
     versions = list(
         Document.objects.filter(kind=Kind.CERTIFICATE)
         .order_by("version")
         .values_list("version", "status", "decision_id")
     )
-    assert versions == [(1, Status.REVOKED, jury.admissible.pk), (2, Status.QUEUED, new.pk)]
+    assert versions == [(1, Status.REVOKED, jury.admissible.pk), (2, Status.QUEUED, second.pk)]
+    notice = Document.objects.get(kind=Kind.CAPACITY_NOTICE, registration=jury.alice)
+    assert notice.status == Status.REVOKED
+    assert list(
+        Document.objects.filter(kind=Kind.JURY_MINUTES)
+        .order_by("version")
+        .values_list("version", "status")
+    ) == [(1, Status.REVOKED), (2, Status.REVOKED), (3, Status.QUEUED)]
 
 
 def test_it_issues_nothing_new_when_nothing_had_been_issued(jury, jury_president):
-    new = amend(
-        decision=jury.admissible,
-        outcome=Decision.Outcome.NOT_ADMISSIBLE,
-        reason="Erreur de saisie.",
+    jury_decision_amend(
+        decision=jury.not_admissible,
+        outcome=Outcome.ABSENT,
+        reason="Le candidat était absent.",
         by=jury_president,
     )
-
-    fire_hook(DECISION_AMENDED, old=jury.admissible, new=new, by=jury_president)
 
     assert not Document.objects.exists()
 
 
 def test_it_issues_nothing_for_an_absent_candidate(jury, staff_a, jury_president):
     _generate_all(jury, staff_a)
-    new = amend(
+
+    jury_decision_amend(
         decision=jury.admissible,
-        outcome=Decision.Outcome.ABSENT,
+        outcome=Outcome.ABSENT,
         reason="La candidate était absente.",
         by=jury_president,
     )
 
-    fire_hook(DECISION_AMENDED, old=jury.admissible, new=new, by=jury_president)
+    assert not _live(registration=jury.alice).exists()
+    assert Document.objects.get(registration=jury.alice).status == Status.REVOKED
 
-    assert not Document.objects.filter(registration=jury.alice).exclude(status=Status.REVOKED)
+
+def test_a_failed_revocation_rolls_the_whole_amendment_back(
+    jury, staff_a, jury_president, monkeypatch, django_capture_on_commit_callbacks
+):
+    _generate_all(jury, staff_a)
+    _capacity_not_acquired(jury.alice, 3)
+    before = _snapshot(jury)
+    _fail_second_revocation(monkeypatch, DatabaseError("disque plein"))
+
+    with django_capture_on_commit_callbacks() as sends, pytest.raises(DatabaseError):
+        jury_decision_amend(
+            decision=jury.admissible,
+            outcome=Outcome.NOT_ADMISSIBLE,
+            reason="Capacité 3 non acquise.",
+            by=jury_president,
+        )
+
+    # The first revocation had been written: it is gone with everything else.
+    assert _snapshot(jury) == before
+    assert sends == []
 
 
-def test_a_stale_certificate_is_replaced_even_if_the_signal_was_missed(
+def test_a_refused_revocation_leaves_the_amendment_page_with_nothing_written(
+    jury, staff_a, jury_president, client_for, monkeypatch
+):
+    _generate_all(jury, staff_a)
+    _capacity_not_acquired(jury.alice, 3)
+    before = _snapshot(jury)
+    _fail_second_revocation(monkeypatch, DomainError("Révocation impossible pour le moment."))
+    url = reverse("deliberations:decision_amend", args=[jury.admissible.pk])
+
+    response = client_for(jury_president).post(
+        url, {"outcome": Outcome.NOT_ADMISSIBLE, "reason": "Capacité 3 non acquise."}
+    )
+
+    assert response.status_code == 200
+    assert "Révocation impossible pour le moment." in response.content.decode()
+    assert _snapshot(jury) == before
+
+
+def _fail_second_revocation(monkeypatch, error):
+    calls = []
+    revoke = reactions.document_revoke
+
+    def failing(**kwargs):
+        calls.append(kwargs["document"].pk)
+        if len(calls) == 2:
+            raise error
+        return revoke(**kwargs)
+
+    monkeypatch.setattr(reactions, "document_revoke", failing)
+
+
+def _snapshot(jury):
+    return {
+        "decisions": list(
+            Decision.objects.order_by("pk").values_list("pk", "outcome", "is_active")
+        ),
+        "stage": Registration.objects.get(pk=jury.alice.pk).stage,
+        "documents": list(Document.objects.order_by("pk").values_list("pk", "status", "version")),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+def test_a_stale_certificate_is_replaced_even_if_the_hook_was_missed(
     jury, staff_a, jury_president
 ):
     _generate_all(jury, staff_a)
+    # What a decision amended without the hook leaves (rows written by hand, an old version).
     new = amend(
         decision=jury.admissible,
-        outcome=Decision.Outcome.ADMISSIBLE,
+        outcome=Outcome.ADMISSIBLE,
         reason="Correction.",
         by=jury_president,
     )
