@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, When
 
 from candidates.selectors import staff_centre_ids
 from deliberations.models import Decision, JurySession
@@ -134,14 +134,41 @@ def latest_batch(*, jury_session: JurySession) -> DocumentBatch | None:
 
 
 def document_for_verification(*, code: str) -> Document | None:
-    """The document a printed code designates: ready or revoked after having been delivered."""
+    """The document a printed code designates: ready or revoked after having been delivered,
+    annotated `is_current` (see current_decision_condition)."""
     return (
         Document.objects.filter(verification_code=code)
         .filter(Q(status=Status.READY) | Q(status=Status.REVOKED) & ~Q(sha256=""))
+        .annotate(is_current=current_decision_condition())
         .select_related(
             "registration__candidate",
             "decision",
             "jury_session__campaign__referential",
         )
         .first()
+    )
+
+
+def current_decision_condition() -> Case:
+    """Whether the jury decisions a document states are still the ones in force, read from the
+    decisions themselves rather than from the document's status, so that an amendment makes
+    every document it superseded invalid in the same instant, whatever happens to its row.
+
+    A certificate or notice: the decision it attests is still the active one. Minutes (and a
+    document made before documents recorded their decision): no decision of its session (of its
+    registration) was amended since its render began."""
+    amended_since = Decision.objects.filter(
+        session_id=OuterRef("jury_session_id"),
+        supersedes__isnull=False,
+        created_at__gte=OuterRef("started_at"),
+    )
+    of_registration = amended_since.filter(registration_id=OuterRef("registration_id"))
+    return Case(
+        When(
+            decision__isnull=False,
+            then=Exists(Decision.objects.filter(pk=OuterRef("decision_id"), is_active=True)),
+        ),
+        When(registration__isnull=False, then=~Exists(of_registration)),
+        default=~Exists(amended_since),
+        output_field=BooleanField(),
     )

@@ -182,7 +182,9 @@ def _verification_context(document: Document) -> dict:
         )
     return {
         "kind": document.get_kind_display(),
-        "is_valid": document.status == Document.Status.READY,
+        # Valid only if delivered, not revoked, and what it states is still the jury's decision.
+        "is_valid": document.status == Document.Status.READY and document.is_current,
+        "is_revoked": document.status == Document.Status.REVOKED,
         "revoked_at": document.revoked_at,
         "holder": holder,
         "referential": session.campaign.referential,

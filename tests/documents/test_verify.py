@@ -4,8 +4,11 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from deliberations.models import Decision
 from documents import services
 from documents.models import Document
+
+from ..factories.documents import amend
 
 Kind = Document.Kind
 
@@ -66,6 +69,65 @@ def test_it_says_a_revoked_document_is_no_longer_valid(client, certificate, staf
     assert "révoqué : il n'est plus valide" in content
     assert "Document authentique et valide." not in content
     assert "Décision rectifiée" not in content
+
+
+def test_an_amended_certificate_never_reads_valid_even_before_its_revocation(
+    client, certificate, jury, jury_president
+):
+    # The decision is superseded, and the certificate's row not touched at all: what a reader
+    # sees between the amendment and a revocation that came later, or never.
+    amend(
+        decision=jury.admissible,
+        outcome=Decision.Outcome.ABSENT,
+        reason="La candidate était absente.",
+        by=jury_president,
+    )
+
+    response = _verify(client, certificate.verification_code)
+
+    content = response.content.decode()
+    assert Document.objects.get(pk=certificate.pk).status == Document.Status.READY
+    assert response.status_code == 200
+    assert "Document authentique et valide." not in content
+    assert "la décision du jury qu'il atteste a été rectifiée" in content
+    assert "La candidate était absente." not in content
+
+
+def test_minutes_stop_reading_valid_once_a_decision_of_their_session_is_amended(
+    client, jury, staff_a, jury_president
+):
+    minutes = services.document_request(
+        kind=Kind.JURY_MINUTES, jury_session=jury.session, by=staff_a
+    )
+    minutes = services.document_generate(document_id=minutes.pk)
+    before = _verify(client, minutes.verification_code).content.decode()
+
+    amend(
+        decision=jury.not_admissible,
+        outcome=Decision.Outcome.EXCUSED,
+        reason="Excusé.",
+        by=jury_president,
+    )
+    after = _verify(client, minutes.verification_code).content.decode()
+
+    assert "Document authentique et valide." in before
+    assert "Document authentique et valide." not in after
+    assert Document.objects.get(pk=minutes.pk).status == Document.Status.READY
+
+
+def test_a_notice_of_the_other_candidate_stays_valid(client, jury, staff_a, jury_president):
+    notice = services.document_request(kind=Kind.CAPACITY_NOTICE, registration=jury.bob, by=staff_a)
+    notice = services.document_generate(document_id=notice.pk)
+    amend(
+        decision=jury.admissible,
+        outcome=Decision.Outcome.ABSENT,
+        reason="La candidate était absente.",
+        by=jury_president,
+    )
+
+    content = _verify(client, notice.verification_code).content.decode()
+
+    assert "Document authentique et valide." in content
 
 
 @pytest.mark.parametrize("status", ["queued", "running", "failed"])
