@@ -4,11 +4,13 @@ One row per document and version. Generating twice gives the same document: at m
 (not revoked) document per kind and source, held by conditional unique constraints.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +88,10 @@ class Document(TimeStampedModel):
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     attempts = models.PositiveIntegerField(_("tentatives"), default=0)
     error = models.TextField(_("erreur"), blank=True)
+    # When the render was last handed to the broker; None while the broker could not take it
+    # (the periodic requeue sends those first). A queued document older than the threshold is
+    # sent again: the broker lost it.
+    queued_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
@@ -127,6 +133,26 @@ class Document(TimeStampedModel):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
+
+    @property
+    def is_stale(self) -> bool:
+        """Running for longer than the hard time limit: its worker died (see services)."""
+        if self.status != self.Status.RUNNING:
+            return False
+        limit = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        return self.started_at is None or self.started_at < limit
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued but not handed to the broker, or lost by it: the person may send it again."""
+        if self.status != self.Status.QUEUED:
+            return False
+        limit = timezone.now() - datetime.timedelta(seconds=settings.DOCUMENTS_REQUEUE_AFTER)
+        return self.queued_at is None or self.queued_at < limit
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stale or self.is_stuck
 
     @property
     def is_revoked(self) -> bool:

@@ -35,6 +35,11 @@ EVENTS = [
         _("{actor} a relancé la génération du document {object}."),
     ),
     (
+        "cqpm.documents.document.requeued",
+        _("Document remis en file"),
+        _("La génération du document {object}, interrompue, a été relancée automatiquement."),
+    ),
+    (
         "cqpm.documents.document.generated",
         _("Document prêt"),
         _("Le document {object} a été généré et peut être téléchargé."),

@@ -15,6 +15,7 @@ import io
 import os
 import tempfile
 import zipfile
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from candidates.models import Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
+from cqpm.core.queueing import enqueue_on_commit
 from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
 
@@ -55,11 +57,28 @@ def stale_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
+def requeue_after() -> datetime.timedelta:
+    """A job queued this long ago and still waiting was lost by the broker."""
+    return datetime.timedelta(seconds=settings.DOCUMENTS_REQUEUE_AFTER)
+
+
 def is_stale(document: Document, *, now: datetime.datetime | None = None) -> bool:
     if document.status != Status.RUNNING:
         return False
     now = now or timezone.now()
     return document.started_at is None or document.started_at < now - stale_after()
+
+
+def _stale_running(now: datetime.datetime) -> Q:
+    return Q(status=Status.RUNNING) & (
+        Q(started_at__isnull=True) | Q(started_at__lt=now - stale_after())
+    )
+
+
+def _lost_in_queue(now: datetime.datetime) -> Q:
+    return Q(status=Status.QUEUED) & (
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - requeue_after())
+    )
 
 
 # --- Requests ------------------------------------------------------------------------------
@@ -173,14 +192,19 @@ def _create(kind: str, source: dict, decision: Decision | None, *, by, batch) ->
     return document
 
 
-def _requeue(document: Document, *, by) -> Document:
+def _requeue(document: Document, *, by, action: str = "cqpm.documents.document.retried"):
     document = transition(
         document,
         to=Status.QUEUED,
         by=by,
-        action="cqpm.documents.document.retried",
+        action=action,
         allowed=Document.TRANSITIONS,
-        changes={"error": "", "started_at": None, "finished_at": None},
+        changes={
+            "error": "",
+            "started_at": None,
+            "finished_at": None,
+            "queued_at": timezone.now(),
+        },
         **_audit_ids(document),
     )
     _enqueue_generation(document.pk)
@@ -188,14 +212,36 @@ def _requeue(document: Document, *, by) -> Document:
 
 
 def document_retry(*, document: Document, by) -> Document:
-    """Queue a failed document, or one left running by a dead worker, again; else DomainError."""
+    """Queue again a failed document, one left running by a dead worker, or one the queue lost
+    (still waiting past the threshold); DomainError otherwise."""
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.status == Status.RUNNING and not is_stale(locked):
             raise DomainError(_("Ce document est en cours de génération."))
+        if locked.status == Status.QUEUED:
+            if not locked.is_stuck:
+                raise DomainError(
+                    _("Ce document est déjà en file d'attente : sa génération va commencer.")
+                )
+            return _resend(locked, by=by)
         if locked.status not in (Status.FAILED, Status.RUNNING):
             raise DomainError(_("Seul un document en échec peut être relancé."))
         return _requeue(locked, by=by)
+
+
+def _resend(document: Document, *, by) -> Document:
+    """Hand a queued document to the broker again (it never reached it, or was lost there)."""
+    document.queued_at = timezone.now()
+    Document.objects.filter(pk=document.pk).update(queued_at=document.queued_at)
+    audit_log(
+        action="cqpm.documents.document.retried",
+        obj=document,
+        by=by,
+        data={"before": Status.QUEUED, "after": Status.QUEUED},
+        **_audit_ids(document),
+    )
+    _enqueue_generation(document.pk)
+    return document
 
 
 def document_revoke(*, document: Document, reason: str, by) -> Document:
@@ -217,7 +263,13 @@ def document_revoke(*, document: Document, reason: str, by) -> Document:
 def _enqueue_generation(document_id: int) -> None:
     from .tasks import generate_document
 
-    generate_document.delay_on_commit(document_id)
+    enqueue_on_commit(generate_document, document_id, on_failure=partial(_mark_unsent, document_id))
+
+
+def _mark_unsent(document_id: int) -> None:
+    # After the commit, when the broker refused the message: the periodic requeue sends the
+    # documents without a queued_at first.
+    Document.objects.filter(pk=document_id, status=Status.QUEUED).update(queued_at=None)
 
 
 def _audit_ids(document: Document) -> dict:
@@ -238,8 +290,11 @@ def document_generate(*, document_id: int) -> Document | None:
     rendering error after recording it on the document (status failed).
     """
     started = timezone.now()
-    claimable = Q(status__in=[Status.QUEUED, Status.FAILED]) | Q(
-        status=Status.RUNNING, started_at__lt=started - stale_after()
+    # A job interrupted again and again (its worker killed each time) is not claimed blindly:
+    # only a person's retry, which queues it again, starts it over.
+    under_limit = Q(attempts__lt=settings.DOCUMENTS_MAX_ATTEMPTS)
+    claimable = Q(status=Status.QUEUED) | (
+        (Q(status=Status.FAILED) | _stale_running(started)) & under_limit
     )
     claimed = (
         Document.objects.filter(pk=document_id)
@@ -247,7 +302,8 @@ def document_generate(*, document_id: int) -> Document | None:
         .update(status=Status.RUNNING, started_at=started, attempts=F("attempts") + 1, error="")
     )
     if not claimed:
-        _raise_if_busy(document_id, now=started)
+        if not _fail_interrupted(Document.objects.filter(pk=document_id), now=started):
+            _raise_if_busy(document_id, now=started)
         return None
     document = Document.objects.select_related(
         "registration__candidate", "jury_session__campaign", "decision"
@@ -277,6 +333,34 @@ def _raise_if_busy(document_id: int, *, now: datetime.datetime) -> None:
         raise DocumentBusy(max(remaining, 0) + 1)
 
 
+def _fail_interrupted(documents, *, now: datetime.datetime) -> list[int]:
+    """Mark failed the stale running jobs already interrupted DOCUMENTS_MAX_ATTEMPTS times."""
+    exhausted = documents.filter(
+        _stale_running(now), attempts__gte=settings.DOCUMENTS_MAX_ATTEMPTS
+    ).select_related("jury_session__campaign")
+    failed = []
+    for document in exhausted:
+        with transaction.atomic():
+            updated = Document.objects.filter(pk=document.pk, status=Status.RUNNING).update(
+                status=Status.FAILED,
+                finished_at=now,
+                error=_(
+                    "La génération a été interrompue %(n)s fois (délai dépassé ou service "
+                    "arrêté) : relancez-la, et si elle échoue encore, signalez-le."
+                )
+                % {"n": document.attempts},
+            )
+            if updated:
+                audit_log(
+                    action="cqpm.documents.document.failed",
+                    obj=document,
+                    data={"before": Status.RUNNING, "after": Status.FAILED},
+                    **_audit_ids(document),
+                )
+                failed.append(document.pk)
+    return failed
+
+
 def _finish(document: Document, started: datetime.datetime, *, status: str, **fields):
     """Record the outcome if our claim still holds (no one revoked or re-claimed it)."""
     now = timezone.now()
@@ -295,7 +379,7 @@ def _finish(document: Document, started: datetime.datetime, *, status: str, **fi
             **_audit_ids(document),
         )
         if document.batch_id:
-            transaction.on_commit(lambda: _archive_if_complete(document.batch_id))
+            transaction.on_commit(partial(_archive_if_complete, document.batch_id))
     return document
 
 
@@ -378,11 +462,16 @@ def batch_is_complete(*, batch: DocumentBatch) -> bool:
 
 
 def _archive_if_complete(batch_id: int) -> None:
-    from .tasks import build_batch_archive
-
     batch = DocumentBatch.objects.filter(pk=batch_id).first()
     if batch is not None and batch_is_complete(batch=batch):
-        build_batch_archive.delay(batch_id)
+        _enqueue_archive(batch_id)
+
+
+def _enqueue_archive(batch_id: int) -> None:
+    from .tasks import build_batch_archive
+
+    # Outside a transaction this sends at once; a refused send is left to the periodic requeue.
+    enqueue_on_commit(build_batch_archive, batch_id)
 
 
 def batch_archive(*, batch: DocumentBatch) -> DocumentBatch:
@@ -409,6 +498,38 @@ def batch_archive(*, batch: DocumentBatch) -> DocumentBatch:
             centre_id=locked.jury_session.campaign.centre_id,
         )
     return locked
+
+
+# --- Healing (the periodic requeue) --------------------------------------------------------
+
+REQUEUE_LIMIT = 1000  # per run; the next run takes the rest
+
+
+def documents_requeue(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
+    """Send again what the queue lost: renders of dead workers (back to the queue, or failed
+    once interrupted DOCUMENTS_MAX_ATTEMPTS times), and documents the broker refused or lost.
+    Safe to run twice; raises the broker's error if it is still down."""
+    from .tasks import generate_document
+
+    now = now or timezone.now()
+    failed = _fail_interrupted(Document.objects.all(), now=now)
+    healed = []
+    for document in Document.objects.filter(_stale_running(now))[:REQUEUE_LIMIT]:
+        with transaction.atomic():
+            locked = Document.objects.select_for_update().get(pk=document.pk)
+            if is_stale(locked, now=now):
+                _requeue(locked, by=None, action="cqpm.documents.document.requeued")
+                healed.append(locked.pk)
+    resent = []
+    for document_id, queued_at in Document.objects.filter(_lost_in_queue(now)).values_list(
+        "pk", "queued_at"
+    )[:REQUEUE_LIMIT]:
+        generate_document.apply_async((document_id,))
+        Document.objects.filter(pk=document_id, status=Status.QUEUED, queued_at=queued_at).update(
+            queued_at=timezone.now()
+        )
+        resent.append(document_id)
+    return {"failed": failed, "healed": healed, "resent": resent}
 
 
 def _zip(documents: list[Document]) -> bytes:

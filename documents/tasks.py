@@ -2,6 +2,8 @@
 
 `acks_late` with the settings' `task_reject_on_worker_lost`: a worker killed during a render
 leaves the message to be delivered again, and the stale claim is taken over (services.stale_after).
+What the broker never got or lost is sent again by `requeue_documents`, which beat runs every
+minute (settings.CELERY_BEAT_SCHEDULE).
 """
 
 from celery import shared_task
@@ -41,3 +43,12 @@ def build_batch_archive(self, batch_id: int) -> None:
     batch = DocumentBatch.objects.filter(pk=batch_id).first()
     if batch is not None:
         services.batch_archive(batch=batch)
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def requeue_documents() -> dict[str, list[int]]:
+    return services.documents_requeue()

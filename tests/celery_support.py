@@ -4,6 +4,8 @@ Shared by tests/documents and tests/browser. On Redis (CI) the configured broker
 """
 
 import contextlib
+import socket
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -91,3 +93,65 @@ def wait_for(predicate: Callable[[], bool], *, timeout: float = 60.0, step: floa
             pass
         time.sleep(step)
     raise AssertionError("the worker did not finish in time")
+
+
+class RedisServer:
+    """A private redis-server on a free loopback port, without persistence: stop() and start()
+    it to cut the broker off and bring it back (what an outage does, lost messages included)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [
+            "redis-server",
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--save", "",
+            "--appendonly", "no",
+            "--dir", str(self.folder),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed local command
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_for(self._answers, timeout=10, step=0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def _answers(self) -> bool:
+        import redis
+
+        try:
+            return redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
+        except redis.ConnectionError:
+            return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def broker(url: str) -> Iterator[None]:
+    """Point cqpm.celery.app (its CELERY_BROKER_URL) at another broker for the block."""
+    conf = celery_app.conf
+    previous = conf.broker_url, conf.broker_transport_options
+    conf.broker_url, conf.broker_transport_options = url, {"visibility_timeout": 3600}
+    _reset_connections()
+    try:
+        yield
+    finally:
+        conf.broker_url, conf.broker_transport_options = previous
+        _reset_connections()

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cqpm.core.queueing.DeferredWorkMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -266,7 +267,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.tasks.send_opinion_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Documents the queue lost (broker down at commit, worker killed) are queued again, and
+    # archives left behind are rebuilt: nothing stays "queued" or "running" for ever.
+    "documents-requeue": {
+        "task": "documents.tasks.requeue_documents",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a missed run is not worth delivering late
+    },
 }
+# A document still queued this long after being sent was lost by the broker: it is sent again.
+DOCUMENTS_REQUEUE_AFTER = CELERY_TASK_TIME_LIMIT  # seconds
+# A render interrupted this many times (its worker killed) is marked failed instead of looping.
+DOCUMENTS_MAX_ATTEMPTS = 3
 
 # --- Security defaults (hardened further in cqpm.settings.production) --------------------------
 SESSION_COOKIE_HTTPONLY = True

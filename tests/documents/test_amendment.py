@@ -29,15 +29,15 @@ def _generate_all(jury, by):
 
 def _capacity_not_acquired(registration, number):
     """What the commission leaves when it corrects one capacity to « non acquise »."""
-    CapacityResult.objects.filter(
-        sheet__registration=registration, capacity__number=number
-    ).update(outcome=CapacityResult.Outcome.NOT_ACQUIRED, justification="Erreur de report.")
+    CapacityResult.objects.filter(sheet__registration=registration, capacity__number=number).update(
+        outcome=CapacityResult.Outcome.NOT_ACQUIRED, justification="Erreur de report."
+    )
 
 
 def _capacity_acquired(registration, number):
-    CapacityResult.objects.filter(
-        sheet__registration=registration, capacity__number=number
-    ).update(outcome=CapacityResult.Outcome.ACQUIRED, justification="")
+    CapacityResult.objects.filter(sheet__registration=registration, capacity__number=number).update(
+        outcome=CapacityResult.Outcome.ACQUIRED, justification=""
+    )
 
 
 def _live(**filters):
@@ -202,9 +202,7 @@ def _snapshot(jury):
     }
 
 
-def test_a_stale_certificate_is_replaced_even_if_the_hook_was_missed(
-    jury, staff_a, jury_president
-):
+def test_a_stale_certificate_is_replaced_even_if_the_hook_was_missed(jury, staff_a, jury_president):
     _generate_all(jury, staff_a)
     # What a decision amended without the hook leaves (rows written by hand, an old version).
     new = amend(

@@ -1,10 +1,15 @@
 """Staff pages of a session's documents, downloads and the progress fragment; access is scoped."""
 
+import datetime
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from cqpm.core.models import AuditEntry
 from deliberations.models import Decision, JurySession
 from documents import services
 from documents.models import Document, DocumentBatch
@@ -190,3 +195,50 @@ def test_it_reads_the_page_in_the_same_number_of_queries_for_2_or_40_candidates(
 
     assert response.content.decode().count("CANDIDAT") == 38
     assert Document.objects.filter(status=Status.QUEUED).count() == 41
+
+
+def _ago(seconds):
+    return timezone.now() - datetime.timedelta(seconds=seconds)
+
+
+def test_a_render_left_running_by_a_dead_worker_offers_a_retry(client_for, staff_a, jury):
+    document = services.document_request(kind=Kind.CERTIFICATE, registration=jury.alice, by=staff_a)
+    client = client_for(staff_a)
+    page_url = reverse("documents:session", args=[jury.session.pk])
+    retry_url = reverse("documents:retry", args=[document.pk])
+    Document.objects.filter(pk=document.pk).update(status=Status.RUNNING, started_at=_ago(10))
+    fresh = client.get(page_url).content.decode()
+    Document.objects.filter(pk=document.pk).update(
+        started_at=_ago(settings.CELERY_TASK_TIME_LIMIT + 1)
+    )
+
+    stale = client.get(page_url).content.decode()
+    response = client.post(retry_url, follow=True)
+
+    assert retry_url not in fresh and "Génération interrompue" not in fresh
+    assert retry_url in stale and "Génération interrompue" in stale
+    assert "La génération du document est relancée." in response.content.decode()
+    assert Document.objects.get(pk=document.pk).status == Status.QUEUED
+
+
+def test_a_document_the_broker_never_took_offers_a_retry(client_for, staff_a, jury):
+    document = services.document_request(kind=Kind.CERTIFICATE, registration=jury.alice, by=staff_a)
+    client = client_for(staff_a)
+    page_url = reverse("documents:session", args=[jury.session.pk])
+    retry_url = reverse("documents:retry", args=[document.pk])
+    waiting = client.get(page_url).content.decode()
+    refused = client.post(retry_url, follow=True).content.decode()
+    Document.objects.filter(pk=document.pk).update(queued_at=None)
+
+    stuck = client.get(page_url).content.decode()
+    response = client.post(retry_url, follow=True)
+
+    assert retry_url not in waiting
+    assert "Ce document est déjà en file d&#x27;attente" in refused
+    assert retry_url in stuck and "En attente du service de génération" in stuck
+    assert "La génération du document est relancée." in response.content.decode()
+    document.refresh_from_db()
+    assert document.status == Status.QUEUED and document.queued_at is not None
+    assert AuditEntry.objects.filter(
+        action="cqpm.documents.document.retried", object_id=str(document.pk)
+    ).exists()

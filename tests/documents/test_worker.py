@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from documents import services
 from documents.models import Document, DocumentBatch
-from documents.tasks import build_batch_archive, generate_document
+from documents.tasks import build_batch_archive, generate_document, requeue_documents
 
 from ..celery_support import wait_for
 from .conftest import all_finished
@@ -81,6 +81,26 @@ def test_it_records_a_failure_and_does_not_retry_it_blindly(live_worker, jury, s
     document.refresh_from_db()
     assert document.error.startswith("Erreur de génération : DoesNotExist")
     assert document.attempts == 2
+
+
+def test_the_periodic_requeue_runs_in_the_worker_and_delivers_a_lost_render(
+    live_worker, jury, staff_a
+):
+    document = services.document_request(
+        kind=Document.Kind.CERTIFICATE, registration=jury.alice, by=staff_a
+    )
+    wait_for(lambda: all_finished(document.pk))
+    # Queued again, but the broker refused the message (what cqpm.core.queueing leaves).
+    Document.objects.filter(pk=document.pk).update(status=Status.QUEUED, queued_at=None)
+    schedule = settings.CELERY_BEAT_SCHEDULE["documents-requeue"]
+    assert schedule["task"] == requeue_documents.name
+
+    requeue_documents.delay()
+
+    wait_for(lambda: all_finished(document.pk))
+    document.refresh_from_db()
+    assert (document.status, document.attempts) == (Status.READY, 2)
+    assert document.queued_at is not None
 
 
 def _drain(worker, *, timeout=30.0):
