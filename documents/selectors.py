@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, When
 
 from candidates.selectors import staff_centre_ids
 from deliberations.models import Decision, JurySession
@@ -101,6 +102,14 @@ class BatchProgress:
     total: int
     ready: int
     failed: int
+    # The last time one of its documents finished or was revoked: an archive older than that
+    # no longer holds exactly the batch's ready documents.
+    last_finished: datetime.datetime | None = None
+    last_revoked: datetime.datetime | None = None
+
+    @property
+    def last_change(self) -> datetime.datetime | None:
+        return max((t for t in (self.last_finished, self.last_revoked) if t), default=None)
 
     @property
     def done(self) -> int:
@@ -121,16 +130,30 @@ class BatchProgress:
 
 def batch_progress(*, batch: DocumentBatch) -> BatchProgress:
     """Where a batch stands, in one query (revoked documents no longer count)."""
-    counts = batch.documents.exclude(status=Status.REVOKED).aggregate(
-        total=Count("pk"),
+    counts = batch.documents.aggregate(
+        total=Count("pk", filter=~Q(status=Status.REVOKED)),
         ready=Count("pk", filter=Q(status=Status.READY)),
         failed=Count("pk", filter=Q(status=Status.FAILED)),
+        last_finished=Max("finished_at"),
+        last_revoked=Max("revoked_at"),
     )
     return BatchProgress(**counts)
 
 
+def archive_is_current(*, batch: DocumentBatch, progress: BatchProgress) -> bool:
+    """The batch is complete and its archive was made (or checked) after its last change."""
+    if not (progress.complete and batch.archive and batch.archived_at):
+        return False
+    return progress.last_change is None or batch.archived_at >= progress.last_change
+
+
 def latest_batch(*, jury_session: JurySession) -> DocumentBatch | None:
     return jury_session.batches.order_by("-created_at", "-pk").first()
+
+
+def latest_archive(*, jury_session: JurySession) -> DocumentBatch | None:
+    """The session's most recent ZIP, downloadable while a newer one is being prepared."""
+    return jury_session.batches.exclude(archive="").order_by("-archived_at", "-pk").first()
 
 
 def document_for_verification(*, code: str) -> Document | None:

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -453,6 +453,10 @@ def batch_request(*, jury_session: JurySession, by) -> DocumentBatch:
             data={"documents": batch.documents.count()},
             centre_id=session.campaign.centre_id,
         )
+        if batch_is_complete(batch=batch):
+            # Nothing to render (every document was ready): the archive must not wait for a
+            # render that will never come.
+            _enqueue_archive(batch.pk)
     return batch
 
 
@@ -475,7 +479,9 @@ def _enqueue_archive(batch_id: int) -> None:
 
 
 def batch_archive(*, batch: DocumentBatch) -> DocumentBatch:
-    """Write one ZIP of the batch's ready documents; skipped when it already holds exactly them."""
+    """Write one ZIP of the batch's ready documents; skipped when it already holds exactly them.
+
+    The previous archive stays downloadable until the new one replaces it (atomic rename)."""
     documents = list(
         batch.documents.filter(status=Status.READY)
         .select_related("registration__candidate", "jury_session")
@@ -485,6 +491,12 @@ def batch_archive(*, batch: DocumentBatch) -> DocumentBatch:
         "\n".join(f"{d.pk}:{d.sha256}" for d in documents).encode("ascii")
     ).hexdigest()
     if batch.archive and batch.archive_key == key:
+        # Same content: only say it was checked after the batch's last change (a failure or a
+        # revocation outside it), so the page stops waiting for a new archive.
+        last = _last_change(batch)
+        if last is not None and batch.archived_at is not None and batch.archived_at < last:
+            batch.archived_at = timezone.now()
+            DocumentBatch.objects.filter(pk=batch.pk).update(archived_at=batch.archived_at)
         return batch
     name = store_atomically(f"documents/batches/lot-{batch.pk}.zip", _zip(documents))
     with transaction.atomic():
@@ -500,6 +512,23 @@ def batch_archive(*, batch: DocumentBatch) -> DocumentBatch:
     return locked
 
 
+def _last_change(batch: DocumentBatch) -> datetime.datetime | None:
+    changes = batch.documents.aggregate(finished=Max("finished_at"), revoked=Max("revoked_at"))
+    return max((c for c in changes.values() if c is not None), default=None)
+
+
+def _archives_behind() -> QuerySet[DocumentBatch]:
+    """Batches with no render pending whose archive is missing or older than a document."""
+    documents = Document.objects.filter(batch=OuterRef("pk"))
+    changed = documents.filter(
+        Q(finished_at__gt=OuterRef("archived_at")) | Q(revoked_at__gt=OuterRef("archived_at"))
+    )
+    return DocumentBatch.objects.filter(
+        ~Exists(documents.filter(status__in=[Status.QUEUED, Status.RUNNING])),
+        (Q(archived_at__isnull=True) & Exists(documents)) | Exists(changed),
+    )
+
+
 # --- Healing (the periodic requeue) --------------------------------------------------------
 
 REQUEUE_LIMIT = 1000  # per run; the next run takes the rest
@@ -507,9 +536,9 @@ REQUEUE_LIMIT = 1000  # per run; the next run takes the rest
 
 def documents_requeue(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
     """Send again what the queue lost: renders of dead workers (back to the queue, or failed
-    once interrupted DOCUMENTS_MAX_ATTEMPTS times), and documents the broker refused or lost.
-    Safe to run twice; raises the broker's error if it is still down."""
-    from .tasks import generate_document
+    once interrupted DOCUMENTS_MAX_ATTEMPTS times), documents the broker refused or lost, and
+    archives left behind. Safe to run twice; raises the broker's error if it is still down."""
+    from .tasks import build_batch_archive, generate_document
 
     now = now or timezone.now()
     failed = _fail_interrupted(Document.objects.all(), now=now)
@@ -529,7 +558,10 @@ def documents_requeue(*, now: datetime.datetime | None = None) -> dict[str, list
             queued_at=timezone.now()
         )
         resent.append(document_id)
-    return {"failed": failed, "healed": healed, "resent": resent}
+    archives = list(_archives_behind().values_list("pk", flat=True)[:REQUEUE_LIMIT])
+    for batch_id in archives:
+        build_batch_archive.apply_async((batch_id,))
+    return {"failed": failed, "healed": healed, "resent": resent, "archives": archives}
 
 
 def _zip(documents: list[Document]) -> bytes:

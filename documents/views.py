@@ -44,17 +44,20 @@ def _panel_context(session) -> dict:
     rows = selectors.session_document_rows(jury_session=session)
     batch = selectors.latest_batch(jury_session=session)
     progress = selectors.batch_progress(batch=batch) if batch else None
+    current = progress is not None and selectors.archive_is_current(batch=batch, progress=progress)
     pending = any(
         row.document and row.document.status in (Document.Status.QUEUED, Document.Status.RUNNING)
         for row in rows
     )
-    batch_pending = progress is not None and not (progress.complete and batch.archive)
     return {
         "session": session,
         "rows": rows,
         "batch": batch,
         "progress": progress,
-        "polling": pending or batch_pending,
+        # The previous ZIP stays offered until the new one is ready.
+        "archive": batch if current else selectors.latest_archive(jury_session=session),
+        "archive_is_current": current,
+        "polling": pending or (progress is not None and not current),
     }
 
 

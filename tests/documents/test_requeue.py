@@ -1,5 +1,5 @@
-"""Nothing stays stuck: the periodic requeue (beat, every minute) sends again what the queue lost
-and puts the renders of dead workers back in the queue."""
+"""Nothing stays stuck: the periodic requeue (beat, every minute) sends again what the queue lost,
+puts the renders of dead workers back in the queue, and rebuilds archives left behind."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from cqpm.core.models import AuditEntry
 from deliberations.models import Decision
 from documents import services
-from documents.models import Document
+from documents.models import Document, DocumentBatch
 from documents.tasks import requeue_documents
 
 Kind = Document.Kind
@@ -42,7 +42,7 @@ def test_it_sends_again_a_document_the_broker_never_took(jury, staff_a):
 def test_it_leaves_alone_a_document_queued_a_moment_ago(jury, staff_a):
     _certificate(jury, staff_a)
 
-    assert requeue_documents() == {"failed": [], "healed": [], "resent": []}
+    assert requeue_documents() == {"failed": [], "healed": [], "resent": [], "archives": []}
 
 
 def test_it_sends_again_a_document_waiting_past_the_threshold(jury, staff_a):
@@ -126,3 +126,25 @@ def test_a_failing_render_is_marked_failed_at_once_with_a_french_reason(jury, st
     assert document.error.startswith("Erreur de génération : ")
     assert document.finished_at is not None
     assert AuditEntry.objects.filter(action="cqpm.documents.document.failed").count() == 1
+
+
+def test_it_rebuilds_an_archive_left_behind(jury, staff_a):
+    batch = services.batch_request(jury_session=jury.session, by=staff_a)
+    for document in batch.documents.all():
+        services.document_generate(document_id=document.pk)
+
+    assert requeue_documents()["archives"] == [batch.pk]  # no archive yet
+    services.batch_archive(batch=batch)
+    assert requeue_documents()["archives"] == []
+    # A document of the batch revoked since: the archive no longer holds exactly its documents.
+    certificate = batch.documents.get(kind=Kind.CERTIFICATE)
+    services.document_revoke(document=certificate, reason="Erreur de nom.", by=staff_a)
+    assert requeue_documents()["archives"] == [batch.pk]
+    services.batch_archive(batch=DocumentBatch.objects.get(pk=batch.pk))
+    assert requeue_documents()["archives"] == []
+
+
+def test_it_does_not_rebuild_an_archive_whose_documents_are_pending(jury, staff_a):
+    services.batch_request(jury_session=jury.session, by=staff_a)
+
+    assert requeue_documents()["archives"] == []

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cqpm.core.models import AuditEntry
 from deliberations.models import Decision, JurySession
+from deliberations.services import jury_decision_amend
 from documents import services
 from documents.models import Document, DocumentBatch
 
@@ -242,3 +243,52 @@ def test_a_document_the_broker_never_took_offers_a_retry(client_for, staff_a, ju
     assert AuditEntry.objects.filter(
         action="cqpm.documents.document.retried", object_id=str(document.pk)
     ).exists()
+
+
+def test_a_new_batch_keeps_the_previous_archive_downloadable_until_its_own_is_ready(
+    client_for, staff_a, jury, django_capture_on_commit_callbacks
+):
+    first = _generate_all(jury, staff_a)
+    client = client_for(staff_a)
+    progress_url = reverse("documents:progress", args=[jury.session.pk])
+
+    with django_capture_on_commit_callbacks() as sends:
+        client.post(reverse("documents:batch_create", args=[jury.session.pk]))
+    second = DocumentBatch.objects.latest("pk")
+    during = client.get(progress_url).content.decode()
+    services.batch_archive(batch=second)
+    after = client.get(progress_url).content.decode()
+
+    # Every document was ready: the new archive is queued at once, with no render to wait for.
+    assert second.pk != first.pk and len(sends) == 1
+    assert reverse("documents:batch_download", args=[first.pk]) in during
+    assert "archive précédente" in during and "hx-trigger" in during
+    assert reverse("documents:batch_download", args=[second.pk]) in after
+    assert "archive précédente" not in after and "hx-trigger" not in after
+
+
+def test_an_amendment_keeps_the_previous_archive_offered_while_documents_are_renewed(
+    client_for, staff_a, jury, jury_president
+):
+    batch = _generate_all(jury, staff_a)
+    jury_decision_amend(
+        decision=jury.admissible,
+        outcome=Decision.Outcome.ABSENT,
+        reason="La candidate était absente.",
+        by=jury_president,
+    )
+    client = client_for(staff_a)
+    progress_url = reverse("documents:progress", args=[jury.session.pk])
+
+    during = client.get(progress_url).content.decode()
+    minutes = Document.objects.get(kind=Kind.JURY_MINUTES, status=Status.QUEUED)
+    services.document_generate(document_id=minutes.pk)
+    complete = client.get(progress_url).content.decode()
+    services.batch_archive(batch=DocumentBatch.objects.get(pk=batch.pk))
+    rebuilt = client.get(progress_url).content.decode()
+
+    download = reverse("documents:batch_download", args=[batch.pk])
+    assert download in during and "archive précédente" in during
+    assert "Archive ZIP en préparation" not in complete and "archive précédente" in complete
+    assert download in rebuilt and "archive précédente" not in rebuilt
+    assert "hx-trigger" not in rebuilt

@@ -83,6 +83,25 @@ def test_it_records_a_failure_and_does_not_retry_it_blindly(live_worker, jury, s
     assert document.attempts == 2
 
 
+def test_a_batch_with_nothing_to_render_gets_its_archive_at_once(live_worker, jury, staff_a):
+    first = services.batch_request(jury_session=jury.session, by=staff_a)
+    ids = list(first.documents.values_list("pk", flat=True))
+    wait_for(lambda: DocumentBatch.objects.get(pk=first.pk).archive_key != "")
+
+    second = services.batch_request(jury_session=jury.session, by=staff_a)
+
+    # Every document was ready: no render finishes to trigger the archive, it is queued at once.
+    assert second.pk != first.pk
+    wait_for(lambda: DocumentBatch.objects.get(pk=second.pk).archive_key != "", timeout=30)
+    second.refresh_from_db()
+    with zipfile.ZipFile(second.archive.path) as archive:
+        assert len(archive.namelist()) == 3
+    assert sorted(second.documents.values_list("pk", flat=True)) == sorted(ids)
+    # The previous archive was not touched meanwhile.
+    first.refresh_from_db()
+    assert first.archive and first.archive.path != second.archive.path
+
+
 def test_the_periodic_requeue_runs_in_the_worker_and_delivers_a_lost_render(
     live_worker, jury, staff_a
 ):
