@@ -4,6 +4,7 @@ Shared by tests/documents and tests/browser. On Redis (CI) the configured broker
 """
 
 import contextlib
+import os
 import socket
 import subprocess
 import time
@@ -145,13 +146,22 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def broker(url: str) -> Iterator[None]:
-    """Point cqpm.celery.app (its CELERY_BROKER_URL) at another broker for the block."""
+    """Point cqpm.celery.app (its CELERY_BROKER_URL) at another broker for the block.
+
+    Celery reads the CELERY_BROKER_URL environment variable before its configuration (CI sets
+    it), so both are set."""
     conf = celery_app.conf
-    previous = conf.broker_url, conf.broker_transport_options
+    previous = conf.get("broker_url"), conf.broker_transport_options
+    previous_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     conf.broker_url, conf.broker_transport_options = url, {"visibility_timeout": 3600}
     _reset_connections()
     try:
         yield
     finally:
+        if previous_env is None:
+            del os.environ["CELERY_BROKER_URL"]
+        else:
+            os.environ["CELERY_BROKER_URL"] = previous_env
         conf.broker_url, conf.broker_transport_options = previous
         _reset_connections()
