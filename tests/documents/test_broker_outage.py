@@ -119,3 +119,15 @@ def test_a_retry_with_redis_down_answers_normally_and_leaves_the_document_to_the
     assert "momentanément indisponible" in page
     document.refresh_from_db()
     assert (document.status, document.queued_at) == (Status.QUEUED, None)
+
+
+def test_a_batch_asked_outside_a_page_with_redis_down_is_saved_and_left_to_the_requeue(
+    redis_broker, jury, staff_a
+):
+    # A command or a task has no page to warn: every send is tried, none raises.
+    redis_broker.stop()
+
+    batch = services.batch_request(jury_session=jury.session, by=staff_a)
+
+    documents = list(batch.documents.values_list("status", "queued_at"))
+    assert documents == [(Status.QUEUED, None)] * 3

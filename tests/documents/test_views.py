@@ -85,6 +85,7 @@ def test_it_generates_one_document_on_request(client_for, staff_a, jury):
     )
 
     assert "Le document est en cours de génération." in response.content.decode()
+    assert "momentanément indisponible" not in response.content.decode()  # the broker took it
     assert Document.objects.get().kind == Kind.CAPACITY_NOTICE
 
 
