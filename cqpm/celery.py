@@ -4,6 +4,9 @@ import os
 
 from celery import Celery
 
+from cqpm.core.broker import install as install_atomic_filesystem_broker
+
+install_atomic_filesystem_broker()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cqpm.settings")
 
 app = Celery("cqpm")
