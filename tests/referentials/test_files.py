@@ -60,34 +60,42 @@ CASES = {
     "missing_capacity_field": (
         '    title: "Deuxième"\n',
         "",
-        "capacities[1] : champ « title » manquant (ligne 15)",
+        "capacities[1] : champ « title » manquant (ligne 15, colonne 5)",
     ),
-    "empty_field": ('title: "Référentiel d\'essai"', 'title: ""', "title : texte vide (ligne 2)"),
-    "null_field": ('objective: "Objectif."', "objective:", "objective : champ vide (ligne 6)"),
+    "empty_field": (
+        'title: "Référentiel d\'essai"',
+        'title: ""',
+        "title : texte vide (ligne 2, colonne 1)",
+    ),
+    "null_field": (
+        'objective: "Objectif."',
+        "objective:",
+        "objective : champ vide (ligne 6, colonne 1)",
+    ),
     "empty_criterion": (
         '{results: ["Résultat."]',
         '{results: ["  "]',
-        "capacities[0].criteria.results[0] : texte vide (ligne 13)",
+        "capacities[0].criteria.results[0] : texte vide (ligne 13, colonne 26)",
     ),
     "empty_list": (
         'conditions: ["A partir d\'une demande"]',
         "conditions: []",
-        "capacities[0].conditions : liste vide (ligne 12)",
+        "capacities[0].conditions : liste vide (ligne 12, colonne 5)",
     ),
     "wrong_type_text": (
         'issuer: "CPNE de la métallurgie"',
         "issuer: 12",
-        "issuer : texte attendu, reçu : nombre entier (ligne 4)",
+        "issuer : texte attendu, reçu : nombre entier (ligne 4, colonne 1)",
     ),
     "wrong_type_list": (
         'missions: ["Une mission"]',
         'missions: "Une mission"',
-        "missions : liste attendue, reçu : texte (ligne 7)",
+        "missions : liste attendue, reçu : texte (ligne 7, colonne 1)",
     ),
     "wrong_type_number": (
         "  - number: 2",
         '  - number: "deux"',
-        "capacities[1].number : nombre entier attendu, reçu : texte (ligne 15)",
+        "capacities[1].number : nombre entier attendu, reçu : texte (ligne 15, colonne 5)",
     ),
     "duplicate_capacity": (
         "  - number: 2",
@@ -107,7 +115,8 @@ CASES = {
     "impossible_date": (
         "last_modified: 2020-01-31",
         "last_modified: 2020-02-30",
-        "last_modified : date invalide « 2020-02-30 » (format attendu : AAAA-MM-JJ) (ligne 5)",
+        "last_modified : date invalide « 2020-02-30 » (format attendu : AAAA-MM-JJ) "
+        "(ligne 5, colonne 1)",
     ),
     "french_date": (
         "last_modified: 2020-01-31",
@@ -118,7 +127,7 @@ CASES = {
         '    title: "Première"',
         '    title: "Première"\n    couleur: "bleu"',
         "capacities[0].couleur : clé inconnue (clés admises : number, title, conditions, criteria, "
-        "methods) (ligne 12)",
+        "methods) (ligne 12, colonne 5)",
     ),
     "unknown_kind": (
         "methods: [], procedures: []}\n    methods: [interview]",
@@ -128,7 +137,8 @@ CASES = {
     "unknown_block_capacity": (
         "capacities: [1]}",
         "capacities: [1, 9]}",
-        "blocks[0].capacities[1] : la capacité 9 n'existe pas dans ce référentiel (ligne 8)",
+        "blocks[0].capacities[1] : la capacité 9 n'existe pas dans ce référentiel "
+        "(ligne 8, colonne 54)",
     ),
     "no_category_nor_level": (
         'category: "B"\n',
@@ -138,7 +148,7 @@ CASES = {
     "too_long": (
         'code: "2099 01 01 0001"',
         f'code: "{"9" * 40}"',
-        "code : texte trop long (40 caractères, 32 au plus) (ligne 1)",
+        "code : texte trop long (40 caractères, 32 au plus) (ligne 1, colonne 1)",
     ),
     "not_a_mapping": (VALID, "- une liste\n", "(racine) : dictionnaire (clé : valeur) attendu"),
     "empty_file": (VALID, "", "(racine) : le fichier est vide"),
