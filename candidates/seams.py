@@ -8,6 +8,7 @@ from cqpm.core.registry import (
     declare_event,
     declare_hook,
     declare_labels,
+    on_hook,
     register_demo_seeder,
     register_nav,
 )
@@ -18,8 +19,11 @@ REGISTRATIONS_CREATED = "candidates.registrations_created"
 
 
 def register() -> None:
+    from referentials.seams import VERSION_ARCHIVING
+
     from . import demo, nav
     from .models import Campaign, Pathway, Registration
+    from .services.referential_versions import campaigns_keep_their_version
 
     register_nav("candidates", nav.items, order=20)
     register_demo_seeder("candidates", demo.seed, order=10)
@@ -27,6 +31,7 @@ def register() -> None:
         REGISTRATIONS_CREATED,
         doc="Registrations were created (campaign, registrations, by), inside their transaction.",
     )
+    on_hook(VERSION_ARCHIVING, campaigns_keep_their_version, uid="candidates.keep_version")
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
     declare_labels(

@@ -1,7 +1,9 @@
 """Referential versions: import, export, new draft, draft update and publication.
 
 A published (or archived) version never changes: every change goes through a new draft version
-that is then published, which archives the version it replaces.
+that is then published by an explicit action, which archives the version it replaces — unless a
+campaign that is not over still uses it (the `referentials.version_archiving` hook lets the
+campaigns say so), in which case publishing is refused and nothing changes.
 """
 
 from typing import Any
@@ -13,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, InvalidTransition
+from cqpm.core.registry import fire_hook
 from cqpm.core.workflow import transition
 
 from .files import KINDS, referential_data_validate
 from .models import Block, Capacity, Condition, Criterion, Referential
+from .seams import VERSION_ARCHIVING
 
 Status = Referential.Status
 TRANSITIONS = {
@@ -68,16 +72,19 @@ def _export_capacity(capacity: Capacity) -> dict:
     }
 
 
-def referential_import(*, data: dict, by: Any = None) -> Referential:
-    """Publish `data` as version N+1 of its code, or return the current version unchanged when
-    its content is identical; raises ReferentialFileError (nothing written) or DomainError."""
+def referential_import(*, data: dict, by: Any = None, publish: bool = False) -> Referential:
+    """Load `data` for its code: a first version is published at once; a changed file for a
+    published code becomes a new draft version, published only by an explicit action
+    (`publish=True`, the admin's or the command's); identical content returns the version
+    that holds it. Raises ReferentialFileError (nothing written) or DomainError."""
     clean = referential_data_validate(data=data)
     with transaction.atomic():
         versions = Referential.objects.select_for_update().filter(code=clean["code"])
         current = versions.exclude(status=Status.DRAFT).order_by("-version").first()
-        if current is not None and referential_export(referential=current) == clean:
-            return current
         draft = versions.filter(status=Status.DRAFT).first()
+        for existing in (draft, current):
+            if existing is not None and referential_export(referential=existing) == clean:
+                return _publish(existing, by=by) if publish and existing is draft else existing
         if draft is not None:
             raise DomainError(
                 _(
@@ -93,7 +100,18 @@ def referential_import(*, data: dict, by: Any = None) -> Referential:
             by=by,
             data={"code": referential.code, "version": referential.version},
         )
-        return _publish(referential, by=by)
+        if current is None or publish:
+            return _publish(referential, by=by)
+        return referential
+
+
+def referential_published_for(*, referential: Referential) -> Referential | None:
+    """The published version of the same code, other than this one (what a draft replaces)."""
+    return (
+        Referential.objects.filter(code=referential.code, status=Status.PUBLISHED)
+        .exclude(pk=referential.pk)
+        .first()
+    )
 
 
 def referential_new_draft(*, referential: Referential, by: Any) -> Referential:
@@ -170,6 +188,8 @@ def _publish(referential: Referential, *, by: Any) -> Referential:
         .exclude(pk=referential.pk)
     )
     for previous in current:
+        # Campaigns that are not over refuse (DomainError): the whole publication rolls back.
+        fire_hook(VERSION_ARCHIVING, referential=previous, replaced_by=referential)
         transition(
             previous,
             to=Status.ARCHIVED,

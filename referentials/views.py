@@ -1,13 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from cqpm.core.actions import run_action
 from cqpm.core.permissions import get_scoped_or_404
 
+from .diff import referential_diff
 from .files import referential_file_dump
 from .selectors import referential_detail_queryset_for, referential_list_for, referential_sections
-from .services import referential_export
+from .services import referential_export, referential_publish, referential_published_for
 
 PAGE_SIZE = 50
 
@@ -24,11 +28,34 @@ def referential_list(request):
 @login_required
 def referential_detail(request, pk: int):
     referential = get_scoped_or_404(referential_detail_queryset_for(user=request.user), pk=pk)
-    return render(
+    context = {
+        "referential": referential,
+        "sections": referential_sections(referential=referential),
+    }
+    if not referential.is_frozen:
+        published = referential_published_for(referential=referential)
+        context["published"] = published
+        if published is not None:
+            context["changes"] = referential_diff(
+                before=referential_export(referential=published),
+                after=referential_export(referential=referential),
+            )
+    return render(request, "referentials/referential_detail.html", context)
+
+
+@login_required
+@require_POST
+def referential_publish_view(request, pk: int):
+    """The explicit action that publishes a draft (administrators only; others: 404)."""
+    if not request.user.is_superuser:
+        raise Http404
+    referential = get_scoped_or_404(referential_detail_queryset_for(user=request.user), pk=pk)
+    run_action(
         request,
-        "referentials/referential_detail.html",
-        {"referential": referential, "sections": referential_sections(referential=referential)},
+        lambda: referential_publish(referential=referential, by=request.user),
+        success=_("La version %(version)d est publiée.") % {"version": referential.version},
     )
+    return redirect("referentials:detail", pk=referential.pk)
 
 
 @login_required

@@ -113,6 +113,8 @@ TABLE: dict[str, Row] = {
     "referentials:list": Row(get=expect(default=200)),
     "referentials:detail": Row(k(pk="campaign.referential"), expect(default=200)),
     "referentials:export": Row(k(pk="campaign.referential"), expect(default=200)),
+    # Administrators only (superusers, not in the personas): every persona's POST answers 404.
+    "referentials:publish": Row(k(pk="campaign.referential"), expect(default=405), post_only=True),
     # --- Candidates (staff of the campaign's centre)
     "candidates:campaign_list": Row(get=staff(staff_b=200)),
     "candidates:campaign_create": Row(get=staff(staff_b=200)),

@@ -45,6 +45,10 @@ def test_it_exports_a_chosen_version(db, tmp_path, capsys, seed_data):
     path = tmp_path / "v2.yaml"
     path.write_text(referential_file_dump(data=changed), encoding="utf-8")
     call_command("import_referential", str(path))
+    out = capsys.readouterr().out
+    assert "nouvelle version 2 en brouillon, non publiée" in out
+    assert "~ En-tête : title : Responsable d'affaires → Responsable d'affaires (révisé)" in out
+    call_command("import_referential", str(path), "--publish")
     assert "version 2 (publié)" in capsys.readouterr().out
     call_command("export_referential", "2015 04 54 0303", "--version", "1")
     assert referential_file_parse(text=capsys.readouterr().out) == seed_data

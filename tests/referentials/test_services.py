@@ -59,7 +59,12 @@ def test_it_does_nothing_when_the_content_is_identical(seed, seed_data):
 
 
 def test_it_makes_version_two_and_archives_version_one(seed, seed_data):
-    second = referential_import(data=_changed(seed_data))
+    draft = referential_import(data=_changed(seed_data))
+    assert (draft.version, draft.status) == (2, Status.DRAFT)  # published only when asked
+    seed.refresh_from_db()
+    assert seed.status == Status.PUBLISHED
+    assert referential_import(data=_changed(seed_data)).pk == draft.pk  # same file, same draft
+    second = referential_import(data=_changed(seed_data), publish=True)
     seed.refresh_from_db()
     assert (second.version, second.status) == (2, Status.PUBLISHED)
     assert seed.status == Status.ARCHIVED
@@ -69,7 +74,7 @@ def test_it_makes_version_two_and_archives_version_one(seed, seed_data):
 
 
 def test_it_audits_import_publication_and_archiving(seed, seed_data):
-    second = referential_import(data=_changed(seed_data))
+    second = referential_import(data=_changed(seed_data), publish=True)
     actions = list(
         AuditEntry.objects.order_by("id").values_list("action", "object_id", "data__after")
     )
