@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cqpm.core.errors import DomainError
 
-from .importing import COLUMNS, ImportRefused, registrations_import
+from .importing import COLUMNS, DIFFERENT, SAME, ImportRefused, registrations_import
 from .importing.reading import MAX_BYTES
 from .importing.uploads import EXTENSIONS, upload_discard, upload_read, upload_store
 from .views._fetch import campaign_for, staff_required
@@ -96,6 +96,21 @@ def import_upload(request, pk):
     )
 
 
+def _choices(request) -> tuple[dict[int, str], set[int]]:
+    """Staff's per-line choices posted from the preview: homonyms and contact updates."""
+    homonyms: dict[int, str] = {}
+    updates: set[int] = set()
+    for name, value in request.POST.items():
+        kind, _sep, line = name.partition("_")
+        if not line.isdigit() or len(line) > 7:
+            continue
+        if kind == "homonym" and (value in (SAME, DIFFERENT) or value.startswith(SAME + ":")):
+            homonyms[int(line)] = value[:40]
+        elif kind == "update" and value == "1":
+            updates.add(int(line))
+    return homonyms, updates
+
+
 @staff_required
 def import_preview(request, pk, token):
     campaign = campaign_for(request, pk)
@@ -124,11 +139,21 @@ def import_preview(request, pk, token):
 def import_confirm(request, pk, token):
     campaign = campaign_for(request, pk)
     entry, data = _pending(request, campaign, token)
+    homonyms, updates = _choices(request)
     try:
         report = registrations_import(
-            campaign=campaign, file=data, filename=entry["name"], by=request.user
+            campaign=campaign,
+            file=data,
+            filename=entry["name"],
+            by=request.user,
+            homonyms=homonyms,
+            contact_updates=updates,
         )
     except ImportRefused as refusal:
+        if all(issue.code == "homonym" for issue in refusal.issues):
+            for issue in refusal.issues:
+                messages.error(request, str(issue))
+            return redirect("candidates:import_preview", pk=campaign.pk, token=token)
         return _refused(request, campaign, token, refusal)
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -9,18 +9,24 @@ which parses through defusedxml.
 Rules held here (for the web page, the command and seed_demo alike):
 - any bad row refuses the whole file: every error is listed with its line and column, nothing is
   written (`ImportRefused` carries them);
-- a person is identified by last name, first name and birth date (case and accents ignored); one
-  already known from another campaign is reused as is, never duplicated nor modified;
+- every value is checked for what its column can hold (cqpm.core.validation, from the model
+  fields) before anything is written, so a preview called valid always imports;
+- a person is identified by names, birth date and e-mail (case and accents ignored); rows or
+  known people sharing names and birth date but not the e-mail are possible homonyms, which staff
+  decide per line (`homonyms={line: "same" | "same:<pk>" | "different"}`): undecided, the
+  import is refused naming the lines; a known person's new contact data (e-mail, telephone) is
+  shown as a change, applied only for the lines in `contact_updates`;
 - a company is identified by its SIRET; a known SIRET reuses the stored company (its name is
   kept); a new SIRET needs the company name; a company name without SIRET is refused;
 - `tuteur_email` is optional: a known account becomes the tutor; an unknown address creates an
   account with no usable password and no e-mail sent (staff invite tutors later; the password
   reset page lets them in); each creation is audited (`cqpm.account.created`);
-- 10,000 rows in seconds: lookups by batches into memory, then `bulk_create` of tutors,
-  companies, candidates, registrations and their audit entries, in one transaction.
+- 100,000 rows in bounded memory: lookups by batches into memory, then `bulk_create` of tutors,
+  companies, candidates, registrations and their audit entries by batches, in one transaction.
 """
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +38,16 @@ from cqpm.core.errors import DomainError
 
 from ..models import Campaign, Registration
 from ..services._common import ensure_staff_of
-from .database import Lookups, check_against_database, write_rows
+from .database import (
+    DIFFERENT,
+    SAME,
+    ContactChange,
+    Homonym,
+    Lookups,
+    check_against_database,
+    homonym_message,
+    write_rows,
+)
 from .reading import (
     COLUMNS,
     MAX_BYTES,
@@ -45,6 +60,11 @@ from .reading import (
 
 __all__ = [
     "COLUMNS",
+    "DIFFERENT",
+    "SAME",
+    "ContactChange",
+    "Homonym",
+    "homonym_message",
     "ImportIssue",
     "ImportRefused",
     "ImportReport",
@@ -66,9 +86,15 @@ class ImportReport:
     new_candidates: int = 0
     new_companies: int = 0
     new_tutors: list[str] = field(default_factory=list)
-    registrations: list[Registration] = field(default_factory=list)
+    registrations: Sequence[Registration] = ()
+    homonyms: list[Homonym] = field(default_factory=list)
+    changes: list[ContactChange] = field(default_factory=list)
     dry_run: bool = False
     sha256: str = ""
+
+    @property
+    def undecided(self) -> list[Homonym]:
+        return [question for question in self.homonyms if not question.decision]
 
     @property
     def count(self) -> int:
@@ -79,22 +105,34 @@ class ImportReport:
 
 
 def registrations_import(
-    *, campaign: Campaign, file: Any, filename: str, by: Any, dry_run: bool = False
+    *,
+    campaign: Campaign,
+    file: Any,
+    filename: str,
+    by: Any,
+    dry_run: bool = False,
+    homonyms: dict[int, str] | None = None,
+    contact_updates: Iterable[int] | bool = (),
 ) -> ImportReport:
     """Register every person of a CSV/XLSX file in the campaign, or none: raises ImportRefused
-    (every error, with line and column) or DomainError (campaign closed, data changed meanwhile)."""
+    (every error, with line and column; undecided homonyms) or DomainError (campaign closed,
+    data changed meanwhile). A dry run lists the homonyms to decide instead of refusing."""
     data = _read_bytes(file)
     rows = parse_file(data=data, filename=filename)
     sha256 = hashlib.sha256(data).hexdigest()
+    del data  # the rows are all that is needed from here on
+    choices = {"homonyms": homonyms, "contact_updates": contact_updates}
     if dry_run:
         _check_campaign(campaign, by)
-        lookups = check_against_database(campaign=campaign, rows=rows)
+        lookups = check_against_database(
+            campaign=campaign, rows=rows, require_decisions=False, **choices
+        )
         return _report(filename, rows, lookups, dry_run=True, sha256=sha256)
     try:
         with transaction.atomic():
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
             _check_campaign(locked, by)
-            lookups = check_against_database(campaign=locked, rows=rows)
+            lookups = check_against_database(campaign=locked, rows=rows, **choices)
             report = _report(filename, rows, lookups, dry_run=False, sha256=sha256)
             report.registrations = write_rows(
                 campaign=locked, rows=rows, lookups=lookups, by=by, source=filename
@@ -109,12 +147,13 @@ def registrations_import(
 
 def registrations_bulk_create(
     *, campaign: Campaign, rows: list[ImportRow], by: Any, source: str
-) -> list[Registration]:
-    """Write already-checked rows (seed_demo, benchmarks) with the import's bulk path; raises
-    ImportRefused if a person is already registered or a new company has no name."""
+) -> list[int]:
+    """Write already-checked rows (seed_demo, benchmarks) with the import's bulk path and return
+    the new registrations' ids; raises ImportRefused if a person is already registered, a
+    homonym is undecided or a new company has no name."""
     with transaction.atomic():
         lookups = check_against_database(campaign=campaign, rows=rows)
-        return write_rows(campaign=campaign, rows=rows, lookups=lookups, by=by, source=source)
+        return write_rows(campaign=campaign, rows=rows, lookups=lookups, by=by, source=source).ids
 
 
 def _check_campaign(campaign: Campaign, by: Any) -> None:
@@ -132,7 +171,9 @@ def _report(
     return ImportReport(
         filename=filename,
         rows=rows,
-        new_candidates=sum(1 for key in {r.person_key for r in rows} if key not in lookups.people),
+        homonyms=lookups.homonyms,
+        changes=lookups.changes,
+        new_candidates=len(lookups.new_people),
         new_companies=len({r.siret for r in rows if r.siret} - lookups.companies.keys()),
         new_tutors=sorted({r.tutor_email for r in rows if r.tutor_email} - lookups.tutors.keys()),
         dry_run=dry_run,

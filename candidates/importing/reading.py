@@ -5,21 +5,24 @@ import datetime
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import openpyxl
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cqpm.core.errors import DomainError
+from cqpm.core.validation import field_problems, text_problems
 
-from ..models import Candidate, Pathway, Registration
-from ..validators import normalize_person_name, normalize_siret, validate_siret
+from ..models import Candidate, Company, Pathway, Registration, identity_key_of
+from ..validators import normalize_siret, validate_siret
 
 COLUMNS = (
     "civilite",
@@ -42,7 +45,14 @@ HEADER_ALIASES = {
     "tuteur_e_mail": "tuteur_email",
 }
 MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 50_000
+MAX_ROWS = 100_000
+# What a workbook may expand to once unzipped, read from the sizes its archive declares (zipfile
+# never inflates an entry past its declared size): a 656 KB file of shared strings can claim 300 MB.
+MAX_XLSX_UNCOMPRESSED = 120 * 1024 * 1024
+# openpyxl keeps every shared string in memory (the sheet itself is streamed): 100,000 rows of
+# distinct names and addresses take about 20 MB of XML.
+MAX_XLSX_SHARED_STRINGS = 40 * 1024 * 1024
+MAX_XLSX_ENTRIES = 200
 
 _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -77,6 +87,7 @@ class ImportIssue:
     line: int | None
     column: str
     message: str
+    code: str = ""  # "homonym": a decision staff still owe, not a fault of the file
 
     def __str__(self) -> str:
         if self.line is None:
@@ -114,7 +125,7 @@ def file_error(message: str) -> ImportRefused:
     return ImportRefused([ImportIssue(None, "", message)])
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
     """One checked line of the file (or one generated row, for seed_demo)."""
 
@@ -130,22 +141,30 @@ class ImportRow:
     pathway: str = Pathway.CONTINUING
     tutor_email: str = ""
     stage: str = Registration.Stage.REGISTERED
+    person_key: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.person_key = person_key(self.last_name, self.first_name, self.birth_date)
 
     @property
     def pathway_label(self) -> str:
         return str(Pathway(self.pathway).label)
 
-    @property
-    def person_key(self) -> tuple[str, str, datetime.date]:
-        return person_key(self.last_name, self.first_name, self.birth_date)
-
 
 def person_key(last_name: str, first_name: str, birth_date: datetime.date) -> tuple:
-    """The same person as registration_create sees it: names without case or accents, birth date."""
-    return (normalize_person_name(last_name), normalize_person_name(first_name), birth_date)
+    """Names and birth date as the database's identity constraint sees them
+    (`Candidate.identity_key`): no case, accents, hyphens or extra spaces."""
+    return (identity_key_of(last_name, first_name), birth_date)
 
 
 # --- Reading the file --------------------------------------------------------------------------
+
+
+class _BadQuote(Exception):
+    """A quoted CSV field never closed (or closed in the middle of a field)."""
+
+    def __init__(self, line: int, field: int, unclosed: bool) -> None:
+        self.line, self.field, self.unclosed = line, field, unclosed
 
 
 def parse_file(*, data: bytes, filename: str) -> list[ImportRow]:
@@ -154,28 +173,19 @@ def parse_file(*, data: bytes, filename: str) -> list[ImportRow]:
     header_line, columns = _header(table)
     rows: list[ImportRow] = []
     issues: list[ImportIssue] = []
-    seen: dict[tuple, int] = {}
-    for line, cells in table:
-        if not any(_text(c) for c in cells):
-            continue
-        if len(rows) + len(issues) >= MAX_ROWS:
-            raise file_error(_("Le fichier dépasse %(max)d lignes.") % {"max": MAX_ROWS})
-        values = {name: _text(cells[i]) if i < len(cells) else "" for name, i in columns.items()}
-        row = _parse_row(line, values, issues)
-        if row is None:
-            continue
-        first = seen.setdefault(row.person_key, line)
-        if first != line:
-            issues.append(
-                ImportIssue(
-                    line,
-                    "nom",
-                    _("%(person)s figure déjà ligne %(first)d du fichier.")
-                    % {"person": describe_person(row), "first": first},
-                )
-            )
-            continue
-        rows.append(row)
+    seen: dict[tuple, tuple[int, str]] = {}
+    try:
+        for line, cells in table:
+            if not any(_text(c) for c in cells):
+                continue
+            if len(rows) + len(issues) >= MAX_ROWS:
+                raise file_error(_("Le fichier dépasse %(max)d lignes.") % {"max": MAX_ROWS})
+            values = {name: _cell(cells, i, name) for name, i in columns.items()}
+            row = _parse_row(line, values, issues)
+            if row is not None and not _duplicate(row, seen, issues):
+                rows.append(row)
+    except _BadQuote as bad:
+        issues.append(_quote_issue(bad, columns))
     if issues:
         raise ImportRefused(issues)
     if not rows:
@@ -184,6 +194,32 @@ def parse_file(*, data: bytes, filename: str) -> list[ImportRow]:
             % {"line": header_line}
         )
     return rows
+
+
+def _duplicate(row: ImportRow, seen: dict, issues: list[ImportIssue]) -> bool:
+    """The same person twice in the file (same names, birth date and e-mail) is an error; the
+    same names and birth date with another e-mail may be two people: left to the homonym step."""
+    first = seen.setdefault((*row.person_key, row.email.lower()), (row.line, ""))[0]
+    if first == row.line:
+        return False
+    issues.append(
+        ImportIssue(
+            row.line,
+            "nom",
+            _("%(person)s figure déjà ligne %(first)d du fichier.")
+            % {"person": describe_person(row), "first": first},
+        )
+    )
+    return True
+
+
+def _quote_issue(bad: _BadQuote, columns: dict[str, int]) -> ImportIssue:
+    names = {position: name for name, position in columns.items()}
+    if bad.unclosed:
+        message = _("guillemet ouvert jamais fermé (le reste du fichier y serait lu).")
+    else:
+        message = _('guillemet mal placé : un champ entre guillemets doit finir par « " ».')
+    return ImportIssue(bad.line, names.get(bad.field, ""), message)
 
 
 def _table(data: bytes, filename: str) -> Iterator[tuple[int, list]]:
@@ -201,7 +237,10 @@ def _table(data: bytes, filename: str) -> Iterator[tuple[int, list]]:
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
-    if data.startswith(b"PK\x03\x04") or b"\x00" in data:
+    # Many NULs among the first bytes mean UTF-16 or binary; a stray NUL is refused on its own
+    # line and column by the cell checks.
+    head = data[:1024]
+    if data.startswith(b"PK\x03\x04") or head.count(b"\x00") > len(head) // 8:
         raise file_error(_("Ce fichier n'est pas un fichier CSV (texte) lisible."))
     try:
         text = data.decode("utf-8-sig")
@@ -218,19 +257,46 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
 
 
 def _csv_iter(text: str, delimiter: str) -> Iterator[tuple[int, list]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for cells in reader:
-            yield reader.line_num, cells
-    except csv.Error as exc:
-        raise file_error(
-            _("Fichier CSV mal formé à la ligne %(line)d.") % {"line": reader.line_num}
-        ) from exc
+    """Each record with the line it starts on (a quoted field may span several lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            unclosed = "end of data" in str(exc)
+            raise _BadQuote(start, _open_field(text, start, delimiter), unclosed) from exc
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _open_field(text: str, line: int, delimiter: str) -> int:
+    """The position of the field whose quote breaks the record starting on `line`: the one a
+    quote opens and never closes, or the one where text follows a closing quote."""
+    record = text.splitlines()[line - 1] if line <= text.count("\n") + 1 else ""
+    field, start, quoted, closed = 0, True, False, False
+    chars = iter(enumerate(record))
+    for position, char in chars:
+        if quoted:
+            if char == '"' and record[position + 1 : position + 2] == '"':
+                next(chars)  # "" is a quote inside the field
+            elif char == '"':
+                quoted, closed = False, True
+        elif char == delimiter:
+            field, start, closed = field + 1, True, False
+        elif closed:
+            return field  # `"Élise" Marie`: text after the closing quote
+        else:
+            quoted, start = char == '"' and start, False
+    return field
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
     if not data.startswith(b"PK\x03\x04"):
         raise file_error(_("Ce fichier n'est pas un classeur XLSX lisible."))
+    _check_expansion(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zip, XML (defusedxml) or openpyxl errors all mean "unreadable"
@@ -238,20 +304,74 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
     return _xlsx_iter(workbook)
 
 
+def _check_expansion(data: bytes) -> None:
+    """Refuse by the sizes the archive declares, before openpyxl inflates anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise file_error(_("Ce fichier n'est pas un classeur XLSX lisible.")) from exc
+    expanded = sum(entry.file_size for entry in entries)
+    shared = sum(e.file_size for e in entries if e.filename.lower().endswith("sharedstrings.xml"))
+    for size, limit in ((expanded, MAX_XLSX_UNCOMPRESSED), (shared, MAX_XLSX_SHARED_STRINGS)):
+        if size > limit or len(entries) > MAX_XLSX_ENTRIES:
+            raise file_error(
+                _(
+                    "Classeur refusé : une fois décompressé il occuperait %(size)d Mo "
+                    "(%(max)d Mo au plus). Enregistrez les candidats seuls, ou en CSV."
+                )
+                % {"size": size // (1024 * 1024), "max": limit // (1024 * 1024)}
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A workbook cell: its value and the number format that decides how a person sees it."""
+
+    value: Any
+    number_format: str = "General"
+
+
 def _xlsx_iter(workbook) -> Iterator[tuple[int, list]]:
     try:
         sheet = workbook.worksheets[0]
-        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, list(cells)
+        for line, cells in enumerate(sheet.iter_rows(), start=1):
+            yield line, [_typed(cell) for cell in cells]
     except Exception as exc:  # a corrupt sheet shows only while it is read
         raise file_error(_("Ce fichier n'est pas un classeur XLSX lisible.")) from exc
     finally:
         workbook.close()
 
 
+def _typed(cell: Any) -> Any:
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Typed(value, getattr(cell, "number_format", None) or "General")
+    return value
+
+
+_ZERO_FORMAT = re.compile(r'^(?:0|\\.|"[^"]*"|[ .\-/])+$')
+
+
+def _number_text(value: int | float, number_format: str) -> str:
+    """A number as the sheet shows it: zero-padding formats ("0000000000", "00 00 00 00 00")
+    keep the leading zeros of phone numbers and codes typed as numbers."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or not _ZERO_FORMAT.match(number_format):
+        return str(value)
+    pattern = re.sub(r'\\(.)|"([^"]*)"', lambda m: m.group(1) or m.group(2), number_format)
+    digits = str(value).zfill(pattern.count("0"))
+    extra, digits = digits[: len(digits) - pattern.count("0")], digits[-pattern.count("0") :]
+    filled = iter(digits)
+    return extra + "".join(next(filled) if char == "0" else char for char in pattern)
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Typed):
+        return _number_text(value.value, value.number_format).strip()
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
@@ -259,30 +379,54 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _cell(cells: list, position: int, column: str) -> str:
+    if position >= len(cells):
+        return ""
+    value = cells[position]
+    text = _text(value)
+    # A French number typed into a number cell loses its leading 0 (0612345678 -> 612345678).
+    if column == "telephone" and isinstance(value, Typed) and re.fullmatch(r"[1-9]\d{8}", text):
+        text = "0" + text
+    return text
+
+
 def _header(table: Iterator[tuple[int, list]]) -> tuple[int, dict[str, int]]:
-    for line, cells in table:
-        names = [_text(c) for c in cells]
-        if not any(names):
-            continue
-        columns: dict[str, int] = {}
-        for position, name in enumerate(names):
-            key = normalize(name).replace(" ", "_").replace("-", "_")
-            key = HEADER_ALIASES.get(key, key)
-            if key in COLUMNS and key not in columns:
-                columns[key] = position
-        missing = [name for name in COLUMNS if name not in columns]
-        if missing:
-            raise ImportRefused(
-                [
-                    ImportIssue(line, name, _("colonne manquante dans l'en-tête."))
-                    for name in missing
-                ]
-            )
-        return line, columns
+    try:
+        for line, cells in table:
+            names = [_text(c) for c in cells]
+            if not any(names):
+                continue
+            return line, _header_columns(line, names)
+    except _BadQuote as bad:
+        raise ImportRefused([_quote_issue(bad, {})]) from None
     raise file_error(_("Le fichier est vide."))
 
 
+def _header_columns(line: int, names: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for position, name in enumerate(names):
+        key = normalize(name).replace(" ", "_").replace("-", "_")
+        key = HEADER_ALIASES.get(key, key)
+        if key in COLUMNS and key not in columns:
+            columns[key] = position
+    missing = [name for name in COLUMNS if name not in columns]
+    if missing:
+        raise ImportRefused(
+            [ImportIssue(line, name, _("colonne manquante dans l'en-tête.")) for name in missing]
+        )
+    return columns
+
+
 # --- Checking one row --------------------------------------------------------------------------
+
+# Each free-text column and the model field it is stored in: the limits are the column's own.
+STORED_AS = {
+    "nom": (Candidate, "last_name"),
+    "prenom": (Candidate, "first_name"),
+    "email": (Candidate, "email"),
+    "telephone": (Candidate, "phone"),
+    "entreprise": (Company, "name"),
+}
 
 
 def _parse_row(line: int, values: dict[str, str], issues: list[ImportIssue]) -> ImportRow | None:
@@ -291,21 +435,28 @@ def _parse_row(line: int, values: dict[str, str], issues: list[ImportIssue]) -> 
     def bad(column: str, message: str) -> None:
         found.append(ImportIssue(line, column, message))
 
+    for column, value in values.items():  # control characters first: nothing else is safe then
+        for message in text_problems(value):
+            bad(column, message)
+            values[column] = ""
+    if found:
+        issues.extend(found)
+        return None
+    for column, (model, name) in STORED_AS.items():
+        for message in field_problems(model, name, values[column]):
+            bad(column, message)
+    for message in _tutor_email_problems(values["tuteur_email"]):
+        bad("tuteur_email", message)
     civility = CIVILITIES.get(normalize(values["civilite"]))
     if civility is None:
         bad("civilite", _civility_message(values["civilite"]))
-    last_name = _required_name(values["nom"], "nom", _("nom manquant."), bad)
-    first_name = _required_name(values["prenom"], "prenom", _("prénom manquant."), bad)
+    last_name = _required(values["nom"], "nom", _("nom manquant."), bad)
+    first_name = _required(values["prenom"], "prenom", _("prénom manquant."), bad)
     birth_date = _birth_date(values["date_naissance"], bad)
-    email = _email(values["email"], "email", bad)
-    phone = values["telephone"]
-    if len(phone) > 32:
-        bad("telephone", _("numéro de téléphone trop long (32 caractères au plus)."))
     company_name, siret = _company(values["entreprise"], values["siret"], bad)
     pathway = PATHWAYS.get(normalize(values["parcours"]))
     if pathway is None:
         bad("parcours", _pathway_message(values["parcours"]))
-    tutor_email = _email(values["tuteur_email"], "tuteur_email", bad).lower()
     if found:
         issues.extend(found)
         return None
@@ -315,20 +466,26 @@ def _parse_row(line: int, values: dict[str, str], issues: list[ImportIssue]) -> 
         last_name=last_name,
         first_name=first_name,
         birth_date=birth_date,
-        email=email,
-        phone=phone,
+        email=values["email"],
+        phone=values["telephone"],
         company_name=company_name,
         siret=siret,
         pathway=pathway,
-        tutor_email=tutor_email,
+        tutor_email=values["tuteur_email"].lower(),
     )
+
+
+@lru_cache(maxsize=1024)
+def _tutor_email_problems(value: str) -> tuple[str, ...]:
+    # A file names a few tutors many times: each address is checked once.
+    return tuple(field_problems(get_user_model(), "email", value))
 
 
 def _civility_message(value: str) -> str:
     if not value:
         return _("civilité manquante (M. ou Mme).")
     return _("civilité « %(value)s » inconnue : M., Monsieur, Mme ou Madame attendu.") % {
-        "value": value
+        "value": value[:40]
     }
 
 
@@ -336,14 +493,15 @@ def _pathway_message(value: str) -> str:
     labels = ", ".join(str(label).lower() for label in Pathway.labels)
     if not value:
         return _("parcours manquant (%(labels)s).") % {"labels": labels}
-    return _("parcours « %(value)s » inconnu : %(labels)s.") % {"value": value, "labels": labels}
+    return _("parcours « %(value)s » inconnu : %(labels)s.") % {
+        "value": value[:60],
+        "labels": labels,
+    }
 
 
-def _required_name(value: str, column: str, missing: str, bad) -> str:
+def _required(value: str, column: str, missing: str, bad) -> str:
     if not value:
         bad(column, missing)
-    elif len(value) > 150:
-        bad(column, _("150 caractères au plus."))
     return value
 
 
@@ -360,7 +518,7 @@ def _birth_date(value: str, bad) -> datetime.date | None:
     except ValueError:
         bad(
             "date_naissance",
-            _("date « %(value)s » invalide : format JJ/MM/AAAA attendu.") % {"value": value},
+            _("date « %(value)s » invalide : format JJ/MM/AAAA attendu.") % {"value": value[:40]},
         )
         return None
     if not datetime.date(1900, 1, 1) <= date <= timezone.localdate():
@@ -372,23 +530,10 @@ def _birth_date(value: str, bad) -> datetime.date | None:
     return date
 
 
-def _email(value: str, column: str, bad) -> str:
-    if not value:
-        return ""
-    try:
-        validate_email(value)
-    except ValidationError:
-        bad(column, _("adresse e-mail « %(value)s » invalide.") % {"value": value})
-        return ""
-    return value
-
-
 def _company(name: str, raw_siret: str, bad) -> tuple[str, str]:
     siret = normalize_siret(raw_siret)
-    if len(name) > 200:
-        bad("entreprise", _("raison sociale trop longue (200 caractères au plus)."))
     if name and not siret:
-        bad("siret", _("SIRET manquant pour l'entreprise « %(name)s ».") % {"name": name})
+        bad("siret", _("SIRET manquant pour l'entreprise « %(name)s ».") % {"name": name[:80]})
     if siret:
         try:
             validate_siret(siret)

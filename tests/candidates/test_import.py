@@ -176,12 +176,14 @@ def test_it_reads_headers_in_any_order_case_and_accents(campaign):
 def test_it_reuses_known_people_companies_and_tutors(campaign, tutor):
     known_company = CompanyFactory(name="Nom officiel", siret=SIRET)
     known = CandidateFactory(
-        last_name="Lefèvre", first_name="Hélène", birth_date=datetime.date(1988, 3, 14)
-    )
+        last_name="Lefèvre", first_name="Hélène", birth_date=datetime.date(1988, 3, 14),
+        email="helene@exemple.fr",
+    )  # fmt: skip
     RegistrationFactory(candidate=known)  # in another campaign
     row = good_row(
         nom="LEFEVRE", prenom="helene", date_naissance="14/03/1988", siret=SIRET,
-        entreprise="Autre nom", tuteur_email="TUTEUR@exemple.fr",
+        entreprise="Autre nom", tuteur_email="TUTEUR@exemple.fr", email="Helene@Exemple.fr",
+        telephone=known.phone,
     )  # fmt: skip
 
     report = _import(campaign, csv_bytes([row]))
@@ -241,7 +243,7 @@ def test_it_lists_every_bad_row_with_its_line_and_column(campaign):
         good_row(3, parcours="Stage d'été"),  # line 5
         good_row(4, nom=""),  # line 6
         good_row(5, email="pas-une-adresse"),  # line 7
-        good_row(0, email="autre@exemple.fr"),  # line 8: same person as line 2
+        good_row(0, prenom="ÉLISE"),  # line 8: same person (and e-mail) as line 2
         good_row(6, civilite="Dr", siret="123", tuteur_email="x@"),  # line 9: three errors
         good_row(7, date_naissance="1990-01-01"),  # line 10
         good_row(8, entreprise="Sans Siret SA", siret=""),  # line 11
@@ -269,10 +271,12 @@ def test_it_refuses_people_already_registered_in_the_campaign(campaign):
     already = RegistrationFactory(
         campaign=campaign,
         candidate=CandidateFactory(
-            last_name="Dupont", first_name="Anne", birth_date=datetime.date(1980, 1, 2)
+            last_name="Dupont", first_name="Anne", birth_date=datetime.date(1980, 1, 2),
+            email="anne@exemple.fr",
         ),
-    )
-    rows = [good_row(1), good_row(2, nom="DUPONT", prenom="Anne", date_naissance="02/01/1980")]
+    )  # fmt: skip
+    anne = {"nom": "DUPONT", "prenom": "Anne", "date_naissance": "02/01/1980"}
+    rows = [good_row(1), good_row(2, email="anne@exemple.fr", **anne)]
     refusal = _refusal(campaign, csv_bytes(rows))
     assert _located(refusal) == {
         (3, "nom"): "DUPONT Anne, né(e) le 02/01/1980 est déjà inscrit(e) à cette campagne."

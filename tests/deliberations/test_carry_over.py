@@ -199,7 +199,7 @@ def test_an_imported_registration_starts_with_still_valid_capacities(
     csv = (
         "civilite;nom;prenom;date_naissance;email;telephone;entreprise;siret;parcours;tuteur_email\n"
         f"Mme;{person.last_name};{person.first_name};{person.birth_date:%d/%m/%Y};"
-        ";;;;formation continue;\n"
+        f"{person.email};;;;formation continue;\n"  # names, birth date and e-mail: the person
     ).encode()
     registrations_import(campaign=later, file=io.BytesIO(csv), filename="inscrits.csv", by=staff_a)
     imported = Registration.objects.get(campaign=later, candidate=person)

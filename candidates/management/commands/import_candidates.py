@@ -2,15 +2,22 @@
 
 Exit status 0 when every row is imported, 1 when the file is refused (every error on stderr, in
 French, with its line and column; nothing written), 2 for bad arguments.
+
+Possible homonyms (same names and birth date as a known person or another line, another e-mail)
+need an explicit decision: `--homonym 12=same` (the known person; `12=same:<id>` names one of
+several), `--homonym 12=different` (a new person), or `--homonym all=different`. Without one the
+file is refused, naming the lines. A known person's new contact data is ignored unless
+`--update-contact LINE` (or `--update-contacts` for every line) accepts it.
 """
 
+import re
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from candidates.importing import ImportRefused, registrations_import
+from candidates.importing import ImportRefused, homonym_message, registrations_import
 from candidates.models import Campaign
 from cqpm.core.errors import DomainError
 
@@ -27,6 +34,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--by", default="", help="E-mail du compte auquel attribuer l'import (journal)"
         )
+        parser.add_argument(
+            "--homonym",
+            action="append",
+            default=[],
+            metavar="LIGNE=same|different",
+            help="Homonyme possible : même personne (same, same:ID) ou personne différente "
+            "(different) ; LIGNE peut être all.",
+        )
+        parser.add_argument(
+            "--update-contact",
+            action="append",
+            type=int,
+            default=[],
+            metavar="LIGNE",
+            help="Reprendre l'e-mail et le téléphone du fichier pour la personne de cette ligne.",
+        )
+        parser.add_argument(
+            "--update-contacts",
+            action="store_true",
+            help="Reprendre les coordonnées du fichier pour toutes les personnes connues.",
+        )
 
     def handle(self, *args, **options):
         campaign = Campaign.objects.filter(pk=options["campaign"]).first()
@@ -36,22 +64,74 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("Fichier introuvable : %(path)s") % {"path": path})
         by = self._actor(options["by"])
+        homonyms = self._homonyms(options["homonym"])
+        updates = True if options["update_contacts"] else set(options["update_contact"])
         try:
             with path.open("rb") as handle:
-                report = registrations_import(
-                    campaign=campaign,
-                    file=handle,
-                    filename=path.name,
-                    by=by,
-                    dry_run=options["dry_run"],
-                )
+                report = self._import(campaign, handle, path.name, by, homonyms, updates, options)
         except ImportRefused as refusal:
             for issue in refusal.issues:
                 self.stderr.write(str(issue))
             raise CommandError(refusal.message) from refusal
         except DomainError as error:
             raise CommandError(error.message) from error
+        for line in self._details(report):
+            self.stdout.write(line)
         self.stdout.write(self._summary(report, campaign))
+
+    def _details(self, report):
+        for question in report.undecided:
+            yield _("Ligne %(line)d : %(message)s") % {
+                "line": question.line,
+                "message": homonym_message(question),
+            }
+        for change in report.changes:
+            values = ", ".join(
+                f"{name} {change.before[name] or '—'} → {value}"
+                for name, value in change.after.items()
+            )
+            if change.accepted:
+                state = _("repris")
+            else:
+                state = _("ignoré (--update-contact %(line)d pour le reprendre)")
+            yield _("Ligne %(line)d : coordonnées différentes pour %(person)s : %(values)s — ") % {
+                "line": change.line,
+                "person": change.person,
+                "values": values,
+            } + state % {"line": change.line}
+
+    def _import(self, campaign, handle, name, by, homonyms, updates, options):
+        if "all" in homonyms:
+            decision = homonyms.pop("all")
+            preview = registrations_import(
+                campaign=campaign, file=handle, filename=name, by=by, dry_run=True
+            )
+            homonyms = {q.line: decision for q in preview.homonyms} | homonyms
+        return registrations_import(
+            campaign=campaign,
+            file=handle,
+            filename=name,
+            by=by,
+            dry_run=options["dry_run"],
+            homonyms=homonyms,
+            contact_updates=updates,
+        )
+
+    def _homonyms(self, values: list[str]) -> dict:
+        decisions: dict = {}
+        for value in values:
+            match = re.fullmatch(r"(\d{1,7}|all)=(same(?::\d+)?|different)", value.strip())
+            if match is None:
+                raise CommandError(
+                    _(
+                        "--homonym « %(value)s » : LIGNE=same, LIGNE=same:ID ou LIGNE=different "
+                        "attendu (LIGNE : un numéro de ligne ou all)."
+                    )
+                    % {"value": value}
+                )
+            line, decision = match.groups()
+            decisions[line if line == "all" else int(line)] = decision
+        return decisions
 
     def _actor(self, email: str):
         if not email:
