@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.services import account_find_or_invite
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
+from cqpm.core.uploads import image_reencode
 
 from ..models import CentreMembership, ExamCentre
 from ._common import changes_between, ensure_staff_of
@@ -38,10 +39,13 @@ def centre_update(
     logo: UploadedFile | None = None,
     clear_logo: bool = False,
 ) -> ExamCentre:
-    """Staff edit their centre's identity; raises DomainError (not staff, bad or duplicate name)."""
+    """Staff edit their centre's identity; the logo is stored re-encoded (pixels only); raises
+    DomainError (not staff, bad or duplicate name, logo too big or not an image)."""
     ensure_staff_of(by, centre.pk)
     if logo is not None and logo.size > LOGO_MAX_BYTES:
         raise DomainError(_("Le logo ne doit pas dépasser 2 Mo."))
+    if logo is not None:
+        logo = image_reencode(logo, name=logo.name)
     with transaction.atomic():
         locked = ExamCentre.objects.select_for_update().get(pk=centre.pk)
         fields = asdict(data)
@@ -53,8 +57,13 @@ def centre_update(
             locked.logo = ""
         if logo is not None:
             locked.logo.save(logo.name, logo, save=False)
-        full_clean_or_raise(locked)
-        locked.save()
+        try:
+            full_clean_or_raise(locked)
+            locked.save()
+        except Exception:
+            if logo is not None:  # nothing half-written: no orphan file either
+                locked.logo.delete(save=False)
+            raise
         after = {name: getattr(locked, name) for name in fields}
         after["logo"] = locked.logo.name
         audit_log(

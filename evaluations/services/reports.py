@@ -1,5 +1,6 @@
-"""The candidate's report: PDF checked by content, size-limited, versioned, flagged when late
-(DESIGN.md §5.3). Audit code `cqpm.report.uploaded`."""
+"""The candidate's report: PDF checked by content (no JavaScript, launch action or embedded
+file), size-limited, versioned, flagged when late (DESIGN.md §5.3); the same file sent twice
+(a double click) makes one version. Audit code `cqpm.report.uploaded`."""
 
 import datetime
 import hashlib
@@ -7,14 +8,14 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
+from cqpm.core.uploads import pdf_refuse_active_content
 
 from ..models import Report
 from ._common import advance_stage, centre_id_of, ensure_active, ensure_staff_of
@@ -46,7 +47,8 @@ def _check_pdf(upload: IO[bytes], size: int) -> None:
 
 
 def report_check_file(*, upload: IO[bytes]) -> int:
-    """Refuse an empty, oversized or non-PDF file (by its content); returns its size."""
+    """Refuse an empty, oversized or non-PDF file (by its content), or a PDF with active
+    content; returns its size."""
     size = _size_of(upload)
     if size == 0:
         raise DomainError(_("Le fichier est vide : choisissez le rapport à déposer."))
@@ -57,6 +59,7 @@ def report_check_file(*, upload: IO[bytes]) -> int:
             % {"limit": _human_size(limit)}
         )
     _check_pdf(upload, size)
+    pdf_refuse_active_content(upload)
     return size
 
 
@@ -106,10 +109,27 @@ def report_upload(
             % {"deadline": registration.campaign.report_deadline.strftime("%d/%m/%Y")}
         )
     sha256 = _sha256(upload)
+    try:
+        return _store_version(registration, upload, original_name, by, size, sha256, is_late)
+    except IntegrityError:
+        # Two requests raced past the lock (SQLite has no row lock): the version is taken.
+        same = registration.reports.filter(sha256=sha256).order_by("-version").first()
+        if same is None:
+            raise DomainError(
+                _("Un autre dépôt vient d'avoir lieu : rechargez la page et réessayez.")
+            ) from None
+        return same
+
+
+def _store_version(registration, upload, original_name, by, size, sha256, is_late) -> Report:
     with transaction.atomic():
-        # The registration row serialises concurrent uploads, so versions never collide.
+        # The registration row serialises concurrent uploads, so versions never collide; the
+        # same file as the latest version (sent twice at once) is that version, not a new one.
         Registration.objects.select_for_update().get(pk=registration.pk)
-        last = registration.reports.aggregate(last=Max("version"))["last"] or 0
+        latest = registration.reports.order_by("-version").first()
+        if latest is not None and latest.sha256 == sha256:
+            return latest
+        last = latest.version if latest is not None else 0
         report = Report(
             registration=registration,
             version=last + 1,

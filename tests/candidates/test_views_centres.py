@@ -36,7 +36,8 @@ def test_it_edits_the_identity_with_a_logo(client_for, staff_a, centre_a):
     assert response.status_code == 302
     centre_a.refresh_from_db()
     assert centre_a.name == "UIMM Savoie"
-    assert centre_a.logo.name.endswith(".gif")
+    assert centre_a.logo.name.endswith(".png")  # re-encoded: pixels only, never the upload
+    assert centre_a.logo.read().startswith(b"\x89PNG")
     assert AuditEntry.objects.filter(action="cqpm.centre.updated").count() == 1
 
 
