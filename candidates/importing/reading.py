@@ -1,5 +1,6 @@
 """Reading a CSV or XLSX file into checked rows, without touching the database."""
 
+import codecs
 import csv
 import datetime
 import io
@@ -242,23 +243,33 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
     head = data[:1024]
     if data.startswith(b"PK\x03\x04") or head.count(b"\x00") > len(head) // 8:
         raise file_error(_("Ce fichier n'est pas un fichier CSV (texte) lisible."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise file_error(
-                _("Encodage du fichier CSV non reconnu : enregistrez-le en UTF-8.")
-            ) from None
-    first_line = text.split("\n", 1)[0]
+    encoding = _csv_encoding(data)
+    # Decoded as it is read (the file is never held twice in memory as text).
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    first_line = stream.readline()
+    stream.seek(0)
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return _csv_iter(text, delimiter)
+    return _csv_iter(stream, delimiter, lambda: data.decode(encoding))
 
 
-def _csv_iter(text: str, delimiter: str) -> Iterator[tuple[int, list]]:
+def _csv_encoding(data: bytes, chunk: int = 1024 * 1024) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as French Excel saves it: checked chunk by
+    chunk, without decoding the whole file at once."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(data), chunk):
+                decoder.decode(data[start : start + chunk])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise file_error(_("Encodage du fichier CSV non reconnu : enregistrez-le en UTF-8."))
+
+
+def _csv_iter(stream, delimiter: str, whole_text) -> Iterator[tuple[int, list]]:
     """Each record with the line it starts on (a quoted field may span several lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
     start = 1
     while True:
         try:
@@ -267,7 +278,7 @@ def _csv_iter(text: str, delimiter: str) -> Iterator[tuple[int, list]]:
             return
         except csv.Error as exc:
             unclosed = "end of data" in str(exc)
-            raise _BadQuote(start, _open_field(text, start, delimiter), unclosed) from exc
+            raise _BadQuote(start, _open_field(whole_text(), start, delimiter), unclosed) from exc
         yield start, cells
         start = reader.line_num + 1
 
