@@ -1,4 +1,4 @@
-"""The embedded broker (kombu's filesystem transport) never hands a worker a half-written message."""
+"""The embedded broker (kombu's filesystem transport) never hands a worker half a message."""
 
 from queue import Empty
 
