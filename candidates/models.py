@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
 from referentials.models import Referential
 
@@ -103,24 +104,30 @@ class CentreMembership(TimeStampedModel):
         return f"{self.user} — {self.get_role_display()} — {self.centre}"
 
 
+class CampaignStatus(models.TextChoices):
+    PLANNED = "planned", _("Planifiée")
+    OPEN = "open", _("Inscriptions ouvertes")
+    IN_PROGRESS = "in_progress", _("Évaluations en cours")
+    JURY = "jury", _("Jury")
+    CLOSED = "closed", _("Clôturée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
 class Campaign(TimeStampedModel):
     """One certification session of one referential version at one exam centre."""
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Planifiée")
-        OPEN = "open", _("Inscriptions ouvertes")
-        IN_PROGRESS = "in_progress", _("Évaluations en cours")
-        JURY = "jury", _("Jury")
-        CLOSED = "closed", _("Clôturée")
-        CANCELLED = "cancelled", _("Annulée")
+    Status = CampaignStatus
 
+    # The campaign's state machine: every move goes through services.campaign_transition (the
+    # one transition() helper); the page draws its buttons from this map. What each status
+    # allows is declared in candidates/lifecycle.py (docs/LIFECYCLE.md).
     TRANSITIONS = {
-        Status.PLANNED: {Status.OPEN, Status.CANCELLED},
-        Status.OPEN: {Status.IN_PROGRESS, Status.PLANNED, Status.CANCELLED},
-        Status.IN_PROGRESS: {Status.JURY, Status.OPEN},
-        Status.JURY: {Status.CLOSED, Status.IN_PROGRESS},
-        Status.CLOSED: set(),
-        Status.CANCELLED: set(),
+        Status.PLANNED: frozenset({Status.OPEN, Status.CANCELLED}),
+        Status.OPEN: frozenset({Status.IN_PROGRESS, Status.PLANNED, Status.CANCELLED}),
+        Status.IN_PROGRESS: frozenset({Status.JURY, Status.OPEN}),
+        Status.JURY: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
+        Status.CLOSED: frozenset(),
+        Status.CANCELLED: frozenset(),
     }
 
     centre = models.ForeignKey(
@@ -164,14 +171,26 @@ class Campaign(TimeStampedModel):
                 condition=Q(jury_date__gte=models.F("commission_starts")),
                 name="candidates_campaign_jury_after_commission",
             ),
+            choices_constraint(
+                app="candidates", model="campaign", field="status", choices=CampaignStatus
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def can_transition_to(self, status: str) -> bool:
+        """Whether the map allows moving from the current status to `status` (reads only)."""
+        return status in self.TRANSITIONS.get(self.status, ())
+
     @property
-    def accepts_registrations(self) -> bool:
-        return self.status not in (self.Status.CLOSED, self.Status.CANCELLED)
+    def next_statuses(self) -> list[str]:
+        """The statuses the map allows next, in the order of the choices (for the buttons)."""
+        return [status for status in self.Status.values if self.can_transition_to(status)]
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(Campaign.Status, self.status)
 
     def clean(self) -> None:
         """Dates in calendar order; each message sits on the field that breaks the order."""
@@ -302,6 +321,17 @@ class Pathway(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class RegistrationStage(models.TextChoices):
+    REGISTERED = "registered", _("Inscrit")
+    DOSSIER = "dossier", _("Dossier d'évaluation")
+    EVIDENCE = "evidence", _("Preuves en cours")
+    COMMISSION = "commission", _("Commission d'évaluation")
+    JURY = "jury", _("Jury")
+    ADMISSIBLE = "admissible", _("Admissible")
+    NOT_ADMISSIBLE = "not_admissible", _("Non admissible")
+    WITHDRAWN = "withdrawn", _("Désinscrit")
+
+
 class Registration(TimeStampedModel):
     """A candidate in a campaign. Every later step of the workflow hangs on one of these.
 
@@ -309,15 +339,26 @@ class Registration(TimeStampedModel):
     by stage on tens of thousands of rows without joining every step's table.
     """
 
-    class Stage(models.TextChoices):
-        REGISTERED = "registered", _("Inscrit")
-        DOSSIER = "dossier", _("Dossier d'évaluation")
-        EVIDENCE = "evidence", _("Preuves en cours")
-        COMMISSION = "commission", _("Commission d'évaluation")
-        JURY = "jury", _("Jury")
-        ADMISSIBLE = "admissible", _("Admissible")
-        NOT_ADMISSIBLE = "not_admissible", _("Non admissible")
-        WITHDRAWN = "withdrawn", _("Désinscrit")
+    Stage = RegistrationStage
+
+    # Every stage change goes through the one transition() helper with this map
+    # (candidates.services.registration_set_stage and registration_withdraw). Evidence moves a
+    # registration forward; the jury brings it before a session (and back when taken off it);
+    # closing the session decides it; an amendment swaps the decision. Withdrawn is final.
+    TRANSITIONS = {
+        Stage.REGISTERED: frozenset(
+            {Stage.DOSSIER, Stage.EVIDENCE, Stage.COMMISSION, Stage.JURY, Stage.WITHDRAWN}
+        ),
+        Stage.DOSSIER: frozenset({Stage.EVIDENCE, Stage.COMMISSION, Stage.JURY, Stage.WITHDRAWN}),
+        Stage.EVIDENCE: frozenset({Stage.COMMISSION, Stage.JURY, Stage.WITHDRAWN}),
+        Stage.COMMISSION: frozenset({Stage.JURY, Stage.WITHDRAWN}),
+        Stage.JURY: frozenset(
+            {Stage.COMMISSION, Stage.ADMISSIBLE, Stage.NOT_ADMISSIBLE, Stage.WITHDRAWN}
+        ),
+        Stage.ADMISSIBLE: frozenset({Stage.NOT_ADMISSIBLE}),
+        Stage.NOT_ADMISSIBLE: frozenset({Stage.ADMISSIBLE}),
+        Stage.WITHDRAWN: frozenset(),
+    }
 
     campaign = models.ForeignKey(
         Campaign,
@@ -354,6 +395,11 @@ class Registration(TimeStampedModel):
     )
     withdrawn_at = models.DateTimeField(_("désinscrit le"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("motif de désinscription"), blank=True)
+    late_reason = models.TextField(
+        _("motif de l'inscription tardive"),
+        blank=True,
+        help_text=_("Obligatoire pour inscrire un candidat une fois les évaluations commencées."),
+    )
 
     class Meta:
         verbose_name = _("inscription")
@@ -362,6 +408,9 @@ class Registration(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "candidate"], name="candidates_registration_one_per_campaign"
+            ),
+            choices_constraint(
+                app="candidates", model="registration", field="stage", choices=RegistrationStage
             ),
         ]
         indexes = [
@@ -391,6 +440,14 @@ class Registration(TimeStampedModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.stage == self.Stage.WITHDRAWN
+
+    def can_move_to(self, stage: str) -> bool:
+        """Whether the stage map allows moving from the current stage to `stage` (reads only)."""
+        return stage in self.TRANSITIONS.get(self.stage, ())
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.can_move_to(self.Stage.WITHDRAWN)
 
     @property
     def stage_label(self) -> str:

@@ -10,16 +10,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Campaign, CentreMembership, Registration
+from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
 from referentials.models import Capacity, EvaluationMethod
+
+
+class ResultSheetStatus(models.TextChoices):
+    DRAFT = "draft", _("En cours")
+    VALIDATED = "validated", _("Validés par la commission")
 
 
 class ResultSheet(TimeStampedModel):
     """The commission's results for one registration; read-only once validated."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("En cours")
-        VALIDATED = "validated", _("Validés par la commission")
+    Status = ResultSheetStatus
 
     TRANSITIONS = {Status.DRAFT: {Status.VALIDATED}, Status.VALIDATED: set()}
 
@@ -40,10 +44,20 @@ class ResultSheet(TimeStampedModel):
     class Meta:
         verbose_name = _("résultats de la commission")
         verbose_name_plural = _("résultats des commissions")
+        constraints = [
+            choices_constraint(
+                app="deliberations", model="resultsheet", field="status", choices=ResultSheetStatus
+            )
+        ]
 
     @property
     def is_validated(self) -> bool:
         return self.status == self.Status.VALIDATED
+
+
+class CapacityResultOutcome(models.TextChoices):
+    ACQUIRED = "acquired", _("Acquise")
+    NOT_ACQUIRED = "not_acquired", _("Non acquise")
 
 
 class CapacityResult(TimeStampedModel):
@@ -53,9 +67,7 @@ class CapacityResult(TimeStampedModel):
     registration of the same person and referential, still valid until `valid_until`.
     """
 
-    class Outcome(models.TextChoices):
-        ACQUIRED = "acquired", _("Acquise")
-        NOT_ACQUIRED = "not_acquired", _("Non acquise")
+    Outcome = CapacityResultOutcome
 
     class Source(models.TextChoices):
         COMMISSION = "commission", _("Commission d'évaluation")
@@ -92,6 +104,12 @@ class CapacityResult(TimeStampedModel):
                 condition=Q(outcome="acquired") | ~Q(justification=""),
                 name="deliberations_capacityresult_justified_when_not_acquired",
             ),
+            choices_constraint(
+                app="deliberations",
+                model="capacityresult",
+                field="outcome",
+                choices=CapacityResultOutcome,
+            ),
         ]
 
     def method_labels(self) -> list[str]:
@@ -99,13 +117,16 @@ class CapacityResult(TimeStampedModel):
         return [str(labels.get(code, code)) for code in self.methods]
 
 
+class JurySessionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planifiée")
+    DELIBERATING = "deliberating", _("En délibération")
+    CLOSED = "closed", _("Clôturée")
+
+
 class JurySession(TimeStampedModel):
     """A sitting of the paritaire jury of a campaign."""
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Planifiée")
-        DELIBERATING = "deliberating", _("En délibération")
-        CLOSED = "closed", _("Clôturée")
+    Status = JurySessionStatus
 
     TRANSITIONS = {
         Status.PLANNED: {Status.DELIBERATING},
@@ -128,6 +149,11 @@ class JurySession(TimeStampedModel):
         verbose_name = _("jury de délibération")
         verbose_name_plural = _("jurys de délibération")
         ordering = ["campaign", "date"]
+        constraints = [
+            choices_constraint(
+                app="deliberations", model="jurysession", field="status", choices=JurySessionStatus
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Jury du {self.date:%d/%m/%Y} — {self.place}"
@@ -211,14 +237,17 @@ class JuryCandidate(models.Model):
         ]
 
 
+class DecisionOutcome(models.TextChoices):
+    ADMISSIBLE = "admissible", _("Admissible")
+    NOT_ADMISSIBLE = "not_admissible", _("Non admissible")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excusé")
+
+
 class Decision(TimeStampedModel):
     """The jury's decision on one registration. Never overwritten: an amendment supersedes it."""
 
-    class Outcome(models.TextChoices):
-        ADMISSIBLE = "admissible", _("Admissible")
-        NOT_ADMISSIBLE = "not_admissible", _("Non admissible")
-        ABSENT = "absent", _("Absent")
-        EXCUSED = "excused", _("Excusé")
+    Outcome = DecisionOutcome
 
     # After one of these, the candidate may be brought before a later jury session.
     DEFERRED = frozenset({Outcome.ABSENT, Outcome.EXCUSED})
@@ -267,6 +296,9 @@ class Decision(TimeStampedModel):
                 | Q(outcome=models.F("proposed"))
                 | ~Q(jury_reason=""),
                 name="deliberations_decision_departure_has_reason",
+            ),
+            choices_constraint(
+                app="deliberations", model="decision", field="outcome", choices=DecisionOutcome
             ),
         ]
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Registration
+from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
 from deliberations.models import Decision, JurySession
 
@@ -41,18 +42,21 @@ class DocumentBatch(TimeStampedModel):
         verbose_name_plural = _("lots de documents")
 
 
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("En file d'attente")
+    RUNNING = "running", _("En cours")
+    READY = "ready", _("Prêt")
+    FAILED = "failed", _("Échec")
+    REVOKED = "revoked", _("Révoqué")
+
+
 class Document(TimeStampedModel):
     class Kind(models.TextChoices):
         CERTIFICATE = "certificate", _("Attestation de réussite")
         CAPACITY_NOTICE = "capacity_notice", _("Notification des capacités acquises")
         JURY_MINUTES = "jury_minutes", _("Procès-verbal du jury")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("En file d'attente")
-        RUNNING = "running", _("En cours")
-        READY = "ready", _("Prêt")
-        FAILED = "failed", _("Échec")
-        REVOKED = "revoked", _("Révoqué")
+    Status = DocumentStatus
 
     TRANSITIONS = {
         Status.QUEUED: {Status.RUNNING, Status.REVOKED},
@@ -122,6 +126,9 @@ class Document(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["kind", "registration", "jury_session", "version"],
                 name="documents_document_version_unique",
+            ),
+            choices_constraint(
+                app="documents", model="document", field="status", choices=DocumentStatus
             ),
         ]
 

@@ -10,18 +10,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Campaign, Registration
+from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
 from referentials.models import Capacity, Criterion, EvaluationMethod
+
+
+class EvaluationDossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Soumis au centre de ressource")
+    RETURNED = "returned", _("Renvoyé pour correction")
+    APPROVED = "approved", _("Approuvé")
 
 
 class EvaluationDossier(TimeStampedModel):
     """The methods chosen for each capacity of one registration, approved by the resource centre."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Brouillon")
-        SUBMITTED = "submitted", _("Soumis au centre de ressource")
-        RETURNED = "returned", _("Renvoyé pour correction")
-        APPROVED = "approved", _("Approuvé")
+    Status = EvaluationDossierStatus
 
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED},
@@ -50,6 +54,12 @@ class EvaluationDossier(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(status="returned") | ~models.Q(review_comment=""),
                 name="evaluations_dossier_returned_has_comment",
+            ),
+            choices_constraint(
+                app="evaluations",
+                model="evaluationdossier",
+                field="status",
+                choices=EvaluationDossierStatus,
             ),
         ]
         indexes = [
@@ -134,12 +144,15 @@ class Rating(models.TextChoices):
     NOT_OBSERVED = "not_observed", _("Non observée")
 
 
+class CompanyOpinionStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Transmis")
+
+
 class CompanyOpinion(TimeStampedModel):
     """The tutor's or manager's opinion, capacity by capacity; locked once submitted."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Brouillon")
-        SUBMITTED = "submitted", _("Transmis")
+    Status = CompanyOpinionStatus
 
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED},
@@ -175,6 +188,14 @@ class CompanyOpinion(TimeStampedModel):
     class Meta:
         verbose_name = _("avis de l'entreprise")
         verbose_name_plural = _("avis de l'entreprise")
+        constraints = [
+            choices_constraint(
+                app="evaluations",
+                model="companyopinion",
+                field="status",
+                choices=CompanyOpinionStatus,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Avis — {self.registration}"
@@ -244,6 +265,9 @@ class CommissionSession(TimeStampedModel):
     )
     date = models.DateField(_("date"))
     place = models.CharField(_("lieu"), max_length=255)
+    # Set when the session sits before the campaign's report or opinion deadline: the reason
+    # staff gave for judging before all the evidence is due (also in the audit log).
+    date_override_reason = models.TextField(_("motif de la date anticipée"), blank=True)
     evaluators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("évaluateurs"),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cqpm.core.constraints import choices_constraint
 from cqpm.core.errors import DomainError
 from cqpm.core.models import TimeStampedModel
 
@@ -30,11 +31,14 @@ class CriterionKind(models.TextChoices):
     PROCEDURES = "procedures", _("En termes de respect des procédures et instructions")
 
 
+class ReferentialStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    PUBLISHED = "published", _("Publié")
+    ARCHIVED = "archived", _("Archivé")
+
+
 class Referential(TimeStampedModel):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Brouillon")
-        PUBLISHED = "published", _("Publié")
-        ARCHIVED = "archived", _("Archivé")
+    Status = ReferentialStatus
 
     code = models.CharField(_("code"), max_length=32, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -78,6 +82,9 @@ class Referential(TimeStampedModel):
                 fields=["code"],
                 condition=Q(status="published"),
                 name="referentials_referential_one_published_per_code",
+            ),
+            choices_constraint(
+                app="referentials", model="referential", field="status", choices=ReferentialStatus
             ),
         ]
 

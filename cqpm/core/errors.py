@@ -4,12 +4,16 @@ from django.core.exceptions import ValidationError
 
 
 class DomainError(Exception):
-    """A business rule refused an action; `message` is French and fit to show to the user."""
+    """A business rule refused an action; `message` is French and fit to show to the user.
 
-    def __init__(self, message: str, *, code: str = "invalid") -> None:
+    `field`, when set, names the form field the refusal is about (a date out of order), so that
+    a page shows the message on that field."""
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
         super().__init__(message)
         self.message = str(message)
         self.code = code
+        self.field = field
 
     def __str__(self) -> str:
         return self.message
@@ -41,3 +45,8 @@ def full_clean_or_raise(obj, **kwargs) -> None:
         obj.full_clean(**kwargs)
     except ValidationError as exc:
         raise DomainError(validation_text(exc)) from exc
+
+
+def add_to_form(form, error: DomainError) -> None:
+    """Show a DomainError on the form: on its field when the form has it, else on top."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

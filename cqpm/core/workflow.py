@@ -24,11 +24,14 @@ def transition(
     data: dict | None = None,
     registration_id: int | None = None,
     centre_id: int | None = None,
+    clean: bool = True,
 ) -> M:
     """Move `obj` to state `to` if the map allows it from its current state, else raise.
 
     The row is re-read under `select_for_update`, so two concurrent transitions are serialised and
     the second one sees the state the first one left. `changes` are other fields saved with it.
+    `clean=False` skips `full_clean()` (and its foreign-key queries) on hot paths whose values
+    the database constraints already hold; only the moved fields are then saved.
     """
     with transaction.atomic():
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -41,8 +44,14 @@ def transition(
         setattr(locked, field, to)
         for name, value in (changes or {}).items():
             setattr(locked, name, value)
-        locked.full_clean()
-        locked.save()
+        if clean:
+            locked.full_clean()
+            locked.save()
+        else:
+            fields = [field, *(changes or {})]
+            if any(f.name == "updated_at" for f in locked._meta.concrete_fields):
+                fields.append("updated_at")
+            locked.save(update_fields=fields)
         payload = {"before": before, "after": to, **(data or {})}
         audit_log(
             action=action,
