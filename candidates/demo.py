@@ -1,5 +1,7 @@
-"""Demo data for `manage.py seed_demo`: two exam centres, a campaign of the seed referential at
-each, registrations at every stage, and one account per role and centre.
+"""Demo data for `manage.py seed_demo`: two exam centres, campaigns of the seed referential at
+each (one per status the lifecycle shows: inscriptions ouvertes, évaluations en cours, jury),
+registrations at every stage, each in a campaign whose status allows it, and one account per role
+and centre.
 
 Accounts (printed by seed_demo, one line each, tab-separated, also written to
 var/demo-accounts.tsv): `ROLE<TAB>CENTRE<TAB>EMAIL<TAB>PASSWORD[<TAB>TOTP_SECRET]`, ROLE one of
@@ -14,13 +16,20 @@ seed_demo runs every demo seeder registered in cqpm.core.registry (`register_dem
 their order (this app's `seed` first), each called as `seed(*, ctx: DemoContext) -> None`, all in
 one transaction. `ctx` holds what the previous seeders made:
 - `centres`: the two demo ExamCentre, in a fixed order;
-- `campaigns`: one Campaign per centre, same order (status "open");
+- `campaigns`: the demo campaigns, centre by centre and within a centre in `DEMO_CAMPAIGNS`
+  order. Each is created then opened (registrations are only accepted while open) and has a
+  target status in `targets` (campaign pk -> status); a seeder that needs the campaign further on
+  calls `ctx.reach(campaign, status)`, which moves it through `services.campaign_transition` up
+  to that status if its target lies at or beyond it (and never past the target). Seeders thus
+  work in lifecycle order: dossiers while open, evidence and results during evaluations, juries
+  and documents at the jury (and, for a campaign whose target is "closed", closing it last);
 - `accounts`: role -> centre code -> User, for the roles above; "reviewer" and "none" are under
   the centre code "";
 - `registrations`: campaign pk -> the showcase registrations of that campaign: three at each
-  Registration.Stage, so a later app finds the ones it should give its objects to (a "dossier"
-  registration wants a dossier, a "jury" one a jury session...). The registrations added by
-  `--registrations N` are not listed: they only feed benchmarks;
+  Registration.Stage the campaign shows (every stage appears in some campaign of each centre),
+  so a later app finds the ones it should give its objects to (a "dossier" registration wants a
+  dossier, a "jury" one a jury session...). The registrations added by `--registrations N` go
+  into the first (open) campaign and are not listed: they only feed benchmarks;
 - `stdout` and `verbosity`: write progress only when verbosity > 1, so that the default output
   stays exactly the accounts table.
 Every seeder must be idempotent (look up before creating): `make run` runs seed_demo each time.
@@ -46,7 +55,7 @@ from django.utils import timezone
 from cqpm.core.registry import demo_seeders
 from referentials.models import Referential
 
-from . import services
+from . import lifecycle, services
 from .importing import ImportRow, registrations_bulk_create
 from .models import Campaign, CentreMembership, Company, ExamCentre, Pathway, Registration
 from .validators import luhn_ok
@@ -55,6 +64,42 @@ SEED_REFERENTIAL = "2015 04 54 0303"
 DOMAIN = "demo.cqpm.local"
 BENCH_DOMAIN = "bench.demo.cqpm.local"
 CAMPAIGN_NAME = "Responsable d'affaires — campagne de démonstration"
+Stage = Registration.Stage
+CS = Campaign.Status
+
+
+@dataclass(frozen=True)
+class DemoCampaign:
+    """One demo campaign per centre: its name, the status it reaches, the stages it shows and
+    its calendar as day offsets from today (opens, closes, reports, opinions, commissions from,
+    to, jury): past enough for what it has done, so that every date check holds."""
+
+    name: str
+    target: str
+    stages: tuple[str, ...]
+    offsets: tuple[int, int, int, int, int, int, int]
+
+
+DEMO_CAMPAIGNS = [
+    DemoCampaign(
+        CAMPAIGN_NAME,
+        CS.OPEN,
+        (Stage.REGISTERED, Stage.DOSSIER, Stage.WITHDRAWN),
+        (-60, 30, 60, 75, 90, 105, 120),
+    ),
+    DemoCampaign(
+        "Responsable d'affaires — évaluations en cours (démonstration)",
+        CS.IN_PROGRESS,
+        (Stage.EVIDENCE, Stage.COMMISSION),
+        (-150, -90, -30, -20, -10, 20, 40),
+    ),
+    DemoCampaign(
+        "Responsable d'affaires — jury (démonstration)",
+        CS.JURY,
+        (Stage.JURY, Stage.ADMISSIBLE, Stage.NOT_ADMISSIBLE),
+        (-300, -240, -180, -170, -160, -130, -120),
+    ),
+]
 CENTRE_ROLES = ("staff", "tutor", "evaluator", "jury_president", "jury_member")
 MFA_ROLES = frozenset({"staff", "jury_president", "jury_member"})
 PER_STAGE = 3
@@ -103,11 +148,28 @@ class DemoContext:
     campaigns: list[Campaign] = field(default_factory=list)
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     registrations: dict[int, list[Registration]] = field(default_factory=dict)
+    targets: dict[int, str] = field(default_factory=dict)
     referential: Referential | None = None
 
     def say(self, text: str) -> None:
         if self.verbosity > 1:
             self.stdout.write(text)
+
+    def reach(self, campaign: Campaign, status: str) -> bool:
+        """Move `campaign` forward to `status` through the campaign service, if its target is at
+        or beyond it; True when the campaign is (now) there. The shared instance and its
+        showcase registrations see the new status."""
+        order = lifecycle.ORDER
+        target = self.targets.get(campaign.pk, campaign.status)
+        if target not in order or order.index(target) < order.index(status):
+            return campaign.status == status
+        while campaign.status in order and order.index(campaign.status) < order.index(status):
+            following = order[order.index(campaign.status) + 1]
+            moved = services.campaign_transition(campaign=campaign, to=following, by=None)
+            campaign.status = moved.status
+        for registration in self.registrations.get(campaign.pk, []):
+            registration.campaign = campaign
+        return campaign.status == status
 
 
 @dataclass(frozen=True)
@@ -154,9 +216,13 @@ def seed(*, ctx: DemoContext, referential: Referential | None = None) -> None:
             user = _account(role, city, *PEOPLE[role][index])
             _membership(centre, role, user, evaluator_company)
             ctx.accounts.setdefault(role, {})[code] = user
-        campaign = _campaign(centre, referential)
-        ctx.campaigns.append(campaign)
-        ctx.registrations[campaign.pk] = _showcase(campaign, index, city, ctx)
+        first = 0
+        for plan in DEMO_CAMPAIGNS:
+            campaign = _campaign(centre, referential, plan)
+            ctx.campaigns.append(campaign)
+            ctx.targets[campaign.pk] = plan.target
+            ctx.registrations[campaign.pk] = _showcase(campaign, index, city, ctx, plan, first)
+            first += PER_STAGE * len(plan.stages)
     ctx.accounts["reviewer"] = {
         "": _account("reviewer", "", "Hélène", "Marchand", is_reviewer=True)
     }
@@ -281,35 +347,38 @@ def _company(number: int, name: str) -> Company:
     return company
 
 
-def _campaign(centre: ExamCentre, referential: Referential) -> Campaign:
-    campaign = Campaign.objects.filter(centre=centre, name=CAMPAIGN_NAME).first()
+def _campaign(centre: ExamCentre, referential: Referential, plan: DemoCampaign) -> Campaign:
+    campaign = Campaign.objects.filter(centre=centre, name=plan.name).first()
     if campaign is not None:
         return campaign
     today = timezone.localdate()
-    day = datetime.timedelta(days=1)
+    dates = [today + datetime.timedelta(days=offset) for offset in plan.offsets]
     data = services.CampaignData(
-        name=CAMPAIGN_NAME,
-        registration_opens=today - 60 * day,
-        registration_closes=today + 30 * day,
-        report_deadline=today + 60 * day,
-        opinion_deadline=today + 75 * day,
-        commission_starts=today + 90 * day,
-        commission_ends=today + 105 * day,
-        jury_date=today + 120 * day,
+        plan.name,
+        registration_opens=dates[0],
+        registration_closes=dates[1],
+        report_deadline=dates[2],
+        opinion_deadline=dates[3],
+        commission_starts=dates[4],
+        commission_ends=dates[5],
+        jury_date=dates[6],
     )
     campaign = services.campaign_create(centre=centre, referential=referential, data=data, by=None)
+    # Open, so that the showcase registrations can be made; later seeders move it on.
     return services.campaign_transition(campaign=campaign, to=Campaign.Status.OPEN, by=None)
 
 
-def _showcase(campaign: Campaign, index: int, city: str, ctx: DemoContext) -> list[Registration]:
-    """Three registrations at each stage; created once, found again on reruns."""
+def _showcase(
+    campaign: Campaign, index: int, city: str, ctx: DemoContext, plan: DemoCampaign, first: int
+) -> list[Registration]:
+    """Three registrations at each stage of the plan; created once, found again on reruns."""
     companies = [
         _company(index * 10 + n, name.format(city=city.capitalize()))
         for n, name in enumerate(COMPANY_NAMES)
     ]
     tutor = ctx.accounts["tutor"][campaign.centre.code]
     rows = []
-    for n in range(PER_STAGE * len(Registration.STAGE_ORDER)):
+    for n in range(first, first + PER_STAGE * len(plan.stages)):
         person = index * 100 + n
         rows.append(
             ImportRow(
@@ -323,7 +392,7 @@ def _showcase(campaign: Campaign, index: int, city: str, ctx: DemoContext) -> li
                 company_name=companies[n % len(companies)].name,
                 pathway=Pathway.values[n % len(Pathway.values)],
                 tutor_email=tutor.email,
-                stage=Registration.STAGE_ORDER[n // PER_STAGE],
+                stage=plan.stages[(n - first) // PER_STAGE],
             )
         )
     emails = [row.email for row in rows]
@@ -333,7 +402,7 @@ def _showcase(campaign: Campaign, index: int, city: str, ctx: DemoContext) -> li
         )
     )
     missing = [row for row in rows if row.email not in known]
-    if missing:
+    if missing and campaign.status == Campaign.Status.OPEN:
         registrations_bulk_create(campaign=campaign, rows=missing, by=None, source="seed_demo")
         Registration.objects.filter(
             campaign=campaign, stage=Registration.Stage.WITHDRAWN, withdrawn_at__isnull=True

@@ -145,9 +145,18 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("Un compte sans mot de passe est créé si l'adresse est inconnue."),
     )
+    late_reason = forms.CharField(
+        label=_("Motif de l'inscription tardive"),
+        help_text=_("Les évaluations ont commencé : le motif est obligatoire."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, late: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not late:
+            del self.fields["late_reason"]
         self.fields["tutor"].queryset = selectors.tutor_choices_for(user=user)
         self.fields["tutor"].label_from_instance = lambda u: f"{u} <{u.email}>"
         self.fields["registered_on"].initial = timezone.localdate
@@ -190,6 +199,10 @@ class RegistrationForm(forms.Form):
             "tutor": data["tutor"],
             "tutor_email": data["tutor_email"],
         }
+
+    def create_kwargs(self) -> dict:
+        """What registration_create takes: the same, and the reason of a late registration."""
+        return {**self.service_kwargs(), "late_reason": self.cleaned_data.get("late_reason", "")}
 
 
 class WithdrawForm(forms.Form):

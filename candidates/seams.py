@@ -16,6 +16,10 @@ from cqpm.core.registry import (
 # Fired inside the transaction that creates registrations (one by one, or in bulk by an import):
 # payload campaign=<Campaign>, registrations=<list[Registration]>, by=<User | None>.
 REGISTRATIONS_CREATED = "candidates.registrations_created"
+# Fired inside the transaction that changes a campaign's calendar: payload campaign=<Campaign>
+# (its new dates), by=<User | None>. A handler raises DomainError (with `field` set to the
+# campaign date it conflicts with) when something that depends on the dates no longer fits.
+CAMPAIGN_CALENDAR_CHANGED = "candidates.campaign_calendar_changed"
 
 
 def register() -> None:
@@ -27,6 +31,10 @@ def register() -> None:
 
     register_nav("candidates", nav.items, order=20)
     register_demo_seeder("candidates", demo.seed, order=10)
+    declare_hook(
+        CAMPAIGN_CALENDAR_CHANGED,
+        doc="A campaign's dates changed (campaign, by): dependants re-check, inside the change.",
+    )
     declare_hook(
         REGISTRATIONS_CREATED,
         doc="Registrations were created (campaign, registrations, by), inside their transaction.",
@@ -70,10 +78,16 @@ FIELD_LABELS = {
     "user": _("Personne"),
     "role": _("Rôle"),
     "college": _("Collège"),
+    "late_reason": _("Motif de l'inscription tardive"),
 }
 
 EVENTS = [
     ("cqpm.registration.created", _("Inscription créée"), _("{actor} a inscrit {object}.")),
+    (
+        "cqpm.registration.created_late",
+        _("Inscription tardive"),
+        _("{actor} a inscrit {object} après le début des évaluations (motif : {late_reason})."),
+    ),
     (
         "cqpm.registration.imported",
         _("Inscription importée"),

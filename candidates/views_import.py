@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, add_to_form
 
 from .importing import COLUMNS, DIFFERENT, SAME, ImportRefused, registrations_import
 from .importing.reading import MAX_BYTES
 from .importing.uploads import EXTENSIONS, upload_discard, upload_read, upload_store
+from .lifecycle import campaign_ensure_accepts_registration, registration_mode
 from .views._fetch import campaign_for, staff_required
 
 SESSION_KEY = "cqpm_pending_imports"
@@ -30,6 +31,17 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy("CSV (séparateur ; ou ,) ou classeur XLSX, 20 Mo au plus."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+    late_reason = forms.CharField(
+        label=gettext_lazy("Motif de l'inscription tardive"),
+        help_text=gettext_lazy("Les évaluations ont commencé : le motif est obligatoire."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, late: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not late:
+            del self.fields["late_reason"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -41,7 +53,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _remember(request, campaign, upload) -> str:
+def _remember(request, campaign, upload, late_reason: str) -> str:
     extension = upload.name.rsplit(".", 1)[-1].lower()
     stored = upload_store(data=upload.read(), extension=extension)
     pending = request.session.get(SESSION_KEY, {})
@@ -50,6 +62,7 @@ def _remember(request, campaign, upload) -> str:
         "name": upload.name[:200],
         "extension": extension,
         "sha256": stored.sha256,
+        "late_reason": late_reason,
     }
     request.session[SESSION_KEY] = pending
     return stored.token
@@ -85,14 +98,30 @@ def _refused(request, campaign, token, refusal: ImportRefused):
 @staff_required
 def import_upload(request, pk):
     campaign = campaign_for(request, pk)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        token = _remember(request, campaign, form.cleaned_data["file"])
-        return redirect("candidates:import_preview", pk=campaign.pk, token=token)
+    mode = registration_mode(campaign=campaign)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, late=mode == "late")
+    refusal = ""
+    try:
+        campaign_ensure_accepts_registration(campaign=campaign, late_reason="-")
+    except DomainError as exc:
+        refusal = exc.message  # the page says why and offers no upload
+    if request.method == "POST" and not refusal and form.is_valid():
+        late_reason = form.cleaned_data.get("late_reason", "")
+        try:
+            late_reason = campaign_ensure_accepts_registration(
+                campaign=campaign, late_reason=late_reason
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            token = _remember(request, campaign, form.cleaned_data["file"], late_reason)
+            return redirect("candidates:import_preview", pk=campaign.pk, token=token)
+    elif request.method == "POST" and refusal:
+        messages.error(request, refusal)
     return render(
         request,
         "candidates/import_upload.html",
-        {"campaign": campaign, "form": form, "columns": COLUMNS},
+        {"campaign": campaign, "form": form, "columns": COLUMNS, "refusal": refusal},
     )
 
 
@@ -117,7 +146,12 @@ def import_preview(request, pk, token):
     entry, data = _pending(request, campaign, token)
     try:
         report = registrations_import(
-            campaign=campaign, file=data, filename=entry["name"], by=request.user, dry_run=True
+            campaign=campaign,
+            file=data,
+            filename=entry["name"],
+            by=request.user,
+            dry_run=True,
+            late_reason=entry.get("late_reason", ""),
         )
     except ImportRefused as refusal:
         return _refused(request, campaign, token, refusal)
@@ -148,6 +182,7 @@ def import_confirm(request, pk, token):
             by=request.user,
             homonyms=homonyms,
             contact_updates=updates,
+            late_reason=entry.get("late_reason", ""),
         )
     except ImportRefused as refusal:
         if all(issue.code == "homonym" for issue in refusal.issues):

@@ -5,14 +5,17 @@ validated ones for the « jury », « admissible » and « non admissible » sho
 with a disagreement with the company opinion), one jury closed (admissible and non-admissible
 candidates, whose acquired capacities then carry over 24 months) and one jury open in
 deliberation with one decision recorded. Reuses what evaluations.demo made (approved dossiers,
-commission session) and creates it directly when missing. Idempotent: each step looks first.
+commission session) and creates it directly when missing. In lifecycle order: results while the
+campaign's evaluations are in progress, then `ctx.reach(campaign, "jury")` before the juries
+deliberate (only campaigns whose target is the jury or beyond get there). Idempotent: each step
+looks first.
 """
 
 from typing import Any
 
 from django.utils import timezone
 
-from candidates.models import CentreMembership, Registration
+from candidates.models import Campaign, CentreMembership, Registration
 from evaluations.models import (
     CommissionAssignment,
     CommissionSession,
@@ -51,25 +54,34 @@ def seed(*, ctx) -> None:
         by_stage: dict[str, list[Registration]] = {}
         for registration in ctx.registrations.get(campaign.pk, []):
             by_stage.setdefault(registration.stage, []).append(registration)
-        _seed_campaign(campaign, by_stage, people)
+        _seed_campaign(ctx, campaign, by_stage, people)
         ctx.say(f"Démo jurys : campagne « {campaign.name} » ({code}).")
 
 
-def _seed_campaign(campaign, by_stage: dict, people: dict[str, Any]) -> None:
+def _seed_campaign(ctx, campaign, by_stage: dict, people: dict[str, Any]) -> None:
     evaluator = people["evaluator"]
+    evaluating = campaign.status == Campaign.Status.IN_PROGRESS
     in_commission = by_stage.get(Stage.COMMISSION, [])[:1]
-    for registration in in_commission:
+    for registration in in_commission if evaluating else []:
         _ensure_evaluable(registration, evaluator)
         _results(registration, evaluator, not_acquired=set(), numbers={1, 2}, validate=False)
     admissible = by_stage.get(Stage.ADMISSIBLE, [])
     not_admissible = by_stage.get(Stage.NOT_ADMISSIBLE, [])
     before_jury = by_stage.get(Stage.JURY, [])
+    if not (admissible or not_admissible or before_jury):
+        return
     plans = [(r, set()) for r in admissible]
     plans += [(r, {1, 3}) for r in not_admissible]
     plans += [(r, {2} if i == len(before_jury) - 1 else set()) for i, r in enumerate(before_jury)]
-    for registration, missed in plans:
+    for registration, missed in plans if evaluating else []:
         _ensure_evaluable(registration, evaluator)
         _results(registration, evaluator, not_acquired=missed, numbers=None, validate=True)
+    # Juries deliberate once the campaign is at the jury (candidates/lifecycle.py).
+    reach = getattr(ctx, "reach", None)
+    if campaign.status != Campaign.Status.JURY and not (
+        reach and reach(campaign, Campaign.Status.JURY)
+    ):
+        return
     closed = _jury(campaign, CLOSED_PLACE, admissible + not_admissible, people)
     if closed.status != JurySession.Status.CLOSED:
         for registration in admissible:

@@ -85,6 +85,12 @@ class JurySessionForm(forms.Form):
         self.fields["members"].queryset = _jury_memberships(centre)
 
 
+class JuryRescheduleForm(forms.Form):
+    date = forms.DateField(
+        label=_("Nouvelle date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
 class JuryMemberAddForm(forms.Form):
     membership = MembershipChoiceField(label=_("Membre de jury du centre"), queryset=None)
     is_president = forms.BooleanField(

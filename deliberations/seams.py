@@ -19,11 +19,13 @@ DECISION_AMENDED = "deliberations.decision_amended"
 
 
 def register() -> None:
-    from candidates.seams import REGISTRATIONS_CREATED
+    from candidates.seams import CAMPAIGN_CALENDAR_CHANGED, REGISTRATIONS_CREATED
+    from evaluations.seams import COMMISSION_SESSION_DATED
 
     from . import demo, nav, sections
     from .models import CapacityResult, Decision, JurySession
     from .services.carry_over import carry_over_on_created
+    from .services.juries import jury_sessions_check_calendar, jury_sessions_check_commission
 
     register_nav("deliberations", nav.items, order=40)
     register_section("deliberations", sections.registration_section, order=40)
@@ -33,6 +35,12 @@ def register() -> None:
         doc="A jury decision was superseded (old, new, by), inside the amendment's transaction.",
     )
     on_hook(REGISTRATIONS_CREATED, carry_over_on_created, uid="deliberations.carry_over")
+    on_hook(CAMPAIGN_CALENDAR_CHANGED, jury_sessions_check_calendar, uid="deliberations.jury_dates")
+    on_hook(
+        COMMISSION_SESSION_DATED,
+        jury_sessions_check_commission,
+        uid="deliberations.jury_after_commission",
+    )
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
     declare_labels(
@@ -83,6 +91,11 @@ EVENTS = [
         "cqpm.jury.session.created",
         _("Jury planifié"),
         _("{actor} a planifié le jury {object}."),
+    ),
+    (
+        "cqpm.jury.session.rescheduled",
+        _("Jury déplacé"),
+        _("{actor} a déplacé le jury {object}."),
     ),
     (
         "cqpm.jury.member.added",

@@ -1,10 +1,12 @@
 """Demo data of this app, called by `manage.py seed_demo` after deliberations.demo.
 
 The documents of every closed demo jury are generated here, synchronously (no worker needed),
-with their batch archive. Idempotent: a session whose latest batch is complete, archived and
-without failure is left alone; without a closed jury there is nothing to do.
+with their batch archive, while its campaign is at the jury; a campaign whose demo target is
+"closed" is then closed (`ctx.reach`). Idempotent: a session whose latest batch is complete,
+archived and without failure is left alone; without a closed jury there is nothing to do.
 """
 
+from candidates.models import Campaign
 from deliberations.models import JurySession
 
 from .models import Document
@@ -32,6 +34,10 @@ def seed(*, ctx) -> None:
                 _say(ctx, f"Démo documents : échec du document {document_id} : {error}")
         batch_archive(batch=batch)
         _say(ctx, f"Démo documents : {batch.documents.count()} documents pour « {session} ».")
+    reach = getattr(ctx, "reach", None)
+    for campaign in campaigns if reach else []:
+        if campaign.status == Campaign.Status.JURY:
+            reach(campaign, Campaign.Status.CLOSED)  # moves only a campaign meant to be closed
 
 
 def _done(session: JurySession) -> bool:

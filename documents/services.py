@@ -26,7 +26,8 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates.models import Registration
+from candidates.lifecycle import Activity, campaign_ensure_allows
+from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.queueing import enqueue_on_commit
@@ -98,6 +99,9 @@ def document_request(
     """
     if kind not in Kind.values:
         raise DomainError(_("Type de document inconnu."))
+    source_campaign = _campaign_of(registration=registration, jury_session=jury_session)
+    if source_campaign is not None:
+        campaign_ensure_allows(campaign=source_campaign, activity=Activity.DOCUMENTS)
     with transaction.atomic():
         if kind == Kind.JURY_MINUTES:
             source, decision = _minutes_source(jury_session), None
@@ -110,6 +114,16 @@ def document_request(
         if live is not None:
             return _reuse(live, by=by, batch=batch)
         return _create(kind, source, decision, by=by, batch=batch)
+
+
+def _campaign_of(
+    *, registration: Registration | None = None, jury_session: JurySession | None = None
+) -> Campaign | None:
+    if registration is not None:
+        return registration.campaign
+    if jury_session is not None:
+        return jury_session.campaign
+    return None
 
 
 def _minutes_source(jury_session: JurySession | None) -> dict:
@@ -214,6 +228,7 @@ def _requeue(document: Document, *, by, action: str = "cqpm.documents.document.r
 def document_retry(*, document: Document, by) -> Document:
     """Queue again a failed document, one left running by a dead worker, or one the queue lost
     (still waiting past the threshold); DomainError otherwise."""
+    campaign_ensure_allows(campaign=document.jury_session.campaign, activity=Activity.DOCUMENTS)
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.status == Status.RUNNING and not is_stale(locked):
@@ -427,6 +442,7 @@ def batch_request(*, jury_session: JurySession, by) -> DocumentBatch:
 
     While the session's latest batch is still running, the same batch is returned.
     """
+    campaign_ensure_allows(campaign=jury_session.campaign, activity=Activity.DOCUMENTS)
     with transaction.atomic():
         session = JurySession.objects.select_for_update().get(pk=jury_session.pk)
         if not session.is_closed:

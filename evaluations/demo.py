@@ -2,8 +2,10 @@
 
 Uses the showcase registrations of `ctx.registrations` (three per stage and campaign): dossiers in
 every state, reports (one flagged late), company opinions (draft and submitted) answered by the
-centre's demo tutor, one commission session with the demo evaluator, and interviews. Idempotent:
-each step looks for what a previous run made. Sends no e-mail (the output must stay the accounts
+centre's demo tutor, one commission session with the demo evaluator, and interviews. Works in
+lifecycle order: dossiers while the campaign is open, then (for a campaign whose target is
+further on) `ctx.reach(campaign, "in_progress")` before the evidence. Idempotent: each step looks
+for what a previous run made. Sends no e-mail (the output must stay the accounts
 table), so the respondent is named without the notification.
 """
 
@@ -60,11 +62,11 @@ def seed(*, ctx) -> None:
         by_stage: dict[str, list[Registration]] = {}
         for registration in ctx.registrations.get(campaign.pk, []):
             by_stage.setdefault(registration.stage, []).append(registration)
-        _seed_campaign(campaign, by_stage, people)
+        _seed_campaign(ctx, campaign, by_stage, people)
         ctx.say(f"Démo évaluations : campagne « {campaign.name} » ({code}).")
 
 
-def _seed_campaign(campaign: Campaign, by_stage: dict, people: dict[str, Any]) -> None:
+def _seed_campaign(ctx, campaign: Campaign, by_stage: dict, people: dict[str, Any]) -> None:
     staff, reviewer = people["staff"], people["reviewer"]
     for registration, status in zip(
         by_stage.get(Stage.DOSSIER, []),
@@ -73,17 +75,32 @@ def _seed_campaign(campaign: Campaign, by_stage: dict, people: dict[str, Any]) -
     ):
         _dossier(registration, status, staff, reviewer)
     evidenced = [r for stage in EVIDENCED for r in by_stage.get(stage, [])]
-    for index, registration in enumerate(evidenced):
+    for registration in evidenced:
         _dossier(registration, Status.APPROVED, staff, reviewer)
+    session = _session(campaign, staff, people["evaluator"])
+    # Evidence only once evaluations are in progress (candidates/lifecycle.py).
+    if not evidenced or not _evaluating(ctx, campaign):
+        return
+    for index, registration in enumerate(evidenced):
         _report(registration, staff, late=index == 1)
         if registration.stage == Stage.EVIDENCE:
             state = ("draft", "submitted", "none")[index % 3]
         else:
             state = "submitted"
         _opinion(registration, people["tutor"], staff, state)
-    session = _session(campaign, staff, people["evaluator"])
     for registration in [r for stage in INTERVIEWED for r in by_stage.get(stage, [])]:
         _assign_and_interview(session, registration, staff, people["evaluator"])
+
+
+def _evaluating(ctx, campaign: Campaign) -> bool:
+    """The campaign is in progress, moved there now if its target allows; already further on
+    (a rerun), there is nothing left to do."""
+    if campaign.status == Campaign.Status.IN_PROGRESS:
+        return True
+    if campaign.status != Campaign.Status.OPEN:
+        return False
+    reach = getattr(ctx, "reach", None)
+    return bool(reach and reach(campaign, Campaign.Status.IN_PROGRESS))
 
 
 def _dossier(registration: Registration, status: str, staff: Any, reviewer: Any) -> None:

@@ -178,9 +178,27 @@ class OpinionForm(forms.Form):
         )
 
 
+OVERRIDE_REASON = {
+    "label": _("Motif d'une date antérieure aux dates limites des preuves"),
+    "help_text": _(
+        "Seulement si la commission se tient avant la date limite des rapports ou des avis "
+        "d'entreprise : le motif est conservé et tracé."
+    ),
+    "widget": forms.Textarea(attrs={"rows": 2}),
+    "required": False,
+    "max_length": 2000,
+}
+
+
+class SessionRescheduleForm(forms.Form):
+    date = forms.DateField(label=_("Nouvelle date"), widget=DATE_WIDGET)
+    override_reason = forms.CharField(**OVERRIDE_REASON)
+
+
 class SessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     place = forms.CharField(label=_("Lieu"), max_length=255)
+    override_reason = forms.CharField(**OVERRIDE_REASON)
     evaluators = forms.ModelMultipleChoiceField(
         label=_("Évaluateurs"),
         queryset=None,

@@ -4,17 +4,36 @@ from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import (
     declare_event,
+    declare_hook,
     declare_labels,
+    on_hook,
     register_demo_seeder,
     register_nav,
     register_section,
 )
 
+# Fired inside the transaction that dates a commission session (created or rescheduled):
+# payload session=<CommissionSession>, by=<User | None>. A handler raises DomainError (field
+# "date") when something planned after the commission (a jury) would no longer follow it.
+COMMISSION_SESSION_DATED = "evaluations.commission_session_dated"
+
 
 def register() -> None:
+    from candidates.seams import CAMPAIGN_CALENDAR_CHANGED
+
     from . import demo, nav, sections
     from .models import EvaluationDossier
+    from .services.commissions import commission_sessions_check_calendar
 
+    declare_hook(
+        COMMISSION_SESSION_DATED,
+        doc="A commission session got its date (session, by): later steps re-check, inside it.",
+    )
+    on_hook(
+        CAMPAIGN_CALENDAR_CHANGED,
+        commission_sessions_check_calendar,
+        uid="evaluations.commission_dates",
+    )
     register_nav("evaluations", nav.items, order=30)
     register_section("evaluations", sections.registration_section, order=30)
     register_demo_seeder("evaluations", demo.seed, order=30)
@@ -34,6 +53,7 @@ def register() -> None:
             "methods": _("Modalités"),
             "held_on": _("Date de l'entretien"),
             "notes": _("Notes"),
+            "date_override_reason": _("Motif de la date anticipée"),
         },
         values=dict(EvaluationDossier.Status.choices),
     )
@@ -109,6 +129,11 @@ EVENTS = [
         "cqpm.commission.session.created",
         _("Commission planifiée"),
         _("{actor} a planifié la commission d'évaluation {object}."),
+    ),
+    (
+        "cqpm.commission.session.rescheduled",
+        _("Commission déplacée"),
+        _("{actor} a déplacé la commission d'évaluation {object}."),
     ),
     (
         "cqpm.commission.evaluator.added",

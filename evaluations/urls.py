@@ -54,6 +54,11 @@ urlpatterns: list = [
         name="session_detail",
     ),
     path(
+        "campagnes/<int:campaign_pk>/commissions/<int:pk>/deplacer/",
+        commissions.session_reschedule,
+        name="session_reschedule",
+    ),
+    path(
         "campagnes/<int:campaign_pk>/commissions/<int:pk>/evaluateurs/ajouter/",
         commissions.session_add_evaluator,
         name="session_add_evaluator",

@@ -162,6 +162,7 @@ TABLE: dict[str, Row] = {
     "evaluations:campaign_dossiers": Row(CAMPAIGN, staff()),
     "evaluations:campaign_commissions": Row(CAMPAIGN, staff()),
     "evaluations:session_detail": Row(COMMISSION, staff()),
+    "evaluations:session_reschedule": Row(COMMISSION, staff()),
     "evaluations:session_add_evaluator": Row(COMMISSION, expect(default=405), post_only=True),
     "evaluations:session_remove_evaluator": Row(
         k(campaign_pk="campaign", pk="commission", user_pk="evaluator"),
@@ -195,6 +196,7 @@ TABLE: dict[str, Row] = {
     "deliberations:campaign_juries": Row(CAMPAIGN, staff()),
     "deliberations:jury_list": Row(get=staff(staff_b=200, jury_president=200, jury_member=200)),
     "deliberations:jury_detail": Row(JURY, staff(jury_president=200, jury_member=200)),
+    "deliberations:jury_reschedule": Row(JURY, staff()),
     "deliberations:jury_member_add": Row(JURY, expect(default=405), post_only=True),
     "deliberations:jury_member_remove": Row(
         k(pk="jury", member_pk="seat"), expect(default=405), post_only=True

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 
+from ..lifecycle import campaign_ensure_accepts_registration
 from ..models import Campaign, Registration
 from ..services._common import ensure_staff_of
 from .database import (
@@ -113,17 +114,19 @@ def registrations_import(
     dry_run: bool = False,
     homonyms: dict[int, str] | None = None,
     contact_updates: Iterable[int] | bool = (),
+    late_reason: str = "",
 ) -> ImportReport:
-    """Register every person of a CSV/XLSX file in the campaign, or none: raises ImportRefused
-    (every error, with line and column; undecided homonyms) or DomainError (campaign closed,
-    data changed meanwhile). A dry run lists the homonyms to decide instead of refusing."""
+    """Register every person of a CSV/XLSX file in the campaign, or none, while registrations
+    are open (during evaluations with a `late_reason`): raises ImportRefused (every error, with
+    line and column; undecided homonyms) or DomainError (campaign status, data changed
+    meanwhile). A dry run lists the homonyms to decide instead of refusing."""
+    _check_campaign(campaign, by, late_reason)
     data = _read_bytes(file)
     rows = parse_file(data=data, filename=filename)
     sha256 = hashlib.sha256(data).hexdigest()
     del data  # the rows are all that is needed from here on
     choices = {"homonyms": homonyms, "contact_updates": contact_updates}
     if dry_run:
-        _check_campaign(campaign, by)
         lookups = check_against_database(
             campaign=campaign, rows=rows, require_decisions=False, **choices
         )
@@ -131,11 +134,16 @@ def registrations_import(
     try:
         with transaction.atomic():
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-            _check_campaign(locked, by)
+            reason = _check_campaign(locked, by, late_reason)
             lookups = check_against_database(campaign=locked, rows=rows, **choices)
             report = _report(filename, rows, lookups, dry_run=False, sha256=sha256)
             report.registrations = write_rows(
-                campaign=locked, rows=rows, lookups=lookups, by=by, source=filename
+                campaign=locked,
+                rows=rows,
+                lookups=lookups,
+                by=by,
+                source=filename,
+                late_reason=reason,
             )
             _audit_import(campaign=locked, report=report, by=by)
     except IntegrityError as exc:
@@ -152,17 +160,16 @@ def registrations_bulk_create(
     the new registrations' ids; raises ImportRefused if a person is already registered, a
     homonym is undecided or a new company has no name."""
     with transaction.atomic():
-        lookups = check_against_database(campaign=campaign, rows=rows)
-        return write_rows(campaign=campaign, rows=rows, lookups=lookups, by=by, source=source).ids
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign_ensure_accepts_registration(campaign=locked)
+        lookups = check_against_database(campaign=locked, rows=rows)
+        return write_rows(campaign=locked, rows=rows, lookups=lookups, by=by, source=source).ids
 
 
-def _check_campaign(campaign: Campaign, by: Any) -> None:
+def _check_campaign(campaign: Campaign, by: Any, late_reason: str) -> str:
+    """Staff of the centre, and a campaign that accepts registrations (lifecycle.py)."""
     ensure_staff_of(by, campaign.centre_id)
-    if not campaign.accepts_registrations:
-        raise DomainError(
-            _("La campagne « %(name)s » est %(status)s : elle n'accepte plus d'inscription.")
-            % {"name": campaign.name, "status": campaign.get_status_display().lower()}
-        )
+    return campaign_ensure_accepts_registration(campaign=campaign, late_reason=late_reason)
 
 
 def _report(

@@ -265,10 +265,17 @@ def _row_conflicts(row: ImportRow, registered: set, lookups: Lookups) -> Iterato
 
 
 def write_rows(
-    *, campaign: Campaign, rows: list[ImportRow], lookups: Lookups, by: Any, source: str
+    *,
+    campaign: Campaign,
+    rows: list[ImportRow],
+    lookups: Lookups,
+    by: Any,
+    source: str,
+    late_reason: str = "",
 ) -> "CreatedRegistrations":
     """Bulk-insert what the rows need, then their registrations and audit entries, batch by
-    batch (memory stays flat however long the file); returns the new registrations."""
+    batch (memory stays flat however long the file); returns the new registrations. A late
+    import (evaluations started) records its reason on each registration and entry."""
     actor = by if getattr(by, "is_authenticated", False) else None
     source = source[:200]
     _create_tutors(rows, lookups, by=by, source=source)
@@ -288,13 +295,14 @@ def write_rows(
                 tutor_id=lookups.tutors.get(row.tutor_email) if row.tutor_email else None,
                 registered_on=today,
                 stage=row.stage,
+                late_reason=late_reason,
             )
             for row in batch
         ]
         Registration.objects.bulk_create(registrations, batch_size=BATCH)
         AuditEntry.objects.bulk_create(
             [
-                _registration_entry(row, registration, campaign, actor, source)
+                _registration_entry(row, registration, campaign, actor, source, late_reason)
                 for row, registration in zip(batch, registrations, strict=True)
             ],
             batch_size=BATCH,
@@ -327,7 +335,12 @@ class CreatedRegistrations(Sequence):
 
 
 def _registration_entry(
-    row: ImportRow, registration: Registration, campaign: Campaign, actor: Any, source: str
+    row: ImportRow,
+    registration: Registration,
+    campaign: Campaign,
+    actor: Any,
+    source: str,
+    late_reason: str = "",
 ) -> AuditEntry:
     return AuditEntry(
         action=ACTION_REGISTRATION,
@@ -343,6 +356,7 @@ def _registration_entry(
                 "pathway": registration.pathway,
             },
             "source": source,
+            **({"late_reason": late_reason} if late_reason else {}),
         },
         registration_id=registration.pk,
         centre_id=campaign.centre_id,

@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise, validation_text
+from cqpm.core.registry import fire_hook
 from cqpm.core.workflow import transition
 from referentials.models import Referential
 
+from ..lifecycle import Activity, campaign_ensure_allows
 from ..models import Campaign, ExamCentre
+from ..seams import CAMPAIGN_CALENDAR_CHANGED
 from ._common import changes_between, ensure_staff_of
 
 # One audit code per target status; before/after in the payload tell forwards from backwards.
@@ -70,12 +73,13 @@ def campaign_create(
 def campaign_update(
     *, campaign: Campaign, referential: Referential, data: CampaignData, by: Any
 ) -> Campaign:
-    """Edit name, dates or (before any registration) referential; raises DomainError."""
+    """Edit name, dates or (before any registration) referential until the jury ends; every
+    session that depends on the calendar is checked again (CAMPAIGN_CALENDAR_CHANGED handlers);
+    raises DomainError, with `field` set on the date that breaks the order."""
     ensure_staff_of(by, campaign.centre_id)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if not locked.accepts_registrations:
-            raise DomainError(_("Une campagne clôturée ou annulée ne peut plus être modifiée."))
+        campaign_ensure_allows(campaign=locked, activity=Activity.CALENDAR)
         if referential.pk != locked.referential_id:
             _ensure_published(referential)
             if locked.registrations.exists():
@@ -90,6 +94,9 @@ def campaign_update(
             setattr(locked, name, value)
         full_clean_or_raise(locked)
         locked.save()
+        # Commission and jury sessions refuse a calendar they no longer fit, inside this
+        # transaction: the change rolls back whole.
+        fire_hook(CAMPAIGN_CALENDAR_CHANGED, campaign=locked, by=by)
         after = {**fields, "referential": str(referential)}
         audit_log(
             action="cqpm.campaign.updated",

@@ -12,7 +12,9 @@ from accounts.services import account_find_or_invite
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
 from cqpm.core.registry import fire_hook
+from cqpm.core.workflow import transition
 
+from ..lifecycle import Activity, campaign_ensure_accepts_registration, campaign_ensure_allows
 from ..models import Campaign, Candidate, Pathway, Registration, identity_key_of
 from ..seams import REGISTRATIONS_CREATED
 from ._common import changes_between, ensure_staff_of
@@ -105,14 +107,6 @@ def _snapshot(registration: Registration) -> dict[str, Any]:
     }
 
 
-def _ensure_campaign_accepts(campaign: Campaign) -> None:
-    if not campaign.accepts_registrations:
-        raise DomainError(
-            _("La campagne « %(name)s » est %(status)s : elle n'accepte plus d'inscription.")
-            % {"name": campaign.name, "status": campaign.get_status_display().lower()}
-        )
-
-
 def registration_create(
     *,
     campaign: Campaign,
@@ -124,15 +118,17 @@ def registration_create(
     company_name: str = "",
     tutor: Any = None,
     tutor_email: str = "",
+    late_reason: str = "",
 ) -> Registration:
-    """Register a person once per campaign, unless closed or cancelled; raises DomainError."""
+    """Register a person once per campaign while registrations are open, or during evaluations
+    with a `late_reason` (recorded and audited); raises DomainError."""
     ensure_staff_of(by, campaign.centre_id)
     if pathway not in Pathway.values:
         raise DomainError(_("Parcours inconnu."))
     with transaction.atomic():
-        # Locked so that closing the campaign and registering into it are serialised.
+        # Locked so that moving the campaign on and registering into it are serialised.
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        _ensure_campaign_accepts(locked)
+        late_reason = campaign_ensure_accepts_registration(campaign=locked, late_reason=late_reason)
         candidate = candidate_find_or_create(person=person, by=by)
         if Registration.objects.filter(campaign=locked, candidate=candidate).exists():
             raise _duplicate(candidate, locked)
@@ -148,6 +144,7 @@ def registration_create(
             pathway=pathway,
             tutor=_tutor(tutor, tutor_email, by),
             registered_on=registered_on or timezone.localdate(),
+            late_reason=late_reason,
         )
         full_clean_or_raise(registration, validate_constraints=False)
         try:
@@ -155,11 +152,14 @@ def registration_create(
                 registration.save()
         except IntegrityError as exc:  # a concurrent request registered the same person
             raise _duplicate(candidate, locked) from exc
+        data: dict[str, Any] = {"after": {"candidate": str(candidate), **_snapshot(registration)}}
+        if late_reason:
+            data["late_reason"] = late_reason
         audit_log(
-            action="cqpm.registration.created",
+            action="cqpm.registration.created_late" if late_reason else "cqpm.registration.created",
             obj=registration,
             by=by,
-            data={"after": {"candidate": str(candidate), **_snapshot(registration)}},
+            data=data,
             registration_id=registration.pk,
             centre_id=locked.centre_id,
         )
@@ -203,7 +203,7 @@ def registration_update(
         )
         if locked.is_withdrawn:
             raise DomainError(_("Une inscription désinscrite ne peut plus être modifiée."))
-        _ensure_campaign_accepts(locked.campaign)
+        campaign_ensure_allows(campaign=locked.campaign, activity=Activity.REGISTRATION_EDIT)
         if person is not None:
             _candidate_update(locked, person, by)
         before = _snapshot(locked)
@@ -258,7 +258,8 @@ def _candidate_update(registration: Registration, person: PersonData, by: Any) -
 
 
 def registration_withdraw(*, registration: Registration, reason: str, by: Any) -> Registration:
-    """Withdraw with a reason, keeping the record; refused once decided; raises DomainError."""
+    """Withdraw with a reason, keeping the record, while the stage map allows it (never once
+    decided) and the campaign is not closed; raises DomainError."""
     ensure_staff_of(by, registration.campaign.centre_id)
     reason = reason.strip()
     if not reason:
@@ -269,51 +270,56 @@ def registration_withdraw(*, registration: Registration, reason: str, by: Any) -
             .select_related("campaign")
             .get(pk=registration.pk)
         )
+        campaign_ensure_allows(campaign=locked.campaign, activity=Activity.WITHDRAW)
         if locked.is_withdrawn:
             raise DomainError(_("Ce candidat est déjà désinscrit."))
-        if locked.stage in Registration.DECIDED_STAGES:
+        if not locked.can_withdraw:
             raise DomainError(_("Le jury a déjà statué : l'inscription ne peut plus être retirée."))
-        before = locked.stage
-        locked.stage = Registration.Stage.WITHDRAWN
-        locked.withdrawn_at = timezone.now()
-        locked.withdrawal_reason = reason
-        locked.save(update_fields=["stage", "withdrawn_at", "withdrawal_reason", "updated_at"])
-        audit_log(
-            action="cqpm.registration.withdrawn",
-            obj=locked,
+        moved = transition(
+            locked,
+            to=Registration.Stage.WITHDRAWN,
             by=by,
-            data={"before": before, "after": locked.stage, "reason": reason},
+            action="cqpm.registration.withdrawn",
+            allowed=Registration.TRANSITIONS,
+            field="stage",
+            changes={"withdrawn_at": timezone.now(), "withdrawal_reason": reason},
+            data={"reason": reason},
             registration_id=locked.pk,
             centre_id=locked.campaign.centre_id,
+            clean=False,
         )
-    return locked
+    moved.campaign = locked.campaign
+    return moved
 
 
 def registration_set_stage(*, registration: Registration, stage: str, by: Any) -> Registration:
-    """Record the step a registration reached (later apps); refused once withdrawn; DomainError."""
+    """Move the registration along Registration.TRANSITIONS (later apps record the step it
+    reached); the same stage is a no-op; raises DomainError (InvalidTransition) otherwise."""
     if stage not in Registration.Stage.values:
         raise DomainError(_("Étape inconnue."))
     if stage == Registration.Stage.WITHDRAWN:
         raise DomainError(_("Une désinscription passe par registration_withdraw, avec un motif."))
-    with transaction.atomic():
-        locked = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("campaign")
-            .get(pk=registration.pk)
-        )
-        if locked.is_withdrawn:
-            raise DomainError(_("Ce candidat est désinscrit : son étape ne change plus."))
-        if locked.stage != stage:
-            before = locked.stage
-            locked.stage = stage
-            locked.save(update_fields=["stage", "updated_at"])
-            audit_log(
-                action="cqpm.registration.stage_changed",
-                obj=locked,
-                by=by,
-                data={"before": before, "after": stage},
-                registration_id=locked.pk,
-                centre_id=locked.campaign.centre_id,
-            )
+    current, centre_id = (
+        Registration.objects.filter(pk=registration.pk)
+        .values_list("stage", "campaign__centre_id")
+        .get()
+    )
+    if current == Registration.Stage.WITHDRAWN:
+        raise DomainError(_("Ce candidat est désinscrit : son étape ne change plus."))
+    if current == stage:
+        registration.stage = stage
+        return registration
+    # transition() locks the row and checks the map against the stage it finds there.
+    locked = transition(
+        registration,
+        to=stage,
+        by=by,
+        action="cqpm.registration.stage_changed",
+        allowed=Registration.TRANSITIONS,
+        field="stage",
+        registration_id=registration.pk,
+        centre_id=centre_id,
+        clean=False,
+    )
     registration.stage = locked.stage
     return locked

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, add_to_form
 
 from .. import selectors, services
 from ..forms import CampaignForm
@@ -62,7 +62,7 @@ def campaign_update(request, pk):
                 by=request.user,
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("La campagne est modifiée."))
             return redirect("candidates:campaign_detail", pk=campaign.pk)
@@ -90,11 +90,8 @@ def campaign_transition(request, pk):
 @staff_required
 def campaign_detail(request, pk):
     campaign = campaign_for(request, pk)
-    actions = [
-        (status, TRANSITION_LABELS[status])
-        for status in Campaign.Status.values
-        if status in Campaign.TRANSITIONS[campaign.status]
-    ]
+    # Drawn from the map (Campaign.TRANSITIONS), never from a second copy of the rules.
+    actions = [(status, TRANSITION_LABELS[status]) for status in campaign.next_statuses]
     dashboard = selectors.campaign_dashboard(campaign=campaign)
     return render(
         request,

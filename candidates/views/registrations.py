@@ -6,12 +6,13 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.registry import sections as registry_sections
 
 from .. import exports, selectors, services
 from ..forms import SORT_CHOICES, RegistrationFilterForm, RegistrationForm, WithdrawForm
 from ..history import registration_history
+from ..lifecycle import registration_mode
 from ._fetch import campaign_for, registration_for, staff_required
 
 
@@ -60,14 +61,15 @@ def registration_export(request, pk, fmt):
 @staff_required
 def registration_create(request, pk):
     campaign = campaign_for(request, pk)
-    form = RegistrationForm(request.POST or None, user=request.user)
+    late = registration_mode(campaign=campaign) == "late"
+    form = RegistrationForm(request.POST or None, user=request.user, late=late)
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_create(
-                campaign=campaign, by=request.user, **form.service_kwargs()
+                campaign=campaign, by=request.user, **form.create_kwargs()
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("%s est inscrit(e).") % registration.candidate)
             return redirect("candidates:registration_detail", pk=registration.pk)

@@ -10,6 +10,7 @@ from .juries import (
     jury_member_add,
     jury_member_remove,
     jury_session_create,
+    jury_session_reschedule,
 )
 from .results import (
     ResultChange,
@@ -44,5 +45,6 @@ __all__ = [
     "jury_member_remove",
     "jury_session_close",
     "jury_session_create",
+    "jury_session_reschedule",
     "result_sheet_validate",
 ]

@@ -5,6 +5,7 @@ overwritten (a change supersedes it, both stay); two members recording at once n
 decision silently: the second gets ConcurrentUpdate.
 """
 
+import datetime
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Registration
 from candidates.services import registration_set_stage
 from cqpm.core.errors import ConcurrentUpdate, DomainError, full_clean_or_raise
@@ -107,6 +109,7 @@ def jury_decision_record(
     seat = seat_of(session, by)
     if seat is None:
         raise DomainError(_("Vous ne siégez pas dans ce jury."), code="forbidden")
+    campaign_ensure_allows(campaign=session.campaign, activity=Activity.DELIBERATION)
     if not seat.present:
         raise DomainError(_("Vous devez avoir émargé la feuille de présence pour délibérer."))
     jury_reason = (jury_reason or "").strip()
@@ -245,11 +248,15 @@ def _stage_for(outcome: str) -> str:
 # --- Closing and amendments -------------------------------------------------------------------
 
 
-def jury_session_close(*, session: JurySession, by: Any) -> JurySession:
-    """The president closes deliberation once every candidate has a decision: decisions are locked,
-    stages set, non-admissible candidates' acquired capacities valid 24 months; raises
-    DomainError (not president, not deliberating, candidates without decision)."""
+def jury_session_close(
+    *, session: JurySession, by: Any, today: datetime.date | None = None
+) -> JurySession:
+    """The president closes deliberation once every candidate has a decision, not before the
+    session's date (`today`, Europe/Paris, defaults to now): decisions are locked, stages set,
+    non-admissible candidates' acquired capacities valid 24 months; raises DomainError (not
+    president, not deliberating, candidates without decision, before the session's date)."""
     ensure_president(session, by)
+    campaign_ensure_allows(campaign=session.campaign, activity=Activity.DELIBERATION)
     with transaction.atomic():
         session = lock_session(session)
         ensure_status(
@@ -280,6 +287,16 @@ def jury_session_close(*, session: JurySession, by: Any) -> JurySession:
                     + (_(" et %(n)s autres") % {"n": more} if more else "")
                 },
                 code="undecided",
+            )
+        if (today or timezone.localdate()) < session.date:
+            # The minutes bear the meeting day: a session is never closed before it sits.
+            raise DomainError(
+                _(
+                    "Le jury siège le %(date)s : sa délibération ne peut pas être close avant "
+                    "cette date."
+                )
+                % {"date": session.date.strftime("%d/%m/%Y")},
+                code="before_session_date",
             )
         session = transition(
             session,
@@ -317,6 +334,7 @@ def jury_decision_amend(
     before a later jury) or ConcurrentUpdate if already amended."""
     session = decision.session
     ensure_president(session, by)
+    campaign_ensure_allows(campaign=session.campaign, activity=Activity.AMENDMENT)
     reason = (reason or "").strip()
     jury_reason = (jury_reason or "").strip()
     if not reason:

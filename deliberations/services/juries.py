@@ -11,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.services import registration_set_stage
 from cqpm.core.errors import DomainError, full_clean_or_raise
 from cqpm.core.workflow import transition
+from evaluations.models import CommissionSession
 
 from ..models import Decision, JuryCandidate, JuryMember, JurySession
 from ._common import ensure_staff_of
@@ -22,6 +24,106 @@ from ._jury import audit_jury, ensure_staff_or_president, ensure_status, lock_se
 
 Status = JurySession.Status
 DEFERRED = Decision.DEFERRED
+PLANNING = Activity.JURY_PLANNING
+
+
+# --- Dates --------------------------------------------------------------------------------------
+
+
+def _fr(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def jury_date_check(*, campaign: Campaign, date: datetime.date) -> None:
+    """A jury sits after its commission: on or after the end of the campaign's commissions and
+    after every commission session of the campaign; raises DomainError on the field "date"."""
+    if date < campaign.commission_ends:
+        raise DomainError(
+            _(
+                "Le jury doit se tenir après la fin des commissions d'évaluation de la "
+                "campagne (%(end)s)."
+            )
+            % {"end": _fr(campaign.commission_ends)},
+            field="date",
+        )
+    last = (
+        CommissionSession.objects.filter(campaign=campaign, date__gte=date)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if last is not None:
+        raise DomainError(
+            _(
+                "Le jury doit se tenir après la dernière commission d'évaluation de la "
+                "campagne, prévue le %(date)s."
+            )
+            % {"date": _fr(last)},
+            field="date",
+        )
+
+
+def jury_sessions_check_calendar(*, campaign: Campaign, by: Any = None) -> None:
+    """The campaign's new calendar must still hold its juries (CAMPAIGN_CALENDAR_CHANGED):
+    raises DomainError on "commission_ends" when a jury would sit before it."""
+    early = (
+        JurySession.objects.filter(campaign=campaign, date__lt=campaign.commission_ends)
+        .order_by("date")
+        .first()
+    )
+    if early is not None:
+        raise DomainError(
+            _(
+                "La fin des commissions ne peut pas suivre le jury du %(date)s : "
+                "déplacez-le d'abord."
+            )
+            % {"date": _fr(early.date)},
+            field="commission_ends",
+        )
+
+
+def jury_sessions_check_commission(*, session: CommissionSession, by: Any = None) -> None:
+    """A commission dated on or after one of the campaign's juries would judge too late
+    (COMMISSION_SESSION_DATED): raises DomainError on the field "date"."""
+    jury = (
+        JurySession.objects.filter(campaign_id=session.campaign_id, date__lte=session.date)
+        .order_by("date")
+        .first()
+    )
+    if jury is not None:
+        raise DomainError(
+            _("Le jury du %(date)s doit suivre la commission : choisissez une date antérieure.")
+            % {"date": _fr(jury.date)},
+            field="date",
+        )
+
+
+def jury_session_reschedule(*, session: JurySession, date: datetime.date, by: Any) -> JurySession:
+    """Staff move a planned jury session to another date, still after the commission; raises
+    DomainError (deliberation opened, campaign status, date out of order)."""
+    ensure_staff_of(by, session.campaign.centre_id)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
+        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
+        locked = lock_session(session)
+        ensure_status(
+            locked,
+            Status.PLANNED,
+            message=_("La date d'un jury ne change plus une fois la délibération ouverte."),
+        )
+        jury_date_check(campaign=campaign, date=date)
+        before = locked.date
+        locked.date = date
+        locked.save(update_fields=["date", "updated_at"])
+        audit_jury(
+            "cqpm.jury.session.rescheduled",
+            locked,
+            by,
+            locked,
+            {"before": {"date": before.isoformat()}, "after": {"date": date.isoformat()}},
+        )
+    return locked
+
 
 # --- Composition ------------------------------------------------------------------------------
 
@@ -64,12 +166,14 @@ def jury_session_create(
     members: Iterable[CentreMembership],
     by: Any,
 ) -> JurySession:
-    """Staff create a campaign's jury session with its members and exactly one president; raises
-    DomainError (not staff, campaign closed, a member not on the centre's jury or collegeless)."""
+    """Staff plan a campaign's jury session (from Planifiée to Jury) after its commission, with
+    its members and exactly one president; raises DomainError (not staff, campaign status, date
+    before the commission, a member not on the centre's jury or collegeless)."""
     ensure_staff_of(by, campaign.centre_id)
-    if campaign.status in (Campaign.Status.CLOSED, Campaign.Status.CANCELLED):
-        raise DomainError(_("La campagne est close ou annulée : aucun jury ne peut être créé."))
     with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
+        jury_date_check(campaign=campaign, date=date)
         session = JurySession(campaign=campaign, date=date, place=(place or "").strip())
         full_clean_or_raise(session)
         session.save()
@@ -109,6 +213,7 @@ def jury_member_add(
     """Staff seat a jury member of the centre before deliberation; as president, they replace
     the previous one; raises DomainError (already seated, not jury, deliberation started)."""
     ensure_staff_of(by, session.campaign.centre_id)
+    campaign_ensure_allows(campaign=session.campaign, activity=PLANNING)
     with transaction.atomic():
         session = _lock_while_composing(session)
         if session.members.filter(user_id=membership.user_id).exists():
@@ -130,6 +235,7 @@ def jury_member_remove(*, member: JuryMember, by: Any) -> None:
     """Staff remove a member before deliberation; raises DomainError once it has started."""
     session = member.session
     ensure_staff_of(by, session.campaign.centre_id)
+    campaign_ensure_allows(campaign=session.campaign, activity=PLANNING)
     with transaction.atomic():
         session = _lock_while_composing(session)
         JuryMember.objects.filter(pk=member.pk).delete()
@@ -153,6 +259,7 @@ def jury_candidates_assign(
     DomainError for another campaign, a withdrawn candidate, one already before this jury or one
     whose current decision does not allow another session."""
     ensure_staff_of(by, session.campaign.centre_id)
+    campaign_ensure_allows(campaign=session.campaign, activity=PLANNING)
     with transaction.atomic():
         session = lock_session(session)
         ensure_status(
@@ -242,6 +349,7 @@ def jury_candidate_remove(*, candidate: JuryCandidate, by: Any) -> None:
     once a decision is recorded or the session is closed."""
     session = candidate.session
     ensure_staff_of(by, session.campaign.centre_id)
+    campaign_ensure_allows(campaign=session.campaign, activity=PLANNING)
     with transaction.atomic():
         session = lock_session(session)
         ensure_status(
@@ -285,6 +393,7 @@ def jury_attendance_record(
     """Staff or the president record who signed the attendance sheet; a signature is not erased
     once deliberation started; raises DomainError on a closed session."""
     ensure_staff_or_president(session, by)
+    campaign_ensure_allows(campaign=session.campaign, activity=Activity.DELIBERATION)
     wanted = set(present_ids)
     now = timezone.now()
     with transaction.atomic():
@@ -325,8 +434,10 @@ def jury_attendance_record(
 
 def jury_deliberation_start(*, session: JurySession, by: Any) -> JurySession:
     """Open deliberation (planned -> deliberating) once both colleges have a present member and
-    the president has signed; raises DomainError (French message naming what is missing)."""
+    the president has signed, with the campaign at the jury; raises DomainError (French message
+    naming what is missing)."""
     ensure_staff_or_president(session, by)
+    campaign_ensure_allows(campaign=session.campaign, activity=Activity.DELIBERATION)
     with transaction.atomic():
         session = lock_session(session)
         members = list(session.members.select_related("user"))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Registration
 from candidates.services import registration_set_stage
 from cqpm.core.audit import audit_log
@@ -245,8 +246,10 @@ def capacity_results_record(
 ) -> ResultSheet:
     """An evaluator records every capacity of a draft sheet at once, all or nothing; raises
     ResultsConflict if the sheet changed since `expected_version`, ResultRowsInvalid with an
-    error per refused row, DomainError (dossier not approved, results validated, withdrawn)."""
+    error per refused row, DomainError (campaign not in evaluations, dossier not approved,
+    results validated, withdrawn)."""
     ensure_evaluator_of(registration, by)
+    campaign_ensure_allows(campaign=registration.campaign, activity=Activity.RESULTS)
     if registration.is_withdrawn:
         raise DomainError(_("Ce candidat est désinscrit : aucun résultat ne peut être enregistré."))
     with transaction.atomic():
@@ -408,6 +411,7 @@ def result_sheet_validate(*, registration: Registration, by: Any) -> ResultSheet
     """The commission validates once every capacity is decided; raises DomainError listing the
     capacities still without a result, or when the dossier is not approved or already validated."""
     ensure_evaluator_of(registration, by)
+    campaign_ensure_allows(campaign=registration.campaign, activity=Activity.RESULTS)
     with transaction.atomic():
         Registration.objects.select_for_update().get(pk=registration.pk)
         approved_dossier_methods(registration=registration)
@@ -456,6 +460,7 @@ def capacity_result_correct(
     ResultsConflict if the sheet changed since `expected_version` (the page always passes it)."""
     registration = result.sheet.registration
     ensure_evaluator_of(registration, by)
+    campaign_ensure_allows(campaign=registration.campaign, activity=Activity.RESULT_CORRECTION)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Le motif de la correction est obligatoire."))

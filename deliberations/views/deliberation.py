@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from candidates.lifecycle import Activity, campaign_allows
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
@@ -134,7 +136,11 @@ def _render(request, session: JurySession, *, page_number, typed: Typed | None =
     total = capacity_total(campaign=session.campaign)
     page = Paginator(deliberation_rows(session=session), PAGE_SIZE).get_page(page_number)
     rows = [_row(candidate, session, total, typed) for candidate in page]
-    deliberating = session.status == JurySession.Status.DELIBERATING
+    # Actions follow the jury's state, the campaign's status (lifecycle.py) and the calendar.
+    deliberating = session.status == JurySession.Status.DELIBERATING and campaign_allows(
+        campaign=session.campaign, activity=Activity.DELIBERATION
+    )
+    president = seat is not None and seat.is_president
     context = {
         "session": session,
         "seat": seat,
@@ -142,8 +148,11 @@ def _render(request, session: JurySession, *, page_number, typed: Typed | None =
         "rows": rows,
         "total": total,
         "can_record": deliberating and seat is not None and seat.present,
-        "can_close": deliberating and seat is not None and seat.is_president,
-        "can_amend": session.is_closed and seat is not None and seat.is_president,
+        "can_close": deliberating and president and timezone.localdate() >= session.date,
+        "close_not_before": deliberating and president and timezone.localdate() < session.date,
+        "can_amend": session.is_closed
+        and president
+        and campaign_allows(campaign=session.campaign, activity=Activity.AMENDMENT),
         "outcomes": Decision.Outcome.choices,
     }
     return render(request, "deliberations/deliberation.html", context)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from candidates.lifecycle import Activity, campaign_allows
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
@@ -84,7 +85,10 @@ def _render(
     version: int | None = None,
 ):
     data = data or evaluation_sheet_for(registration=registration)
-    can_record = is_evaluator_of(registration=registration, user=request.user)
+    # Results are recorded only while the campaign's evaluations are in progress (lifecycle).
+    can_record = is_evaluator_of(registration=registration, user=request.user) and campaign_allows(
+        campaign=registration.campaign, activity=Activity.RESULTS
+    )
     editable = can_record and data.dossier_approved and not data.is_validated
     if editable:
         forms = _attach_forms(data, posted)

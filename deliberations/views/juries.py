@@ -7,12 +7,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from candidates.lifecycle import Activity, campaign_allows
 from candidates.selectors import staff_centre_ids
 from cqpm.core.actions import run_action
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 
-from ..forms import AssignForm, AttendanceForm, JuryMemberAddForm, JurySessionForm
+from ..forms import (
+    AssignForm,
+    AttendanceForm,
+    JuryMemberAddForm,
+    JuryRescheduleForm,
+    JurySessionForm,
+)
 from ..models import JuryCandidate, JuryMember
 from ..selectors import (
     assignable_registrations,
@@ -30,6 +37,7 @@ from ..services import (
     jury_member_add,
     jury_member_remove,
     jury_session_create,
+    jury_session_reschedule,
 )
 from ._helpers import paginate, require
 
@@ -50,12 +58,13 @@ def campaign_juries(request, pk: int):
         try:
             session = jury_session_create(campaign=campaign, by=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Le jury est créé."))
             return redirect("deliberations:jury_detail", pk=session.pk)
     sessions = _with_counts(campaign.jury_sessions.all()).order_by("date", "pk")
-    context = {"campaign": campaign, "sessions": sessions, "form": form}
+    can_plan = campaign_allows(campaign=campaign, activity=Activity.JURY_PLANNING)
+    context = {"campaign": campaign, "sessions": sessions, "form": form, "can_plan": can_plan}
     return render(request, "deliberations/campaign_juries.html", context)
 
 
@@ -72,18 +81,43 @@ def jury_detail(request, pk: int):
     session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
     is_staff = session.campaign.centre_id in staff_centre_ids(user=request.user)
     seat = seat_for(session=session, user=request.user)
-    can_sign = is_staff or (seat is not None and seat.is_president)
+    # What the page offers follows the session's state and the campaign's status (lifecycle).
+    campaign = session.campaign
+    planned = session.status == session.Status.PLANNED
+    can_plan = is_staff and planned and campaign_allows(campaign=campaign, activity="jury_planning")
+    can_sign = (
+        (is_staff or (seat is not None and seat.is_president))
+        and not session.is_closed
+        and campaign_allows(campaign=campaign, activity=Activity.DELIBERATION)
+    )
     context = {
         "session": session,
         "members": session.members.select_related("user"),
         "n_candidates": session.candidates.count(),
         "is_staff": is_staff,
         "seat": seat,
-        "can_sign": can_sign and not session.is_closed,
+        "can_sign": can_sign,
+        "can_plan": can_plan,
         "attendance_form": AttendanceForm(session=session) if can_sign else None,
-        "member_form": JuryMemberAddForm(centre=session.campaign.centre) if is_staff else None,
+        "member_form": JuryMemberAddForm(centre=campaign.centre) if can_plan else None,
     }
     return render(request, "deliberations/jury_detail.html", context)
+
+
+@login_required
+def jury_reschedule(request, pk: int):
+    session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
+    form = JuryRescheduleForm(request.POST or None, initial={"date": session.date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            jury_session_reschedule(session=session, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Le jury est déplacé."))
+            return redirect("deliberations:jury_detail", pk=session.pk)
+    context = {"session": session, "form": form}
+    return render(request, "deliberations/jury_reschedule.html", context)
 
 
 @login_required

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Registration
 from candidates.selectors import staff_centre_ids
 from candidates.services import registration_set_stage
@@ -26,16 +27,18 @@ def ensure_active(registration: Registration) -> None:
         raise DomainError(_("Ce candidat est désinscrit : aucune étape ne peut être enregistrée."))
 
 
+def ensure_campaign_allows(registration: Registration, activity: Activity) -> None:
+    """Refuse unless the registration's campaign status allows the activity (lifecycle.py)."""
+    campaign_ensure_allows(campaign=registration.campaign, activity=activity)
+
+
 def centre_id_of(registration: Registration) -> int:
     return registration.campaign.centre_id
 
 
 def advance_stage(*, registration: Registration, to: str, by: Any) -> None:
-    """Move the stage forward to `to` (never backwards) through candidates' service."""
-    order = list(Registration.STAGE_ORDER)
+    """Move the stage to `to` when the stage map allows it from where it stands: evidence only
+    moves a registration forward (further on, withdrawn or decided, it stays)."""
     current = Registration.objects.values_list("stage", flat=True).get(pk=registration.pk)
-    if current not in order[: order.index(Registration.Stage.COMMISSION)]:
-        return  # already further on, withdrawn or decided: evidence never moves it back
-    if order.index(current) >= order.index(to):
-        return
-    registration_set_stage(registration=registration, stage=to, by=by)
+    if to in Registration.TRANSITIONS.get(current, ()):
+        registration_set_stage(registration=registration, stage=to, by=by)

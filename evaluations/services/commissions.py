@@ -9,12 +9,17 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
+from cqpm.core.registry import fire_hook
 
 from ..models import CommissionAssignment, CommissionSession, Interview
+from ..seams import COMMISSION_SESSION_DATED
 from ._common import ensure_active, ensure_staff_of
+
+PLANNING = Activity.COMMISSION_PLANNING
 
 
 def _evaluator_memberships(centre_id: int, users: Iterable[Any]) -> dict[int, CentreMembership]:
@@ -59,6 +64,59 @@ def _check_place(place: str) -> str:
     return place
 
 
+def _fr(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def evidence_due(campaign: Campaign) -> datetime.date:
+    """The day every piece of evidence a commission judges is due: the later deadline."""
+    return max(campaign.report_deadline, campaign.opinion_deadline)
+
+
+def commission_date_check(
+    *, campaign: Campaign, date: datetime.date, override_reason: str = ""
+) -> str:
+    """A session sits within the campaign's calendar, no later than the end of its commissions,
+    and after the evidence it judges is due unless a reason is given; returns the reason kept
+    (empty when the date needs none); raises DomainError on the field "date" otherwise."""
+    if date < campaign.registration_opens:
+        raise DomainError(
+            _("Une commission ne peut pas se tenir avant l'ouverture des inscriptions (%(d)s).")
+            % {"d": _fr(campaign.registration_opens)},
+            field="date",
+        )
+    if date > campaign.commission_ends:
+        raise DomainError(
+            _(
+                "La commission doit se tenir au plus tard le %(end)s, fin des commissions "
+                "d'évaluation de la campagne."
+            )
+            % {"end": _fr(campaign.commission_ends)},
+            field="date",
+        )
+    due = evidence_due(campaign)
+    if date >= due:
+        return ""
+    reason = (override_reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _(
+                "La commission du %(date)s précède la date limite des rapports (%(report)s) "
+                "ou des avis d'entreprise (%(opinion)s) : choisissez une date à partir du "
+                "%(due)s, ou indiquez le motif de cette date anticipée."
+            )
+            % {
+                "date": _fr(date),
+                "report": _fr(campaign.report_deadline),
+                "opinion": _fr(campaign.opinion_deadline),
+                "due": _fr(due),
+            },
+            field="date",
+            code="date_before_evidence",
+        )
+    return reason
+
+
 def commission_session_create(
     *,
     campaign: Campaign,
@@ -66,32 +124,109 @@ def commission_session_create(
     place: str,
     by: Any,
     evaluators: Iterable[Any] = (),
+    override_reason: str = "",
 ) -> CommissionSession:
-    """Staff create a session with evaluators of the campaign's centre; DomainError otherwise."""
+    """Staff plan a session (from Planifiée until evaluations end) with evaluators of the
+    campaign's centre, dated after the evidence is due or with a reason; DomainError otherwise."""
     ensure_staff_of(by, campaign.centre_id)
     place = _check_place(place)
-    if campaign.status in (Campaign.Status.CLOSED, Campaign.Status.CANCELLED):
-        raise DomainError(_("Cette campagne est close : elle n'accepte plus de commission."))
     evaluators = list(evaluators)
     _evaluator_memberships(campaign.centre_id, evaluators)
     with transaction.atomic():
-        session = CommissionSession.objects.create(campaign=campaign, date=date, place=place)
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
+        reason = commission_date_check(
+            campaign=campaign, date=date, override_reason=override_reason
+        )
+        session = CommissionSession.objects.create(
+            campaign=campaign, date=date, place=place, date_override_reason=reason
+        )
         session.evaluators.set(evaluators)
+        fire_hook(COMMISSION_SESSION_DATED, session=session, by=by)
+        after = {
+            "campaign": campaign.pk,
+            "date": date,
+            "place": place,
+            "evaluators": [u.email for u in evaluators],
+        }
+        if reason:
+            after["date_override_reason"] = reason
         audit_log(
             action="cqpm.commission.session.created",
             obj=session,
             by=by,
-            data={
-                "after": {
-                    "campaign": campaign.pk,
-                    "date": date,
-                    "place": place,
-                    "evaluators": [u.email for u in evaluators],
-                }
-            },
+            data={"after": after},
             centre_id=campaign.centre_id,
         )
     return session
+
+
+def commission_session_reschedule(
+    *, session: CommissionSession, date: datetime.date, by: Any, override_reason: str = ""
+) -> CommissionSession:
+    """Staff move a session to another date under the same rules as its creation (and before
+    the campaign's juries); interviews already recorded keep the session; DomainError."""
+    ensure_staff_of(by, session.campaign.centre_id)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
+        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
+        locked = _locked_session(session)
+        if Interview.objects.filter(registration__commission_assignment__session=locked).exists():
+            raise DomainError(
+                _("Des entretiens de cette commission sont enregistrés : sa date ne change plus."),
+                field="date",
+            )
+        reason = commission_date_check(
+            campaign=campaign, date=date, override_reason=override_reason
+        )
+        before = {"date": locked.date, "date_override_reason": locked.date_override_reason}
+        locked.date, locked.date_override_reason = date, reason
+        locked.save(update_fields=["date", "date_override_reason", "updated_at"])
+        fire_hook(COMMISSION_SESSION_DATED, session=locked, by=by)
+        audit_log(
+            action="cqpm.commission.session.rescheduled",
+            obj=locked,
+            by=by,
+            data={"before": before, "after": {"date": date, "date_override_reason": reason}},
+            centre_id=campaign.centre_id,
+        )
+    return locked
+
+
+def commission_sessions_check_calendar(*, campaign: Campaign, by: Any = None) -> None:
+    """The campaign's new calendar must still hold its sessions (CAMPAIGN_CALENDAR_CHANGED):
+    raises DomainError on the campaign date a session no longer fits."""
+    for session in CommissionSession.objects.filter(campaign=campaign).order_by("date", "pk"):
+        label = _("la commission du %(date)s (%(place)s)") % {
+            "date": _fr(session.date),
+            "place": session.place,
+        }
+        if session.date > campaign.commission_ends:
+            raise DomainError(
+                _("La fin des commissions ne peut pas précéder %(session)s : déplacez-la d'abord.")
+                % {"session": label},
+                field="commission_ends",
+            )
+        if session.date < campaign.registration_opens:
+            raise DomainError(
+                _("L'ouverture des inscriptions ne peut pas suivre %(session)s.")
+                % {"session": label},
+                field="registration_opens",
+            )
+        if session.date < evidence_due(campaign) and not session.date_override_reason:
+            field = (
+                "opinion_deadline"
+                if campaign.opinion_deadline > session.date
+                else "report_deadline"
+            )
+            raise DomainError(
+                _(
+                    "Cette date limite tomberait après %(session)s, qui juge ces preuves : "
+                    "déplacez d'abord la commission."
+                )
+                % {"session": label},
+                field=field,
+            )
 
 
 def _locked_session(session: CommissionSession) -> CommissionSession:
@@ -106,6 +241,7 @@ def commission_session_add_evaluator(
     """Add an evaluator of the centre, unless a candidate of the session is from their company."""
     centre_id = session.campaign.centre_id
     ensure_staff_of(by, centre_id)
+    campaign_ensure_allows(campaign=session.campaign, activity=PLANNING)
     membership = _evaluator_memberships(centre_id, [evaluator])[evaluator.pk]
     with transaction.atomic():
         locked = _locked_session(session)
@@ -135,6 +271,7 @@ def commission_session_remove_evaluator(
     """Staff take an evaluator off a session; DomainError if they do not sit in it."""
     centre_id = session.campaign.centre_id
     ensure_staff_of(by, centre_id)
+    campaign_ensure_allows(campaign=session.campaign, activity=PLANNING)
     with transaction.atomic():
         locked = _locked_session(session)
         if not locked.evaluators.filter(pk=evaluator.pk).exists():
@@ -167,6 +304,7 @@ def commission_assign(
     company; DomainError otherwise."""
     centre_id = session.campaign.centre_id
     ensure_staff_of(by, centre_id)
+    campaign_ensure_allows(campaign=session.campaign, activity=PLANNING)
     ensure_active(registration)
     if registration.campaign_id != session.campaign_id:
         raise DomainError(_("Ce candidat n'est pas inscrit à la campagne de cette commission."))
@@ -203,6 +341,7 @@ def commission_unassign(*, assignment: CommissionAssignment, by: Any) -> None:
     session = assignment.session
     centre_id = session.campaign.centre_id
     ensure_staff_of(by, centre_id)
+    campaign_ensure_allows(campaign=session.campaign, activity=PLANNING)
     with transaction.atomic():
         _locked_session(session)
         if Interview.objects.filter(registration_id=assignment.registration_id).exists():

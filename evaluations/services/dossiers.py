@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import Activity
 from candidates.models import Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
@@ -16,7 +17,13 @@ from cqpm.core.workflow import transition
 from referentials.models import Capacity, EvaluationMethod
 
 from ..models import DossierCapacity, EvaluationDossier
-from ._common import advance_stage, centre_id_of, ensure_active, ensure_staff_of
+from ._common import (
+    advance_stage,
+    centre_id_of,
+    ensure_active,
+    ensure_campaign_allows,
+    ensure_staff_of,
+)
 
 Status = EvaluationDossier.Status
 RECONSTITUTED = EvaluationMethod.RECONSTITUTED_SITUATION
@@ -94,8 +101,10 @@ def _snapshot(dossier: EvaluationDossier) -> dict[str, list[str]]:
 def dossier_save(
     *, registration: Registration, choices: Mapping[int, CapacityChoice], by: Any
 ) -> EvaluationDossier:
-    """Record allowed methods for every capacity while draft or returned; DomainError otherwise."""
+    """Record allowed methods for every capacity while draft or returned, while the campaign
+    allows dossiers; DomainError otherwise."""
     ensure_staff_of(by, centre_id_of(registration))
+    ensure_campaign_allows(registration, Activity.DOSSIER)
     ensure_active(registration)
     capacities = list(registration.campaign.referential.capacities.all())
     cleaned = _validated(capacities, choices)
@@ -141,6 +150,7 @@ def dossier_submit(*, dossier: EvaluationDossier, by: Any) -> EvaluationDossier:
     """Send a complete draft or returned dossier to the resource centre; DomainError otherwise."""
     registration = dossier.registration
     ensure_staff_of(by, centre_id_of(registration))
+    ensure_campaign_allows(registration, Activity.DOSSIER)
     ensure_active(registration)
     _ensure_complete(dossier)
     resubmitted = dossier.status == Status.RETURNED
@@ -172,6 +182,7 @@ def _review(
 ) -> EvaluationDossier:
     _ensure_reviewer(by)
     registration = dossier.registration
+    ensure_campaign_allows(registration, Activity.DOSSIER)
     with transaction.atomic():
         status = EvaluationDossier.objects.select_for_update().get(pk=dossier.pk).status
         if status == Status.APPROVED:

@@ -8,12 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import Activity
 from candidates.models import Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 
 from ..models import CommissionSession, Interview, InterviewNote
-from ._common import advance_stage, centre_id_of, ensure_active
+from ._common import advance_stage, centre_id_of, ensure_active, ensure_campaign_allows
 
 
 def _session_of(registration: Registration) -> CommissionSession:
@@ -51,7 +52,9 @@ def interview_record(
     general_notes: str = "",
     notes: Mapping[int, str] | None = None,
 ) -> Interview:
-    """An evaluator of the session records (or corrects) the interview; DomainError otherwise."""
+    """An evaluator of the session records (or corrects) the interview while evaluations are in
+    progress; DomainError otherwise."""
+    ensure_campaign_allows(registration, Activity.INTERVIEW)
     ensure_active(registration)
     session = _session_of(registration)
     present = _checked_evaluators(session, evaluators, by)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.invitations import invitation_url
 from accounts.services import account_find_or_invite
-from candidates.models import Campaign, Registration
+from candidates.lifecycle import ALLOWED, Activity
+from candidates.models import Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import ConcurrentUpdate, DomainError
 from cqpm.core.models import AuditEntry
@@ -29,7 +30,13 @@ from ..models import (
     OpinionReminder,
     Rating,
 )
-from ._common import advance_stage, centre_id_of, ensure_active, ensure_staff_of
+from ._common import (
+    advance_stage,
+    centre_id_of,
+    ensure_active,
+    ensure_campaign_allows,
+    ensure_staff_of,
+)
 from ._mail import absolute_url, send_templated
 
 Status = CompanyOpinion.Status
@@ -84,8 +91,10 @@ def opinion_assign_respondent(
     first_name: str = "",
     last_name: str = "",
 ) -> CompanyOpinion:
-    """Name who gives the company opinion (invited by e-mail if new); refused once submitted."""
+    """Name who gives the company opinion (invited by e-mail if new) while the campaign allows
+    it; refused once submitted."""
     ensure_staff_of(by, centre_id_of(registration))
+    ensure_campaign_allows(registration, Activity.RESPONDENT)
     ensure_active(registration)
     if role not in CompanyOpinion.RespondentRole.values:
         raise DomainError(_("Choisissez la qualité du répondant."))
@@ -209,6 +218,7 @@ def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> list[dic
 def _locked_for_writing(opinion: CompanyOpinion, *, by: Any, revision: int) -> CompanyOpinion:
     if by is None or opinion.respondent_id != by.pk:
         raise DomainError(_("Vous n'êtes pas le répondant de cet avis."), code="forbidden")
+    ensure_campaign_allows(opinion.registration, Activity.OPINION)
     locked = CompanyOpinion.objects.select_for_update().get(pk=opinion.pk)
     if locked.is_locked:
         raise DomainError(
@@ -363,6 +373,7 @@ def opinion_reopen(*, opinion: CompanyOpinion, reason: str, by: Any) -> CompanyO
     """Staff reopen a submitted opinion with a required reason, kept in the history."""
     registration = opinion.registration
     ensure_staff_of(by, centre_id_of(registration))
+    ensure_campaign_allows(registration, Activity.OPINION)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Indiquez le motif de la réouverture."))
@@ -397,9 +408,8 @@ def _due_opinions(today: datetime.date):
             registration__campaign__opinion_deadline__lte=horizon,
         )
         .exclude(registration__stage=Registration.Stage.WITHDRAWN)
-        .exclude(
-            registration__campaign__status__in=[Campaign.Status.CLOSED, Campaign.Status.CANCELLED]
-        )
+        # Only while the campaign lets the respondent answer (lifecycle.py).
+        .filter(registration__campaign__status__in=list(ALLOWED[Activity.OPINION]))
         .select_related(
             "respondent",
             "registration__candidate",

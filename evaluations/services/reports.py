@@ -12,13 +12,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import Activity
 from candidates.models import Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.uploads import pdf_refuse_active_content
 
 from ..models import Report
-from ._common import advance_stage, centre_id_of, ensure_active, ensure_staff_of
+from ._common import (
+    advance_stage,
+    centre_id_of,
+    ensure_active,
+    ensure_campaign_allows,
+    ensure_staff_of,
+)
 
 PDF_MAGIC = b"%PDF-"
 EOF_MARKER = b"%%EOF"
@@ -95,8 +102,10 @@ def report_upload(
     accept_late: bool = False,
     today: datetime.date | None = None,
 ) -> Report:
-    """Store a new PDF version of the report; late ones need `accept_late`; DomainError."""
+    """Store a new PDF version of the report while evaluations are in progress; late ones need
+    `accept_late`; DomainError."""
     ensure_staff_of(by, centre_id_of(registration))
+    ensure_campaign_allows(registration, Activity.REPORT)
     ensure_active(registration)
     size = report_check_file(upload=upload)
     is_late = report_is_late(registration=registration, today=today)

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from candidates.models import Registration
 from cqpm.core.actions import run_action
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 
-from ..forms import AssignForm, EvaluatorAddForm, SessionForm
+from ..forms import AssignForm, EvaluatorAddForm, SessionForm, SessionRescheduleForm
 from ..models import CommissionAssignment
 from ..selectors import evaluator_list_for_centre, registration_list_for_evaluator, session_list_for
 from ..services.commissions import (
@@ -20,6 +20,7 @@ from ..services.commissions import (
     commission_session_add_evaluator,
     commission_session_create,
     commission_session_remove_evaluator,
+    commission_session_reschedule,
     commission_unassign,
 )
 from ._common import paginate, staff_campaign_or_404
@@ -37,7 +38,7 @@ def campaign_commissions(request, pk: int):
                 campaign=campaign, by=request.user, **form.cleaned_data
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("La commission est créée."))
             return redirect("evaluations:session_detail", campaign_pk=campaign.pk, pk=session.pk)
@@ -69,6 +70,25 @@ def _forms(session, data=None):
         EvaluatorAddForm(data, evaluators=evaluators, prefix="evaluator"),
         AssignForm(data, registrations=registrations, prefix="assign"),
     )
+
+
+@login_required
+def session_reschedule(request, campaign_pk: int, pk: int):
+    session = _session_or_404(request, campaign_pk, pk)
+    form = SessionRescheduleForm(
+        request.POST or None,
+        initial={"date": session.date, "override_reason": session.date_override_reason},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            commission_session_reschedule(session=session, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("La commission est déplacée."))
+            return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
+    context = {"session": session, "campaign": session.campaign, "form": form}
+    return render(request, "evaluations/session_reschedule.html", context)
 
 
 @login_required

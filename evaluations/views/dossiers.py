@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from candidates.lifecycle import Activity, campaign_allows
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
@@ -49,7 +50,9 @@ def dossier_edit(request, registration_pk: int):
     rows = {row.capacity_id: row for row in dossier.capacities.all()} if dossier else {}
     capacities = _capacities(registration)
     form = DossierForm(request.POST or None, capacities=capacities, rows=rows)
-    editable = dossier is None or not dossier.is_frozen
+    editable = (dossier is None or not dossier.is_frozen) and campaign_allows(
+        campaign=registration.campaign, activity=Activity.DOSSIER
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dossier_save(registration=registration, choices=form.choices(), by=request.user)

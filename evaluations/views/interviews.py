@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import Activity, campaign_allows
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -26,7 +27,11 @@ def interview_page(request, registration_pk: int):
         .prefetch_related("evaluators", "notes__capacity")
         .first()
     )
-    can_record = session is not None and session.evaluators.filter(pk=request.user.pk).exists()
+    can_record = (
+        session is not None
+        and campaign_allows(campaign=registration.campaign, activity=Activity.INTERVIEW)
+        and session.evaluators.filter(pk=request.user.pk).exists()
+    )
     capacities = registration.campaign.referential.capacities.all()
     form = None
     if can_record:

@@ -350,7 +350,9 @@ def test_it_refuses_a_closed_or_cancelled_campaign(campaign, status):
     Campaign.objects.filter(pk=campaign.pk).update(status=status)
     campaign.refresh_from_db()
     before = _counts()
-    with pytest.raises(DomainError, match="n'accepte plus d'inscription"):
+    with pytest.raises(
+        DomainError, match="lecture seule, il n'est plus possible d'inscrire des candidats"
+    ):
         _import(campaign, csv_bytes([good_row()]))
     assert _counts() == before
 

@@ -117,12 +117,16 @@ def test_a_changed_file_is_not_imported(client_for, staff_a, campaign, settings)
     assert not Registration.objects.exists()
 
 
-def test_a_closed_campaign_refuses_the_import(client_for, staff_a, campaign):
+def test_a_closed_campaign_refuses_the_import(client_for, staff_a, campaign, settings):
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
     client = client_for(staff_a)
+    page = client.get(reverse("candidates:import_upload", args=[campaign.pk]))
+    assert "elle est en lecture seule" in page.content.decode()
+    assert 'type="file"' not in page.content.decode()
     response = _upload(client, campaign, csv_bytes([good_row(1)]))
-    page = client.get(response["Location"], follow=True)
-    assert "n&#x27;accepte plus d&#x27;inscription" in page.content.decode()
+    assert response.status_code == 200
+    assert "elle est en lecture seule" in response.content.decode()
+    assert _stored_files(settings) == []
     assert not Registration.objects.exists()
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_it_shows_the_dossier_the_results_and_the_decision(
     client_for, staff_a, centre_a, jury_president, jury_member
 ):
-    campaign = CampaignFactory(centre=centre_a)
+    campaign = CampaignFactory(centre=centre_a, status="jury")
     registration = RegistrationFactory(campaign=campaign)
     dossier_for(registration, status="submitted")
     results(registration, not_acquired={2})

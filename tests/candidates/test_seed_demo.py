@@ -106,15 +106,27 @@ def test_roles_are_memberships_where_the_code_has_them(db):
     assert not Registration.objects.filter(tutor=none).exists()
 
 
-def test_each_centre_has_a_campaign_of_the_seed_referential_at_every_stage(db):
+def test_each_centre_has_campaigns_of_the_seed_referential_showing_every_stage(db):
     _seed()
     campaigns = Campaign.objects.select_related("centre", "referential").order_by("centre__code")
-    assert [c.centre.code for c in campaigns] == ["demo-lyon", "demo-nantes"]
+    assert [c.centre.code for c in campaigns] == ["demo-lyon"] * 3 + ["demo-nantes"] * 3
     for campaign in campaigns:
         assert campaign.referential.code == "2015 04 54 0303"
         assert campaign.referential.status == Referential.Status.PUBLISHED
-        stages = set(campaign.registrations.values_list("stage", flat=True))
+    for code in ("demo-lyon", "demo-nantes"):
+        mine = campaigns.filter(centre__code=code)
+        assert set(mine.values_list("status", flat=True)) == {"open", "in_progress", "jury"}
+        stages = set(Registration.objects.filter(campaign__in=mine).values_list("stage", flat=True))
         assert stages == set(Registration.Stage.values)
+    # Each stage lives in a campaign whose status allows it.
+    by_status = {
+        "open": {"registered", "dossier", "withdrawn"},
+        "in_progress": {"evidence", "commission"},
+        "jury": {"jury", "admissible", "not_admissible"},
+    }
+    for status, stages in by_status.items():
+        found = Registration.objects.filter(campaign__status=status).values_list("stage", flat=True)
+        assert set(found) == stages
     withdrawn = Registration.objects.filter(stage=Registration.Stage.WITHDRAWN)
     assert withdrawn.exists() and not withdrawn.filter(withdrawn_at__isnull=True).exists()
     assert AuditEntry.objects.filter(action="cqpm.registration.imported").count() == (
@@ -124,7 +136,7 @@ def test_each_centre_has_a_campaign_of_the_seed_referential_at_every_stage(db):
 
 def test_registrations_grows_the_first_campaign(db):
     _seed()
-    lyon, nantes = Campaign.objects.order_by("centre__code")
+    lyon, nantes = Campaign.objects.filter(status="open").order_by("centre__code")
     nantes_count = nantes.registrations.count()
 
     _seed("--registrations", "300")
@@ -155,11 +167,17 @@ def test_it_hands_the_context_to_the_other_seeders(db):
 
     (ctx,) = SEEN
     assert [c.code for c in ctx.centres] == ["demo-lyon", "demo-nantes"]
-    assert [c.centre for c in ctx.campaigns] == ctx.centres
+    assert [c.centre for c in ctx.campaigns] == [c for c in ctx.centres for _ in range(3)]
+    # Only the candidates seeder ran: every campaign is still open, aiming at its target.
+    assert {c.status for c in ctx.campaigns} == {"open"}
+    assert [ctx.targets[c.pk] for c in ctx.campaigns] == ["open", "in_progress", "jury"] * 2
     assert set(ctx.accounts) == {*ROLES, "reviewer", "none"}
     assert set(ctx.accounts["staff"]) == {"demo-lyon", "demo-nantes"}
     assert set(ctx.accounts["reviewer"]) == {""}
-    for campaign in ctx.campaigns:
-        registrations = ctx.registrations[campaign.pk]
+    for centre in ctx.centres:
+        registrations = [
+            r for c in ctx.campaigns if c.centre == centre for r in ctx.registrations[c.pk]
+        ]
         assert {r.stage for r in registrations} == set(Registration.Stage.values)
-        assert all(r.campaign_id == campaign.pk for r in registrations)
+    for campaign in ctx.campaigns:
+        assert all(r.campaign_id == campaign.pk for r in ctx.registrations[campaign.pk])

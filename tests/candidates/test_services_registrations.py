@@ -125,7 +125,9 @@ def test_the_database_holds_one_registration_per_campaign(campaign_a, staff_a):
 @pytest.mark.parametrize("status", [Campaign.Status.CLOSED, Campaign.Status.CANCELLED])
 def test_it_refuses_registrations_in_a_closed_campaign(campaign_a, staff_a, status):
     Campaign.objects.filter(pk=campaign_a.pk).update(status=status)
-    with pytest.raises(DomainError, match="n'accepte plus d'inscription"):
+    with pytest.raises(
+        DomainError, match="lecture seule, il n'est plus possible d'inscrire des candidats"
+    ):
         _register(campaign_a, staff_a)
     assert not Registration.objects.exists()
 

@@ -76,7 +76,7 @@ def test_it_refuses_registrations_in_a_closed_campaign(client_for, staff_a, camp
     Campaign.objects.filter(pk=campaign_a.pk).update(status=Campaign.Status.CLOSED)
     response = client_for(staff_a).post(_create_url(campaign_a), _form())
     assert response.status_code == 200
-    assert "n&#x27;accepte plus d&#x27;inscription" in response.content.decode()
+    assert "il n&#x27;est plus possible d&#x27;inscrire des candidats" in response.content.decode()
     assert not Registration.objects.exists()
     assert not AuditEntry.objects.exists()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from candidates.models import CentreMembership
+from candidates.models import Campaign, CentreMembership
 
 from ..factories.accounts import UserFactory
 from ..factories.candidates import CampaignFactory, MembershipFactory
@@ -11,7 +11,17 @@ from ..factories.deliberations import commission_for, jury_person
 
 @pytest.fixture
 def campaign(centre_a):
-    return CampaignFactory(centre=centre_a)
+    """Evaluations in progress: the commission records results (candidates/lifecycle.py).
+    Jury tests move it on with `at_jury`."""
+    return CampaignFactory(centre=centre_a, status=Campaign.Status.IN_PROGRESS)
+
+
+@pytest.fixture
+def at_jury(campaign):
+    """The campaign at the jury: sessions deliberate, decide and close."""
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.JURY)
+    campaign.status = Campaign.Status.JURY
+    return campaign
 
 
 @pytest.fixture

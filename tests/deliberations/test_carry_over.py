@@ -29,6 +29,12 @@ from ..factories.referentials import referential_with_capacities
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _at_the_jury(at_jury):
+    """The first campaign's jury deliberates and closes (lifecycle.py); later campaigns are open."""
+
+
 JURY_DATE = datetime.date(2027, 5, 15)
 END = datetime.date(2029, 5, 15)
 
@@ -64,10 +70,11 @@ def _register(campaign, candidate) -> Registration:
     return registration_create(campaign=campaign, person=person, pathway="continuing", by=staff)
 
 
-def _later_campaign(centre, referential, commission_starts: datetime.date):
+def _later_campaign(centre, referential, commission_starts: datetime.date, status="open"):
     return CampaignFactory(
         centre=centre,
         referential=referential,
+        status=status,
         registration_opens=commission_starts - datetime.timedelta(days=200),
         registration_closes=commission_starts - datetime.timedelta(days=100),
         report_deadline=commission_starts - datetime.timedelta(days=30),
@@ -98,7 +105,7 @@ def failed(campaign, jury_president, jury_member):
         expected_decision_id=None,
         by=jury_member,
     )
-    jury_session_close(session=session, by=jury_president)
+    jury_session_close(session=session, by=jury_president, today=session.date)
     return registration
 
 
@@ -167,7 +174,7 @@ def test_it_carries_nothing_from_an_admissible_candidate(
         expected_decision_id=None,
         by=jury_member,
     )
-    jury_session_close(session=session, by=jury_president)
+    jury_session_close(session=session, by=jury_president, today=session.date)
     later = _later_campaign(centre_a, campaign.referential, datetime.date(2028, 4, 1))
     _register(later, registration.candidate)
     assert not CapacityResult.objects.filter(source="carried_over").exists()
@@ -211,7 +218,7 @@ def test_an_imported_registration_starts_with_still_valid_capacities(
 def test_the_commission_does_not_reevaluate_a_carried_capacity(
     centre_a, failed, next_version, evaluator
 ):
-    later = _later_campaign(centre_a, next_version, datetime.date(2028, 4, 1))
+    later = _later_campaign(centre_a, next_version, datetime.date(2028, 4, 1), "in_progress")
     registration = evaluated_registration(
         campaign=later,
         session=commission_for(later, evaluators=[evaluator]),

@@ -23,6 +23,12 @@ from deliberations.services import (
 from ..factories.candidates import RegistrationFactory
 from ..factories.deliberations import jury, results
 
+
+@pytest.fixture(autouse=True)
+def _at_the_jury(at_jury):
+    """Jury sessions deliberate and close while the campaign is at the jury (lifecycle.py)."""
+
+
 pytestmark = pytest.mark.django_db
 
 DELIBERATING = JurySession.Status.DELIBERATING
@@ -210,13 +216,13 @@ def test_only_the_president_closes_once_everyone_is_decided(
 ):
     _record(session, admissible_reg, "admissible", jury_member)
     with pytest.raises(DomainError, match="Sans décision"):
-        jury_session_close(session=session, by=jury_president)
+        jury_session_close(session=session, by=jury_president, today=session.date)
     _record(session, failing_reg, "not_admissible", jury_member)
     with pytest.raises(DomainError, match="Seul le président"):
         jury_session_close(session=session, by=jury_member)
     session.refresh_from_db()
     assert session.status == "deliberating"
-    closed = jury_session_close(session=session, by=jury_president)
+    closed = jury_session_close(session=session, by=jury_president, today=session.date)
     assert (closed.status, closed.closed_by) == ("closed", jury_president)
     admissible_reg.refresh_from_db()
     failing_reg.refresh_from_db()
@@ -234,7 +240,7 @@ def test_only_the_president_closes_once_everyone_is_decided(
 def closed_session(session, admissible_reg, failing_reg, jury_member, jury_president):
     _record(session, admissible_reg, "admissible", jury_member)
     _record(session, failing_reg, "not_admissible", jury_member)
-    return jury_session_close(session=session, by=jury_president)
+    return jury_session_close(session=session, by=jury_president, today=session.date)
 
 
 def test_only_the_president_amends_with_a_reason_and_both_remain(
@@ -342,6 +348,7 @@ def test_a_withdrawn_candidate_gets_no_decision_and_does_not_block_closing(
     with pytest.raises(DomainError, match="désinscrit"):
         _record(session, failing_reg, "absent", jury_member)
     _record(session, admissible_reg, "admissible", jury_member)
-    assert jury_session_close(session=session, by=jury_president).status == "closed"
+    closed = jury_session_close(session=session, by=jury_president, today=session.date)
+    assert closed.status == "closed"
     failing_reg.refresh_from_db()
     assert failing_reg.stage == "withdrawn"

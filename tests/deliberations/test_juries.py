@@ -19,6 +19,12 @@ from deliberations.services import (
 from ..factories.candidates import MembershipFactory, RegistrationFactory
 from ..factories.deliberations import jury, results
 
+
+@pytest.fixture(autouse=True)
+def _at_the_jury(at_jury):
+    """Jury sessions deliberate and close while the campaign is at the jury (lifecycle.py)."""
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -12,6 +12,12 @@ from deliberations.selectors import deliberation_rows
 from ..factories.candidates import CampaignFactory, RegistrationFactory
 from ..factories.deliberations import jury, results
 
+
+@pytest.fixture(autouse=True)
+def _at_the_jury(at_jury):
+    """Jury sessions deliberate and close while the campaign is at the jury (lifecycle.py)."""
+
+
 pytestmark = pytest.mark.django_db
 
 OUTSIDERS = ["staff_b", "outsider", "tutor", "evaluator", "other_jury_member", "reviewer"]

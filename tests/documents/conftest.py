@@ -23,6 +23,7 @@ def _private_broker(tmp_path_factory):
 
 @pytest.fixture
 def jury(centre_a, staff_a, jury_president, jury_member):
+    # Documents are delivered at the jury (and after closing, for amendments).
     campaign = CampaignFactory(
         centre=centre_a, name="Campagne printemps 2027", status=Campaign.Status.JURY
     )

@@ -1,6 +1,12 @@
 import pytest
 
+from candidates.models import Campaign
 from tests.factories.candidates import CampaignFactory, RegistrationFactory
+
+# Evidence (reports, opinions, interviews) is gathered while evaluations are in progress, which
+# also allows dossiers and commission planning (candidates/lifecycle.py): the tests' campaigns sit
+# there; tests of other statuses say so.
+EVALUATING = Campaign.Status.IN_PROGRESS
 
 
 @pytest.fixture(autouse=True)
@@ -11,12 +17,12 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def campaign_a(centre_a):
-    return CampaignFactory(centre=centre_a, name="Campagne A")
+    return CampaignFactory(centre=centre_a, name="Campagne A", status=EVALUATING)
 
 
 @pytest.fixture
 def campaign_b(centre_b):
-    return CampaignFactory(centre=centre_b, name="Campagne B")
+    return CampaignFactory(centre=centre_b, name="Campagne B", status=EVALUATING)
 
 
 @pytest.fixture

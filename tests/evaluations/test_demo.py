@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from candidates.models import Campaign
 from cqpm.core.models import AuditEntry
 from cqpm.core.registry import demo_seeders, replaced
 from evaluations.models import (
@@ -44,7 +45,14 @@ def test_it_seeds_every_evaluation_step_once():
     assert Report.objects.filter(is_late=True).exists()
     assert Report.objects.filter(is_late=False).exists()
     assert set(CompanyOpinion.objects.values_list("status", flat=True)) == {"draft", "submitted"}
-    assert CommissionSession.objects.count() == 2
+    # One commission per demo campaign: planned in the open ones, sitting in the others.
+    assert CommissionSession.objects.count() == Campaign.objects.count() == 6
+    for session in CommissionSession.objects.select_related("campaign"):
+        assert session.date >= max(
+            session.campaign.report_deadline, session.campaign.opinion_deadline
+        )
+    # Evidence only where evaluations are in progress (or further on).
+    assert not Report.objects.filter(registration__campaign__status="open").exists()
     for session in CommissionSession.objects.all():
         assert session.evaluators.filter(email__startswith="evaluator.").exists()
     assert Interview.objects.count() == CommissionAssignment.objects.count() > 0

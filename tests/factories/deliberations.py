@@ -8,7 +8,7 @@ import datetime
 
 from django.utils import timezone
 
-from candidates.models import CentreMembership
+from candidates.models import CentreMembership, Registration
 from deliberations.models import CapacityResult, JuryCandidate, JuryMember, JurySession, ResultSheet
 from evaluations.models import (
     CommissionAssignment,
@@ -133,6 +133,10 @@ def jury(
         )
     for registration in registrations:
         JuryCandidate.objects.create(session=session, registration=registration)
+        # As jury_candidates_assign leaves it: before the jury (Registration.TRANSITIONS).
+        if registration.stage not in Registration.DECIDED_STAGES:
+            Registration.objects.filter(pk=registration.pk).update(stage=Registration.Stage.JURY)
+            registration.stage = Registration.Stage.JURY
     if status != session.status:
         session.status = status
         session.save()

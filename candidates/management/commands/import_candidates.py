@@ -55,6 +55,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Reprendre les coordonnées du fichier pour toutes les personnes connues.",
         )
+        parser.add_argument(
+            "--late-reason",
+            default="",
+            help="Motif des inscriptions tardives (campagne en cours d'évaluation)",
+        )
 
     def handle(self, *args, **options):
         campaign = Campaign.objects.filter(pk=options["campaign"]).first()
@@ -104,7 +109,12 @@ class Command(BaseCommand):
         if "all" in homonyms:
             decision = homonyms.pop("all")
             preview = registrations_import(
-                campaign=campaign, file=handle, filename=name, by=by, dry_run=True
+                campaign=campaign,
+                file=handle,
+                filename=name,
+                by=by,
+                dry_run=True,
+                late_reason=options["late_reason"],
             )
             homonyms = {q.line: decision for q in preview.homonyms} | homonyms
         return registrations_import(
@@ -115,6 +125,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             homonyms=homonyms,
             contact_updates=updates,
+            late_reason=options["late_reason"],
         )
 
     def _homonyms(self, values: list[str]) -> dict:
