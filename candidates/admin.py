@@ -42,6 +42,8 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ("centre", "referential")
     raw_id_fields = ("referential",)
     date_hierarchy = "jury_date"
+    # The status moves only along Campaign.TRANSITIONS, through the campaign page's service.
+    readonly_fields = ("status",)
 
 
 @admin.register(Candidate)
@@ -57,3 +59,5 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ("candidate__last_name", "candidate__first_name", "company__name")
     list_select_related = ("candidate", "campaign", "company")
     raw_id_fields = ("campaign", "candidate", "company", "tutor")
+    # The stage moves only along Registration.TRANSITIONS, through the services.
+    readonly_fields = ("stage", "withdrawn_at", "withdrawal_reason", "late_reason")

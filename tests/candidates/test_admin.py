@@ -33,3 +33,11 @@ def test_the_registration_changelist_lists_and_searches(admin_client_mfa, campai
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
     assert "Session printemps A" in response.content.decode()
+
+
+def test_the_admin_never_writes_a_status_or_a_stage(admin_client_mfa, registration_a):
+    """Statuses move only through their maps and services: the admin shows them read-only."""
+    campaign_url = reverse("admin:candidates_campaign_change", args=[registration_a.campaign_id])
+    assert 'name="status"' not in admin_client_mfa.get(campaign_url).content.decode()
+    url = reverse("admin:candidates_registration_change", args=[registration_a.pk])
+    assert 'name="stage"' not in admin_client_mfa.get(url).content.decode()

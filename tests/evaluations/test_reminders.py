@@ -65,6 +65,15 @@ def test_it_skips_submitted_opinions_and_closed_campaigns(opinion, campaign_a):
     assert mail.outbox == []
 
 
+@pytest.mark.parametrize("status", [Campaign.Status.OPEN, Campaign.Status.JURY])
+def test_it_reminds_only_while_the_respondent_may_answer(opinion, campaign_a, status):
+    """The opinion form opens with the evaluations (candidates/lifecycle.py): no reminder before
+    the tutor can answer, nor once the campaign is at the jury."""
+    Campaign.objects.filter(pk=campaign_a.pk).update(status=status)
+    assert opinion_reminders_send(today=DEADLINE) == 0
+    assert mail.outbox == []
+
+
 def test_it_runs_the_task_twice_without_a_second_mail(opinion, settings):
     # The task uses today's date: put the deadline in the reminder window.
     from django.utils import timezone

@@ -6,7 +6,7 @@ rows those services would leave behind (a closed session, validated results, dec
 
 from django.utils import timezone
 
-from candidates.models import CentreMembership
+from candidates.models import CentreMembership, Registration
 from deliberations.models import (
     CapacityResult,
     Decision,
@@ -85,6 +85,14 @@ def decide(
             },
         )
     proposed = _proposed(registration)
+    # The stage the services leave (Registration.TRANSITIONS): before the jury while it
+    # deliberates, decided once it is closed.
+    stage = Registration.Stage.JURY
+    if session.status == JurySession.Status.CLOSED:
+        admissible = outcome == Decision.Outcome.ADMISSIBLE
+        stage = Registration.Stage.ADMISSIBLE if admissible else Registration.Stage.NOT_ADMISSIBLE
+    Registration.objects.filter(pk=registration.pk).update(stage=stage)
+    registration.stage = stage
     return Decision.objects.create(
         session=session,
         registration=registration,
