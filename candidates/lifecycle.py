@@ -131,6 +131,15 @@ TO_REACH = {
 }
 
 
+def campaign_next_statuses(*, campaign: Campaign) -> list[str]:
+    """The moves the map allows now, for the buttons: back to Planifiée only while nobody is
+    registered (a planned campaign holds no registration)."""
+    moves = campaign.next_statuses
+    if S.PLANNED in moves and campaign.registrations.exists():
+        moves.remove(S.PLANNED)
+    return moves
+
+
 def campaign_allows(*, campaign: Campaign, activity: Activity | str) -> bool:
     """Whether the campaign's status allows the activity (reads only: pages draw from it)."""
     return campaign.status in ALLOWED[Activity(activity)]

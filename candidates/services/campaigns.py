@@ -109,19 +109,31 @@ def campaign_update(
 
 
 def campaign_transition(*, campaign: Campaign, to: str, by: Any) -> Campaign:
-    """Move the campaign along Campaign.TRANSITIONS; raises DomainError (InvalidTransition)."""
+    """Move the campaign along Campaign.TRANSITIONS (back to Planifiée only without
+    registrations); raises DomainError (InvalidTransition)."""
     ensure_staff_of(by, campaign.centre_id)
     if to not in CAMPAIGN_TRANSITION_ACTIONS:
         raise DomainError(_("Statut de campagne inconnu."))
     try:
-        return transition(
-            campaign,
-            to=to,
-            by=by,
-            action=CAMPAIGN_TRANSITION_ACTIONS[to],
-            allowed=Campaign.TRANSITIONS,
-            centre_id=campaign.centre_id,
-        )
+        with transaction.atomic():
+            # Locked first, as registration_create does: the two are serialised.
+            Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if to == Campaign.Status.PLANNED and campaign.registrations.exists():
+                raise DomainError(
+                    _(
+                        "La campagne « %(name)s » a des inscrits : elle ne peut plus revenir à "
+                        "l'état « Planifiée »."
+                    )
+                    % {"name": campaign.name}
+                )
+            return transition(
+                campaign,
+                to=to,
+                by=by,
+                action=CAMPAIGN_TRANSITION_ACTIONS[to],
+                allowed=Campaign.TRANSITIONS,
+                centre_id=campaign.centre_id,
+            )
     except ValidationError as exc:
         raise DomainError(validation_text(exc)) from exc
 

@@ -9,6 +9,7 @@ from cqpm.core.errors import DomainError, add_to_form
 
 from .. import selectors, services
 from ..forms import CampaignForm
+from ..lifecycle import campaign_next_statuses
 from ..models import Campaign, Registration
 from ._fetch import campaign_for, staff_required
 
@@ -91,7 +92,9 @@ def campaign_transition(request, pk):
 def campaign_detail(request, pk):
     campaign = campaign_for(request, pk)
     # Drawn from the map (Campaign.TRANSITIONS), never from a second copy of the rules.
-    actions = [(status, TRANSITION_LABELS[status]) for status in campaign.next_statuses]
+    actions = [
+        (status, TRANSITION_LABELS[status]) for status in campaign_next_statuses(campaign=campaign)
+    ]
     dashboard = selectors.campaign_dashboard(campaign=campaign)
     return render(
         request,

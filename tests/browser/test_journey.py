@@ -105,20 +105,25 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         page.select_option('select[name="centre"]', str(centre_a.pk))
         page.select_option('select[name="referential"]', str(referential.pk))
         page.fill('input[name="name"]', "Campagne navigateur 2027")
+        # The jury sits today: a deliberation is never closed before its date, and every date
+        # holds (the commission after the evidence deadlines, the jury after the commission).
         dates = {
-            "registration_opens": -10,
-            "registration_closes": 30,
-            "report_deadline": 40,
-            "opinion_deadline": 45,
-            "commission_starts": 50,
-            "commission_ends": 60,
-            "jury_date": 70,
+            "registration_opens": -60,
+            "registration_closes": -40,
+            "report_deadline": -30,
+            "opinion_deadline": -25,
+            "commission_starts": -20,
+            "commission_ends": -10,
+            "jury_date": 0,
         }
         for field, days in dates.items():
             page.fill(f'input[name="{field}"]', (today + datetime.timedelta(days)).isoformat())
         staff.submit("Enregistrer")
         campaign = Campaign.objects.get(name="Campagne navigateur 2027")
         staff.check("campagne-creee")
+        # Registrations only while the campaign accepts them (docs/LIFECYCLE.md).
+        staff.submit("Ouvrir les inscriptions")
+        staff.expect_message("Inscriptions ouvertes")
 
         page = staff.visit(reverse("candidates:import_upload", args=[campaign.pk]), "import")
         page.set_input_files(
@@ -155,6 +160,11 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         resource.submit("Approuver le dossier")
         resource.expect_message("Le dossier est approuvé")
         assert EvaluationDossier.objects.get(registration=registration).status == "approved"
+
+        # --- Evidence is gathered once the evaluations are in progress.
+        staff.visit(reverse("candidates:campaign_detail", args=[campaign.pk]), "campagne")
+        staff.submit("Démarrer les évaluations")
+        staff.expect_message("Évaluations en cours")
 
         # --- Staff name the tutor, who follows the e-mailed invitation and gives the opinion.
         mail.outbox.clear()
@@ -193,6 +203,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
             'input[name="file"]',
             {"name": "rapport.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()},
         )
+        page.check('input[name="accept_late"]')  # the report deadline is past in this calendar
         staff.submit("Déposer")
         staff.expect_message("Le rapport est enregistré (version 1).")
 
@@ -235,7 +246,11 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         commission.expect_message("Les résultats de la commission sont validés.")
         commission.check("resultats-valides")
 
-        # --- Staff compose the jury (both colleges), present the candidate, open deliberation.
+        # --- The campaign moves to the jury; staff compose it (both colleges), present the
+        # candidate, open deliberation.
+        staff.visit(reverse("candidates:campaign_detail", args=[campaign.pk]), "campagne-jury")
+        staff.submit("Passer à l'étape du jury")
+        staff.expect_message("Jury")
         page = staff.visit(reverse("deliberations:campaign_juries", args=[campaign.pk]), "jurys")
         page.fill('input[name="date"]', campaign.jury_date.isoformat())
         page.fill('input[name="place"]', "Salle du jury, UIMM")

@@ -217,6 +217,22 @@ def test_the_campaign_page_offers_exactly_the_moves_of_the_map(
     assert offered == set(Campaign.TRANSITIONS[status])
 
 
+def test_a_campaign_with_registrations_never_goes_back_to_planned(centre_a, staff_a, client_for):
+    campaign = CampaignFactory(centre=centre_a, status=S.OPEN)
+    RegistrationFactory(campaign=campaign)
+    client = client_for(staff_a)
+    body = client.get(reverse("candidates:campaign_detail", args=[campaign.pk])).content.decode()
+    offered = set(re.findall(r'name="to" value="([a-z_]+)"', body))
+    assert offered == {S.IN_PROGRESS, S.CANCELLED}
+    url = reverse("candidates:campaign_transition", args=[campaign.pk])
+    response = client.post(url, {"to": S.PLANNED}, follow=True)
+    assert "a des inscrits" in response.content.decode()
+    with pytest.raises(DomainError, match="a des inscrits"):
+        campaign_transition(campaign=campaign, to=S.PLANNED, by=staff_a)
+    campaign.refresh_from_db()
+    assert campaign.status == S.OPEN
+
+
 def test_a_move_the_map_forbids_is_refused_through_the_page(centre_a, staff_a, client_for):
     campaign = CampaignFactory(centre=centre_a, status=S.PLANNED)
     url = reverse("candidates:campaign_transition", args=[campaign.pk])
