@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0003_lifecycle_checks'),
+        ('candidates', '0004_lifecycle_checks'),
         ('deliberations', '0002_jury_status_label'),
         ('referentials', '0003_lifecycle_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0003_lifecycle_checks'),
+        ('candidates', '0004_lifecycle_checks'),
         ('deliberations', '0003_lifecycle_checks'),
         ('documents', '0002_decision_and_archive_key'),
     ]

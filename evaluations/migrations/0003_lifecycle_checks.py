@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0003_lifecycle_checks'),
+        ('candidates', '0004_lifecycle_checks'),
         ('evaluations', '0002_dossier_queue_and_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

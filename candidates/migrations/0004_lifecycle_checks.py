@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0002_centre_contact_and_list_indexes'),
+        ('candidates', '0003_candidate_identity'),
         ('referentials', '0003_lifecycle_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
