@@ -155,6 +155,11 @@ def test_a_late_registration_needs_a_recorded_reason(centre_a, staff_a, client_f
     assert registration.late_reason == "Arrivée dans l'entreprise en janvier."
     entry = AuditEntry.objects.get(action="cqpm.registration.created_late")
     assert entry.data["late_reason"] == "Arrivée dans l'entreprise en janvier."
+    history = client.get(reverse("candidates:registration_detail", args=[registration.pk]))
+    assert (
+        "après le début des évaluations (motif : Arrivée dans l&#x27;entreprise en janvier.)"
+        in (history.content.decode())
+    )
 
 
 def _import(tmp_path, campaign, **options):

@@ -204,3 +204,21 @@ def test_a_closed_campaign_takes_the_presidents_amendment_and_nothing_else(
     notice.refresh_from_db()
     assert notice.status == Document.Status.REVOKED
     assert Document.objects.filter(kind="certificate", decision=amended).exists()
+
+
+def test_the_resource_centre_reviews_only_while_dossiers_may_move(centre_a, reviewer, client_for):
+    from evaluations.models import EvaluationDossier
+    from evaluations.services.dossiers import dossier_approve
+    from tests.factories.evaluations import dossier_for
+
+    registration = RegistrationFactory(campaign=CampaignFactory(centre=centre_a, status=S.JURY))
+    dossier = dossier_for(registration, status=EvaluationDossier.Status.SUBMITTED)
+    with pytest.raises(DomainError, match="il n'est plus possible de préparer ou d'examiner"):
+        dossier_approve(dossier=dossier, by=reviewer)
+    client = client_for(reviewer)
+    page = client.get(reverse("evaluations:review_detail", args=[dossier.pk])).content.decode()
+    assert reverse("evaluations:review_approve", args=[dossier.pk]) not in page
+    response = client.post(reverse("evaluations:review_approve", args=[dossier.pk]), follow=True)
+    assert "il n&#x27;est plus possible de préparer" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == EvaluationDossier.Status.SUBMITTED
