@@ -18,6 +18,7 @@ from deliberations.services import (
     jury_decision_record,
     jury_deliberation_start,
     jury_member_add,
+    jury_session_create,
 )
 from documents.models import Document
 from documents.services import batch_request, document_request
@@ -85,10 +86,20 @@ def test_a_dossier_is_no_longer_drafted_at_the_jury(centre_a, staff_a, client_fo
     assert reverse("evaluations:dossier_submit", args=[registration.pk]) not in page
 
 
-def test_commissions_are_planned_from_planifiee_but_not_at_the_jury(centre_a, staff_a, client_for):
+def test_commissions_and_juries_are_planned_from_planifiee_but_commissions_not_at_the_jury(
+    centre_a, staff_a, jury_president, client_for
+):
     planned = CampaignFactory(centre=centre_a, status=S.PLANNED)
     commission_session_create(
         campaign=planned, date=datetime.date(2027, 4, 10), place="Lyon", by=staff_a
+    )
+    jury_session_create(
+        campaign=planned,
+        date=planned.jury_date,
+        place="Lyon",
+        president=CentreMembership.objects.get(user=jury_president, role="jury"),
+        members=[],
+        by=staff_a,
     )
     at_jury = CampaignFactory(centre=centre_a, status=S.JURY)
     with pytest.raises(DomainError, match="il n'est plus possible d'organiser les commissions"):
