@@ -344,7 +344,8 @@ class Registration(TimeStampedModel):
     # Every stage change goes through the one transition() helper with this map
     # (candidates.services.registration_set_stage and registration_withdraw). Evidence moves a
     # registration forward; the jury brings it before a session (and back when taken off it);
-    # closing the session decides it; an amendment swaps the decision. Withdrawn is final.
+    # closing the session decides it; an amendment swaps the decision; a candidate absent or
+    # excused (recorded not admissible) goes before a later session. Withdrawn is final.
     TRANSITIONS = {
         Stage.REGISTERED: frozenset(
             {Stage.DOSSIER, Stage.EVIDENCE, Stage.COMMISSION, Stage.JURY, Stage.WITHDRAWN}
@@ -356,7 +357,7 @@ class Registration(TimeStampedModel):
             {Stage.COMMISSION, Stage.ADMISSIBLE, Stage.NOT_ADMISSIBLE, Stage.WITHDRAWN}
         ),
         Stage.ADMISSIBLE: frozenset({Stage.NOT_ADMISSIBLE}),
-        Stage.NOT_ADMISSIBLE: frozenset({Stage.ADMISSIBLE}),
+        Stage.NOT_ADMISSIBLE: frozenset({Stage.ADMISSIBLE, Stage.JURY}),
         Stage.WITHDRAWN: frozenset(),
     }
 

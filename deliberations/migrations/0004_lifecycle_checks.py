@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('candidates', '0004_lifecycle_checks'),
-        ('deliberations', '0002_jury_status_label'),
+        ('deliberations', '0003_jury_reason_reseating_and_sheet_version'),
         ('referentials', '0003_lifecycle_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
