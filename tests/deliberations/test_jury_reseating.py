@@ -26,6 +26,12 @@ from documents.services import document_request
 from ..factories.candidates import RegistrationFactory
 from ..factories.deliberations import jury, results
 
+
+@pytest.fixture(autouse=True)
+def _at_the_jury(at_jury):
+    """Jury sessions deliberate and close while the campaign is at the jury (lifecycle.py)."""
+
+
 pytestmark = pytest.mark.django_db
 
 FIRST_DAY, LATER_DAY = datetime.date(2027, 5, 15), datetime.date(2027, 6, 20)
@@ -68,7 +74,7 @@ def first(campaign, jury_president, jury_member, candidate, present):
     )
     _record(session, candidate, "absent", jury_member)
     _record(session, present, "admissible", jury_member)
-    return jury_session_close(session=session, by=jury_president)
+    return jury_session_close(session=session, by=jury_president, today=session.date)
 
 
 @pytest.fixture
@@ -89,12 +95,12 @@ def test_an_absent_candidate_is_brought_before_a_later_session_and_decided_there
     later = jury_deliberation_start(session=later, by=jury_president)
     with pytest.raises(DomainError, match="Sans décision"):
         # The absence recorded by the first session does not decide the later one.
-        jury_session_close(session=later, by=jury_president)
+        jury_session_close(session=later, by=jury_president, today=later.date)
     absent = Decision.objects.get(session=first, registration=candidate)
     decided = _record(later, candidate, "admissible", jury_member, expected=absent.pk)
     absent.refresh_from_db()
     assert (absent.is_active, decided.is_active, decided.supersedes) == (False, True, None)
-    jury_session_close(session=later, by=jury_president)
+    jury_session_close(session=later, by=jury_president, today=later.date)
     candidate.refresh_from_db()
     assert candidate.stage == "admissible"
     page = client_for(staff_a).get(reverse("candidates:registration_detail", args=[candidate.pk]))
@@ -153,7 +159,7 @@ def test_a_decided_candidate_is_not_brought_before_another_session(
         registrations=[registration],
     )
     _record(session, registration, outcome, jury_member)
-    jury_session_close(session=session, by=jury_president)
+    jury_session_close(session=session, by=jury_president, today=session.date)
     assert registration not in assignable_registrations(session=later)
     with pytest.raises(DomainError, match="déjà présenté à un jury"):
         jury_candidates_assign(session=later, registrations=[registration], by=staff_a)

@@ -22,6 +22,12 @@ from documents.services import document_request
 from ..factories.candidates import RegistrationFactory
 from ..factories.deliberations import jury, results
 
+
+@pytest.fixture(autouse=True)
+def _at_the_jury(at_jury):
+    """Jury sessions deliberate and close while the campaign is at the jury (lifecycle.py)."""
+
+
 pytestmark = pytest.mark.django_db
 
 REASON = "Le candidat a reconnu avoir présenté le travail d'un collègue comme le sien."
@@ -147,7 +153,7 @@ def test_an_amendment_follows_the_same_rule(
 ):
     first = _record(session, all_acquired, "admissible", jury_member)
     _record(session, one_missing, "not_admissible", jury_member)
-    jury_session_close(session=session, by=jury_president)
+    jury_session_close(session=session, by=jury_president, today=session.date)
     with pytest.raises(DomainError, match="« Non admissible » est refusé"):
         jury_decision_amend(
             decision=first, outcome="not_admissible", reason="Fraude établie", by=jury_president
@@ -173,7 +179,7 @@ def test_the_amendment_page_refuses_without_the_jury_reason_and_keeps_what_was_t
 ):
     first = _record(session, all_acquired, "admissible", jury_member)
     _record(session, one_missing, "not_admissible", jury_member)
-    jury_session_close(session=session, by=jury_president)
+    jury_session_close(session=session, by=jury_president, today=session.date)
     client = client_for(jury_president)
     url = reverse("deliberations:decision_amend", args=[first.pk])
     typed = {"outcome": "not_admissible", "reason": "Fraude établie après la séance"}
@@ -244,7 +250,7 @@ def test_a_conflict_on_the_page_keeps_the_typed_reason_and_says_what_changed(
 def _closed_with_documents(session, all_acquired, one_missing, jury_member, jury_president):
     _record(session, all_acquired, "not_admissible", jury_member, reason=REASON)
     _record(session, one_missing, "admissible", jury_member, reason="Recours admis par le jury.")
-    jury_session_close(session=session, by=jury_president)
+    jury_session_close(session=session, by=jury_president, today=session.date)
 
 
 def test_the_notice_the_certificate_and_the_minutes_state_the_reason(
@@ -276,7 +282,7 @@ def test_a_notice_that_follows_the_capacities_says_nothing_more(
 ):
     _record(session, all_acquired, "admissible", jury_member)
     _record(session, one_missing, "not_admissible", jury_member)
-    jury_session_close(session=session, by=jury_president)
+    jury_session_close(session=session, by=jury_president, today=session.date)
     notice = document_request(
         kind=Document.Kind.CAPACITY_NOTICE, registration=one_missing, by=staff_a
     )

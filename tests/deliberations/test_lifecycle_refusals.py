@@ -132,7 +132,7 @@ def test_results_are_recorded_only_while_evaluations_are_in_progress(
             by=evaluator,
         )
     page = client_for(evaluator).get(reverse("deliberations:evaluation", args=[registration.pk]))
-    url = reverse("deliberations:result_record", args=[registration.pk, capacity.pk])
+    url = reverse("deliberations:results_record", args=[registration.pk])
     assert url not in page.content.decode()
 
 
