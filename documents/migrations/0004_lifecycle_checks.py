@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('candidates', '0004_lifecycle_checks'),
         ('deliberations', '0004_lifecycle_checks'),
-        ('documents', '0002_decision_and_archive_key'),
+        ('documents', '0003_document_queued_at_requeue'),
     ]
 
     operations = [
