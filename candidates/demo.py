@@ -64,6 +64,7 @@ SEED_REFERENTIAL = "2015 04 54 0303"
 DOMAIN = "demo.cqpm.local"
 BENCH_DOMAIN = "bench.demo.cqpm.local"
 CAMPAIGN_NAME = "Responsable d'affaires — campagne de démonstration"
+CLOSED_CAMPAIGN_NAME = "Responsable d'affaires — campagne clôturée (démonstration)"
 Stage = Registration.Stage
 CS = Campaign.Status
 
@@ -98,6 +99,14 @@ DEMO_CAMPAIGNS = [
         CS.JURY,
         (Stage.JURY, Stage.ADMISSIBLE, Stage.NOT_ADMISSIBLE),
         (-300, -240, -180, -170, -160, -130, -120),
+    ),
+    # Closed with its certificates; documents.demo then amends one decision (certificate revoked,
+    # the new document ready), so every state of the lifecycle can be seen.
+    DemoCampaign(
+        CLOSED_CAMPAIGN_NAME,
+        CS.CLOSED,
+        (Stage.ADMISSIBLE, Stage.NOT_ADMISSIBLE),
+        (-520, -460, -400, -390, -380, -350, -340),
     ),
 ]
 CENTRE_ROLES = ("staff", "tutor", "evaluator", "jury_president", "jury_member")

@@ -109,13 +109,14 @@ def test_roles_are_memberships_where_the_code_has_them(db):
 def test_each_centre_has_campaigns_of_the_seed_referential_showing_every_stage(db):
     _seed()
     campaigns = Campaign.objects.select_related("centre", "referential").order_by("centre__code")
-    assert [c.centre.code for c in campaigns] == ["demo-lyon"] * 3 + ["demo-nantes"] * 3
+    assert [c.centre.code for c in campaigns] == ["demo-lyon"] * 4 + ["demo-nantes"] * 4
     for campaign in campaigns:
         assert campaign.referential.code == "2015 04 54 0303"
         assert campaign.referential.status == Referential.Status.PUBLISHED
     for code in ("demo-lyon", "demo-nantes"):
         mine = campaigns.filter(centre__code=code)
-        assert set(mine.values_list("status", flat=True)) == {"open", "in_progress", "jury"}
+        statuses = set(mine.values_list("status", flat=True))
+        assert statuses == {"open", "in_progress", "jury", "closed"}
         stages = set(Registration.objects.filter(campaign__in=mine).values_list("stage", flat=True))
         assert stages == set(Registration.Stage.values)
     # Each stage lives in a campaign whose status allows it.
@@ -123,6 +124,7 @@ def test_each_centre_has_campaigns_of_the_seed_referential_showing_every_stage(d
         "open": {"registered", "dossier", "withdrawn"},
         "in_progress": {"evidence", "commission"},
         "jury": {"jury", "admissible", "not_admissible"},
+        "closed": {"admissible", "not_admissible"},
     }
     for status, stages in by_status.items():
         found = Registration.objects.filter(campaign__status=status).values_list("stage", flat=True)
@@ -167,10 +169,11 @@ def test_it_hands_the_context_to_the_other_seeders(db):
 
     (ctx,) = SEEN
     assert [c.code for c in ctx.centres] == ["demo-lyon", "demo-nantes"]
-    assert [c.centre for c in ctx.campaigns] == [c for c in ctx.centres for _ in range(3)]
+    assert [c.centre for c in ctx.campaigns] == [c for c in ctx.centres for _ in range(4)]
     # Only the candidates seeder ran: every campaign is still open, aiming at its target.
     assert {c.status for c in ctx.campaigns} == {"open"}
-    assert [ctx.targets[c.pk] for c in ctx.campaigns] == ["open", "in_progress", "jury"] * 2
+    targets = ["open", "in_progress", "jury", "closed"]
+    assert [ctx.targets[c.pk] for c in ctx.campaigns] == targets * 2
     assert set(ctx.accounts) == {*ROLES, "reviewer", "none"}
     assert set(ctx.accounts["staff"]) == {"demo-lyon", "demo-nantes"}
     assert set(ctx.accounts["reviewer"]) == {""}

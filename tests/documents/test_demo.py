@@ -27,3 +27,41 @@ def test_it_does_nothing_without_a_closed_jury(db):
     seed(ctx=SimpleNamespace(campaigns=[], accounts={}))
 
     assert not Document.objects.exists()
+
+
+def test_seed_demo_shows_a_closed_campaign_and_an_amended_certificate(
+    db, settings, tmp_path, client
+):
+    """Every state can be seen: a closed campaign with its certificates, and in it one decision
+    amended after its certificate was issued (certificate revoked, its replacement ready)."""
+    import io
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from candidates.models import Campaign
+    from deliberations.models import Decision
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.VAR_DIR = tmp_path / "var"
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent: amended once, not twice
+
+    closed = Campaign.objects.filter(status=Campaign.Status.CLOSED)
+    assert closed.count() == 2  # one per demo centre
+    for campaign in closed:
+        certificates = Document.objects.filter(
+            kind=Document.Kind.CERTIFICATE, registration__campaign=campaign
+        )
+        assert certificates.filter(status=Document.Status.READY).exists()
+        (amendment,) = Decision.objects.filter(session__campaign=campaign, supersedes__isnull=False)
+        revoked = certificates.get(status=Document.Status.REVOKED)
+        assert revoked.decision_id == amendment.supersedes_id
+        replacement = Document.objects.get(decision=amendment)
+        assert replacement.status == Document.Status.READY
+        page = client.get(reverse("documents:verify", args=[revoked.verification_code]))
+        body = page.content.decode()
+        assert "authentique et valide" not in body
+        assert "révoqué : il n&#x27;est plus valide" in body
+        page = client.get(reverse("documents:verify", args=[replacement.verification_code]))
+        assert "Document authentique et valide." in page.content.decode()

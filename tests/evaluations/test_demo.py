@@ -46,7 +46,7 @@ def test_it_seeds_every_evaluation_step_once():
     assert Report.objects.filter(is_late=False).exists()
     assert set(CompanyOpinion.objects.values_list("status", flat=True)) == {"draft", "submitted"}
     # One commission per demo campaign: planned in the open ones, sitting in the others.
-    assert CommissionSession.objects.count() == Campaign.objects.count() == 6
+    assert CommissionSession.objects.count() == Campaign.objects.count() == 8
     for session in CommissionSession.objects.select_related("campaign"):
         assert session.date >= max(
             session.campaign.report_deadline, session.campaign.opinion_deadline
