@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from candidates.models import Registration
+from candidates.models import Campaign, Registration
 from cqpm.core.errors import ConcurrentUpdate, DomainError
 from cqpm.core.models import AuditEntry
 from evaluations.models import CompanyOpinion, OpinionCapacity, OpinionCriterion
@@ -106,6 +106,16 @@ def test_it_names_the_respondent_through_the_staff_page(client_for, staff_a, reg
     )
     assert "Le répondant est enregistré" in text(response)
     assert CompanyOpinion.objects.get().respondent.email == "nouveau@exemple.fr"
+
+
+def test_the_staff_page_offers_the_respondent_form_only_while_the_campaign_allows_it(
+    client_for, staff_a, registration_a
+):
+    url = reverse("evaluations:opinion_staff", args=[registration_a.pk])
+    assert 'name="email"' in text(client_for(staff_a).get(url))
+    Campaign.objects.filter(pk=registration_a.campaign_id).update(status="jury")
+    page = text(client_for(staff_a).get(url))
+    assert 'name="email"' not in page and "Enregistrer le répondant" not in page
 
 
 # --- Drafting and submitting ---------------------------------------------------------------------
