@@ -235,13 +235,13 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         page = commission.visit(
             reverse("deliberations:evaluation", args=[registration.pk]), "evaluation"
         )
+        # One form for every capacity, saved whole.
         for capacity in referential.capacities.order_by("number"):
-            form = page.locator(f'form[action$="/capacites/{capacity.pk}/"]')
-            form.locator('input[type="radio"][value="acquired"]').check()
-            form.locator('input[type="checkbox"][value="interview"]').check()
-            form.get_by_role("button", name="Enregistrer").click()
-            page.wait_for_load_state("load")
-            commission.expect_message(f"Résultat de la capacité {capacity.number} enregistré.")
+            row = page.locator(f"#capacite-{capacity.number}")
+            row.locator('input[type="radio"][value="acquired"]').check()
+            row.locator('input[type="checkbox"][value="interview"]').check()
+        commission.submit("Enregistrer les résultats")
+        commission.expect_message("Les résultats de la commission sont enregistrés.")
         commission.submit("Valider les résultats de la commission")
         commission.expect_message("Les résultats de la commission sont validés.")
         commission.check("resultats-valides")
@@ -334,6 +334,23 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         text = page.locator("main").inner_text()
         assert "LEFÈVRE" in text
         assert referential.title in text
+
+        # --- The registration's history tells the whole campaign in French sentences.
+        page = staff.visit(
+            reverse("candidates:registration_detail", args=[registration.pk]), "historique"
+        )
+        history = page.locator("#h-history").locator("xpath=..").inner_text()
+        for sentence in (
+            "a soumis le dossier d'évaluation au centre de ressource.",
+            "a approuvé le dossier d'évaluation.",
+            "a envoyé l'avis de l'entreprise, désormais verrouillé.",
+            "a validé les résultats de la commission d'évaluation.",
+            "a enregistré la décision du jury : Admissible.",
+            "a été généré et peut être téléchargé.",
+        ):
+            assert sentence in history, sentence
+        assert "cqpm." not in history
+        assert not re.search(r"\b[0-9a-f]{64}\b", history)  # never a hash
     finally:
         for one in people:
             one.context.close()
