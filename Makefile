@@ -60,6 +60,7 @@ loadtest: install
 bench: setup
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_documents.py
+	$(PY) scripts/bench_deliberation.py
 	$(PY) scripts/bench_imports.py
 
 # Re-resolve the pinned set from pyproject.toml (needs the package index).
