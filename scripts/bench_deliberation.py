@@ -18,7 +18,6 @@ medians, SQL query counts and the ratio. No timing is asserted anywhere.
 import argparse
 import contextlib
 import datetime
-import os
 import statistics
 import sys
 import time
@@ -26,18 +25,9 @@ from pathlib import Path
 from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
 
-
-def _configure() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cqpm.settings")
-    os.environ["DEBUG"] = "false"
-    hosts = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-    os.environ["ALLOWED_HOSTS"] = f"{hosts},testserver"
-    import django
-
-    django.setup()
+from bench import _configure, _static_files  # noqa: E402 - the list benchmark's own set-up
 
 
 def _arguments() -> argparse.Namespace:
@@ -130,9 +120,6 @@ def main() -> int:
     from django.db import connection, transaction
     from django.test import Client
     from django.urls import reverse
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from bench import _static_files  # the same static set-up as the list benchmark
 
     _static_files()
     try:
