@@ -126,7 +126,8 @@ def test_the_same_file_sent_twice_makes_one_version(registration_a, staff_a):
 def test_two_simultaneous_uploads_of_one_file_make_one_version(centre_a, staff_a):
     from tests.factories.candidates import RegistrationFactory
 
-    registration = RegistrationFactory(campaign__centre=centre_a)
+    # Reports are taken while evaluations are in progress (candidates/lifecycle.py).
+    registration = RegistrationFactory(campaign__centre=centre_a, campaign__status="in_progress")
     barrier, results = threading.Barrier(2), []
 
     def send():
