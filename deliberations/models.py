@@ -4,6 +4,7 @@ Decisions are never overwritten: an amendment creates a new Decision that supers
 one, which stays, inactive, with its reason.
 """
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Campaign, CentreMembership, Registration
 from cqpm.core.constraints import choices_constraint
+from cqpm.core.errors import DomainError
 from cqpm.core.models import TimeStampedModel
 from referentials.models import Capacity, EvaluationMethod
 
@@ -244,8 +246,35 @@ class DecisionOutcome(models.TextChoices):
     EXCUSED = "excused", _("Excusé")
 
 
+# What a decision says, never changed once written (an amendment is a new decision).
+DECISION_FROZEN_FIELDS = (
+    "session",
+    "registration",
+    "outcome",
+    "proposed",
+    "reason",
+    "jury_reason",
+    "supersedes",
+    "recorded_by",
+    "created_at",
+)
+
+
+class DecisionQuerySet(models.QuerySet):
+    def delete(self):
+        if self.filter(is_active=False).exists():
+            raise DomainError(_("Une décision rectifiée ne peut pas être effacée."))
+        return super().delete()
+
+
 class Decision(TimeStampedModel):
-    """The jury's decision on one registration. Never overwritten: an amendment supersedes it."""
+    """The jury's decision on one registration. Never overwritten: an amendment supersedes it.
+
+    The database holds the rule too (triggers; PostgreSQL through django-pgtrigger, SQLite through
+    deliberations 0005): what a decision says never changes, an active decision may only be set
+    inactive (once: never back), and a superseded decision is never deleted (PostgreSQL; on SQLite
+    the ORM refuses it, the test database being emptied with DELETE there).
+    """
 
     Outcome = DecisionOutcome
 
@@ -277,6 +306,8 @@ class Decision(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("décision du jury")
         verbose_name_plural = _("décisions du jury")
@@ -301,9 +332,31 @@ class Decision(TimeStampedModel):
                 app="deliberations", model="decision", field="outcome", choices=DecisionOutcome
             ),
         ]
+        triggers = [
+            pgtrigger.Protect(
+                name="decision_content_frozen",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(*DECISION_FROZEN_FIELDS),
+            ),
+            pgtrigger.Protect(
+                name="decision_never_reactivated",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__is_active=False, new__is_active=True),
+            ),
+            pgtrigger.Protect(
+                name="decision_superseded_kept",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Q(old__is_active=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} — {self.registration}"
+
+    def delete(self, *args, **kwargs):
+        if not self.is_active:
+            raise DomainError(_("Une décision rectifiée ne peut pas être effacée."))
+        return super().delete(*args, **kwargs)
 
     @property
     def departs_from_proposal(self) -> bool:

@@ -1,5 +1,6 @@
 """Shared pieces: a timestamped base model and the append-only audit log."""
 
+import pgtrigger
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -56,6 +57,14 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("journal d'audit")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+        # The same rule in the database (PostgreSQL), for raw SQL and any other client: an UPDATE
+        # or DELETE of an entry raises. TRUNCATE (a whole-database reset) is not refused. On
+        # SQLite a migration adds the UPDATE trigger (core 0002).
+        triggers = [
+            pgtrigger.Protect(
+                name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "pgtrigger",
     "cqpm.core",
     "accounts",
     "referentials",
