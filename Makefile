@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install system-deps npm-deps migrate seed worker lint security loadtest bench lock clean
+.PHONY: run test setup install system-deps npm-deps migrate seed worker lint typecheck security loadtest bench lock clean
 
 install: $(STAMP)
 
@@ -44,6 +44,10 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# mypy with django-stubs on the files listed in pyproject.toml ([tool.mypy]); cache in var/mypy.
+typecheck: install
+	$(PY) -m mypy
 
 # Static security gates; findings that are not real problems are explained in SECURITY.md.
 # PIP_AUDIT_STRICT=1 also fails when a dependency could not be audited (see SECURITY.md).

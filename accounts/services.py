@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cqpm.core.audit import audit_log
 
 from .invitations import invitation_url
@@ -38,7 +39,7 @@ def clean_email(email: str) -> str:
 def account_find_or_invite(
     *,
     email: str,
-    by: Any,
+    by: User,
     first_name: str = "",
     last_name: str = "",
     welcome: bool = True,
@@ -77,7 +78,7 @@ def account_find_or_invite(
 
 
 def accounts_bulk_invite(
-    *, emails: Iterable[str], by: Any, data: dict | None = None
+    *, emails: Iterable[str], by: User, data: dict | None = None
 ) -> dict[str, Any]:
     """Accounts for many (already clean) e-mails at once, as an import needs them: the known
     ones, and new ones created in one INSERT, each audited; returns e-mail -> account."""
@@ -118,7 +119,7 @@ def accounts_bulk_invite(
     return {**known, **{user.email: user for user in new}}
 
 
-def send_welcome(user: Any) -> None:
+def send_welcome(user: User) -> None:
     # No password in the mail: a one-time link lets the person choose it.
     send_mail(
         _("Votre compte sur Campagnes CQPM"),

@@ -114,7 +114,7 @@ def registration_list_for(
 
 def _sorted(qs: QuerySet[Registration], sort: str) -> QuerySet[Registration]:
     descending = sort.startswith("-")
-    keys = REGISTRATION_SORTS.get(sort.lstrip("-"), REGISTRATION_SORTS["name"])
+    keys: tuple[str, ...] = REGISTRATION_SORTS.get(sort.lstrip("-"), REGISTRATION_SORTS["name"])
     if "stage_rank" in keys:
         qs = qs.annotate(stage_rank=_STAGE_RANK)
     if descending:
@@ -175,7 +175,7 @@ def campaign_dashboard(*, campaign: Campaign, today: datetime.date | None = None
     """Counts by stage (one aggregate query), deadlines, and what is late on `today`."""
     today = today or timezone.localdate()
     raw = Registration.objects.filter(campaign=campaign).aggregate(
-        **{stage: Count("pk", filter=Q(stage=stage)) for stage in Registration.STAGE_ORDER}
+        **{str(stage): Count("pk", filter=Q(stage=stage)) for stage in Registration.STAGE_ORDER}
     )
     largest = max(raw.values(), default=0) or 1
     labels = dict(Stage.choices)
@@ -185,7 +185,7 @@ def campaign_dashboard(*, campaign: Campaign, today: datetime.date | None = None
     ]
     deadlines = sorted(
         (
-            Deadline(str(campaign._meta.get_field(name).verbose_name), day, (day - today).days)
+            Deadline(str(Campaign._meta.get_field(name).verbose_name), day, (day - today).days)  # type: ignore[union-attr]  # concrete date fields: always a Field
             for name in _DEADLINE_FIELDS
             if (day := getattr(campaign, name))
         ),

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from cqpm.core import views as core_views
 
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth
 admin.site.site_header = "CQPM — administration"
 
 urlpatterns = [

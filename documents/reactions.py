@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cqpm.core.errors import DomainError
 from deliberations.models import Decision
 
@@ -17,7 +18,7 @@ from .services import KIND_FOR_OUTCOME, document_request, document_revoke
 logger = logging.getLogger(__name__)
 
 
-def on_decision_amended(*, old: Decision, new: Decision, by=None) -> None:
+def on_decision_amended(*, old: Decision, new: Decision, by: User | None = None) -> None:
     """Lifecycle hook (deliberations.decision_amended), inside the amendment's transaction: revoke
     the registration's live documents and the session's minutes, then queue their renewal (the
     render itself waits for the commit)."""
@@ -36,7 +37,7 @@ def on_decision_amended(*, old: Decision, new: Decision, by=None) -> None:
             _renew(document, new=new, by=by)
 
 
-def _renew(document: Document, *, new: Decision, by) -> None:
+def _renew(document: Document, *, new: Decision, by: User | None) -> None:
     if document.kind == Document.Kind.JURY_MINUTES:
         request = {"kind": document.kind, "jury_session": document.jury_session}
     elif new.outcome in KIND_FOR_OUTCOME:

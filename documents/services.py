@@ -26,6 +26,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
@@ -90,7 +91,7 @@ def document_request(
     kind: str,
     registration: Registration | None = None,
     jury_session: JurySession | None = None,
-    by,
+    by: User | None,
     batch: DocumentBatch | None = None,
 ) -> Document:
     """Return the live document of this kind and source, or queue a new version of it.
@@ -171,7 +172,7 @@ def _live_document(kind: str, source: dict) -> Document | None:
     return documents.exclude(status=Status.REVOKED).first()
 
 
-def _reuse(live: Document, *, by, batch: DocumentBatch | None) -> Document:
+def _reuse(live: Document, *, by: User | None, batch: DocumentBatch | None) -> Document:
     if batch is not None and live.batch_id != batch.pk:
         Document.objects.filter(pk=live.pk).update(batch=batch)
         live.batch = batch
@@ -180,7 +181,9 @@ def _reuse(live: Document, *, by, batch: DocumentBatch | None) -> Document:
     return live
 
 
-def _create(kind: str, source: dict, decision: Decision | None, *, by, batch) -> Document:
+def _create(
+    kind: str, source: dict, decision: Decision | None, *, by: User | None, batch
+) -> Document:
     versions = Document.objects.filter(kind=kind)
     if "registration" in source:
         versions = versions.filter(registration=source["registration"])
@@ -194,7 +197,10 @@ def _create(kind: str, source: dict, decision: Decision | None, *, by, batch) ->
             )
     except IntegrityError:
         # Someone created it between our read and our write: theirs is the live one.
-        return _live_document(kind, source)
+        live = _live_document(kind, source)
+        if live is None:  # theirs was revoked meanwhile: the conflict stands
+            raise
+        return live
     audit_log(
         action="cqpm.documents.document.requested",
         obj=document,
@@ -206,7 +212,9 @@ def _create(kind: str, source: dict, decision: Decision | None, *, by, batch) ->
     return document
 
 
-def _requeue(document: Document, *, by, action: str = "cqpm.documents.document.retried"):
+def _requeue(
+    document: Document, *, by: User | None, action: str = "cqpm.documents.document.retried"
+):
     document = transition(
         document,
         to=Status.QUEUED,
@@ -225,10 +233,13 @@ def _requeue(document: Document, *, by, action: str = "cqpm.documents.document.r
     return document
 
 
-def document_retry(*, document: Document, by) -> Document:
+def document_retry(*, document: Document, by: User) -> Document:
     """Queue again a failed document, one left running by a dead worker, or one the queue lost
     (still waiting past the threshold); DomainError otherwise."""
-    campaign_ensure_allows(campaign=document.jury_session.campaign, activity=Activity.DOCUMENTS)
+    session = document.jury_session
+    campaign = session.campaign if session else _campaign_of(registration=document.registration)
+    if campaign is not None:
+        campaign_ensure_allows(campaign=campaign, activity=Activity.DOCUMENTS)
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.status == Status.RUNNING and not is_stale(locked):
@@ -244,7 +255,7 @@ def document_retry(*, document: Document, by) -> Document:
         return _requeue(locked, by=by)
 
 
-def _resend(document: Document, *, by) -> Document:
+def _resend(document: Document, *, by: User | None) -> Document:
     """Hand a queued document to the broker again (it never reached it, or was lost there)."""
     document.queued_at = timezone.now()
     Document.objects.filter(pk=document.pk).update(queued_at=document.queued_at)
@@ -259,7 +270,7 @@ def _resend(document: Document, *, by) -> Document:
     return document
 
 
-def document_revoke(*, document: Document, reason: str, by) -> Document:
+def document_revoke(*, document: Document, reason: str, by: User | None) -> Document:
     """Revoke a live document with a reason; DomainError if it is already revoked or no reason."""
     if not reason.strip():
         raise DomainError(_("Indiquez le motif de la révocation."))
@@ -437,7 +448,7 @@ def store_atomically(name: str, data: bytes) -> str:
 # --- Batches -------------------------------------------------------------------------------
 
 
-def batch_request(*, jury_session: JurySession, by) -> DocumentBatch:
+def batch_request(*, jury_session: JurySession, by: User) -> DocumentBatch:
     """Queue the minutes and every certificate or notice of a closed session; DomainError if open.
 
     While the session's latest batch is still running, the same batch is returned.

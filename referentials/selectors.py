@@ -33,9 +33,10 @@ def _readable_by(user) -> QuerySet[Referential]:
 def referential_detail_queryset_for(*, user) -> QuerySet[Referential]:
     """The readable versions with everything their page shows, in a fixed number of queries."""
     capacities = Capacity.objects.order_by("number").prefetch_related("conditions", "criteria")
-    return _readable_by(user).prefetch_related(
-        Prefetch("blocks", queryset=Block.objects.order_by("position")),
-        Prefetch("capacities", queryset=capacities),
+    return (
+        _readable_by(user)
+        .prefetch_related(Prefetch("blocks", queryset=Block.objects.order_by("position")))
+        .prefetch_related(Prefetch("capacities", queryset=capacities))
     )
 
 
@@ -63,7 +64,7 @@ def referential_sections(*, referential: Referential) -> list[Section]:
     """Capacities as the source table shows them: by block when there are blocks (unblocked
     ones last), conditions in order and criteria grouped by kind; reads prefetched data only."""
     blocks = list(referential.blocks.all())
-    sections = {block.pk: Section(block) for block in blocks}
+    sections: dict[int | None, Section] = {block.pk: Section(block) for block in blocks}
     loose = Section(None)
     for capacity in referential.capacities.all():
         view = CapacityView(

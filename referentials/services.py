@@ -13,6 +13,7 @@ from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, InvalidTransition
 from cqpm.core.registry import fire_hook
@@ -72,7 +73,7 @@ def _export_capacity(capacity: Capacity) -> dict:
     }
 
 
-def referential_import(*, data: dict, by: Any = None, publish: bool = False) -> Referential:
+def referential_import(*, data: dict, by: User | None = None, publish: bool = False) -> Referential:
     """Load `data` for its code: a first version is published at once; a changed file for a
     published code becomes a new draft version, published only by an explicit action
     (`publish=True`, the admin's or the command's); identical content returns the version
@@ -114,7 +115,7 @@ def referential_published_for(*, referential: Referential) -> Referential | None
     )
 
 
-def referential_new_draft(*, referential: Referential, by: Any) -> Referential:
+def referential_new_draft(*, referential: Referential, by: User) -> Referential:
     """Copy a published or archived version into a new draft version N+1; raises DomainError
     if the version is itself a draft or a draft already exists for the code."""
     with transaction.atomic():
@@ -139,7 +140,7 @@ def referential_new_draft(*, referential: Referential, by: Any) -> Referential:
     return copy
 
 
-def referential_update(*, referential: Referential, data: dict, by: Any) -> Referential:
+def referential_update(*, referential: Referential, data: dict, by: User) -> Referential:
     """Replace the whole content of a draft with `data` (same code); raises DomainError for a
     published or archived version, ReferentialFileError for invalid data."""
     clean = referential_data_validate(data=data)
@@ -167,7 +168,7 @@ def referential_update(*, referential: Referential, data: dict, by: Any) -> Refe
     return locked
 
 
-def referential_publish(*, referential: Referential, by: Any) -> Referential:
+def referential_publish(*, referential: Referential, by: User) -> Referential:
     """Publish a complete draft and archive the version it replaces; raises DomainError
     (InvalidTransition if not a draft, ReferentialFileError if its content is incomplete)."""
     with transaction.atomic():
@@ -181,7 +182,7 @@ def referential_publish(*, referential: Referential, by: Any) -> Referential:
         return _publish(locked, by=by)
 
 
-def _publish(referential: Referential, *, by: Any) -> Referential:
+def _publish(referential: Referential, *, by: User | None) -> Referential:
     current = (
         Referential.objects.select_for_update()
         .filter(code=referential.code, status=Status.PUBLISHED)

@@ -4,12 +4,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cqpm.core.errors import DomainError
 
 from ..selectors import staff_centre_ids
 
 
-def ensure_staff_of(by: Any, centre_id: int) -> None:
+def ensure_staff_of(by: User, centre_id: int) -> None:
     """Refuse unless `by` is staff of the centre, a superuser, or the system (None)."""
     if by is None or getattr(by, "is_superuser", False):
         return

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise, validation_text
 from cqpm.core.registry import fire_hook
@@ -51,7 +52,7 @@ def _ensure_published(referential: Referential) -> None:
 
 
 def campaign_create(
-    *, centre: ExamCentre, referential: Referential, data: CampaignData, by: Any
+    *, centre: ExamCentre, referential: Referential, data: CampaignData, by: User
 ) -> Campaign:
     """Plan a campaign of a published referential with coherent dates; raises DomainError."""
     ensure_staff_of(by, centre.pk)
@@ -71,7 +72,7 @@ def campaign_create(
 
 
 def campaign_update(
-    *, campaign: Campaign, referential: Referential, data: CampaignData, by: Any
+    *, campaign: Campaign, referential: Referential, data: CampaignData, by: User
 ) -> Campaign:
     """Edit name, dates or (before any registration) referential until the jury ends; every
     session that depends on the calendar is checked again (CAMPAIGN_CALENDAR_CHANGED handlers);
@@ -108,7 +109,7 @@ def campaign_update(
     return locked
 
 
-def campaign_transition(*, campaign: Campaign, to: str, by: Any) -> Campaign:
+def campaign_transition(*, campaign: Campaign, to: str, by: User) -> Campaign:
     """Move the campaign along Campaign.TRANSITIONS (back to Planifiée only without
     registrations); raises DomainError (InvalidTransition)."""
     ensure_staff_of(by, campaign.centre_id)
@@ -130,7 +131,7 @@ def campaign_transition(*, campaign: Campaign, to: str, by: Any) -> Campaign:
                 campaign,
                 to=to,
                 by=by,
-                action=CAMPAIGN_TRANSITION_ACTIONS[to],
+                action=CAMPAIGN_TRANSITION_ACTIONS[Campaign.Status(to)],
                 allowed=Campaign.TRANSITIONS,
                 centre_id=campaign.centre_id,
             )

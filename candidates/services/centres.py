@@ -1,12 +1,13 @@
 """Exam centres: their identity and the people who work there (staff, evaluators, jury)."""
 
 from dataclasses import asdict, dataclass
-from typing import Any
 
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.services import account_find_or_invite
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
@@ -35,17 +36,18 @@ def centre_update(
     *,
     centre: ExamCentre,
     data: CentreData,
-    by: Any,
+    by: User,
     logo: UploadedFile | None = None,
     clear_logo: bool = False,
 ) -> ExamCentre:
     """Staff edit their centre's identity; the logo is stored re-encoded (pixels only); raises
     DomainError (not staff, bad or duplicate name, logo too big or not an image)."""
     ensure_staff_of(by, centre.pk)
-    if logo is not None and logo.size > LOGO_MAX_BYTES:
+    if logo is not None and (logo.size or 0) > LOGO_MAX_BYTES:
         raise DomainError(_("Le logo ne doit pas dépasser 2 Mo."))
+    stored: File | None = None
     if logo is not None:
-        logo = image_reencode(logo, name=logo.name)
+        stored = image_reencode(logo, name=logo.name or "logo")
     with transaction.atomic():
         locked = ExamCentre.objects.select_for_update().get(pk=centre.pk)
         fields = asdict(data)
@@ -55,13 +57,13 @@ def centre_update(
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
         if clear_logo:
             locked.logo = ""
-        if logo is not None:
-            locked.logo.save(logo.name, logo, save=False)
+        if stored is not None:
+            locked.logo.save(stored.name, stored, save=False)
         try:
             full_clean_or_raise(locked)
             locked.save()
         except Exception:
-            if logo is not None:  # nothing half-written: no orphan file either
+            if stored is not None:  # nothing half-written: no orphan file either
                 locked.logo.delete(save=False)
             raise
         after = {name: getattr(locked, name) for name in fields}
@@ -81,7 +83,7 @@ def membership_add(
     centre: ExamCentre,
     email: str,
     role: str,
-    by: Any,
+    by: User,
     first_name: str = "",
     last_name: str = "",
     college: str = "",
@@ -120,7 +122,7 @@ def membership_add(
     return membership
 
 
-def membership_remove(*, membership: CentreMembership, by: Any) -> None:
+def membership_remove(*, membership: CentreMembership, by: User) -> None:
     """Take a role away; the centre keeps at least one staff member; raises DomainError."""
     ensure_staff_of(by, membership.centre_id)
     with transaction.atomic():

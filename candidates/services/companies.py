@@ -1,11 +1,10 @@
 """Companies, recognised by their SIRET."""
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
 
@@ -13,7 +12,7 @@ from ..models import Company
 from ..validators import normalize_siret, validate_siret
 
 
-def company_find_or_create(*, siret: str, name: str, by: Any) -> Company:
+def company_find_or_create(*, siret: str, name: str, by: User) -> Company:
     """The company of this SIRET, created with `name` if unknown; raises DomainError (bad SIRET)."""
     try:
         validate_siret(siret)

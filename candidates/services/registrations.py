@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.services import account_find_or_invite
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
@@ -34,7 +35,7 @@ class PersonData:
     def cleaned(self) -> "PersonData":
         values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
         values["email"] = values["email"].lower()
-        return PersonData(**values)
+        return PersonData(**values)  # type: ignore[arg-type]  # the same fields, stripped
 
 
 def _check_person(person: PersonData) -> None:
@@ -54,13 +55,13 @@ def _same_person(person: PersonData, *, exclude_pk: int | None = None) -> Candid
             identity_key=identity_key_of(person.last_name, person.first_name),
             birth_date=person.birth_date,
         )
-        .exclude(pk=exclude_pk)
+        .exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None excludes nothing, on purpose
         .order_by("homonym")
         .first()
     )
 
 
-def candidate_find_or_create(*, person: PersonData, by: Any) -> Candidate:
+def candidate_find_or_create(*, person: PersonData, by: User) -> Candidate:
     """The same person (names ignoring case/accents, birth date) or a new one; DomainError."""
     person = person.cleaned()
     _check_person(person)
@@ -88,7 +89,7 @@ def _raise_identity_conflict() -> Candidate:
     raise DomainError(_("Une autre personne porte déjà ces nom, prénom et date de naissance."))
 
 
-def _tutor(tutor: Any, tutor_email: str, by: Any) -> Any:
+def _tutor(tutor: Any, tutor_email: str, by: User) -> Any:
     if tutor is not None and tutor_email:
         raise DomainError(
             _("Choisissez un tuteur dans la liste ou indiquez son e-mail, pas les deux.")
@@ -103,7 +104,7 @@ def _snapshot(registration: Registration) -> dict[str, Any]:
         "pathway": registration.pathway,
         "registered_on": registration.registered_on,
         "company": str(registration.company) if registration.company_id else None,
-        "tutor": registration.tutor.email if registration.tutor_id else None,
+        "tutor": registration.tutor.email if registration.tutor is not None else None,
     }
 
 
@@ -112,7 +113,7 @@ def registration_create(
     campaign: Campaign,
     person: PersonData,
     pathway: str,
-    by: Any,
+    by: User,
     registered_on: datetime.date | None = None,
     company_siret: str = "",
     company_name: str = "",
@@ -184,7 +185,7 @@ def registration_update(
     registration: Registration,
     pathway: str,
     registered_on: datetime.date,
-    by: Any,
+    by: User,
     person: PersonData | None = None,
     company_siret: str = "",
     company_name: str = "",
@@ -230,7 +231,7 @@ def registration_update(
     return locked
 
 
-def _candidate_update(registration: Registration, person: PersonData, by: Any) -> None:
+def _candidate_update(registration: Registration, person: PersonData, by: User) -> None:
     person = person.cleaned()
     _check_person(person)
     candidate = registration.candidate
@@ -257,7 +258,7 @@ def _candidate_update(registration: Registration, person: PersonData, by: Any) -
         )
 
 
-def registration_withdraw(*, registration: Registration, reason: str, by: Any) -> Registration:
+def registration_withdraw(*, registration: Registration, reason: str, by: User) -> Registration:
     """Withdraw with a reason, keeping the record, while the stage map allows it (never once
     decided) and the campaign is not closed; raises DomainError."""
     ensure_staff_of(by, registration.campaign.centre_id)
@@ -292,7 +293,7 @@ def registration_withdraw(*, registration: Registration, reason: str, by: Any) -
     return moved
 
 
-def registration_set_stage(*, registration: Registration, stage: str, by: Any) -> Registration:
+def registration_set_stage(*, registration: Registration, stage: str, by: User) -> Registration:
     """Move the registration along Registration.TRANSITIONS (later apps record the step it
     reached); the same stage is a no-op; raises DomainError (InvalidTransition) otherwise."""
     if stage not in Registration.Stage.values:

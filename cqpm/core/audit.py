@@ -1,18 +1,23 @@
 """Writing to the audit log, always inside the transaction of the change it records."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from .models import AuditEntry
 from .registry import event_type
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def audit_log(
     *,
     action: str,
     obj: models.Model,
-    by: Any = None,
+    by: User | None = None,
     data: dict | None = None,
     registration_id: int | None = None,
     centre_id: int | None = None,

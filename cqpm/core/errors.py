@@ -1,6 +1,7 @@
 """The root of every business error: a French, translatable message that views show as is."""
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 
 
 class DomainError(Exception):
@@ -9,7 +10,9 @@ class DomainError(Exception):
     `field`, when set, names the form field the refusal is about (a date out of order), so that
     a page shows the message on that field."""
 
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
+    def __init__(
+        self, message: str | Promise, *, code: str = "invalid", field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = str(message)
         self.code = code

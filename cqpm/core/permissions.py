@@ -2,6 +2,7 @@
 
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -12,5 +13,5 @@ def get_scoped_or_404(queryset: models.QuerySet[M], **lookup) -> M:
     """Return the object if it is in the user's scope; outsiders get a 404, never a 403."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

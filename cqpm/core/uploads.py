@@ -30,7 +30,7 @@ def pdf_refuse_active_content(upload: IO[bytes]) -> None:
 
     upload.seek(0)
     try:
-        with pikepdf.open(upload) as pdf:
+        with pikepdf.open(upload) as pdf:  # type: ignore[arg-type]  # a binary file object
             found = _active_content(pdf)
     except pikepdf.PasswordError as exc:
         raise DomainError(

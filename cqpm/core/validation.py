@@ -47,6 +47,8 @@ def integer_problems(field: models.Field, value: int) -> list[str]:
 def field_problems(model: type[models.Model], name: str, value: object) -> list[str]:
     """French reasons why `value` cannot be stored in `model.name` (empty when it can)."""
     field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a relation's reverse side stores nothing here
+        return []
     if isinstance(value, bool):
         return [] if isinstance(field, models.BooleanField) else [_("valeur inattendue.")]
     if isinstance(value, int):

@@ -1,7 +1,9 @@
 """One helper for every state machine: lock the row, check the map, save, audit, atomically."""
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -9,16 +11,21 @@ from django.utils.translation import gettext as _
 from .audit import audit_log
 from .errors import InvalidTransition
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 M = TypeVar("M", bound=models.Model)
+# A state: a plain string or the TextChoices member of the model's status field.
+S = TypeVar("S", bound=str)
 
 
 def transition(
     obj: M,
     *,
-    to: str,
-    by: Any,
+    to: S | str,
+    by: User | None,
     action: str,
-    allowed: Mapping[str, set[str] | frozenset[str]],
+    allowed: Mapping[S, Set[S]],
     field: str = "status",
     changes: Mapping[str, Any] | None = None,
     data: dict | None = None,
@@ -65,5 +72,5 @@ def transition(
 
 
 def _label(obj: models.Model, field: str, value: str) -> str:
-    choices = dict(obj._meta.get_field(field).flatchoices)
+    choices = dict(getattr(obj._meta.get_field(field), "flatchoices", ()))
     return str(choices.get(value, value))

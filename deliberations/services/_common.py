@@ -1,9 +1,8 @@
 """Guards and helpers shared by the commission and jury services."""
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.models import Registration
 from candidates.selectors import staff_centre_ids
 from cqpm.core.errors import DomainError
@@ -11,7 +10,7 @@ from cqpm.core.errors import DomainError
 from ..selectors import is_evaluator_of
 
 
-def ensure_staff_of(by: Any, centre_id: int) -> None:
+def ensure_staff_of(by: User, centre_id: int) -> None:
     """Refuse unless `by` is staff of the centre or a superuser."""
     if getattr(by, "is_superuser", False):
         return
@@ -21,7 +20,7 @@ def ensure_staff_of(by: Any, centre_id: int) -> None:
         )
 
 
-def ensure_evaluator_of(registration: Registration, by: Any) -> None:
+def ensure_evaluator_of(registration: Registration, by: User) -> None:
     """Refuse unless `by` is an evaluator of the registration's commission session."""
     if getattr(by, "is_superuser", False) or is_evaluator_of(registration=registration, user=by):
         return

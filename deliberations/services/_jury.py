@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.selectors import staff_centre_ids
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, InvalidTransition
@@ -11,13 +12,13 @@ from cqpm.core.errors import DomainError, InvalidTransition
 from ..models import JuryMember, JurySession
 
 
-def seat_of(session: JurySession, user: Any) -> JuryMember | None:
+def seat_of(session: JurySession, user: User) -> JuryMember | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return JuryMember.objects.filter(session_id=session.pk, user=user).first()
 
 
-def ensure_staff_or_president(session: JurySession, by: Any) -> None:
+def ensure_staff_or_president(session: JurySession, by: User) -> None:
     if session.campaign.centre_id in staff_centre_ids(user=by):
         return
     seat = seat_of(session, by)
@@ -28,7 +29,7 @@ def ensure_staff_or_president(session: JurySession, by: Any) -> None:
         )
 
 
-def ensure_president(session: JurySession, by: Any) -> JuryMember:
+def ensure_president(session: JurySession, by: User) -> JuryMember:
     seat = seat_of(session, by)
     if seat is None or not seat.is_president:
         raise DomainError(_("Seul le président du jury peut faire cette action."), code="forbidden")
@@ -49,7 +50,7 @@ def lock_session(session: JurySession) -> JurySession:
 
 
 def audit_jury(
-    action: str, obj: Any, by: Any, session: JurySession, data: dict, reg_id=None
+    action: str, obj: Any, by: User, session: JurySession, data: dict, reg_id=None
 ) -> None:
     audit_log(
         action=action,

@@ -6,12 +6,12 @@ the same referential code starts with them acquired while they are still valid a
 """
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Subquery
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 
@@ -55,7 +55,7 @@ def _origins(*, registration: Registration) -> dict[int, CapacityResult]:
     return {row.capacity.number: row for row in rows}
 
 
-def carry_over_for(*, registration: Registration, by: Any = None) -> list[CapacityResult]:
+def carry_over_for(*, registration: Registration, by: User | None = None) -> list[CapacityResult]:
     """Start a registration with the capacities its person acquired earlier and still valid at
     its commission date (same referential code, same capacity number); safe to run twice."""
     origins = _origins(registration=registration)
@@ -93,7 +93,7 @@ def carry_over_for(*, registration: Registration, by: Any = None) -> list[Capaci
             data={
                 "capacities": [row.capacity.number for row in rows],
                 "from": [row.carried_from_id for row in rows],
-                "valid_until": [row.valid_until.isoformat() for row in rows],
+                "valid_until": [row.valid_until and row.valid_until.isoformat() for row in rows],
             },
             registration_id=registration.pk,
             centre_id=registration.campaign.centre_id,
@@ -104,11 +104,11 @@ def carry_over_for(*, registration: Registration, by: Any = None) -> list[Capaci
 def _carried_justification(origin: CapacityResult) -> str:
     return _("Acquise lors de la campagne « %(campaign)s », valable jusqu'au %(date)s.") % {
         "campaign": origin.sheet.registration.campaign.name,
-        "date": origin.valid_until.strftime("%d/%m/%Y"),
+        "date": origin.valid_until.strftime("%d/%m/%Y") if origin.valid_until else "",
     }
 
 
-def carry_over_for_campaign(*, campaign: Campaign, by: Any = None) -> int:
+def carry_over_for_campaign(*, campaign: Campaign, by: User | None = None) -> int:
     """Carry over for every registration of a campaign (after a bulk import); returns the
     number of capacities carried over."""
     candidates_with_history = CapacityResult.objects.filter(
@@ -125,7 +125,9 @@ def carry_over_for_campaign(*, campaign: Campaign, by: Any = None) -> int:
     return sum(len(carry_over_for(registration=r, by=by)) for r in registrations)
 
 
-def carry_over_on_created(*, campaign: Campaign, registrations: list, by: Any = None) -> None:
+def carry_over_on_created(
+    *, campaign: Campaign, registrations: list, by: User | None = None
+) -> None:
     """Lifecycle hook (candidates.registrations_created): new registrations start with their
     person's still-valid acquired capacities, in the transaction that creates them."""
     if len(registrations) == 1:

@@ -6,13 +6,13 @@ decision silently: the second gets ConcurrentUpdate.
 """
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Registration
 from candidates.services import registration_set_stage
@@ -99,7 +99,7 @@ def jury_decision_record(
     registration: Registration,
     outcome: str,
     expected_decision_id: int | None,
-    by: Any,
+    by: User,
     jury_reason: str = "",
 ) -> Decision:
     """A present member records (or changes, superseding) a decision during deliberation; raises
@@ -120,7 +120,11 @@ def jury_decision_record(
         proposed = _check_outcome(registration, outcome, jury_reason)
         jury_reason = _kept(outcome, jury_reason, proposed)
         in_session = current is not None and current.session_id == session.pk
-        if in_session and (current.outcome, current.jury_reason) == (outcome, jury_reason):
+        if (
+            current is not None
+            and in_session
+            and (current.outcome, current.jury_reason) == (outcome, jury_reason)
+        ):
             return current
         if current is not None and not in_session and current.outcome not in DEFERRED:
             raise DomainError(
@@ -216,7 +220,7 @@ def _supersede(
     reason: str,
     proposed: str,
     jury_reason: str,
-    by: Any,
+    by: User,
 ) -> Decision:
     if current is not None:
         # One active decision per registration (DB constraint): retire the old one first.
@@ -249,7 +253,7 @@ def _stage_for(outcome: str) -> str:
 
 
 def jury_session_close(
-    *, session: JurySession, by: Any, today: datetime.date | None = None
+    *, session: JurySession, by: User, today: datetime.date | None = None
 ) -> JurySession:
     """The president closes deliberation once every candidate has a decision, not before the
     session's date (`today`, Europe/Paris, defaults to now): decisions are locked, stages set,
@@ -326,7 +330,7 @@ def jury_session_close(
 
 
 def jury_decision_amend(
-    *, decision: Decision, outcome: str, reason: str, by: Any, jury_reason: str = ""
+    *, decision: Decision, outcome: str, reason: str, by: User, jury_reason: str = ""
 ) -> Decision:
     """The president amends a decision of a closed session with a reason: a new decision
     supersedes it, both stay; raises DomainError (not president, not closed, no reason, same

@@ -5,12 +5,12 @@ DESIGN.md §5.5. Decisions, closing and amendments are in decisions.py.
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.services import registration_set_stage
@@ -63,7 +63,7 @@ def jury_date_check(*, campaign: Campaign, date: datetime.date) -> None:
         )
 
 
-def jury_sessions_check_calendar(*, campaign: Campaign, by: Any = None) -> None:
+def jury_sessions_check_calendar(*, campaign: Campaign, by: User | None = None) -> None:
     """The campaign's new calendar must still hold its juries (CAMPAIGN_CALENDAR_CHANGED):
     raises DomainError on "commission_ends" when a jury would sit before it."""
     early = (
@@ -82,7 +82,7 @@ def jury_sessions_check_calendar(*, campaign: Campaign, by: Any = None) -> None:
         )
 
 
-def jury_sessions_check_commission(*, session: CommissionSession, by: Any = None) -> None:
+def jury_sessions_check_commission(*, session: CommissionSession, by: User | None = None) -> None:
     """A commission dated on or after one of the campaign's juries would judge too late
     (COMMISSION_SESSION_DATED): raises DomainError on the field "date"."""
     jury = (
@@ -98,7 +98,7 @@ def jury_sessions_check_commission(*, session: CommissionSession, by: Any = None
         )
 
 
-def jury_session_reschedule(*, session: JurySession, date: datetime.date, by: Any) -> JurySession:
+def jury_session_reschedule(*, session: JurySession, date: datetime.date, by: User) -> JurySession:
     """Staff move a planned jury session to another date, still after the commission; raises
     DomainError (deliberation opened, campaign status, date out of order)."""
     ensure_staff_of(by, session.campaign.centre_id)
@@ -164,7 +164,7 @@ def jury_session_create(
     place: str,
     president: CentreMembership,
     members: Iterable[CentreMembership],
-    by: Any,
+    by: User,
 ) -> JurySession:
     """Staff plan a campaign's jury session (from Planifiée to Jury) after its commission, with
     its members and exactly one president; raises DomainError (not staff, campaign status, date
@@ -208,7 +208,7 @@ def _lock_while_composing(session: JurySession) -> JurySession:
 
 
 def jury_member_add(
-    *, session: JurySession, membership: CentreMembership, is_president: bool = False, by: Any
+    *, session: JurySession, membership: CentreMembership, is_president: bool = False, by: User
 ) -> JuryMember:
     """Staff seat a jury member of the centre before deliberation; as president, they replace
     the previous one; raises DomainError (already seated, not jury, deliberation started)."""
@@ -231,7 +231,7 @@ def jury_member_add(
     return member
 
 
-def jury_member_remove(*, member: JuryMember, by: Any) -> None:
+def jury_member_remove(*, member: JuryMember, by: User) -> None:
     """Staff remove a member before deliberation; raises DomainError once it has started."""
     session = member.session
     ensure_staff_of(by, session.campaign.centre_id)
@@ -252,7 +252,7 @@ def jury_member_remove(*, member: JuryMember, by: Any) -> None:
 
 
 def jury_candidates_assign(
-    *, session: JurySession, registrations: Iterable[Registration], by: Any
+    *, session: JurySession, registrations: Iterable[Registration], by: User
 ) -> int:
     """Staff bring registrations of the campaign before an open jury session (results validated or
     not yet), or again before a later session after an « absent » or « excusé »; raises
@@ -290,7 +290,7 @@ def jury_candidates_assign(
     return len(seats)
 
 
-def _after_seating(session: JurySession, seat: JuryCandidate, by: Any) -> None:
+def _after_seating(session: JurySession, seat: JuryCandidate, by: User) -> None:
     registration = seat.registration
     data = {"session": session.pk}
     if seat.previous_seat is not None:
@@ -344,7 +344,7 @@ def _previous_seat(session: JurySession, registration: Registration) -> JuryCand
     return last
 
 
-def jury_candidate_remove(*, candidate: JuryCandidate, by: Any) -> None:
+def jury_candidate_remove(*, candidate: JuryCandidate, by: User) -> None:
     """Staff withdraw a candidate from a session before any decision on them; raises DomainError
     once a decision is recorded or the session is closed."""
     session = candidate.session
@@ -388,7 +388,7 @@ def jury_candidate_remove(*, candidate: JuryCandidate, by: Any) -> None:
 
 
 def jury_attendance_record(
-    *, session: JurySession, present_ids: Iterable[int], by: Any
+    *, session: JurySession, present_ids: Iterable[int], by: User
 ) -> JurySession:
     """Staff or the president record who signed the attendance sheet; a signature is not erased
     once deliberation started; raises DomainError on a closed session."""
@@ -432,7 +432,7 @@ def jury_attendance_record(
     return session
 
 
-def jury_deliberation_start(*, session: JurySession, by: Any) -> JurySession:
+def jury_deliberation_start(*, session: JurySession, by: User) -> JurySession:
     """Open deliberation (planned -> deliberating) once both colleges have a present member and
     the president has signed, with the campaign at the jury; raises DomainError (French message
     naming what is missing)."""

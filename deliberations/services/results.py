@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Registration
 from candidates.services import registration_set_stage
@@ -242,7 +243,7 @@ def capacity_results_record(
     registration: Registration,
     rows: Sequence[ResultRow],
     expected_version: int,
-    by: Any,
+    by: User,
 ) -> ResultSheet:
     """An evaluator records every capacity of a draft sheet at once, all or nothing; raises
     ResultsConflict if the sheet changed since `expected_version`, ResultRowsInvalid with an
@@ -331,7 +332,7 @@ def _planned_writes(
 
 
 def _write_result(
-    result: CapacityResult, before: dict | None, *, ratings: dict, sheet: ResultSheet, by: Any
+    result: CapacityResult, before: dict | None, *, ratings: dict, sheet: ResultSheet, by: User
 ) -> None:
     result.disagrees_with_opinion = opinion_disagrees(
         rating=ratings.get(result.capacity_id, ""), outcome=result.outcome
@@ -362,7 +363,7 @@ def capacity_result_record(
     outcome: str,
     justification: str,
     methods: list[str],
-    by: Any,
+    by: User,
     expected_version: int | None = None,
 ) -> CapacityResult:
     """One capacity through the same all-or-nothing service (commands, demo): its error comes
@@ -407,7 +408,7 @@ def _refresh_disagreements(*, sheet: ResultSheet) -> None:
             result.save(update_fields=["disagrees_with_opinion", "updated_at"])
 
 
-def result_sheet_validate(*, registration: Registration, by: Any) -> ResultSheet:
+def result_sheet_validate(*, registration: Registration, by: User) -> ResultSheet:
     """The commission validates once every capacity is decided; raises DomainError listing the
     capacities still without a result, or when the dossier is not approved or already validated."""
     ensure_evaluator_of(registration, by)
@@ -452,7 +453,7 @@ def capacity_result_correct(
     justification: str,
     methods: list[str],
     reason: str,
-    by: Any,
+    by: User,
     expected_version: int | None = None,
 ) -> CapacityResult:
     """A reasoned correction of a validated result, audited before/after; raises DomainError

@@ -1,9 +1,8 @@
 """Guards and helpers shared by the services of this app."""
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Registration
 from candidates.selectors import staff_centre_ids
@@ -11,7 +10,7 @@ from candidates.services import registration_set_stage
 from cqpm.core.errors import DomainError
 
 
-def ensure_staff_of(by: Any, centre_id: int) -> None:
+def ensure_staff_of(by: User, centre_id: int) -> None:
     """Refuse unless `by` is staff of the centre (or a superuser)."""
     if getattr(by, "is_superuser", False):
         return
@@ -36,9 +35,9 @@ def centre_id_of(registration: Registration) -> int:
     return registration.campaign.centre_id
 
 
-def advance_stage(*, registration: Registration, to: str, by: Any) -> None:
+def advance_stage(*, registration: Registration, to: str, by: User) -> None:
     """Move the stage to `to` when the stage map allows it from where it stands: evidence only
     moves a registration forward (further on, withdrawn or decided, it stays)."""
     current = Registration.objects.values_list("stage", flat=True).get(pk=registration.pk)
-    if to in Registration.TRANSITIONS.get(current, ()):
+    if to in Registration.TRANSITIONS.get(Registration.Stage(current), frozenset()):
         registration_set_stage(registration=registration, stage=to, by=by)

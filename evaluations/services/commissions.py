@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from cqpm.core.audit import audit_log
@@ -50,7 +51,7 @@ def _conflict(membership: CentreMembership, registration: Registration) -> Domai
         )
         % {
             "evaluator": membership.user,
-            "company": membership.company.name,
+            "company": membership.company.name if membership.company else "",
             "candidate": registration.candidate,
         },
         code="conflict_of_interest",
@@ -122,7 +123,7 @@ def commission_session_create(
     campaign: Campaign,
     date: datetime.date,
     place: str,
-    by: Any,
+    by: User,
     evaluators: Iterable[Any] = (),
     override_reason: str = "",
 ) -> CommissionSession:
@@ -162,7 +163,7 @@ def commission_session_create(
 
 
 def commission_session_reschedule(
-    *, session: CommissionSession, date: datetime.date, by: Any, override_reason: str = ""
+    *, session: CommissionSession, date: datetime.date, by: User, override_reason: str = ""
 ) -> CommissionSession:
     """Staff move a session to another date under the same rules as its creation (and before
     the campaign's juries); interviews already recorded keep the session; DomainError."""
@@ -193,7 +194,7 @@ def commission_session_reschedule(
     return locked
 
 
-def commission_sessions_check_calendar(*, campaign: Campaign, by: Any = None) -> None:
+def commission_sessions_check_calendar(*, campaign: Campaign, by: User | None = None) -> None:
     """The campaign's new calendar must still hold its sessions (CAMPAIGN_CALENDAR_CHANGED):
     raises DomainError on the campaign date a session no longer fits."""
     for session in CommissionSession.objects.filter(campaign=campaign).order_by("date", "pk"):
@@ -236,7 +237,7 @@ def _locked_session(session: CommissionSession) -> CommissionSession:
 
 
 def commission_session_add_evaluator(
-    *, session: CommissionSession, evaluator: Any, by: Any
+    *, session: CommissionSession, evaluator: Any, by: User
 ) -> CommissionSession:
     """Add an evaluator of the centre, unless a candidate of the session is from their company."""
     centre_id = session.campaign.centre_id
@@ -266,7 +267,7 @@ def commission_session_add_evaluator(
 
 
 def commission_session_remove_evaluator(
-    *, session: CommissionSession, evaluator: Any, by: Any
+    *, session: CommissionSession, evaluator: Any, by: User
 ) -> CommissionSession:
     """Staff take an evaluator off a session; DomainError if they do not sit in it."""
     centre_id = session.campaign.centre_id
@@ -298,7 +299,7 @@ def _already_assigned(registration: Registration) -> DomainError:
 
 
 def commission_assign(
-    *, session: CommissionSession, registration: Registration, by: Any
+    *, session: CommissionSession, registration: Registration, by: User
 ) -> CommissionAssignment:
     """Assign a registration of the campaign to one session, never facing an evaluator of its
     company; DomainError otherwise."""
@@ -336,7 +337,7 @@ def commission_assign(
     return assignment
 
 
-def commission_unassign(*, assignment: CommissionAssignment, by: Any) -> None:
+def commission_unassign(*, assignment: CommissionAssignment, by: User) -> None:
     """Take a candidate off a session, unless their interview is already recorded."""
     session = assignment.session
     centre_id = session.campaign.centre_id

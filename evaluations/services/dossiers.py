@@ -3,12 +3,12 @@ returns it (DESIGN.md §4, §5.2). Audit codes `cqpm.dossier.*`."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.lifecycle import Activity
 from candidates.models import Registration
 from cqpm.core.audit import audit_log
@@ -99,7 +99,7 @@ def _snapshot(dossier: EvaluationDossier) -> dict[str, list[str]]:
 
 
 def dossier_save(
-    *, registration: Registration, choices: Mapping[int, CapacityChoice], by: Any
+    *, registration: Registration, choices: Mapping[int, CapacityChoice], by: User
 ) -> EvaluationDossier:
     """Record allowed methods for every capacity while draft or returned, while the campaign
     allows dossiers; DomainError otherwise."""
@@ -146,7 +146,7 @@ def _ensure_complete(dossier: EvaluationDossier) -> None:
     _validated(capacities, choices)
 
 
-def dossier_submit(*, dossier: EvaluationDossier, by: Any) -> EvaluationDossier:
+def dossier_submit(*, dossier: EvaluationDossier, by: User) -> EvaluationDossier:
     """Send a complete draft or returned dossier to the resource centre; DomainError otherwise."""
     registration = dossier.registration
     ensure_staff_of(by, centre_id_of(registration))
@@ -169,7 +169,7 @@ def dossier_submit(*, dossier: EvaluationDossier, by: Any) -> EvaluationDossier:
     return dossier
 
 
-def _ensure_reviewer(by: Any) -> None:
+def _ensure_reviewer(by: User) -> None:
     if not getattr(by, "is_reviewer", False):
         raise DomainError(
             _("Seul le centre de ressource peut examiner un dossier d'évaluation."),
@@ -178,7 +178,7 @@ def _ensure_reviewer(by: Any) -> None:
 
 
 def _review(
-    dossier: EvaluationDossier, *, to: str, action: str, comment: str, by: Any
+    dossier: EvaluationDossier, *, to: str, action: str, comment: str, by: User
 ) -> EvaluationDossier:
     _ensure_reviewer(by)
     registration = dossier.registration
@@ -200,14 +200,16 @@ def _review(
         )
 
 
-def dossier_approve(*, dossier: EvaluationDossier, by: Any, comment: str = "") -> EvaluationDossier:
+def dossier_approve(
+    *, dossier: EvaluationDossier, by: User, comment: str = ""
+) -> EvaluationDossier:
     """The resource centre approves a submitted dossier, which is then frozen; DomainError."""
     return _review(
         dossier, to=Status.APPROVED, action="cqpm.dossier.approved", comment=comment.strip(), by=by
     )
 
 
-def dossier_return(*, dossier: EvaluationDossier, comment: str, by: Any) -> EvaluationDossier:
+def dossier_return(*, dossier: EvaluationDossier, comment: str, by: User) -> EvaluationDossier:
     """The resource centre returns a submitted dossier with a required comment; DomainError."""
     if not comment.strip():
         _ensure_reviewer(by)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.lifecycle import Activity
 from candidates.models import Registration
 from cqpm.core.audit import audit_log
@@ -24,7 +25,7 @@ def _session_of(registration: Registration) -> CommissionSession:
     return session
 
 
-def _checked_evaluators(session: CommissionSession, present: Iterable[Any], by: Any) -> list:
+def _checked_evaluators(session: CommissionSession, present: Iterable[Any], by: User) -> list:
     seated = set(session.evaluators.values_list("pk", flat=True))
     if by is None or by.pk not in seated:
         raise DomainError(
@@ -48,7 +49,7 @@ def interview_record(
     registration: Registration,
     date: datetime.date,
     evaluators: Iterable[Any],
-    by: Any,
+    by: User,
     general_notes: str = "",
     notes: Mapping[int, str] | None = None,
 ) -> Interview:

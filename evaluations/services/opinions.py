@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.invitations import invitation_url
+from accounts.models import User
 from accounts.services import account_find_or_invite
 from candidates.lifecycle import ALLOWED, Activity
 from candidates.models import Registration
@@ -68,7 +69,7 @@ def _clean_email(email: str) -> str:
     return email
 
 
-def _account_for(*, email: str, first_name: str, last_name: str, by: Any, registration) -> Any:
+def _account_for(*, email: str, first_name: str, last_name: str, by: User, registration) -> Any:
     # No welcome mail: the respondent's invitation (below) carries the one-time link.
     user, _created = account_find_or_invite(
         email=email,
@@ -87,7 +88,7 @@ def opinion_assign_respondent(
     registration: Registration,
     email: str,
     role: str,
-    by: Any,
+    by: User,
     first_name: str = "",
     last_name: str = "",
 ) -> CompanyOpinion:
@@ -215,7 +216,7 @@ def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> list[dic
     return changes
 
 
-def _locked_for_writing(opinion: CompanyOpinion, *, by: Any, revision: int) -> CompanyOpinion:
+def _locked_for_writing(opinion: CompanyOpinion, *, by: User, revision: int) -> CompanyOpinion:
     if by is None or opinion.respondent_id != by.pk:
         raise DomainError(_("Vous n'êtes pas le répondant de cet avis."), code="forbidden")
     ensure_campaign_allows(opinion.registration, Activity.OPINION)
@@ -314,7 +315,7 @@ def _missing_ratings(opinion: CompanyOpinion) -> list[int]:
 
 
 def opinion_save(
-    *, opinion: CompanyOpinion, answers: OpinionAnswers, revision: int, by: Any
+    *, opinion: CompanyOpinion, answers: OpinionAnswers, revision: int, by: User
 ) -> CompanyOpinion:
     """The respondent saves a draft; refused when locked or stale (`revision`); DomainError."""
     _check_answers(opinion, answers)
@@ -336,7 +337,7 @@ def opinion_save(
 
 
 def opinion_submit(
-    *, opinion: CompanyOpinion, answers: OpinionAnswers, revision: int, by: Any
+    *, opinion: CompanyOpinion, answers: OpinionAnswers, revision: int, by: User
 ) -> CompanyOpinion:
     """The respondent submits with a rating on every capacity; then locked; DomainError."""
     _check_answers(opinion, answers)
@@ -369,7 +370,7 @@ def opinion_submit(
     return locked
 
 
-def opinion_reopen(*, opinion: CompanyOpinion, reason: str, by: Any) -> CompanyOpinion:
+def opinion_reopen(*, opinion: CompanyOpinion, reason: str, by: User) -> CompanyOpinion:
     """Staff reopen a submitted opinion with a required reason, kept in the history."""
     registration = opinion.registration
     ensure_staff_of(by, centre_id_of(registration))

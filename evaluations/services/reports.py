@@ -4,7 +4,7 @@ file), size-limited, versioned, flagged when late (DESIGN.md §5.3); the same fi
 
 import datetime
 import hashlib
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.core.files import File
@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from candidates.lifecycle import Activity
 from candidates.models import Registration
 from cqpm.core.audit import audit_log
@@ -98,7 +99,7 @@ def report_upload(
     registration: Registration,
     upload: IO[bytes],
     original_name: str,
-    by: Any,
+    by: User,
     accept_late: bool = False,
     today: datetime.date | None = None,
 ) -> Report:
@@ -130,7 +131,15 @@ def report_upload(
         return same
 
 
-def _store_version(registration, upload, original_name, by, size, sha256, is_late) -> Report:
+def _store_version(
+    registration: Registration,
+    upload: IO[bytes],
+    original_name: str,
+    by: User,
+    size: int,
+    sha256: str,
+    is_late: bool,
+) -> Report:
     with transaction.atomic():
         # The registration row serialises concurrent uploads, so versions never collide; the
         # same file as the latest version (sent twice at once) is that version, not a new one.
