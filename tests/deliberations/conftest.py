@@ -3,10 +3,11 @@
 import pytest
 
 from candidates.models import Campaign, CentreMembership
+from deliberations.models import JurySession
 
 from ..factories.accounts import UserFactory
-from ..factories.candidates import CampaignFactory, MembershipFactory
-from ..factories.deliberations import commission_for, jury_person
+from ..factories.candidates import CampaignFactory, MembershipFactory, RegistrationFactory
+from ..factories.deliberations import commission_for, jury, jury_person, results
 
 
 @pytest.fixture
@@ -47,3 +48,29 @@ def employee_member(centre_a):
 def other_jury_member(centre_a):
     """A jury member of centre A who sits on no session of these tests."""
     return jury_person(centre_a, CentreMembership.College.EMPLOYER, "autre.jure@exemple.fr")
+
+
+# A deliberating jury with one candidate who acquired every capacity and one who missed one.
+@pytest.fixture
+def admissible_reg(campaign):
+    registration = RegistrationFactory(campaign=campaign)
+    results(registration)
+    return registration
+
+
+@pytest.fixture
+def failing_reg(campaign):
+    registration = RegistrationFactory(campaign=campaign)
+    results(registration, not_acquired={2})
+    return registration
+
+
+@pytest.fixture
+def session(campaign, jury_president, jury_member, admissible_reg, failing_reg):
+    return jury(
+        campaign,
+        president=jury_president,
+        members=[jury_member],
+        status=JurySession.Status.DELIBERATING,
+        registrations=[admissible_reg, failing_reg],
+    )

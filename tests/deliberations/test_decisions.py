@@ -34,31 +34,6 @@ pytestmark = pytest.mark.django_db
 DELIBERATING = JurySession.Status.DELIBERATING
 
 
-@pytest.fixture
-def admissible_reg(campaign):
-    registration = RegistrationFactory(campaign=campaign)
-    results(registration)
-    return registration
-
-
-@pytest.fixture
-def failing_reg(campaign):
-    registration = RegistrationFactory(campaign=campaign)
-    results(registration, not_acquired={2})
-    return registration
-
-
-@pytest.fixture
-def session(campaign, jury_president, jury_member, admissible_reg, failing_reg):
-    return jury(
-        campaign,
-        president=jury_president,
-        members=[jury_member],
-        status=DELIBERATING,
-        registrations=[admissible_reg, failing_reg],
-    )
-
-
 def _record(session, registration, outcome, by, expected=None):
     return jury_decision_record(
         session=session,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from candidates.history import registration_history
 from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
-from deliberations.models import Decision, JurySession
+from deliberations.models import Decision
 from deliberations.services import (
     jury_decision_amend,
     jury_decision_record,
@@ -18,9 +18,6 @@ from deliberations.services import (
 from documents.models import Document
 from documents.rendering import document_html
 from documents.services import document_request
-
-from ..factories.candidates import RegistrationFactory
-from ..factories.deliberations import jury, results
 
 
 @pytest.fixture(autouse=True)
@@ -31,31 +28,6 @@ def _at_the_jury(at_jury):
 pytestmark = pytest.mark.django_db
 
 REASON = "Le candidat a reconnu avoir présenté le travail d'un collègue comme le sien."
-
-
-@pytest.fixture
-def all_acquired(campaign):
-    registration = RegistrationFactory(campaign=campaign)
-    results(registration)
-    return registration
-
-
-@pytest.fixture
-def one_missing(campaign):
-    registration = RegistrationFactory(campaign=campaign)
-    results(registration, not_acquired={2})
-    return registration
-
-
-@pytest.fixture
-def session(campaign, jury_president, jury_member, all_acquired, one_missing):
-    return jury(
-        campaign,
-        president=jury_president,
-        members=[jury_member],
-        status=JurySession.Status.DELIBERATING,
-        registrations=[all_acquired, one_missing],
-    )
 
 
 def _record(session, registration, outcome, by, *, reason="", expected=None):
@@ -70,16 +42,16 @@ def _record(session, registration, outcome, by, *, reason="", expected=None):
 
 
 def test_it_refuses_non_admissible_with_every_capacity_acquired_unless_reasoned(
-    client_for, session, all_acquired, jury_member, staff_a
+    client_for, session, admissible_reg, jury_member, staff_a
 ):
     with pytest.raises(DomainError) as refused:
-        _record(session, all_acquired, "not_admissible", jury_member, reason="   ")
+        _record(session, admissible_reg, "not_admissible", jury_member, reason="   ")
     assert "« Non admissible » est refusé : les 3 capacités sont toutes acquises" in str(
         refused.value
     )
     assert not Decision.objects.exists()
 
-    decision = _record(session, all_acquired, "not_admissible", jury_member, reason=REASON)
+    decision = _record(session, admissible_reg, "not_admissible", jury_member, reason=REASON)
 
     assert (decision.outcome, decision.proposed, decision.jury_reason) == (
         "not_admissible",
@@ -89,37 +61,37 @@ def test_it_refuses_non_admissible_with_every_capacity_acquired_unless_reasoned(
     entry = AuditEntry.objects.get(action="cqpm.jury.decision.recorded")
     assert entry.data["jury_reason"] == REASON and entry.data["proposed"] == "admissible"
     page = client_for(staff_a).get(
-        reverse("candidates:registration_detail", args=[all_acquired.pk])
+        reverse("candidates:registration_detail", args=[admissible_reg.pk])
     )
     assert "Motif du jury : " + REASON.replace("'", "&#x27;") in page.content.decode()
-    history = registration_history(registration=all_acquired)
+    history = registration_history(registration=admissible_reg)
     recorded = next(h for h in history if h.code == "cqpm.jury.decision.recorded")
     assert ("Motif du jury", REASON) in recorded.details
     assert ("Décision proposée", "Admissible") in recorded.details
 
 
 def test_it_accepts_admissible_with_a_capacity_missing_only_with_a_reason(
-    session, one_missing, jury_member
+    session, failing_reg, jury_member
 ):
     with pytest.raises(DomainError, match="seules 2 capacités sur 3 sont acquises"):
-        _record(session, one_missing, "admissible", jury_member)
-    decision = _record(session, one_missing, "admissible", jury_member, reason="Recours admis.")
+        _record(session, failing_reg, "admissible", jury_member)
+    decision = _record(session, failing_reg, "admissible", jury_member, reason="Recours admis.")
     assert (decision.proposed, decision.jury_reason) == ("not_admissible", "Recours admis.")
 
 
 def test_a_decision_that_follows_the_proposal_keeps_no_reason(
-    session, all_acquired, one_missing, jury_member
+    session, admissible_reg, failing_reg, jury_member
 ):
-    assert _record(session, all_acquired, "admissible", jury_member, reason="x").jury_reason == ""
-    absent = _record(session, one_missing, "absent", jury_member, reason="x")
+    assert _record(session, admissible_reg, "admissible", jury_member, reason="x").jury_reason == ""
+    absent = _record(session, failing_reg, "absent", jury_member, reason="x")
     assert (absent.jury_reason, absent.proposed) == ("", "not_admissible")
 
 
-def test_changing_only_the_reason_supersedes_the_decision(session, all_acquired, jury_member):
-    first = _record(session, all_acquired, "not_admissible", jury_member, reason="Premier motif")
+def test_changing_only_the_reason_supersedes_the_decision(session, admissible_reg, jury_member):
+    first = _record(session, admissible_reg, "not_admissible", jury_member, reason="Premier motif")
     same = _record(
         session,
-        all_acquired,
+        admissible_reg,
         "not_admissible",
         jury_member,
         reason="Premier motif",
@@ -128,7 +100,7 @@ def test_changing_only_the_reason_supersedes_the_decision(session, all_acquired,
     assert same == first
     second = _record(
         session,
-        all_acquired,
+        admissible_reg,
         "not_admissible",
         jury_member,
         reason="Motif précisé",
@@ -137,11 +109,11 @@ def test_changing_only_the_reason_supersedes_the_decision(session, all_acquired,
     assert (second.supersedes, second.jury_reason) == (first, "Motif précisé")
 
 
-def test_the_database_refuses_a_departure_without_reason(session, all_acquired, jury_member):
+def test_the_database_refuses_a_departure_without_reason(session, admissible_reg, jury_member):
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.create(
             session=session,
-            registration=all_acquired,
+            registration=admissible_reg,
             outcome="not_admissible",
             proposed="admissible",
             recorded_by=jury_member,
@@ -149,10 +121,10 @@ def test_the_database_refuses_a_departure_without_reason(session, all_acquired, 
 
 
 def test_an_amendment_follows_the_same_rule(
-    session, all_acquired, one_missing, jury_member, jury_president
+    session, admissible_reg, failing_reg, jury_member, jury_president
 ):
-    first = _record(session, all_acquired, "admissible", jury_member)
-    _record(session, one_missing, "not_admissible", jury_member)
+    first = _record(session, admissible_reg, "admissible", jury_member)
+    _record(session, failing_reg, "not_admissible", jury_member)
     jury_session_close(session=session, by=jury_president, today=session.date)
     with pytest.raises(DomainError, match="« Non admissible » est refusé"):
         jury_decision_amend(
@@ -175,10 +147,10 @@ def test_an_amendment_follows_the_same_rule(
 
 
 def test_the_amendment_page_refuses_without_the_jury_reason_and_keeps_what_was_typed(
-    client_for, session, all_acquired, one_missing, jury_member, jury_president
+    client_for, session, admissible_reg, failing_reg, jury_member, jury_president
 ):
-    first = _record(session, all_acquired, "admissible", jury_member)
-    _record(session, one_missing, "not_admissible", jury_member)
+    first = _record(session, admissible_reg, "admissible", jury_member)
+    _record(session, failing_reg, "not_admissible", jury_member)
     jury_session_close(session=session, by=jury_president, today=session.date)
     client = client_for(jury_president)
     url = reverse("deliberations:decision_amend", args=[first.pk])
@@ -186,10 +158,10 @@ def test_the_amendment_page_refuses_without_the_jury_reason_and_keeps_what_was_t
     body = client.post(url, typed).content.decode()
     assert "« Non admissible » est refusé" in body
     assert "Fraude établie après la séance</textarea>" in body
-    assert Decision.objects.filter(registration=all_acquired).count() == 1
+    assert Decision.objects.filter(registration=admissible_reg).count() == 1
     response = client.post(url, {**typed, "jury_reason": REASON}, follow=True)
     assert "La décision est rectifiée" in response.content.decode()
-    assert Decision.objects.get(registration=all_acquired, is_active=True).jury_reason == REASON
+    assert Decision.objects.get(registration=admissible_reg, is_active=True).jury_reason == REASON
 
 
 def _deliberation(client, session):
@@ -210,36 +182,36 @@ def _row(body, registration):
 
 
 def test_the_page_proposes_the_decision_the_capacities_imply(
-    client_for, session, all_acquired, one_missing, jury_member
+    client_for, session, admissible_reg, failing_reg, jury_member
 ):
     body = _deliberation(client_for(jury_member), session).content.decode()
-    assert '<option value="admissible" selected>' in _row(body, all_acquired)
-    assert '<option value="not_admissible" selected>' in _row(body, one_missing)
-    assert f'name="jury_reason" id="motif-{one_missing.pk}"' in body
+    assert '<option value="admissible" selected>' in _row(body, admissible_reg)
+    assert '<option value="not_admissible" selected>' in _row(body, failing_reg)
+    assert f'name="jury_reason" id="motif-{failing_reg.pk}"' in body
 
 
 def test_the_page_keeps_the_typed_choice_and_shows_the_refusal_next_to_the_candidate(
-    client_for, session, all_acquired, jury_member
+    client_for, session, admissible_reg, jury_member
 ):
     client = client_for(jury_member)
-    body = _post(client, session, all_acquired, "not_admissible", reason="  ").content.decode()
-    row = _row(body, all_acquired)
+    body = _post(client, session, admissible_reg, "not_admissible", reason="  ").content.decode()
+    row = _row(body, admissible_reg)
     assert "« Non admissible » est refusé" in row
     assert '<option value="not_admissible" selected>' in row
     assert not Decision.objects.exists()
 
-    body = _post(client, session, all_acquired, "not_admissible", reason=REASON).content.decode()
+    body = _post(client, session, admissible_reg, "not_admissible", reason=REASON).content.decode()
     assert "Décision enregistrée" in body
     assert "Motif du jury (décision contraire à la proposition)" in body
     assert REASON.replace("'", "&#x27;") in body
 
 
 def test_a_conflict_on_the_page_keeps_the_typed_reason_and_says_what_changed(
-    client_for, session, all_acquired, jury_member, jury_president
+    client_for, session, admissible_reg, jury_member, jury_president
 ):
-    _record(session, all_acquired, "admissible", jury_president)
+    _record(session, admissible_reg, "admissible", jury_president)
     body = _post(
-        client_for(jury_member), session, all_acquired, "not_admissible", reason=REASON
+        client_for(jury_member), session, admissible_reg, "not_admissible", reason=REASON
     ).content.decode()
     assert "Un autre membre du jury a enregistré une décision entre-temps" in body
     assert "aucune décision → Admissible" in body
@@ -247,18 +219,18 @@ def test_a_conflict_on_the_page_keeps_the_typed_reason_and_says_what_changed(
     assert Decision.objects.get().outcome == "admissible"
 
 
-def _closed_with_documents(session, all_acquired, one_missing, jury_member, jury_president):
-    _record(session, all_acquired, "not_admissible", jury_member, reason=REASON)
-    _record(session, one_missing, "admissible", jury_member, reason="Recours admis par le jury.")
+def _closed_with_documents(session, admissible_reg, failing_reg, jury_member, jury_president):
+    _record(session, admissible_reg, "not_admissible", jury_member, reason=REASON)
+    _record(session, failing_reg, "admissible", jury_member, reason="Recours admis par le jury.")
     jury_session_close(session=session, by=jury_president, today=session.date)
 
 
 def test_the_notice_the_certificate_and_the_minutes_state_the_reason(
-    session, all_acquired, one_missing, jury_member, jury_president, staff_a
+    session, admissible_reg, failing_reg, jury_member, jury_president, staff_a
 ):
-    _closed_with_documents(session, all_acquired, one_missing, jury_member, jury_president)
+    _closed_with_documents(session, admissible_reg, failing_reg, jury_member, jury_president)
     notice = document_request(
-        kind=Document.Kind.CAPACITY_NOTICE, registration=all_acquired, by=staff_a
+        kind=Document.Kind.CAPACITY_NOTICE, registration=admissible_reg, by=staff_a
     )
     html = document_html(notice)
     assert "Bien que toutes les capacités professionnelles soient acquises" in html
@@ -266,7 +238,7 @@ def test_the_notice_the_certificate_and_the_minutes_state_the_reason(
     assert "3 capacités acquises" in html
 
     certificate = document_request(
-        kind=Document.Kind.CERTIFICATE, registration=one_missing, by=staff_a
+        kind=Document.Kind.CERTIFICATE, registration=failing_reg, by=staff_a
     )
     html = document_html(certificate)
     assert "Décision motivée du jury" in html and "Recours admis par le jury." in html
@@ -278,13 +250,13 @@ def test_the_notice_the_certificate_and_the_minutes_state_the_reason(
 
 
 def test_a_notice_that_follows_the_capacities_says_nothing_more(
-    session, all_acquired, one_missing, jury_member, jury_president, staff_a
+    session, admissible_reg, failing_reg, jury_member, jury_president, staff_a
 ):
-    _record(session, all_acquired, "admissible", jury_member)
-    _record(session, one_missing, "not_admissible", jury_member)
+    _record(session, admissible_reg, "admissible", jury_member)
+    _record(session, failing_reg, "not_admissible", jury_member)
     jury_session_close(session=session, by=jury_president, today=session.date)
     notice = document_request(
-        kind=Document.Kind.CAPACITY_NOTICE, registration=one_missing, by=staff_a
+        kind=Document.Kind.CAPACITY_NOTICE, registration=failing_reg, by=staff_a
     )
     html = document_html(notice)
     assert "Bien que toutes" not in html and "Motif de la décision du jury" not in html
