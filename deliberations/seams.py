@@ -16,6 +16,15 @@ from cqpm.core.registry import (
 # Fired inside the transaction of an amendment, after the new decision is saved:
 # payload old=<Decision>, new=<Decision>, by=<User>. Handlers revoke what the old one founded.
 DECISION_AMENDED = "deliberations.decision_amended"
+# Fired inside the transaction that records a decision during deliberation:
+# payload decision=<Decision>, by=<User>.
+DECISION_RECORDED = "deliberations.decision_recorded"
+# Fired inside the transaction that validates a candidate's results (the commission's word):
+# payload sheet=<ResultSheet>, registration=<Registration>, by=<User>.
+RESULTS_VALIDATED = "deliberations.results_validated"
+# Fired inside the transaction that closes a jury session (decisions locked):
+# payload session=<JurySession>, decisions=list[<Decision>], by=<User>.
+JURY_SESSION_CLOSED = "deliberations.jury_session_closed"
 
 
 def register() -> None:
@@ -33,6 +42,18 @@ def register() -> None:
     declare_hook(
         DECISION_AMENDED,
         doc="A jury decision was superseded (old, new, by), inside the amendment's transaction.",
+    )
+    declare_hook(
+        DECISION_RECORDED,
+        doc="A jury decision was recorded during deliberation (decision, by), in its transaction.",
+    )
+    declare_hook(
+        RESULTS_VALIDATED,
+        doc="A candidate's capacity results were validated (sheet, registration, by).",
+    )
+    declare_hook(
+        JURY_SESSION_CLOSED,
+        doc="A jury session was closed and its decisions locked (session, decisions, by).",
     )
     on_hook(REGISTRATIONS_CREATED, carry_over_on_created, uid="deliberations.carry_over")
     on_hook(CAMPAIGN_CALENDAR_CHANGED, jury_sessions_check_calendar, uid="deliberations.jury_dates")

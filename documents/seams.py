@@ -3,7 +3,20 @@ amended jury decision."""
 
 from django.utils.translation import gettext_lazy as _
 
-from cqpm.core.registry import declare_event, declare_labels, on_hook, register_demo_seeder
+from cqpm.core.registry import (
+    declare_event,
+    declare_hook,
+    declare_labels,
+    on_hook,
+    register_demo_seeder,
+)
+
+# Fired inside the transaction that records a generated document as ready (stored and hashed):
+# payload document=<Document>.
+DOCUMENT_READY = "documents.document_ready"
+# Fired inside the transaction that revokes a document: payload document=<Document>, reason=<str>,
+# by=<User | None>.
+DOCUMENT_REVOKED = "documents.document_revoked"
 
 
 def register() -> None:
@@ -14,6 +27,11 @@ def register() -> None:
     from .reactions import on_decision_amended
 
     register_demo_seeder("documents", demo.seed, order=50)
+    declare_hook(DOCUMENT_READY, doc="A document was generated, stored and hashed (document).")
+    declare_hook(
+        DOCUMENT_REVOKED,
+        doc="A document was revoked (document, reason, by), inside the revocation's transaction.",
+    )
     on_hook(DECISION_AMENDED, on_decision_amended, uid="documents.revoke_and_renew")
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)

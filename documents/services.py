@@ -32,10 +32,12 @@ from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.queueing import enqueue_on_commit
+from cqpm.core.registry import fire_hook
 from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
 
 from .models import Document, DocumentBatch
+from .seams import DOCUMENT_READY, DOCUMENT_REVOKED
 
 Kind = Document.Kind
 Status = Document.Status
@@ -274,16 +276,19 @@ def document_revoke(*, document: Document, reason: str, by: User | None) -> Docu
     """Revoke a live document with a reason; DomainError if it is already revoked or no reason."""
     if not reason.strip():
         raise DomainError(_("Indiquez le motif de la révocation."))
-    return transition(
-        document,
-        to=Status.REVOKED,
-        by=by,
-        action="cqpm.documents.document.revoked",
-        allowed=Document.TRANSITIONS,
-        changes={"revoked_at": timezone.now(), "revoked_reason": reason.strip()},
-        data={"reason": reason.strip()},
-        **_audit_ids(document),
-    )
+    with transaction.atomic():
+        document = transition(
+            document,
+            to=Status.REVOKED,
+            by=by,
+            action="cqpm.documents.document.revoked",
+            allowed=Document.TRANSITIONS,
+            changes={"revoked_at": timezone.now(), "revoked_reason": reason.strip()},
+            data={"reason": reason.strip()},
+            **_audit_ids(document),
+        )
+        fire_hook(DOCUMENT_REVOKED, document=document, reason=reason.strip(), by=by)
+    return document
 
 
 def _enqueue_generation(document_id: int) -> None:
@@ -406,6 +411,8 @@ def _finish(document: Document, started: datetime.datetime, *, status: str, **fi
         )
         if document.batch_id:
             transaction.on_commit(partial(_archive_if_complete, document.batch_id))
+        if status == Status.READY:
+            fire_hook(DOCUMENT_READY, document=document)
     return document
 
 

@@ -190,3 +190,17 @@ def replaced(kind: str, contributions: dict[str, Contribution] | None = None) ->
         yield
     finally:
         setattr(registry, kind, current)
+
+
+@contextlib.contextmanager
+def listening(name: str) -> Iterator[list[dict[str, Any]]]:
+    """Collect the payloads hook `name` fires during a block (tests)."""
+    if name not in registry.hooks:
+        raise UndeclaredSeam(f"Lifecycle hook {name!r} is not declared.")
+    received: list[dict[str, Any]] = []
+    uid = f"listening.{id(received)}"
+    on_hook(name, lambda **payload: received.append(payload), uid=uid)
+    try:
+        yield received
+    finally:
+        registry.handlers[name].pop(uid, None)

@@ -21,7 +21,7 @@ from cqpm.core.registry import fire_hook
 from cqpm.core.workflow import transition
 
 from ..models import CapacityResult, Decision, JuryCandidate, JurySession, ResultSheet
-from ..seams import DECISION_AMENDED
+from ..seams import DECISION_AMENDED, DECISION_RECORDED, JURY_SESSION_CLOSED
 from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
 from .carry_over import acquired_validity_set
 
@@ -155,6 +155,7 @@ def jury_decision_record(
             },
             reg_id=registration.pk,
         )
+        fire_hook(DECISION_RECORDED, decision=decision, by=by)
     return decision
 
 
@@ -326,6 +327,7 @@ def jury_session_close(
             registration_set_stage(
                 registration=decision.registration, stage=_stage_for(decision.outcome), by=by
             )
+        fire_hook(JURY_SESSION_CLOSED, session=session, decisions=decisions, by=by)
     return session
 
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from candidates.services import registration_withdraw
 from cqpm.core.errors import ConcurrentUpdate, DomainError
 from cqpm.core.models import AuditEntry
-from cqpm.core.registry import on_hook, registry
+from cqpm.core.registry import listening, on_hook, registry
 from deliberations.models import CapacityResult, Decision, JurySession
-from deliberations.seams import DECISION_AMENDED
+from deliberations.seams import DECISION_AMENDED, DECISION_RECORDED, JURY_SESSION_CLOSED
 from deliberations.services import (
     jury_decision_amend,
     jury_decision_record,
@@ -189,16 +189,25 @@ def test_two_threads_recording_at_once_lose_nothing(
 def test_only_the_president_closes_once_everyone_is_decided(
     session, admissible_reg, failing_reg, jury_member, jury_president
 ):
-    _record(session, admissible_reg, "admissible", jury_member)
-    with pytest.raises(DomainError, match="Sans décision"):
-        jury_session_close(session=session, by=jury_president, today=session.date)
-    _record(session, failing_reg, "not_admissible", jury_member)
-    with pytest.raises(DomainError, match="Seul le président"):
-        jury_session_close(session=session, by=jury_member)
-    session.refresh_from_db()
-    assert session.status == "deliberating"
-    closed = jury_session_close(session=session, by=jury_president, today=session.date)
+    with listening(DECISION_RECORDED) as recorded, listening(JURY_SESSION_CLOSED) as closing:
+        first = _record(session, admissible_reg, "admissible", jury_member)
+        with pytest.raises(DomainError, match="Sans décision"):
+            jury_session_close(session=session, by=jury_president, today=session.date)
+        second = _record(session, failing_reg, "not_admissible", jury_member)
+        with pytest.raises(DomainError, match="Seul le président"):
+            jury_session_close(session=session, by=jury_member)
+        session.refresh_from_db()
+        assert session.status == "deliberating"
+        assert closing == []
+        closed = jury_session_close(session=session, by=jury_president, today=session.date)
     assert (closed.status, closed.closed_by) == ("closed", jury_president)
+    assert recorded == [
+        {"decision": first, "by": jury_member},
+        {"decision": second, "by": jury_member},
+    ]
+    assert [(p["session"].status, set(p["decisions"]), p["by"]) for p in closing] == [
+        ("closed", {first, second}, jury_president)
+    ]
     admissible_reg.refresh_from_db()
     failing_reg.refresh_from_db()
     assert (admissible_reg.stage, failing_reg.stage) == ("admissible", "not_admissible")

@@ -4,7 +4,9 @@ import pytest
 
 from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
+from cqpm.core.registry import listening
 from deliberations.models import CapacityResult, ResultSheet
+from deliberations.seams import RESULTS_VALIDATED
 from deliberations.services import (
     capacity_result_correct,
     capacity_result_record,
@@ -96,8 +98,12 @@ def test_it_validates_only_when_every_capacity_is_decided(campaign, commission, 
     assert ResultSheet.objects.get().status == "draft"
     _record(registration, 2, evaluator)
     _record(registration, 3, evaluator, outcome="not_acquired", justification="Non démontré.")
-    sheet = result_sheet_validate(registration=registration, by=evaluator)
+    with listening(RESULTS_VALIDATED) as fired:
+        sheet = result_sheet_validate(registration=registration, by=evaluator)
     assert sheet.status == "validated"
+    assert [(p["sheet"].status, p["registration"], p["by"]) for p in fired] == [
+        ("validated", registration, evaluator)
+    ]
     assert sheet.validated_by == evaluator
     assert AuditEntry.objects.filter(action="cqpm.commission.results.validated").count() == 1
 
