@@ -226,7 +226,9 @@ SORT_CHOICES = [
 
 
 class RegistrationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Rechercher (nom, prénom, e-mail ou entreprise)"), required=False, max_length=100
+    )
     stage = forms.MultipleChoiceField(
         label=_("Étapes"),
         choices=Registration.Stage.choices,

@@ -13,7 +13,7 @@ from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
 from referentials.models import Referential
 
-from .validators import normalize_person_name
+from .validators import normalize_person_name, search_fold
 
 
 @functools.lru_cache(maxsize=64)
@@ -50,9 +50,23 @@ class ExamCentre(TimeStampedModel):
         return self.name
 
 
+class CompanyManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts skip save(): fill the search text here too."""
+        objs = list(objs)
+        for company in objs:
+            company.search_text = company.searchable()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Company(TimeStampedModel):
     name = models.CharField(_("raison sociale"), max_length=200)
     siret = models.CharField(_("SIRET"), max_length=14, unique=True)
+    # Name and SIRET folded (validators.search_fold): search ignores case and accents on every
+    # database; PostgreSQL serves `LIKE '%…%'` on it from a trigram index (migration 0005).
+    search_text = models.CharField(max_length=230, editable=False, default="")
+
+    objects = CompanyManager()
 
     class Meta:
         verbose_name = _("entreprise")
@@ -61,6 +75,16 @@ class Company(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.siret})"
+
+    def searchable(self) -> str:
+        return search_fold(f"{self.name} {self.siret}")
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.searchable()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "siret"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class CentreMembership(TimeStampedModel):
@@ -247,13 +271,26 @@ def identity_key_of(last_name: str, first_name: str) -> str:
     return f"{normalize_person_name(last_name)}|{normalize_person_name(first_name)}"
 
 
+SEARCHED_FIELDS = ("last_name", "first_name", "email")
+
+
 class CandidateManager(models.Manager):
     def bulk_create(self, objs, *args, **kwargs):
         """Bulk inserts skip save(): fill the identity key here, so every path holds the rule."""
         objs = list(objs)
         for candidate in objs:
             candidate.identity_key = identity_key_of(candidate.last_name, candidate.first_name)
+            candidate.search_text = candidate.searchable()
         return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        """Keep the search text in step when names or e-mails change in bulk."""
+        objs = list(objs)
+        if set(SEARCHED_FIELDS) & set(fields):
+            for candidate in objs:
+                candidate.search_text = candidate.searchable()
+            fields = [*fields, "search_text"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class Candidate(TimeStampedModel):
@@ -277,6 +314,9 @@ class Candidate(TimeStampedModel):
     address = models.TextField(_("adresse"), blank=True)
     identity_key = models.CharField(_("clé d'identité"), max_length=310, editable=False)
     homonym = models.PositiveSmallIntegerField(_("homonyme n°"), default=0, editable=False)
+    # Names and e-mail folded (validators.search_fold): what the `q` of the lists compares, with
+    # no case or accents on SQLite and PostgreSQL alike (trigram index there, migration 0005).
+    search_text = models.CharField(max_length=620, editable=False, default="")
 
     objects = CandidateManager()
 
@@ -304,11 +344,17 @@ class Candidate(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}"
 
+    def searchable(self) -> str:
+        return search_fold(" ".join(getattr(self, name) or "" for name in SEARCHED_FIELDS))
+
     def save(self, *args, **kwargs):
         self.identity_key = identity_key_of(self.last_name, self.first_name)
+        self.search_text = self.searchable()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"last_name", "first_name"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "identity_key"}
+        if update_fields is not None and set(SEARCHED_FIELDS) & set(update_fields):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Campaign, CentreMembership, ExamCentre, Registration
+from .validators import search_fold
 
 Stage = Registration.Stage
 
@@ -92,21 +93,22 @@ def registration_list_for(
     company: str = "",
     sort: str = "name",
 ) -> QuerySet[Registration]:
-    """Registrations the user may see as staff: search by name, filters, sort ("-" reverses)."""
+    """Registrations the user may see as staff: search by name, e-mail or company (without case
+    or accents), filters, sort ("-" reverses)."""
     qs = Registration.objects.filter(campaign__centre_id__in=staff_centre_ids(user=user))
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
-    for term in search.split():
+    for term in search_fold(search).split():
+        # Each word, anywhere in the name, e-mail or company: « helene » finds « Hélène ».
         qs = qs.filter(
-            Q(candidate__last_name__icontains=term) | Q(candidate__first_name__icontains=term)
+            Q(candidate__search_text__contains=term) | Q(company__search_text__contains=term)
         )
     if stages:
         qs = qs.filter(stage__in=list(stages))
     if pathway:
         qs = qs.filter(pathway=pathway)
-    if company.strip():
-        term = company.strip()
-        qs = qs.filter(Q(company__name__icontains=term) | Q(company__siret__startswith=term))
+    for term in search_fold(company).split():
+        qs = qs.filter(company__search_text__contains=term)
     return _sorted(qs, sort).select_related(
         "campaign__centre", "campaign__referential", "candidate", "company", "tutor"
     )

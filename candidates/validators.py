@@ -30,6 +30,18 @@ def validate_siret(value: str) -> None:
         )
 
 
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
+def search_fold(value: str) -> str:
+    """What search compares: no case, no accents, ligatures spelled out, single spaces.
+
+    « Hélène », « HELENE » and « helene » fold alike; so do « Œuvre » and « oeuvre »."""
+    decomposed = unicodedata.normalize("NFKD", str(value).translate(LIGATURES))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
 def normalize_person_name(value: str) -> str:
     """Case-, accent-, hyphen- and space-insensitive form of a name, to recognise a person."""
     decomposed = unicodedata.normalize("NFKD", str(value))

@@ -1,6 +1,7 @@
 """Registration pages: register, edit, withdraw, the page and its history, the candidate list."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from candidates.models import Campaign, Candidate, Registration
@@ -212,6 +213,34 @@ def test_it_searches_by_last_or_first_name(client_for, staff_a, campaign_a, crow
     assert _names(_list(client, campaign_a, q="zo mart")) == ["Martin"]
 
 
+def test_search_forgives_accents_and_case_on_name_email_and_company(
+    client_for, staff_a, campaign_a
+):
+    RegistrationFactory(
+        campaign=campaign_a,
+        candidate__last_name="Lœvenbruck",
+        candidate__first_name="Hélène",
+        candidate__email="h.loevenbruck@exemple.fr",
+        company__name="Forges de l'Étang",
+    )
+    RegistrationFactory(
+        campaign=campaign_a,
+        candidate__last_name="HELENE",
+        candidate__first_name="Marc",
+        candidate__email="marc@ailleurs.fr",
+        company__name="Usinage Rhône",
+    )
+    RegistrationFactory(campaign=campaign_a, candidate__last_name="Durand", company__name="Acier")
+    client = client_for(staff_a)
+    assert _names(_list(client, campaign_a, q="helene")) == ["HELENE", "Lœvenbruck"]
+    assert _names(_list(client, campaign_a, q="HÉLÈNE loevenbruck")) == ["Lœvenbruck"]
+    assert _names(_list(client, campaign_a, q="h.loevenbruck@exemple")) == ["Lœvenbruck"]
+    assert _names(_list(client, campaign_a, q="etang")) == ["Lœvenbruck"]
+    assert _names(_list(client, campaign_a, q="rhone")) == ["HELENE"]
+    assert _names(_list(client, campaign_a, company="ÉTANG")) == ["Lœvenbruck"]
+    assert _names(_list(client, campaign_a, q="introuvable")) == []
+
+
 def test_it_filters_by_stage_pathway_and_company(client_for, staff_a, campaign_a, crowd):
     client = client_for(staff_a)
     assert _names(_list(client, campaign_a, stage=["dossier", "jury"])) == ["Martin", "Zola"]
@@ -245,3 +274,11 @@ def test_it_paginates_by_fifty_keeping_the_filters(client_for, staff_a, campaign
     last = _list(client, campaign_a, q="Nom", page=3)
     assert _names(last)[-1] == "Nom00119"
     assert len(last.context["page"].object_list) == 20
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_postgresql_serves_the_search_from_trigram_indexes():
+    with connection.cursor() as cursor:
+        for table in ("candidates_candidate", "candidates_company"):
+            indexes = connection.introspection.get_constraints(cursor, table)
+            assert f"{table}_search_trgm" in indexes, table
