@@ -10,11 +10,16 @@ or a value in it can never make the worker read /etc/passwd or call a URL on the
 
 from __future__ import annotations
 
+import base64
+import datetime
 import logging
 import mimetypes
+import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree.ElementTree import SubElement, fromstring, tostring
 
 # Set before WeasyPrint is imported: its progress steps and fontTools' subsetting report every
 # render at INFO, which would flood a worker's log.
@@ -37,12 +42,23 @@ class _OncePerProcess(logging.Filter):
 logging.getLogger("weasyprint").addFilter(_OncePerProcess())
 
 from django.conf import settings  # noqa: E402
-from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint import CSS, HTML, Attachment  # noqa: E402
 from weasyprint import Document as LaidOutDocument  # noqa: E402
+from weasyprint.pdf.metadata import NS, DocumentMetadata  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 BASE_CSS_PATH = "pdf/base.css"
+# Archival PDFs: PDF/A-3 (the version that allows associated files of any type), level B, with
+# WeasyPrint's sRGB output intent, and tagged (MarkInfo, structure tree) for screen readers.
+PDF_VARIANT = "pdf/a-3b"
+# Attachments carry dates; WeasyPrint's default (now) would make every render differ, so they
+# take the document's own creation date, or this fixed one when the HTML declares none.
+FALLBACK_DATE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+# How each associated file relates to the document (ISO 32000-2, 7.11.3): a credential or
+# other data the document states.
+ATTACHMENT_RELATIONSHIP = "Data"
+MIME_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+")
 
 _lock = threading.Lock()
 _state: dict[str, object] = {}
@@ -120,6 +136,73 @@ def layout_pdf(*, html: str, base_url: str | None = None) -> LaidOutDocument:
     return document.render(stylesheets=[css], font_config=font_config)
 
 
-def render_pdf(*, html: str, base_url: str | None = None) -> bytes:
-    """The PDF bytes of `html`, with embedded (subset) fonts; reads nothing outside static files."""
-    return layout_pdf(html=html, base_url=base_url).write_pdf()
+class ArchivalMetadata(DocumentMetadata):
+    """WeasyPrint's XMP packet plus `dc:language`, which PDF/A readers expect and it omits."""
+
+    def generate_rdf_metadata(self, variant, version, conformance):  # type: ignore[no-untyped-def]
+        # WeasyPrint's own output, never untrusted input.
+        rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))  # noqa: S314
+        if self.lang:
+            description = SubElement(rdf, f"{{{NS['rdf']}}}Description")
+            description.attrib[f"{{{NS['rdf']}}}about"] = ""
+            bag = SubElement(
+                SubElement(description, f"{{{NS['dc']}}}language"), f"{{{NS['rdf']}}}Bag"
+            )
+            SubElement(bag, f"{{{NS['rdf']}}}li").text = self.lang
+        return tostring(rdf, encoding="utf-8")
+
+
+def render_pdf(
+    *,
+    html: str,
+    base_url: str | None = None,
+    attachments: Sequence[tuple[str, bytes, str, str]] = (),
+) -> bytes:
+    """The tagged PDF/A-3b bytes of `html`, fonts embedded, reading nothing outside static files.
+
+    Each attachment `(filename, data, mime type, description)` is embedded as an associated file
+    (listed in the catalog's /AF, with /AFRelationship /Data). Same input, same bytes: the file
+    identifier is a hash of the content and every date comes from the HTML.
+    """
+    document = layout_pdf(html=html, base_url=base_url)
+    document.metadata = ArchivalMetadata(**vars(document.metadata))
+    when = _declared_date(document.metadata.created)
+    fetcher = _process_state()[2]
+    for _filename, _data, mime_type, _description in attachments:
+        if not MIME_TYPE.fullmatch(mime_type):
+            raise ValueError(f"Type de fichier joint invalide : {mime_type!r}")
+    files = [
+        Attachment(
+            # A data: URI carries the exact mime type; the fetcher serves data: URIs only.
+            url=f"data:{mime_type};base64,{base64.b64encode(data).decode('ascii')}",
+            url_fetcher=fetcher,
+            name=filename,
+            description=description,
+            created=when,
+            modified=when,
+            relationship=ATTACHMENT_RELATIONSHIP,
+        )
+        for filename, data, mime_type, description in attachments
+    ]
+    return document.write_pdf(
+        pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files, finisher=_unique_associated_files
+    )
+
+
+def _unique_associated_files(document: LaidOutDocument, pdf) -> None:  # type: ignore[no-untyped-def]
+    """List each associated file once in the catalog's /AF.
+
+    WeasyPrint 70 adds a file spec to /AF twice: once from the EmbeddedFiles name tree, once from
+    the file spec objects themselves.
+    """
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"][:] = list(dict.fromkeys(pdf.catalog["AF"]))
+
+
+def _declared_date(value: str | None) -> datetime.datetime:
+    """The `dcterms.created` date of the HTML as an aware datetime, else FALLBACK_DATE."""
+    try:
+        parsed = datetime.datetime.fromisoformat(value or "")
+    except ValueError:
+        return FALLBACK_DATE
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
