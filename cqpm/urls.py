@@ -14,6 +14,7 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("referentiels/", include("referentials.urls")),
+    path("ims/case/v1p1/", include("referentials.case_urls")),  # referentials.case.CASE_PATH
     path("", include("candidates.urls")),
     path("", include("evaluations.urls")),
     path("", include("deliberations.urls")),

@@ -13,7 +13,7 @@ import uuid
 
 from django.conf import settings
 
-from .models import Capacity, Criterion, Referential
+from .models import Block, Capacity, Criterion, Referential
 
 # Fixed forever: changing it would change every published identifier.
 NAMESPACE = uuid.UUID("6f0c1b52-3c0e-5a53-9d1e-2a1f6c8e4b71")
@@ -63,3 +63,22 @@ def capacity_uri(capacity: Capacity) -> str:
 
 def criterion_uri(criterion: Criterion) -> str:
     return uri("CFItems", criterion_identifier(criterion))
+
+
+def block_identifier(block: Block) -> str:
+    referential = block.referential
+    return _uuid("cqpm", referential.code, referential.version, "block", block.code)
+
+
+def association_identifier(association_type: str, origin: str, destination: str) -> str:
+    """An association between two CASE nodes, from its type and their identifiers."""
+    return _uuid("association", association_type, origin, destination)
+
+
+def item_type_identifier(code: str) -> str:
+    """A CFItemType shared by every referential: `capacity`, `criterion` or `block`."""
+    return _uuid("cqpm", "item-type", code)
+
+
+def block_uri(block: Block) -> str:
+    return uri("CFItems", block_identifier(block))

@@ -4,10 +4,13 @@ Every logged-in user reads published and archived versions (campaigns may still 
 archived one); drafts are for administrators only.
 """
 
+import hashlib
+import threading
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from .case_package import case_identifiers
 from .models import Block, Capacity, CriterionKind, Referential
 
 
@@ -88,3 +91,60 @@ def _criteria_groups(capacity: Capacity) -> list[CriteriaGroup]:
         for kind, label in CriterionKind.choices
     ]
     return [group for group in groups if group.texts]
+
+
+# --- CASE 1.1 (public: published and archived versions, never drafts) -----------------------
+
+
+def case_referential_queryset() -> QuerySet[Referential]:
+    """Versions served publicly in CASE, with what a package shows, in a fixed number of queries."""
+    capacities = Capacity.objects.order_by("number").prefetch_related("conditions", "criteria")
+    return (
+        Referential.objects.exclude(status=Referential.Status.DRAFT)
+        .prefetch_related(Prefetch("blocks", queryset=Block.objects.order_by("position")))
+        .prefetch_related(Prefetch("capacities", queryset=capacities))
+    )
+
+
+_case_index_lock = threading.Lock()
+_case_index: dict[str, object] = {}
+
+
+def case_referential_for(*, identifier: str) -> Referential | None:
+    """The public version that serves this CASE identifier (its document, an item or an
+    association), prefetched for case_package, or None.
+
+    Identifiers are one-way hashes (referentials.case), so a per-process index maps each one to
+    its version. Public versions never change content, so the index is rebuilt only when the set
+    of public versions changes (a publication), which one small query detects at each call.
+    """
+    fingerprint = hashlib.sha256(
+        repr(
+            list(
+                Referential.objects.exclude(status=Referential.Status.DRAFT)
+                .order_by("pk")
+                .values_list("pk", "code", "version", "status", "updated_at")
+            )
+        ).encode()
+    ).hexdigest()
+    with _case_index_lock:
+        if _case_index.get("fingerprint") != fingerprint:
+            _case_index["map"] = {
+                identifier: referential.pk
+                for referential in case_referential_queryset()
+                for identifier in case_identifiers(referential)
+            }
+            _case_index["fingerprint"] = fingerprint
+        index: dict[str, int] = _case_index["map"]  # type: ignore[assignment]
+    pk = index.get(identifier)
+    return None if pk is None else case_referential_queryset().filter(pk=pk).first()
+
+
+def case_versions_of(*, referential: Referential) -> QuerySet[Referential]:
+    """The other public versions of the same code, newest first: what it can be compared with."""
+    return (
+        Referential.objects.exclude(status=Referential.Status.DRAFT)
+        .filter(code=referential.code)
+        .exclude(pk=referential.pk)
+        .order_by("-version")
+    )

@@ -8,9 +8,17 @@ from django.views.decorators.http import require_POST
 from cqpm.core.actions import run_action
 from cqpm.core.permissions import get_scoped_or_404
 
+from . import case
+from .case_package import case_compare, case_package
 from .diff import referential_diff
 from .files import referential_file_dump
-from .selectors import referential_detail_queryset_for, referential_list_for, referential_sections
+from .selectors import (
+    case_referential_queryset,
+    case_versions_of,
+    referential_detail_queryset_for,
+    referential_list_for,
+    referential_sections,
+)
 from .services import referential_export, referential_publish, referential_published_for
 
 PAGE_SIZE = 50
@@ -32,6 +40,9 @@ def referential_detail(request, pk: int):
         "referential": referential,
         "sections": referential_sections(referential=referential),
     }
+    if referential.is_frozen:
+        context["case_url"] = case.uri("CFPackages", case.document_identifier(referential))
+        context["other_versions"] = case_versions_of(referential=referential)
     if not referential.is_frozen:
         published = referential_published_for(referential=referential)
         context["published"] = published
@@ -66,3 +77,15 @@ def referential_export_yaml(request, pk: int):
     filename = f"{referential.code.replace(' ', '_')}_v{referential.version}.yaml"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def referential_compare(request, pk: int, other: int):
+    """Two public versions of one code, item by item from their CASE items (older first)."""
+    versions = case_referential_queryset()
+    first = get_scoped_or_404(versions, pk=pk)
+    second = get_scoped_or_404(versions.filter(code=first.code), pk=other)
+    before, after = sorted((first, second), key=lambda r: r.version)
+    changes = case_compare(before=case_package(before), after=case_package(after))
+    context = {"before": before, "after": after, "changes": changes}
+    return render(request, "referentials/referential_compare.html", context)

@@ -27,6 +27,7 @@ from deliberations.models import Decision, JuryCandidate, JuryMember, JurySessio
 from documents.models import Document, DocumentBatch
 from evaluations.models import CommissionAssignment, EvaluationDossier, Interview
 from evaluations.pdf import tiny_pdf
+from referentials import case
 
 from .factories.accounts import UserFactory
 from .factories.candidates import CampaignFactory, CandidateFactory, RegistrationFactory
@@ -94,6 +95,26 @@ def _value(s, path):
     return getattr(value, "pk", value)
 
 
+def _case(*, document=False, association=False):
+    """CASE identifiers of the scenario's published referential: its document, its first
+    capacity, or the association of that capacity to the document."""
+
+    def build(s):
+        referential = s.campaign.referential
+        capacity = referential.capacities.order_by("number").first()
+        if document:
+            return {"identifier": case.document_identifier(referential)}
+        if association:
+            origin, parent = (
+                case.capacity_identifier(capacity),
+                case.document_identifier(referential),
+            )
+            return {"identifier": case.association_identifier("isChildOf", origin, parent)}
+        return {"identifier": case.capacity_identifier(capacity)}
+
+    return build
+
+
 CAMPAIGN = k(pk="campaign")
 REG = k(pk="registration")
 REG_E = k(registration_pk="registration")
@@ -115,6 +136,18 @@ TABLE: dict[str, Row] = {
     "referentials:export": Row(k(pk="campaign.referential"), expect(default=200)),
     # Administrators only (superusers, not in the personas): every persona's POST answers 404.
     "referentials:publish": Row(k(pk="campaign.referential"), expect(default=405), post_only=True),
+    "referentials:compare": Row(
+        k(pk="campaign.referential", other="campaign.referential"), expect(default=200)
+    ),
+    # CASE 1.1: the published referentials as an open standard, for anyone (drafts: 404).
+    "case:package": Row(_case(document=True), expect(default=200, anonymous=200)),
+    "case:document": Row(_case(document=True), expect(default=200, anonymous=200)),
+    "case:item": Row(_case(), expect(default=200, anonymous=200)),
+    "case:association": Row(_case(association=True), expect(default=200, anonymous=200)),
+    "case:item_type": Row(
+        lambda s: {"identifier": case.item_type_identifier("capacity")},
+        expect(default=200, anonymous=200),
+    ),
     # --- Candidates (staff of the campaign's centre)
     "candidates:campaign_list": Row(get=staff(staff_b=200)),
     "candidates:campaign_create": Row(get=staff(staff_b=200)),
@@ -401,6 +434,12 @@ def test_it_never_answers_200_outside_the_scope(scenario, clients):
         "referentials:list",
         "referentials:detail",
         "referentials:export",
+        "referentials:compare",
+        "case:package",
+        "case:document",
+        "case:item",
+        "case:association",
+        "case:item_type",
         "evaluations:tutor_home",
         "evaluations:evaluator_home",
         "documents:verify_form",

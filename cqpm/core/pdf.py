@@ -139,7 +139,7 @@ def layout_pdf(*, html: str, base_url: str | None = None) -> LaidOutDocument:
 class ArchivalMetadata(DocumentMetadata):
     """WeasyPrint's XMP packet plus `dc:language`, which PDF/A readers expect and it omits."""
 
-    def generate_rdf_metadata(self, variant, version, conformance):  # type: ignore[no-untyped-def]
+    def generate_rdf_metadata(self, variant, version, conformance):
         # WeasyPrint's own output, never untrusted input.
         rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))  # noqa: S314
         if self.lang:
@@ -189,7 +189,7 @@ def render_pdf(
     )
 
 
-def _unique_associated_files(document: LaidOutDocument, pdf) -> None:  # type: ignore[no-untyped-def]
+def _unique_associated_files(document: LaidOutDocument, pdf) -> None:
     """List each associated file once in the catalog's /AF.
 
     WeasyPrint 70 adds a file spec to /AF twice: once from the EmbeddedFiles name tree, once from

@@ -1,4 +1,4 @@
-"""Generated documents are tagged PDF/A-3b and may carry associated files, read back with pikepdf."""
+"""Generated documents are tagged PDF/A-3b and may carry associated files (read with pikepdf)."""
 
 import io
 
