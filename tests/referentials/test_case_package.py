@@ -2,8 +2,12 @@
 equal to referentials.case, the package whole (every association resolves inside it)."""
 
 import copy
+import io
+import json
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -205,3 +209,15 @@ def test_it_reads_in_a_fixed_number_of_queries_whatever_the_size(anonymous):
         assert len(package_of(anonymous, referential)["CFItems"]) == size * 7
     assert counts[0] == counts[1]
     assert counts[0][0] <= 7
+
+
+def test_the_export_command_writes_the_package_of_a_public_version(anonymous, seed, seed_data):
+    out = io.StringIO()
+    call_command("export_referential", seed.code, "--format", "case", stdout=out)
+    assert json.loads(out.getvalue()) == package_of(anonymous, seed)
+
+    changed = copy.deepcopy(seed_data)
+    changed["capacities"][0]["title"] = "Brouillon"
+    referential_import(data=changed)
+    with pytest.raises(CommandError, match="brouillon"):
+        call_command("export_referential", seed.code, "--version", "2", "--format", "case")
