@@ -88,7 +88,6 @@ def journey(centre_a, staff_a, tutor, jury_president, jury_member):
     certificate = documents.document_request(
         kind=Document.Kind.CERTIFICATE, registration=alice, by=staff_a
     )
-    certificate = documents.document_generate(document_id=certificate.pk)
     alice.refresh_from_db()
     return SimpleNamespace(
         campaign=campaign,
@@ -101,3 +100,10 @@ def journey(centre_a, staff_a, tutor, jury_president, jury_member):
         decision=admissible,
         certificate=certificate,
     )
+
+
+@pytest.fixture
+def certified(journey):
+    """The journey with its certificate rendered and stored (a real PDF naming the holder)."""
+    journey.certificate = documents.document_generate(document_id=journey.certificate.pk)
+    return journey
