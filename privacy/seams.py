@@ -31,7 +31,8 @@ EVENTS = [
         "cqpm.privacy.evidence.purged",
         _("Rapport supprimé (conservation)"),
         _(
-            "Le fichier du rapport (version {version}) a été supprimé : durée de conservation échue."
+            "Le fichier du rapport (version {version}) a été supprimé : "
+            "durée de conservation échue."
         ),
     ),
 ]

@@ -10,7 +10,6 @@ entries written before the erasure are read through a redacted copy (privacy.red
 from __future__ import annotations
 
 import datetime
-import hashlib
 import hmac
 import logging
 from dataclasses import dataclass, field

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from candidates.services import PersonData
 from candidates.selectors import staff_centre_ids
+from candidates.services import PersonData
 from candidates.views._fetch import staff_required
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404

@@ -37,7 +37,8 @@ class Command(BaseCommand):
             c.pk: str(c) for c in Candidate.objects.filter(pk__in={i.candidate_id for i in due})
         }
         self.stdout.write(
-            f"Simulation : {len(people)} personne(s) à anonymiser, {len(files)} fichier(s) à supprimer."
+            f"Simulation : {len(people)} personne(s) à anonymiser, "
+            f"{len(files)} fichier(s) à supprimer."
         )
         for item in people.values():
             self.stdout.write(
