@@ -65,6 +65,7 @@ def test_erasure_leaves_no_trace_of_the_person_where_people_read(
     person.refresh_from_db()
     placeholder = f"Personne effacée {person.erasure.code}"
     assert person.last_name == placeholder and person.email == "" and person.phone == ""
+    assert "lefevre" not in person.search_text and "eloise" not in person.search_text
     assert not default_storage.exists(report_name)
     assert not default_storage.exists(certificate_name)
     # The certification facts stay.
