@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from cqpm.core.audit import audit_history
+from cqpm.core.audit import audit_history, audit_redacted
 from cqpm.core.registry import registry
 
 from .models import Registration
@@ -42,7 +42,9 @@ class HistoryEntry:
 
 def registration_history(*, registration: Registration) -> list[HistoryEntry]:
     """Every audit entry of the registration, oldest first, in French sentences (one query)."""
-    return [_entry(entry) for entry in audit_history(registration_id=registration.pk)]
+    return [
+        _entry(entry) for entry in audit_redacted(audit_history(registration_id=registration.pk))
+    ]
 
 
 def _entry(entry) -> HistoryEntry:

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("deliberations.urls")),
     path("", include("documents.urls")),
+    path("", include("privacy.urls")),
 ]

@@ -603,6 +603,8 @@ def _zip(documents: list[Document]) -> bytes:
     # PDFs are already compressed: store them as they are.
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for document in documents:
+            if not document.file:  # erased with its holder's personal data (privacy app)
+                continue
             stamp = timezone.localtime(document.finished_at).timetuple()[:6]
             info = zipfile.ZipInfo(f"{document.pk:06d}-{document.download_name}", stamp)
             with document.file.open("rb") as handle:

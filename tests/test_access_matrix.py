@@ -259,6 +259,14 @@ TABLE: dict[str, Row] = {
     "documents:verify": Row(
         k(code="document.verification_code"), expect(default=200, anonymous=200)
     ),
+    # --- Privacy: the public notice; a person's data for the staff of a centre that holds them.
+    "privacy:notice": Row(get=expect(default=200, anonymous=200)),
+    "privacy:person_search": Row(get=staff(staff_b=200)),
+    "privacy:retention_report": Row(get=staff(staff_b=200)),
+    "privacy:person_detail": Row(k(pk="registration.candidate"), staff()),
+    "privacy:person_export": Row(k(pk="registration.candidate", fmt=Lit("json")), staff()),
+    "privacy:person_correct": Row(k(pk="registration.candidate"), staff()),
+    "privacy:person_erase": Row(k(pk="registration.candidate"), staff()),
 }
 
 EXCLUDED_PREFIXES = ("admin/",)
@@ -444,6 +452,7 @@ def test_it_never_answers_200_outside_the_scope(scenario, clients):
         "evaluations:evaluator_home",
         "documents:verify_form",
         "documents:verify",
+        "privacy:notice",
     }
     for name, row in TABLE.items():
         if name not in own_pages:

@@ -76,12 +76,13 @@ def test_contributions_come_in_workflow_order():
         "deliberations",
         "documents",
     ]
-    assert [c.name for c in sections()] == ["evaluations", "deliberations"]
+    assert [c.name for c in sections()] == ["evaluations", "deliberations", "privacy"]
     assert [c.name for c in nav_providers()] == [
         "referentials",
         "candidates",
         "evaluations",
         "deliberations",
+        "privacy",
     ]
     assert check_registry() == []
 

@@ -21,6 +21,7 @@ from .companies import company_find_or_create
 from .registrations import (
     PersonData,
     candidate_find_or_create,
+    candidate_update,
     registration_create,
     registration_set_stage,
     registration_update,
@@ -36,6 +37,7 @@ __all__ = [
     "campaign_transition",
     "campaign_update",
     "candidate_find_or_create",
+    "candidate_update",
     "centre_update",
     "company_find_or_create",
     "membership_add",

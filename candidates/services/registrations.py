@@ -232,9 +232,28 @@ def registration_update(
 
 
 def _candidate_update(registration: Registration, person: PersonData, by: User) -> None:
+    candidate_update(
+        candidate=registration.candidate,
+        person=person,
+        by=by,
+        registration_id=registration.pk,
+        centre_id=registration.campaign.centre_id,
+    )
+
+
+def candidate_update(
+    *,
+    candidate: Candidate,
+    person: PersonData,
+    by: User,
+    registration_id: int | None = None,
+    centre_id: int | None = None,
+    reason: str = "",
+) -> Candidate:
+    """Correct a person's identity under the same-person rules (identity key, birth date), in
+    the caller's transaction, audited with what changed (and `reason`); raises DomainError."""
     person = person.cleaned()
     _check_person(person)
-    candidate = registration.candidate
     if _same_person(person, exclude_pk=candidate.pk) is not None:
         _raise_identity_conflict()
     before = {name: getattr(candidate, name) for name in asdict(person)}
@@ -246,16 +265,19 @@ def _candidate_update(registration: Registration, person: PersonData, by: User) 
             candidate.save()
     except IntegrityError:  # someone took this identity meanwhile
         _raise_identity_conflict()
-    changes = changes_between(before, asdict(person))
+    changes: dict[str, Any] = changes_between(before, asdict(person))
     if changes["after"]:
+        if reason:
+            changes["reason"] = reason
         audit_log(
             action="cqpm.candidate.updated",
             obj=candidate,
             by=by,
             data=changes,
-            registration_id=registration.pk,
-            centre_id=registration.campaign.centre_id,
+            registration_id=registration_id,
+            centre_id=centre_id,
         )
+    return candidate
 
 
 def registration_withdraw(*, registration: Registration, reason: str, by: User) -> Registration:

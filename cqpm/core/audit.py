@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
 
 from .models import AuditEntry
-from .registry import event_type
+from .registry import audit_redactors, event_type
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -46,3 +47,12 @@ def audit_history(*, registration_id: int):
         .select_related("actor")
         .order_by("at", "id")
     )
+
+
+def audit_redacted(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """The entries as people may read them: the registered redactors (an erased person's name
+    replaced by their placeholder) applied to in-memory copies; the log itself never changes."""
+    listed = list(entries)
+    for contribution in audit_redactors():
+        contribution.provider(listed)
+    return listed

@@ -9,6 +9,9 @@ Each app declares its contributions in `<app>/seams.py`, a `register()` function
 - **Registration page sections** (`register_section`): `provider(request, registration) -> str`
   (rendered HTML, or "" to show nothing), in `order`.
 - **Navigation entries** (`register_nav`): `provider(user) -> list[NavItem]`, in `order`.
+- **Audit redactors** (`register_audit_redactor`): `provider(entries) -> None` replaces, in the
+  in-memory entries a page or an export is about to show, personal values that must no longer be
+  read (an erased person's name); the stored entries never change (append-only).
 - **Demo seeders** (`register_demo_seeder`): `seed(*, ctx) -> None`, in `order`, all in the one
   transaction of `seed_demo`.
 - **Lifecycle hooks** (`declare_hook`, `on_hook`, `fire_hook`): an app that owns an event declares
@@ -65,6 +68,7 @@ class Registry:
     sections: dict[str, Contribution] = field(default_factory=dict)
     nav: dict[str, Contribution] = field(default_factory=dict)
     demo_seeders: dict[str, Contribution] = field(default_factory=dict)
+    audit_redactors: dict[str, Contribution] = field(default_factory=dict)
     hooks: dict[str, Hook] = field(default_factory=dict)
     handlers: dict[str, dict[str, Callable[..., Any]]] = field(default_factory=dict)
 
@@ -132,6 +136,15 @@ def register_nav(name: str, provider: Callable[[Any], list], *, order: int) -> N
 def register_demo_seeder(name: str, seed: Callable[..., None], *, order: int) -> None:
     """Demo data: `seed(*, ctx) -> None`, idempotent, run in `order` in one transaction."""
     _contribute(registry.demo_seeders, name, seed, order)
+
+
+def register_audit_redactor(name: str, provider: Callable[[list], None], *, order: int) -> None:
+    """Redact audit entries before they are read: `provider(entries) -> None`, in place."""
+    _contribute(registry.audit_redactors, name, provider, order)
+
+
+def audit_redactors() -> list[Contribution]:
+    return _ordered(registry.audit_redactors)
 
 
 def sections() -> list[Contribution]:

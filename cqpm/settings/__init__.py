@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "evaluations",
     "deliberations",
     "documents",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -270,12 +271,29 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Documents the queue lost (broker down at commit, worker killed) are queued again, and
     # archives left behind are rebuilt: nothing stays "queued" or "running" for ever.
+    # Daily: purge what a retention report listed CQPM_RETENTION_NOTICE_DAYS ago (if still due),
+    # then write today's report for staff to read.
+    "privacy-retention": {
+        "task": "privacy.tasks.run_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "documents-requeue": {
         "task": "documents.tasks.requeue_documents",
         "schedule": 60.0,
         "options": {"expires": 55},  # a missed run is not worth delivering late
     },
 }
+# Personal data (privacy app, docs/PRIVACY.md): retention in years, the days a retention report
+# is readable before what it lists is purged, and whom people write to about their data.
+CQPM_RETENTION_UNCERTIFIED_YEARS = _env(env.int, "CQPM_RETENTION_UNCERTIFIED_YEARS", default=6)
+CQPM_RETENTION_EVIDENCE_YEARS = _env(env.int, "CQPM_RETENTION_EVIDENCE_YEARS", default=2)
+CQPM_RETENTION_NOTICE_DAYS = _env(env.int, "CQPM_RETENTION_NOTICE_DAYS", default=30)
+CQPM_DPO_CONTACT = _env(
+    env.str, "CQPM_DPO_CONTACT", default="Délégué à la protection des données — dpo@uimm.local"
+)
+for _name in ("CQPM_RETENTION_UNCERTIFIED_YEARS", "CQPM_RETENTION_EVIDENCE_YEARS"):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"Variable d'environnement {_name} invalide : au moins 1 an")
 # A document still queued this long after being sent was lost by the broker: it is sent again.
 DOCUMENTS_REQUEUE_AFTER = CELERY_TASK_TIME_LIMIT  # seconds
 # A render interrupted this many times (its worker killed) is marked failed instead of looping.

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -51,6 +51,8 @@ def report_download(request, registration_pk: int, pk: int):
     report = get_scoped_or_404(
         report_list_for(user=request.user), pk=pk, registration_id=registration_pk
     )
+    if not report.file:  # deleted by the retention rules or an erasure (privacy app)
+        raise Http404
     name = report.original_name if report.original_name.lower().endswith(".pdf") else "rapport.pdf"
     response = FileResponse(
         report.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Candidate
+
+
+class EmailSearchForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail de la personne"))
+
+
+class CorrectionForm(forms.Form):
+    civility = forms.ChoiceField(label=_("Civilité"), choices=Candidate.Civility.choices)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    birth_date = forms.DateField(
+        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Téléphone"), max_length=32, required=False)
+    address = forms.CharField(
+        label=_("Adresse"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    reason = forms.CharField(
+        label=_("Motif de la rectification"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Par exemple : demande écrite de la personne du 12/03, pièce d'identité vue."),
+    )
+
+
+class ErasureForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Je confirme l'effacement : l'identité et les coordonnées seront remplacées, les "
+            "fichiers supprimés ; les décisions et les codes de vérification sont conservés."
+        )
+    )

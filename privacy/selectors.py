@@ -1,0 +1,36 @@
+"""Reads scoped by the user: staff reach the people their centres hold, nothing more."""
+
+from django.db.models import QuerySet
+
+from candidates.models import Candidate
+from candidates.selectors import staff_centre_ids
+
+from .models import RetentionItem, RetentionReport
+
+
+def person_list_for(*, user) -> QuerySet[Candidate]:
+    """People with a registration at one of the user's centres (staff only; empty otherwise)."""
+    centres = staff_centre_ids(user=user)
+    return (
+        Candidate.objects.filter(registrations__campaign__centre_id__in=centres)
+        .select_related("erasure")
+        .distinct()
+    )
+
+
+def person_search_for(*, user, email: str) -> QuerySet[Candidate]:
+    email = email.strip()
+    if not email:
+        return Candidate.objects.none()
+    return person_list_for(user=user).filter(email__iexact=email).order_by("pk")
+
+
+def retention_report_for(*, user) -> tuple[RetentionReport | None, QuerySet[RetentionItem]]:
+    """The latest retention report and its items at the user's centres."""
+    report = RetentionReport.objects.first()
+    items = RetentionItem.objects.none()
+    if report is not None:
+        items = report.items.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
+            "candidate", "centre", "evidence"
+        )
+    return report, items
