@@ -66,6 +66,7 @@ bench: setup
 	$(PY) scripts/bench_documents.py
 	$(PY) scripts/bench_deliberation.py
 	$(PY) scripts/bench_imports.py
+	$(PY) scripts/bench_scale.py
 
 # Re-resolve the pinned set from pyproject.toml (needs the package index).
 lock:

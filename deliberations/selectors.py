@@ -45,9 +45,14 @@ def evaluation_registration_list_for(*, user: Any) -> QuerySet[Registration]:
     """Registrations whose evaluation page the user may open: evaluators (write), staff (read)."""
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
+    # Correlated (EXISTS per row), not `pk IN (<every registration the user evaluates>)`: the
+    # latter reads every registration of the nation to build the set before looking up one.
+    seated = CommissionAssignment.objects.filter(
+        registration_id=OuterRef("pk"), session__evaluators=user
+    )
     return Registration.objects.filter(
         Q(campaign__centre_id__in=staff_centre_ids(user=user))
-        | Q(pk__in=evaluated_registration_ids(user=user))
+        | (Q(Exists(seated)) & ~Q(company_id__in=_own_companies(user)))
     )
 
 

@@ -75,13 +75,20 @@ def dossier_review_queue(*, user) -> QuerySet[EvaluationDossier]:
     )
 
 
+# An evaluator's home lists the work of campaigns still running: closed and cancelled campaigns
+# (years of history on a national instance) stay out of it.
+FINISHED = (Campaign.Status.CLOSED, Campaign.Status.CANCELLED)
+
+
 def registration_list_for_evaluator(*, user) -> QuerySet[Registration]:
-    """Registrations of the commission sessions where the user sits as evaluator."""
+    """Registrations of the commission sessions of running campaigns where the user sits."""
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
-    sessions = CommissionSession.objects.filter(evaluators=user)
+    # Joined, not `session__in=<subquery>`: the planner then starts from the evaluator's seats
+    # (a few sessions) instead of hashing every registration of the nation.
     return (
-        Registration.objects.filter(commission_assignment__session__in=sessions)
+        Registration.objects.filter(commission_assignment__session__evaluators=user)
+        .exclude(campaign__status__in=FINISHED)
         .select_related(
             "candidate",
             "company",
