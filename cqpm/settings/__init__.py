@@ -210,8 +210,7 @@ MEDIA_ROOT = Path(_env(env.str, "MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 def file_storages(*, bucket: str, endpoint_url: str = "", **options) -> dict:
     """STORAGES["default"]: MEDIA_ROOT on this host, or the S3-compatible bucket when one is
-    named (several hosts then share it). Credentials come from boto3's usual sources
-    (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the host's role)."""
+    named (several hosts then share it)."""
     if not bucket:
         return {"BACKEND": "cqpm.core.storage.FileSystemStorage"}
     s3 = {
@@ -232,6 +231,9 @@ STORAGES = {
         endpoint_url=_env(env.str, "AWS_S3_ENDPOINT_URL", default=""),
         region_name=_env(env.str, "AWS_S3_REGION_NAME", default="") or None,
         location=_env(env.str, "AWS_LOCATION", default=""),
+        # Empty: boto3 looks further (its config files, the host's role).
+        access_key=_env(env.str, "AWS_ACCESS_KEY_ID", default="") or None,
+        secret_key=_env(env.str, "AWS_SECRET_ACCESS_KEY", default="") or None,
     ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
