@@ -3,10 +3,14 @@ generated PDFs and batch ZIPs land in the bucket, never on disk, and are downloa
 permission-checked views. The rest of the suite runs on the filesystem storage."""
 
 import hashlib
+import importlib.util
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from documents import services
@@ -63,3 +67,28 @@ def test_a_worker_writes_the_batch_and_its_zip_to_the_bucket(
     with batch.archive.open("rb") as handle, zipfile.ZipFile(handle) as archive:
         assert len(archive.namelist()) == 3
         assert all(archive.read(n).startswith(b"%PDF-") for n in archive.namelist())
+
+
+def test_the_backup_copies_the_bucket_out_and_back(jury, staff_a, s3_storage, tmp_path):
+    storage_files = _script("storage_files")
+    document = services.document_request(
+        kind=Document.Kind.CERTIFICATE, registration=jury.alice, by=staff_a
+    )
+    services.document_generate(document_id=document.pk)
+    document.refresh_from_db()
+
+    assert storage_files.export(default_storage, tmp_path / "files") == 1
+    manifest = (tmp_path / "files.sha256").read_text()
+    assert manifest == f"{document.sha256}  {document.file.name}\n"
+    s3_storage.client.delete_object(Bucket=s3_storage.bucket, Key=document.file.name)
+    assert storage_files.restore(default_storage, tmp_path / "files") == 1
+    with document.file.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == document.sha256
+
+
+def _script(name: str):
+    path = Path(settings.BASE_DIR) / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
