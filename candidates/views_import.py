@@ -1,8 +1,8 @@
 """Bulk import pages of a campaign: upload, preview (or every error), confirm.
 
-Only staff of the campaign's centre reach them (anyone else: 404). The uploaded file waits under
-MEDIA_ROOT/imports/ with a random name; the session remembers which campaign and which hash it
-belongs to, so a token is of no use to another user or another campaign.
+Only staff of the campaign's centre reach them (anyone else: 404). The uploaded file waits in
+the file storage under imports/ with a random name; the session remembers which campaign and
+which hash it belongs to, so a token is of no use to another user or another campaign.
 """
 
 from django import forms

@@ -3,24 +3,22 @@
 Rules (DESIGN.md §5.6, §6): a certificate only for an active "admissible" decision of a closed
 jury session, a notice of acquired capacities only for "not admissible", the minutes only for a
 closed session. Requesting twice returns the same live document. Generation claims the job with a
-conditional UPDATE, renders outside any transaction, writes the file under a temporary name and
-renames it, then marks the document ready: a document is never served half-written.
+conditional UPDATE, renders outside any transaction, replaces the stored file atomically (a
+temporary file renamed on disk, one PUT on object storage), then marks the document ready: a
+document is never served half-written.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import io
-import os
+import shutil
 import tempfile
 import zipfile
 from functools import partial
-from pathlib import Path
+from typing import IO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -33,6 +31,7 @@ from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.queueing import enqueue_on_commit
 from cqpm.core.registry import fire_hook
+from cqpm.core.storage import storage_replace
 from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
 
@@ -46,6 +45,7 @@ KIND_FOR_OUTCOME = {
     Decision.Outcome.NOT_ADMISSIBLE: Kind.CAPACITY_NOTICE,
 }
 ERROR_MAX_CHARS = 1000
+CHUNK_BYTES = 1024 * 1024
 
 
 class DocumentBusy(Exception):
@@ -429,27 +429,10 @@ def _file_name(document: Document) -> str:
     return f"documents/{document.jury_session_id}/{stem}.pdf"
 
 
-def store_atomically(name: str, data: bytes) -> str:
-    """Write `data` under `name`: readers see the old file or the whole new one, never half."""
-    if not isinstance(default_storage, FileSystemStorage):
-        # Object storages publish an object only once it is fully uploaded.
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        return default_storage.save(name, ContentFile(data))
-    target = Path(default_storage.path(name))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return name
+def store_atomically(name: str, content: bytes | IO[bytes]) -> str:
+    """Write `content` under `name` in the storage: readers see the old file or the whole new
+    one, never half (a rename on the filesystem, one PUT on object storage)."""
+    return storage_replace(name, content)
 
 
 # --- Batches -------------------------------------------------------------------------------
@@ -532,7 +515,8 @@ def batch_archive(*, batch: DocumentBatch) -> DocumentBatch:
             batch.archived_at = timezone.now()
             DocumentBatch.objects.filter(pk=batch.pk).update(archived_at=batch.archived_at)
         return batch
-    name = store_atomically(f"documents/batches/lot-{batch.pk}.zip", _zip(documents))
+    with _zip(documents) as archive:
+        name = store_atomically(f"documents/batches/lot-{batch.pk}.zip", archive)
     with transaction.atomic():
         locked = DocumentBatch.objects.select_for_update().get(pk=batch.pk)
         locked.archive, locked.archive_key, locked.archived_at = name, key, timezone.now()
@@ -598,15 +582,25 @@ def documents_requeue(*, now: datetime.datetime | None = None) -> dict[str, list
     return {"failed": failed, "healed": healed, "resent": resent, "archives": archives}
 
 
-def _zip(documents: list[Document]) -> bytes:
-    buffer = io.BytesIO()
-    # PDFs are already compressed: store them as they are.
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for document in documents:
-            if not document.file:  # erased with its holder's personal data (privacy app)
-                continue
-            stamp = timezone.localtime(document.finished_at).timetuple()[:6]
-            info = zipfile.ZipInfo(f"{document.pk:06d}-{document.download_name}", stamp)
-            with document.file.open("rb") as handle:
-                archive.writestr(info, handle.read())
-    return buffer.getvalue()
+ZIP_SPOOL_BYTES = 8 * 1024 * 1024  # beyond this, the archive being written spills to disk
+
+
+def _zip(documents: list[Document]) -> IO[bytes]:
+    """The batch's ZIP in a spooled temporary file (the caller closes it): each PDF is copied
+    from the storage in chunks, never the whole archive in memory."""
+    spool = tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES)  # noqa: SIM115 - returned
+    try:
+        # PDFs are already compressed: store them as they are.
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+            for document in documents:
+                if not document.file:  # erased with its holder's personal data (privacy app)
+                    continue
+                stamp = timezone.localtime(document.finished_at).timetuple()[:6]
+                info = zipfile.ZipInfo(f"{document.pk:06d}-{document.download_name}", stamp)
+                with document.file.open("rb") as source, archive.open(info, "w") as target:
+                    shutil.copyfileobj(source, target, CHUNK_BYTES)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool

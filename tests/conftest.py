@@ -1,6 +1,11 @@
 """Personas shared by every test: staff of centre A and B, reviewer, tutor, evaluator,
 jury president and member, and an outsider with no role."""
 
+import socket
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 
@@ -102,3 +107,51 @@ def client_for():
         return client
 
     return make
+
+
+# --- Object storage: a real S3-compatible server (moto's), started once per session ---------
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """STORAGES["default"] on a fresh bucket of the S3 server, configured as production does
+    (cqpm.settings.file_storages); after the test, nothing may have been written to MEDIA_ROOT."""
+    import boto3
+
+    from cqpm.settings import file_storages
+
+    bucket = f"cqpm-{uuid.uuid4().hex[:12]}"
+    credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", **credentials)
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": file_storages(
+            bucket=bucket,
+            endpoint_url=s3_server,
+            region_name="us-east-1",
+            access_key="test",
+            secret_key="test",  # noqa: S106 - moto accepts any key
+        ),
+    }
+
+    def keys() -> list[str]:
+        listed = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+        return sorted(item["Key"] for item in listed)
+
+    yield SimpleNamespace(client=client, bucket=bucket, keys=keys)
+    on_disk = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert on_disk == [], f"written to MEDIA_ROOT instead of the bucket: {on_disk}"

@@ -207,8 +207,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 # Uploaded reports and generated documents: outside static files, served only through views.
 MEDIA_ROOT = Path(_env(env.str, "MEDIA_ROOT", default=str(VAR_DIR / "media")))
+
+
+def file_storages(*, bucket: str, endpoint_url: str = "", **options) -> dict:
+    """STORAGES["default"]: MEDIA_ROOT on this host, or the S3-compatible bucket when one is
+    named (several hosts then share it)."""
+    if not bucket:
+        return {"BACKEND": "cqpm.core.storage.FileSystemStorage"}
+    s3 = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        # MinIO and most non-AWS servers answer on one host name: path-style URLs.
+        "addressing_style": "path" if endpoint_url else None,
+        "default_acl": None,  # the bucket's own policy: private
+        "file_overwrite": False,  # two uploads of "rapport.pdf" get two names, as on disk
+        "max_memory_size": 5 * 1024 * 1024,  # larger downloads spool to a temporary file
+    }
+    return {"BACKEND": "cqpm.core.storage_s3.S3Storage", "OPTIONS": {**s3, **options}}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storages(
+        bucket=_env(env.str, "AWS_STORAGE_BUCKET_NAME", default=""),
+        endpoint_url=_env(env.str, "AWS_S3_ENDPOINT_URL", default=""),
+        region_name=_env(env.str, "AWS_S3_REGION_NAME", default="") or None,
+        location=_env(env.str, "AWS_LOCATION", default=""),
+        # Empty: boto3 looks further (its config files, the host's role).
+        access_key=_env(env.str, "AWS_ACCESS_KEY_ID", default="") or None,
+        secret_key=_env(env.str, "AWS_SECRET_ACCESS_KEY", default="") or None,
+    ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

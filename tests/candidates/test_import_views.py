@@ -1,8 +1,8 @@
 """Import pages: upload, preview (or every error), confirm; staff of the campaign's centre only."""
 
-from pathlib import Path
-
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -24,9 +24,12 @@ def _upload(client, campaign, data, name="inscrits.csv"):
     )
 
 
-def _stored_files(settings) -> list[Path]:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    return sorted(folder.glob("*")) if folder.exists() else []
+def _stored_files() -> list[str]:
+    """Names of the import files in the storage (the filesystem or the bucket)."""
+    try:
+        return sorted(f"imports/{name}" for name in default_storage.listdir("imports")[1])
+    except FileNotFoundError:
+        return []
 
 
 def test_it_imports_through_upload_preview_and_confirm(client_for, staff_a, campaign, settings):
@@ -37,8 +40,8 @@ def test_it_imports_through_upload_preview_and_confirm(client_for, staff_a, camp
 
     response = _upload(client, campaign, csv_bytes([good_row(i) for i in range(25)]))
     assert response.status_code == 302
-    stored = _stored_files(settings)
-    assert len(stored) == 1 and "inscrits" not in stored[0].name  # random name, not the user's
+    stored = _stored_files()
+    assert len(stored) == 1 and "inscrits" not in stored[0]  # random name, not the user's
     preview = client.get(response["Location"])
     html = preview.content.decode()
     assert preview.status_code == 200
@@ -52,7 +55,7 @@ def test_it_imports_through_upload_preview_and_confirm(client_for, staff_a, camp
     assert confirm["Location"] == reverse("candidates:registration_list", args=[campaign.pk])
     assert Registration.objects.filter(campaign=campaign).count() == 25
     assert AuditEntry.objects.get(action="cqpm.campaign.registrations.imported").actor == staff_a
-    assert _stored_files(settings) == []
+    assert _stored_files() == []
     # Confirming twice imports nothing more: the token is spent.
     again = client.post(reverse("candidates:import_confirm", args=[campaign.pk, token]))
     assert again.status_code == 404
@@ -77,7 +80,7 @@ def test_it_shows_every_error_and_writes_nothing(client_for, staff_a, campaign, 
     assert "Fichier refusé : 2 erreurs, rien n&#x27;a été importé." in html
     assert "clé de contrôle" in html and "nom manquant." in html
     assert not Registration.objects.exists()
-    assert _stored_files(settings) == []
+    assert _stored_files() == []
 
 
 def test_it_refuses_a_file_that_is_not_what_it_claims(client_for, staff_a, campaign):
@@ -91,7 +94,7 @@ def test_the_form_refuses_other_extensions(client_for, staff_a, campaign, settin
     response = _upload(client_for(staff_a), campaign, b"data", "inscrits.pdf")
     assert response.status_code == 200
     assert "Envoyez un fichier .csv ou .xlsx." in response.content.decode()
-    assert _stored_files(settings) == []
+    assert _stored_files() == []
 
 
 def test_confirm_checks_the_rows_again(client_for, staff_a, campaign):
@@ -111,7 +114,9 @@ def test_a_changed_file_is_not_imported(client_for, staff_a, campaign, settings)
     client = client_for(staff_a)
     response = _upload(client, campaign, csv_bytes([good_row(1)]))
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-    _stored_files(settings)[0].write_bytes(csv_bytes([good_row(i) for i in range(5)]))
+    name = _stored_files()[0]
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(csv_bytes([good_row(i) for i in range(5)])))
     confirm = client.post(reverse("candidates:import_confirm", args=[campaign.pk, token]))
     assert confirm.status_code == 404
     assert not Registration.objects.exists()
@@ -126,7 +131,7 @@ def test_a_closed_campaign_refuses_the_import(client_for, staff_a, campaign, set
     response = _upload(client, campaign, csv_bytes([good_row(1)]))
     assert response.status_code == 200
     assert "elle est en lecture seule" in response.content.decode()
-    assert _stored_files(settings) == []
+    assert _stored_files() == []
     assert not Registration.objects.exists()
 
 
@@ -135,7 +140,7 @@ def test_cancel_discards_the_file(client_for, staff_a, campaign, settings):
     response = _upload(client, campaign, csv_bytes([good_row(1)]))
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     client.post(reverse("candidates:import_cancel", args=[campaign.pk, token]))
-    assert _stored_files(settings) == []
+    assert _stored_files() == []
     assert client.get(response["Location"]).status_code == 404
 
 

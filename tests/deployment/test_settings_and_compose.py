@@ -125,7 +125,20 @@ def compose():
 
 
 def test_it_describes_the_production_services(compose):
-    assert set(compose["services"]) == {"web", "worker", "beat", "db", "redis"}
+    assert set(compose["services"]) == {"web", "worker", "beat", "db", "redis", "minio", "bucket"}
+
+
+@pytest.mark.parametrize("service", ["web", "worker"])
+def test_web_and_worker_scale_sharing_only_the_database_redis_and_the_bucket(compose, service):
+    definition = compose["services"][service]
+    assert "container_name" not in definition
+    assert "volumes" not in definition  # nothing of one host's disk
+    for port in definition.get("ports", []):
+        host = str(port).rsplit(":", 1)[0]
+        assert "-" in host, f"{port}: a fixed host port allows one container only"
+    environment = definition["environment"]
+    assert environment["AWS_STORAGE_BUCKET_NAME"] and environment["AWS_S3_ENDPOINT_URL"]
+    assert environment["CACHE_URL"].startswith("rediscache://redis:")
 
 
 @pytest.mark.parametrize("service", ["web", "worker", "beat"])

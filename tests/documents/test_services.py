@@ -213,7 +213,7 @@ def test_it_archives_the_ready_documents_of_a_complete_batch_once(jury, staff_a)
 
     archived = services.batch_archive(batch=batch)
 
-    with zipfile.ZipFile(archived.archive.path) as archive:
+    with zipfile.ZipFile(archived.archive.open("rb")) as archive:
         names = archive.namelist()
         assert len(names) == 3 and all(n.endswith(".pdf") for n in names)
         assert all(archive.read(n).startswith(b"%PDF-") for n in names)
