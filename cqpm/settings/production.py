@@ -11,6 +11,8 @@ from . import CACHES, LOG_LEVEL, _env, _strict_bool, env, logging_config, site_u
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured("SECRET_KEY doit être une valeur secrète d'au moins 50 caractères.")
 MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="").strip()
 if not MFA_ENCRYPTION_KEY:
     raise ImproperlyConfigured(
@@ -25,8 +27,6 @@ if CACHES["default"]["BACKEND"].endswith(_LOCAL_CACHES):
         "ou factice ne partage pas les compteurs entre processus. / CACHE_URL must name a shared "
         "cache (redis://…) in production."
     )
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("SECRET_KEY doit être une valeur secrète d'au moins 50 caractères.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Links in e-mails and QR codes outlive the request: their base must be set, https and served.
 SITE_URL = site_url(env.str("SITE_URL"), allowed_hosts=ALLOWED_HOSTS, https=True)
