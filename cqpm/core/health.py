@@ -18,6 +18,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -60,7 +61,7 @@ class CeleryWorkers(HealthCheck):
             raise ServiceUnavailable("no Celery worker answered the ping")
 
 
-COMPONENTS: dict[str, tuple[str, Callable[[], HealthCheck]]] = {
+COMPONENTS: dict[str, tuple[str | Promise, Callable[[], HealthCheck]]] = {
     "database": (_("Base de données"), Database),
     "cache": (_("Cache partagé (Redis)"), lambda: Cache(cache_key=None)),
     "workers": (_("Tâches de fond (workers Celery)"), CeleryWorkers),
@@ -75,12 +76,12 @@ def run_checks() -> dict[str, dict]:
         check = factory()
         try:
             check.run_check()
-        except Exception as error:  # noqa: BLE001 - a check that breaks says its component is down
-            check.errors.append(ServiceUnavailable(repr(error)))
-        error = "; ".join(str(e) for e in check.errors) or None
-        if error:
-            logger.warning("health: %s down: %s", name, error)
-        results[name] = {"label": str(label), "ok": not check.errors, "error": error}
+        except Exception as exc:  # noqa: BLE001 - a check that breaks says its component is down
+            check.errors.append(ServiceUnavailable(repr(exc)))
+        problem = "; ".join(str(e) for e in check.errors) or None
+        if problem:
+            logger.warning("health: %s down: %s", name, problem)
+        results[name] = {"label": str(label), "ok": not check.errors, "error": problem}
     return results
 
 
