@@ -8,11 +8,17 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
 
+from cqpm.core.clientip import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Accounts are created by staff or by invitation, never by the public.
         return False
+
+    def get_client_ip(self, request) -> str:
+        # allauth's rate limits count per client address: the trusted-proxy rule, not its own.
+        return client_ip(request)
 
 
 def _fernet() -> Fernet:

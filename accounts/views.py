@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from cqpm.core.ratelimit import Rate, limit
+
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     """Django's reset-confirm flow (token moved to the session, then a clean URL), in French."""
@@ -23,4 +25,14 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         return response
 
 
-invitation_accept = InvitationAcceptView.as_view()
+def _invited_account(request, uidb64: str, token: str) -> str:
+    return uidb64
+
+
+# Each page of the link counts, per address and per invited account: token guessing stops there.
+invitation_accept = limit(
+    "accounts.invitation",
+    per_address=Rate(amount=20, window=600),
+    per_account=Rate(amount=10, window=600),
+    account=_invited_account,
+)(InvitationAcceptView.as_view())

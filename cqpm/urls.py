@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from cqpm.core import health
 from cqpm.core import views as core_views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth
@@ -9,7 +10,8 @@ admin.site.site_header = "CQPM — administration"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", core_views.healthz, name="healthz"),  # answered by LivenessMiddleware
+    path("sante/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),

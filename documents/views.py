@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.models import Registration
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
+from cqpm.core.ratelimit import Rate, limit
 
 from . import selectors, services
 from .models import Document
 
-VERIFY_RATE = 30  # lookups per IP address per minute
-VERIFY_WINDOW = 60
+VERIFY_RATE = Rate(amount=30, window=60)  # lookups per client address per minute
 
 
 @login_required
@@ -150,28 +150,18 @@ def verify_form(request):
 
 
 @require_GET
+@limit(
+    "documents.verify",
+    per_address=VERIFY_RATE,
+    message=_lazy(
+        "Trop de vérifications ont été demandées depuis votre adresse. Réessayez dans une minute."
+    ),
+)
 def verify(request, code: str):
-    if _rate_limited(request):
-        response = render(request, "documents/verify_limited.html", status=429)
-        response["Retry-After"] = str(VERIFY_WINDOW)
-        return response
     document = selectors.document_for_verification(code=code)
     if document is None:
         return render(request, "documents/verify_unknown.html", status=404)
     return render(request, "documents/verify.html", _verification_context(document))
-
-
-def _rate_limited(request) -> bool:
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy that does not rewrite it:
-    # the limit then applies to all visitors together, which errs on the safe side.
-    key = f"documents:verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, VERIFY_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, VERIFY_WINDOW)
-        count = 1
-    return count > VERIFY_RATE
 
 
 def _verification_context(document: Document) -> dict:

@@ -125,6 +125,9 @@ TABLE: dict[str, Row] = {
     # --- Core and accounts
     "home": Row(get=expect(default=200)),
     "healthz": Row(get=expect(default=200, anonymous=200)),
+    # Public by design, details for is_staff only (tests/operations/test_health.py); no worker
+    # runs here, so the service is "dégradé" for everyone.
+    "health": Row(get=expect(default=503, anonymous=503)),
     # The invitation link is public by design: it checks the token, then moves it to the session.
     "invitation_accept": Row(
         k(uidb64="invitation.uidb64", token="invitation.token"),
@@ -392,6 +395,12 @@ def _quiet_requests():
     logger.setLevel(logging.ERROR)
     yield
     logger.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _short_health_ping(settings):
+    # /sante/ waits this long for a worker that never answers here, once per persona.
+    settings.HEALTH_CELERY_TIMEOUT = 0.05
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self) -> None:
-        from . import seams
+        from . import observability, seams  # noqa: F401 - observability connects Celery signals
 
         seams.register()
         checks.register(check_seams)

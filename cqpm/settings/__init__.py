@@ -42,6 +42,24 @@ ALLOWED_HOSTS = _env(env.list, "ALLOWED_HOSTS", default=["localhost", "127.0.0.1
 CSRF_TRUSTED_ORIGINS = _env(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
 
 
+def trusted_proxies(raw: list[str]) -> list[str]:
+    """The reverse proxies whose X-Forwarded-For and X-Request-ID are believed (addresses or
+    CIDR networks); empty: no header is believed and the client is REMOTE_ADDR."""
+    import ipaddress
+
+    for item in raw:
+        try:
+            ipaddress.ip_network(item.strip(), strict=False)
+        except ValueError as exc:
+            raise ValueError(f"{item!r} n'est ni une adresse IP ni un réseau CIDR") from exc
+    return [item.strip() for item in raw]
+
+
+TRUSTED_PROXIES = _env(
+    lambda name, **kw: trusted_proxies(env.list(name, **kw)), "TRUSTED_PROXIES", default=[]
+)
+
+
 def site_url(raw: str, *, allowed_hosts: list[str] | None, https: bool) -> str:
     """The one base of every absolute link (e-mails, QR codes): scheme and host, no path.
 
@@ -87,6 +105,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "pgtrigger",
     "cqpm.core",
     "accounts",
@@ -99,7 +118,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cqpm.core.health.LivenessMiddleware",  # /healthz before the host check and https redirect
+    "cqpm.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,6 +135,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "cqpm.core.outage.OutageMiddleware",  # Redis down inside a view: a French 503, not a 500
 ]
 
 ROOT_URLCONF = "cqpm.urls"
@@ -155,6 +178,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": _env(env.cache_url, "CACHE_URL", default="locmemcache://cqpm")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # An unreachable Redis must fail fast (rate limits fail open, pages answer 503), not hang.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -180,7 +208,17 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Per client address (cqpm.core.clientip, through AccountAdapter.get_client_ip) and per account
+# (the e-mail address); the counters live in the cache, Redis in production.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+# A reset asked for an unknown address sends nothing (the default mail invites to sign up,
+# and sign-up is closed).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CQPM] "
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -333,9 +371,47 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": _env(env.str, "LOG_LEVEL", default="INFO")},
+# Content-Security-Policy (django-csp 4): same-origin scripts and styles only, no inline code;
+# data: images for Bootstrap's inline SVG icons. htmx is configured by its <meta> tag.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
+
+# --- Health and operations -----------------------------------------------------------------------
+# /sante/ shows which component is down to staff, and to a monitoring system sending
+# "Authorization: Bearer <HEALTH_CHECK_TOKEN>"; the public sees only ok / dégradé.
+HEALTH_CHECK_TOKEN = _env(env.str, "HEALTH_CHECK_TOKEN", default="")
+HEALTH_CELERY_TIMEOUT = _env(env.float, "HEALTH_CELERY_TIMEOUT", default=1.0)  # seconds
+
+
+def logging_config(*, fmt: str, level: str) -> dict:
+    """Console logs with each record's request id, path and user; `json`: one object a line."""
+    if fmt not in ("text", "json"):
+        raise ValueError(f"{fmt!r} : attendu text ou json")
+    formatters = {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "cqpm.core.observability.JsonFormatter"},
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": "cqpm.core.observability.RequestContextFilter"}},
+        "formatters": {fmt: formatters[fmt]},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": fmt}
+        },
+        "root": {"handlers": ["console"], "level": level},
+    }
+
+
+LOG_LEVEL = _env(env.str, "LOG_LEVEL", default="INFO")
+LOGGING = logging_config(fmt=_env(env.str, "LOG_FORMAT", default="text"), level=LOG_LEVEL)

@@ -1,19 +1,32 @@
 """Production settings: the base settings with every protection of `check --deploy` on.
 
-SECRET_KEY, MFA_ENCRYPTION_KEY, ALLOWED_HOSTS, SITE_URL and DATABASE_URL must come from the
-environment.
+SECRET_KEY, MFA_ENCRYPTION_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL and CACHE_URL (a shared
+cache: Redis) must come from the environment. Logs are JSON lines unless LOG_FORMAT says text.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from . import *  # noqa: F403
-from . import _env, _strict_bool, env, site_url
+from . import CACHES, LOG_LEVEL, _env, _strict_bool, env, logging_config, site_url
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
-MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("SECRET_KEY doit être une valeur secrète d'au moins 50 caractères.")
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="").strip()
+if not MFA_ENCRYPTION_KEY:
+    raise ImproperlyConfigured(
+        "MFA_ENCRYPTION_KEY doit être défini en production (clé de chiffrement des secrets TOTP, "
+        "distincte de SECRET_KEY). / MFA_ENCRYPTION_KEY must be set in production."
+    )
+# Rate-limit counters, allauth's codes and locks must be shared by every web process and host.
+_LOCAL_CACHES = ("locmem.LocMemCache", "dummy.DummyCache", "filebased.FileBasedCache")
+if CACHES["default"]["BACKEND"].endswith(_LOCAL_CACHES):
+    raise ImproperlyConfigured(
+        "CACHE_URL doit désigner un cache partagé en production (redis://…) : un cache local "
+        "ou factice ne partage pas les compteurs entre processus. / CACHE_URL must name a shared "
+        "cache (redis://…) in production."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Links in e-mails and QR codes outlive the request: their base must be set, https and served.
 SITE_URL = site_url(env.str("SITE_URL"), allowed_hosts=ALLOWED_HOSTS, https=True)
@@ -29,3 +42,5 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = _env(env.int, "SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+LOGGING = logging_config(fmt=_env(env.str, "LOG_FORMAT", default="json"), level=LOG_LEVEL)

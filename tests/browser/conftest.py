@@ -19,6 +19,14 @@ from ..celery_support import private_broker, running_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core is served under the site's own origin: the Content-Security-Policy allows same-origin
+# scripts only, and an inline <script> (add_script_tag(path=...)) would be refused.
+AXE_PATH = "/__tests__/axe.min.js"
+# Reports each policy violation on the console, where the Journey collects it; an init script
+# runs outside the page's policy.
+CSP_LISTENER = """document.addEventListener('securitypolicyviolation', (e) =>
+  console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' at ' +
+                e.sourceFile + ':' + e.lineNumber));"""
 ARTIFACTS = ROOT / "artifacts" / "journey"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -82,13 +90,27 @@ class Journey:
         self.step = 0
         self.violations: list[str] = []
         self.known: set[str] = set()
+        self.csp_violations: list[str] = []
+
+    def watch(self, context) -> None:
+        """Serve axe-core from the site's origin and collect Content-Security-Policy violations."""
+        context.route(
+            f"**{AXE_PATH}",
+            lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"),
+        )
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if "CSP violation" in message.text or "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
 
     def check(self, page, name: str) -> None:
         """Screenshot the page and record its serious or critical accessibility violations."""
         page.wait_for_load_state("load")
         self.step += 1
         page.screenshot(path=str(self.folder / f"{self.step:02d}-{name}.png"), full_page=True)
-        page.add_script_tag(path=str(AXE))
+        page.add_script_tag(url=AXE_PATH)
         result = page.evaluate(
             "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
             " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"

@@ -55,6 +55,7 @@ def test_staff_choose_who_is_who_in_the_preview(browser, live_server, journey, c
     finally:
         staff.context.close()
     assert journey.violations == []
+    assert journey.csp_violations == []
     people = {r.candidate for r in Registration.objects.filter(campaign=campaign)}
     new_jean = next(p for p in people if p.last_name == "Martin")
     assert new_jean != jean and new_jean.homonym == 1

@@ -37,6 +37,7 @@ class Person:
 
     def __init__(self, browser, base_url, journey, name):
         self.context = browser.new_context(base_url=base_url, locale="fr-FR")
+        journey.watch(self.context)
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.journey = journey
@@ -356,3 +357,6 @@ def test_it_runs_a_whole_campaign_in_the_browser(
             one.context.close()
 
     assert not journey.violations, "accessibility (axe-core):\n" + "\n".join(journey.violations)
+    assert journey.csp_violations == [], "Content-Security-Policy:\n" + "\n".join(
+        journey.csp_violations
+    )

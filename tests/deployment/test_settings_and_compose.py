@@ -1,5 +1,6 @@
 """The production shape and the settings contract: bad values fail loudly, compose stays true."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -74,6 +75,7 @@ def test_it_passes_the_deploy_check_with_production_settings(tmp_path):
         "MFA_ENCRYPTION_KEY": "another-key",
         "ALLOWED_HOSTS": "cqpm.example.org",
         "SITE_URL": "https://cqpm.example.org",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -90,6 +92,7 @@ PRODUCTION = {
     "SECRET_KEY": "s" * 30 + "-production-secret-for-the-test-only-0123456789",
     "MFA_ENCRYPTION_KEY": "another-key",
     "ALLOWED_HOSTS": "cqpm.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -110,6 +113,52 @@ def test_production_refuses_to_start_without_a_right_site_url(value, message, tm
     result = _check(env, module="cqpm.settings.production")
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def _import_production(
+    env: dict[str, str], tmp_path, code: str = ""
+) -> subprocess.CompletedProcess:
+    """Import the production settings in a fresh interpreter with exactly this environment."""
+    full_env = {**os.environ, "CQPM_VAR_DIR": str(tmp_path), "SITE_URL": "https://cqpm.example.org"}
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "MFA_ENCRYPTION_KEY"):
+        full_env.pop(name, None)
+    full_env.update(env)
+    script = "import cqpm.settings.production as s\n" + code
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=full_env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"MFA_ENCRYPTION_KEY": ""}, "MFA_ENCRYPTION_KEY doit être défini en production"),
+        ({"MFA_ENCRYPTION_KEY": "   "}, "MFA_ENCRYPTION_KEY must be set in production"),
+        ({"CACHE_URL": None}, "CACHE_URL doit désigner un cache partagé"),
+        ({"CACHE_URL": "locmemcache://cqpm"}, "CACHE_URL must name a shared cache"),
+        ({"CACHE_URL": "dummycache://"}, "CACHE_URL doit désigner un cache partagé"),
+    ],
+)
+def test_production_refuses_to_start_without_a_shared_cache_or_an_mfa_key(
+    change, message, tmp_path
+):
+    env = {k: v for k, v in {**PRODUCTION, **change}.items() if v is not None}
+    result = _import_production(env, tmp_path)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_writes_json_log_lines(tmp_path):
+    code = "import logging.config, logging\nlogging.config.dictConfig(s.LOGGING)\n"
+    code += "logging.getLogger('cqpm.test').warning('bonjour %s', 'prod')\n"
+    result = _import_production(PRODUCTION, tmp_path, code)
+
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "bonjour prod" and line["level"] == "WARNING"
+    assert line["logger"] == "cqpm.test" and "time" in line
 
 
 def test_make_run_fills_the_site_url_from_its_own_host_and_port():
