@@ -15,6 +15,7 @@ from candidates.models import Registration
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
+from cqpm.core.registry import document_page_extras
 
 from . import selectors, services
 from .models import Document
@@ -194,4 +195,6 @@ def _verification_context(document: Document) -> dict:
         "decision": document.decision.get_outcome_display() if document.decision_id else None,
         "decision_date": session.date,
         "verify_form_url": reverse("documents:verify_form"),
+        # What later apps add (cqpm.core.registry, document extras): e.g. the credential.
+        "extras": [html for c in document_page_extras() if (html := c.provider(document))],
     }

@@ -1,8 +1,10 @@
 """Production settings: the base settings with every protection of `check --deploy` on.
 
 SECRET_KEY, MFA_ENCRYPTION_KEY, ALLOWED_HOSTS, SITE_URL and DATABASE_URL must come from the
-environment.
+environment, and the credentials' signing keys from CREDENTIALS_KEYS or CREDENTIALS_KEY_FILE.
 """
+
+import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -29,3 +31,15 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = _env(env.int, "SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Credentials are signed as certificates are generated: no key source, no start (but the command
+# that makes the first key may run).
+if (
+    not CREDENTIALS_KEYS  # noqa: F405
+    and not CREDENTIALS_KEY_FILE.is_file()  # noqa: F405
+    and sys.argv[1:2] != ["credentials_keygen"]
+):
+    raise ImproperlyConfigured(
+        "Aucune clé de signature des badges numériques : définissez CREDENTIALS_KEYS ou créez "
+        "le fichier CREDENTIALS_KEY_FILE avec « manage.py credentials_keygen »."
+    )
