@@ -1,10 +1,6 @@
-"""Reads of credentials: public ones by a document's verification code, staff ones by centre."""
+"""Reads of credentials: by the verification code of the certificate they come with."""
 
 from __future__ import annotations
-
-from django.db.models import QuerySet
-
-from candidates.selectors import staff_centre_ids
 
 from .models import Credential
 
@@ -17,9 +13,3 @@ def credential_for_code(*, code: str) -> Credential | None:
         .select_related("document")
         .first()
     )
-
-
-def credential_list_for(*, user) -> QuerySet[Credential]:
-    return Credential.objects.filter(
-        decision__session__campaign__centre_id__in=staff_centre_ids(user=user)
-    ).select_related("document")
