@@ -24,6 +24,7 @@ system-deps:
 
 setup: system-deps install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py credentials_keygen --if-missing
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_seed_referentials
 	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
@@ -67,6 +68,7 @@ bench: setup
 	$(PY) scripts/bench_deliberation.py
 	$(PY) scripts/bench_imports.py
 	$(PY) scripts/bench_scale.py
+	$(PY) scripts/bench_credentials.py
 
 # Re-resolve the pinned set from pyproject.toml (needs the package index).
 lock:

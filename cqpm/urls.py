@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("deliberations.urls")),
     path("", include("documents.urls")),
+    path("", include("credentials.urls")),
     path("", include("privacy.urls")),
 ]

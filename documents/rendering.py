@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from candidates.models import CentreMembership, ExamCentre
 from cqpm.core.pdf import render_pdf
+from cqpm.core.registry import DocumentExtra, document_pdf_extras
 from deliberations.models import CapacityResult, Decision, JurySession, ResultSheet
 
 from .models import Document
@@ -94,8 +95,8 @@ class CapacityLine:
     valid_until: datetime.date | None
 
 
-def document_html(document: Document) -> str:
-    """The HTML handed to WeasyPrint for this document."""
+def document_html(document: Document, *, extras: list[DocumentExtra] | None = None) -> str:
+    """The HTML handed to WeasyPrint for this document; `extras` come from later apps."""
     builders = {
         Document.Kind.CERTIFICATE: _registration_context,
         Document.Kind.CAPACITY_NOTICE: _notice_context,
@@ -103,11 +104,21 @@ def document_html(document: Document) -> str:
     }
     with translation.override(settings.LANGUAGE_CODE):
         context = _common_context(document) | builders[document.kind](document)
+        context["extras"] = [extra.html for extra in extras or () if extra.html]
         return render_to_string(TEMPLATES[document.kind], context)
 
 
 def document_pdf(document: Document) -> bytes:
-    return render_pdf(html=document_html(document))
+    """The PDF, with what later apps add to it (cqpm.core.registry: document extras)."""
+    extras = [
+        extra
+        for contribution in document_pdf_extras()
+        if (extra := contribution.provider(document)) is not None
+    ]
+    return render_pdf(
+        html=document_html(document, extras=extras),
+        attachments=[item for extra in extras for item in extra.attachments],
+    )
 
 
 def _session_of(document: Document) -> JurySession:

@@ -16,6 +16,7 @@ from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 from cqpm.core.ratelimit import Rate, limit
+from cqpm.core.registry import document_page_extras
 
 from . import selectors, services
 from .models import Document
@@ -184,4 +185,6 @@ def _verification_context(document: Document) -> dict:
         "decision": document.decision.get_outcome_display() if document.decision_id else None,
         "decision_date": session.date,
         "verify_form_url": reverse("documents:verify_form"),
+        # What later apps add (cqpm.core.registry, document extras): e.g. the credential.
+        "extras": [html for c in document_page_extras() if (html := c.provider(document))],
     }

@@ -15,6 +15,19 @@ from .factories.accounts import UserFactory, enable_totp
 from .factories.candidates import CompanyFactory, ExamCentreFactory, MembershipFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _credentials_key(tmp_path_factory):
+    """Certificates sign their credential with one throwaway key, never a key found in var/."""
+    from django.test import override_settings
+
+    from credentials.keys import key_generate
+
+    path = tmp_path_factory.mktemp("credentials") / "issuer-keys.json"
+    key_generate(path=path)
+    with override_settings(CREDENTIALS_KEY_FILE=path, CREDENTIALS_KEYS=""):
+        yield path
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

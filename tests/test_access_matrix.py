@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.invitations import invitation_path
 from candidates.models import CentreMembership
+from credentials.services import credential_issue
 from deliberations.models import Decision, JuryCandidate, JuryMember, JurySession
 from documents.models import Document, DocumentBatch
 from evaluations.models import CommissionAssignment, EvaluationDossier, Interview
@@ -270,6 +271,18 @@ TABLE: dict[str, Row] = {
     "privacy:person_export": Row(k(pk="registration.candidate", fmt=Lit("json")), staff()),
     "privacy:person_correct": Row(k(pk="registration.candidate"), staff()),
     "privacy:person_erase": Row(k(pk="registration.candidate"), staff()),
+    # The issuer's public identity and the credentials: anyone, signed in or not.
+    "credentials:did": Row(get=expect(default=200, anonymous=200)),
+    "credentials:issuer": Row(get=expect(default=200, anonymous=200)),
+    "credentials:issuer_json": Row(get=expect(default=200, anonymous=200)),
+    "credentials:status_list": Row(k(number=Lit("1")), expect(default=200, anonymous=200)),
+    "credentials:verify": Row(get=expect(default=200, anonymous=200)),
+    "credentials:credential_jwt": Row(
+        k(code="document.verification_code"), expect(default=200, anonymous=200)
+    ),
+    "credentials:credential_json": Row(
+        k(code="document.verification_code"), expect(default=200, anonymous=200)
+    ),
 }
 
 EXCLUDED_PREFIXES = ("admin/",)
@@ -357,7 +370,9 @@ def scenario(
         status=Document.Status.READY,
     )
     document.file.save("attestation.pdf", ContentFile(tiny_pdf("Attestation")), save=False)
+    document.sha256 = "0" * 64
     document.save()
+    credential_issue(document=document)
     batch = DocumentBatch(jury_session=session, requested_by=staff_a)
     batch.archive.save("lot.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
     batch.save()
@@ -462,6 +477,13 @@ def test_it_never_answers_200_outside_the_scope(scenario, clients):
         "documents:verify_form",
         "documents:verify",
         "privacy:notice",
+        "credentials:did",
+        "credentials:issuer",
+        "credentials:issuer_json",
+        "credentials:status_list",
+        "credentials:verify",
+        "credentials:credential_jwt",
+        "credentials:credential_json",
     }
     for name, row in TABLE.items():
         if name not in own_pages:

@@ -14,6 +14,9 @@ Each app declares its contributions in `<app>/seams.py`, a `register()` function
   read (an erased person's name); the stored entries never change (append-only).
 - **Demo seeders** (`register_demo_seeder`): `seed(*, ctx) -> None`, in `order`, all in the one
   transaction of `seed_demo`.
+- **Document extras** (`register_document_extra`): what a later app adds to a generated document
+  and to its public verification page: `pdf(document) -> DocumentExtra | None` runs in the worker
+  at render time (it may write, e.g. issue a credential), `page(document) -> str` reads only.
 - **Lifecycle hooks** (`declare_hook`, `on_hook`, `fire_hook`): an app that owns an event declares
   it; apps further along react to it with a handler. Handlers run synchronously, inside the
   transaction of the change that fires the hook, so a reaction that must hold with the change
@@ -60,6 +63,15 @@ class Hook:
     doc: str
 
 
+@dataclass(frozen=True)
+class DocumentExtra:
+    """A later app's part of a rendered document: an HTML fragment placed in the PDF and files
+    attached to it, as (filename, bytes, media type, description)."""
+
+    html: str = ""
+    attachments: tuple[tuple[str, bytes, str, str], ...] = ()
+
+
 @dataclass
 class Registry:
     events: dict[str, EventType] = field(default_factory=dict)
@@ -69,6 +81,8 @@ class Registry:
     nav: dict[str, Contribution] = field(default_factory=dict)
     demo_seeders: dict[str, Contribution] = field(default_factory=dict)
     audit_redactors: dict[str, Contribution] = field(default_factory=dict)
+    document_pdf_extras: dict[str, Contribution] = field(default_factory=dict)
+    document_page_extras: dict[str, Contribution] = field(default_factory=dict)
     hooks: dict[str, Hook] = field(default_factory=dict)
     handlers: dict[str, dict[str, Callable[..., Any]]] = field(default_factory=dict)
 
@@ -145,6 +159,29 @@ def register_audit_redactor(name: str, provider: Callable[[list], None], *, orde
 
 def audit_redactors() -> list[Contribution]:
     return _ordered(registry.audit_redactors)
+
+
+def register_document_extra(
+    name: str,
+    *,
+    pdf: Callable[[Any], DocumentExtra | None] | None = None,
+    page: Callable[[Any], str] | None = None,
+    order: int,
+) -> None:
+    """Additions to documents: `pdf(document) -> DocumentExtra | None` at render time (in the
+    worker), `page(document) -> str` (HTML, "" for nothing) on its public verification page."""
+    if pdf is not None:
+        _contribute(registry.document_pdf_extras, name, pdf, order)
+    if page is not None:
+        _contribute(registry.document_page_extras, name, page, order)
+
+
+def document_pdf_extras() -> list[Contribution]:
+    return _ordered(registry.document_pdf_extras)
+
+
+def document_page_extras() -> list[Contribution]:
+    return _ordered(registry.document_page_extras)
 
 
 def sections() -> list[Contribution]:

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "evaluations",
     "deliberations",
     "documents",
+    "credentials",
     "privacy",
 ]
 
@@ -363,6 +364,17 @@ for _name in ("CQPM_RETENTION_UNCERTIFIED_YEARS", "CQPM_RETENTION_EVIDENCE_YEARS
 DOCUMENTS_REQUEUE_AFTER = CELERY_TASK_TIME_LIMIT  # seconds
 # A render interrupted this many times (its worker killed) is marked failed instead of looping.
 DOCUMENTS_MAX_ATTEMPTS = 3
+
+# --- Verifiable credentials (Open Badges 3.0, see docs/CREDENTIALS.md) --------------------------
+# The issuer's signing keys: a JSON key file made by `manage.py credentials_keygen`, or the same
+# JSON in CREDENTIALS_KEYS (which then wins). Never in the database, never logged.
+CREDENTIALS_KEY_FILE = Path(
+    _env(env.str, "CREDENTIALS_KEY_FILE", default=str(VAR_DIR / "credentials" / "issuer-keys.json"))
+)
+CREDENTIALS_KEYS = _env(env.str, "CREDENTIALS_KEYS", default="")
+CREDENTIALS_ISSUER_NAME = _env(
+    env.str, "CREDENTIALS_ISSUER_NAME", default="UIMM — Certification des CQPM"
+)
 
 # --- Security defaults (hardened further in cqpm.settings.production) --------------------------
 SESSION_COOKIE_HTTPONLY = True

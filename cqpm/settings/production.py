@@ -1,8 +1,11 @@
 """Production settings: the base settings with every protection of `check --deploy` on.
 
 SECRET_KEY, MFA_ENCRYPTION_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL and CACHE_URL (a shared
-cache: Redis) must come from the environment. Logs are JSON lines unless LOG_FORMAT says text.
+cache: Redis) must come from the environment, and the credentials' signing keys from
+CREDENTIALS_KEYS or CREDENTIALS_KEY_FILE. Logs are JSON lines unless LOG_FORMAT says text.
 """
+
+import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -44,3 +47,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
 LOGGING = logging_config(fmt=_env(env.str, "LOG_FORMAT", default="json"), level=LOG_LEVEL)
+
+# Credentials are signed as certificates are generated: no key source, no start (but the command
+# that makes the first key may run).
+if (
+    not CREDENTIALS_KEYS  # noqa: F405
+    and not CREDENTIALS_KEY_FILE.is_file()  # noqa: F405
+    and sys.argv[1:2] != ["credentials_keygen"]
+):
+    raise ImproperlyConfigured(
+        "Aucune clé de signature des badges numériques : définissez CREDENTIALS_KEYS ou créez "
+        "le fichier CREDENTIALS_KEY_FILE avec « manage.py credentials_keygen »."
+    )

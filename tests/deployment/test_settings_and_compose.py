@@ -67,6 +67,9 @@ def test_it_refuses_production_settings_without_a_real_secret_key(tmp_path):
 
 
 def test_it_passes_the_deploy_check_with_production_settings(tmp_path):
+    from credentials.keys import key_generate
+
+    key_generate(path=tmp_path / "credentials" / "issuer-keys.json")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cqpm.settings.production",
