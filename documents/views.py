@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -193,5 +194,15 @@ def _verification_context(document: Document) -> dict:
         "referential": session.campaign.referential,
         "decision": document.decision.get_outcome_display() if document.decision_id else None,
         "decision_date": session.date,
+        "capacities_until": _capacities_until(document),
+        "today": timezone.localdate(),
         "verify_form_url": reverse("documents:verify_form"),
     }
+
+
+def _capacities_until(document: Document):
+    """For a notice of acquired capacities: the end of their validity (the latest one), which
+    the page shows as expired once past; None for other documents."""
+    if document.kind != Document.Kind.CAPACITY_NOTICE or not document.registration_id:
+        return None
+    return selectors.acquired_valid_until(registration_id=document.registration_id)
