@@ -22,7 +22,7 @@ from transmissions.services import pack_build, pack_record_sending
 from transmissions.services.contents import MANIFEST_NAME
 from transmissions.tasks import build_pack
 
-from .conftest import DUE, JURY_DATE, PARIS, generate_all
+from .conftest import DUE, PARIS, generate_all
 
 pytestmark = pytest.mark.django_db
 Status = TransmissionPack.Status
