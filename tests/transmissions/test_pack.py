@@ -128,6 +128,9 @@ def test_staff_follow_download_and_record_the_sending_then_an_amendment_flips_it
     )
     ack = client.get(reverse("transmissions:acknowledgement", args=[sending.pk]))
     assert ack.status_code == 200
+    again = client.post(url, {"sent_on": "2027-06-02", "channel": "mail"})
+    assert "déjà enregistré comme envoyé" in html.unescape(again.content.decode())
+    assert PackSending.objects.count() == 1
 
     jury_decision_amend(
         decision=closed.bob.decisions.get(is_active=True),
