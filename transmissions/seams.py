@@ -37,7 +37,6 @@ def register() -> None:
             "reminder": _("Rappel"),
             "holder": _("Titulaire prévenu"),
             "files": _("Fichiers"),
-            "candidate": _("Candidat"),
         },
         values={
             **{k: v for k, v in TransmissionPack.Status.choices if k != "ready"},
@@ -77,7 +76,7 @@ EVENTS = [
         "cqpm.transmissions.pack.to_resend",
         _("Transmission à renvoyer"),
         _(
-            "Une décision rectifiée après l'envoi ({candidate} : {before} → {after}) : "
+            "Une décision rectifiée après l'envoi ({before} → {after}) : "
             "la transmission {object} est à renvoyer."
         ),
     ),
@@ -85,7 +84,7 @@ EVENTS = [
         "cqpm.transmissions.pack.outdated",
         _("Transmission à préparer de nouveau"),
         _(
-            "Une décision rectifiée avant l'envoi ({candidate} : {before} → {after}) : "
+            "Une décision rectifiée avant l'envoi ({before} → {after}) : "
             "le dossier {object} est préparé de nouveau."
         ),
     ),

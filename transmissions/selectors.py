@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from candidates.models import Registration
 from candidates.selectors import staff_centre_ids
 from deliberations.models import Decision, JurySession
 from documents.models import Document
@@ -87,3 +88,30 @@ def pending_documents(*, session: JurySession) -> list[PendingDocument]:
             label = str(document.get_kind_display())
         rows.append(PendingDocument(label=label, status=str(document.get_status_display())))
     return rows
+
+
+@dataclass(frozen=True)
+class PackChange:
+    candidate: str
+    before: str
+    after: str
+    reason: str
+
+
+def pack_changes(*, pack: TransmissionPack) -> list[PackChange]:
+    """The amendments since the last sending, with the candidate's name as it reads today."""
+    ids = [change.get("registration") for change in pack.changes]
+    names = {
+        registration.pk: str(registration.candidate)
+        for registration in Registration.objects.filter(pk__in=ids).select_related("candidate")
+    }
+    labels = dict(Decision.Outcome.choices)
+    return [
+        PackChange(
+            candidate=names.get(change.get("registration"), "—"),
+            before=str(labels.get(change.get("before"), "—")),
+            after=str(labels.get(change.get("after"), "—")),
+            reason=change.get("reason") or "",
+        )
+        for change in pack.changes
+    ]

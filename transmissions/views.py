@@ -71,6 +71,7 @@ def tracker(request, pk: int):
         "pack": pack,
         "form": form,
         "sendings": pack.sendings.select_related("recorded_by") if pack else [],
+        "changes": selectors.pack_changes(pack=pack) if pack else [],
         "pending": selectors.pending_documents(session=session) if pack and pack.outdated else [],
         "today": timezone.localdate(),
     }

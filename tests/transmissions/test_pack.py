@@ -141,11 +141,13 @@ def test_staff_follow_download_and_record_the_sending_then_an_amendment_flips_it
     )
     pack.refresh_from_db()
     assert (pack.status, pack.outdated) == (Status.TO_RESEND, True)
-    assert [(c["candidate"], c["before"], c["after"]) for c in pack.changes] == [
-        ("QUENDEREC Hugo", "not_admissible", "admissible")
+    assert [(c["registration"], c["before"], c["after"]) for c in pack.changes] == [
+        (closed.bob.pk, "not_admissible", "admissible")
     ]
+    flipped = AuditEntry.objects.get(action="cqpm.transmissions.pack.to_resend")
+    assert flipped.registration_id == closed.bob.pk  # in the candidate's history too
     page = client.get(url).content.decode()
-    assert "À renvoyer" in page and "QUENDEREC Hugo : Non admissible" in page
+    assert "À renvoyer" in page and "QUENDEREC Hugo : Non admissible → Admissible" in page
     # Rebuilt with the renewed minutes (the amendment revoked the old ones), then sent again.
     generate_all(closed.session)
     assert build_pack(pack.pk) == "built"

@@ -343,14 +343,18 @@ def on_decision_amended(*, old: Decision, new: Decision, by: User | None = None)
     pack = TransmissionPack.objects.select_for_update().filter(session_id=new.session_id).first()
     if pack is None:
         return
-    candidate = new.registration.candidate
+    # No name is copied here: pages read it from the registration (which an erasure anonymises).
     change = {
-        "candidate": f"{candidate.last_name.upper()} {candidate.first_name}",
         "registration": new.registration_id,
         "before": old.outcome,
         "after": new.outcome,
         "reason": new.reason,
         "on": timezone.localdate().isoformat(),
+    }
+    audit = {
+        "data": {"before": old.outcome, "after": new.outcome},
+        "registration_id": new.registration_id,
+        "centre_id": _centre_id(pack),
     }
     TransmissionPack.objects.filter(pk=pack.pk).update(
         changes=[*pack.changes, change], outdated=True, generation=F("generation") + 1
@@ -362,8 +366,7 @@ def on_decision_amended(*, old: Decision, new: Decision, by: User | None = None)
             by=by,
             action="cqpm.transmissions.pack.to_resend",
             allowed=TransmissionPack.TRANSITIONS,
-            data={k: change[k] for k in ("candidate", "before", "after")},
-            centre_id=_centre_id(pack),
+            **audit,
         )
     elif pack.status == Status.READY:
         # Not sent yet: the pack simply gets prepared again with the new decision.
@@ -373,8 +376,7 @@ def on_decision_amended(*, old: Decision, new: Decision, by: User | None = None)
             by=by,
             action="cqpm.transmissions.pack.outdated",
             allowed=TransmissionPack.TRANSITIONS,
-            data={k: change[k] for k in ("candidate", "before", "after")},
-            centre_id=_centre_id(pack),
+            **audit,
         )
     # The renewed minutes and notices are queued by the documents app; the build waits for them.
     enqueue_build(pack.pk)
