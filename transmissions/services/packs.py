@@ -14,7 +14,7 @@ import hashlib
 import logging
 import tempfile
 from functools import partial
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from django.core.files import File
@@ -351,7 +351,7 @@ def on_decision_amended(*, old: Decision, new: Decision, by: User | None = None)
         "reason": new.reason,
         "on": timezone.localdate().isoformat(),
     }
-    audit = {
+    audit: dict[str, Any] = {
         "data": {"before": old.outcome, "after": new.outcome},
         "registration_id": new.registration_id,
         "centre_id": _centre_id(pack),
