@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("credentials.urls")),
     path("", include("privacy.urls")),
+    path("", include("transmissions.urls")),
 ]

@@ -4,10 +4,13 @@ Decisions are never overwritten: an amendment creates a new Decision that supers
 one, which stays, inactive, with its reason.
 """
 
+import datetime
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Campaign, CentreMembership, Registration
@@ -113,6 +116,14 @@ class CapacityResult(TimeStampedModel):
                 choices=CapacityResultOutcome,
             ),
         ]
+
+    def is_lapsed_on(self, day: datetime.date) -> bool:
+        """Acquired with an end date already past on `day`: it no longer counts nor carries over."""
+        return self.valid_until is not None and self.valid_until < day
+
+    @property
+    def is_lapsed(self) -> bool:
+        return self.is_lapsed_on(timezone.localdate())
 
     def method_labels(self) -> list[str]:
         labels = dict(EvaluationMethod.choices)

@@ -93,6 +93,7 @@ class CapacityLine:
     acquired: bool | None  # None: no result recorded
     source: str
     valid_until: datetime.date | None
+    lapsed: bool = False  # acquired, but its validity ended before the notice was issued
 
 
 def document_html(document: Document, *, extras: list[DocumentExtra] | None = None) -> str:
@@ -169,7 +170,10 @@ def _registration_context(document: Document) -> dict:
 def _notice_context(document: Document) -> dict:
     context = _registration_context(document)
     default_until = add_months(context["decision"].session.date, VALIDITY_MONTHS)
-    lines = capacity_lines(registration=context["registration"], default_until=default_until)
+    issued_on = timezone.localdate(document.created_at or timezone.now())
+    lines = capacity_lines(
+        registration=context["registration"], default_until=default_until, on=issued_on
+    )
     return context | {
         "lines": lines,
         # « Non admissible » with every capacity acquired: the notice states the jury's reason.
@@ -180,8 +184,12 @@ def _notice_context(document: Document) -> dict:
     }
 
 
-def capacity_lines(*, registration, default_until: datetime.date) -> list[CapacityLine]:
-    """Every capacity of the referential with its result and, if acquired, its validity end."""
+def capacity_lines(
+    *, registration, default_until: datetime.date, on: datetime.date | None = None
+) -> list[CapacityLine]:
+    """Every capacity of the referential with its result and, if acquired, its validity end
+    (`lapsed` when that end is before `on`, by default today)."""
+    on = on or timezone.localdate()
     referential = registration.campaign.referential
     sheet = ResultSheet.objects.filter(registration=registration).first()
     results = {}
@@ -191,13 +199,15 @@ def capacity_lines(*, registration, default_until: datetime.date) -> list[Capaci
     for capacity in referential.capacities.order_by("number"):
         result = results.get(capacity.pk)
         acquired = None if result is None else result.outcome == CapacityResult.Outcome.ACQUIRED
+        valid_until = (result.valid_until or default_until) if acquired and result else None
         lines.append(
             CapacityLine(
                 number=capacity.number,
                 title=capacity.title,
                 acquired=acquired,
                 source=result.get_source_display() if result else "",
-                valid_until=(result.valid_until or default_until) if acquired else None,
+                valid_until=valid_until,
+                lapsed=valid_until is not None and valid_until < on,
             )
         )
     return lines

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, When
 
 from candidates.selectors import staff_centre_ids
-from deliberations.models import Decision, JurySession
+from deliberations.models import CapacityResult, Decision, JurySession
 
 from .models import Document, DocumentBatch
 
@@ -195,3 +195,12 @@ def current_decision_condition() -> Case:
         default=~Exists(amended_since),
         output_field=BooleanField(),
     )
+
+
+def acquired_valid_until(*, registration_id: int) -> datetime.date | None:
+    """The latest validity end of the capacities a registration acquired (None if none)."""
+    return CapacityResult.objects.filter(
+        sheet__registration_id=registration_id,
+        outcome=CapacityResult.Outcome.ACQUIRED,
+        valid_until__isnull=False,
+    ).aggregate(until=Max("valid_until"))["until"]

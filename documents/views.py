@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -184,7 +185,17 @@ def _verification_context(document: Document) -> dict:
         "referential": session.campaign.referential,
         "decision": document.decision.get_outcome_display() if document.decision_id else None,
         "decision_date": session.date,
+        "capacities_until": _capacities_until(document),
+        "today": timezone.localdate(),
         "verify_form_url": reverse("documents:verify_form"),
         # What later apps add (cqpm.core.registry, document extras): e.g. the credential.
         "extras": [html for c in document_page_extras() if (html := c.provider(document))],
     }
+
+
+def _capacities_until(document: Document):
+    """For a notice of acquired capacities: the end of their validity (the latest one), which
+    the page shows as expired once past; None for other documents."""
+    if document.kind != Document.Kind.CAPACITY_NOTICE or not document.registration_id:
+        return None
+    return selectors.acquired_valid_until(registration_id=document.registration_id)

@@ -29,6 +29,7 @@ from documents.models import Document, DocumentBatch
 from evaluations.models import CommissionAssignment, EvaluationDossier, Interview
 from evaluations.pdf import tiny_pdf
 from referentials import case
+from transmissions.models import PackSending, TransmissionPack
 
 from .factories.accounts import UserFactory
 from .factories.candidates import CampaignFactory, CandidateFactory, RegistrationFactory
@@ -258,6 +259,13 @@ TABLE: dict[str, Row] = {
     "documents:retry": Row(k(pk="document"), expect(default=405), post_only=True),
     "documents:download": Row(k(pk="document"), staff()),
     "documents:batch_download": Row(k(pk="batch"), staff()),
+    # --- Transmission to the GTP (staff of the session's centre)
+    "transmissions:tracker_list": Row(get=staff(staff_b=200)),
+    "transmissions:tracker": Row(JURY, staff()),
+    "transmissions:prepare": Row(JURY, expect(default=405), post_only=True),
+    "transmissions:rebuild": Row(JURY, expect(default=405), post_only=True),
+    "transmissions:download": Row(JURY, staff()),
+    "transmissions:acknowledgement": Row(k(pk="sending"), staff()),
     # The public verification page: anyone, signed in or not.
     "documents:verify_form": Row(get=expect(default=200, anonymous=200)),
     "documents:verify": Row(
@@ -376,6 +384,19 @@ def scenario(
     batch = DocumentBatch(jury_session=session, requested_by=staff_a)
     batch.archive.save("lot.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
     batch.save()
+    pack = TransmissionPack(session=session, due_on=datetime.date(2027, 8, 15), outdated=False)
+    pack.archive.save("transmission.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
+    pack.save()
+    sending = PackSending(
+        pack=pack,
+        sent_on=datetime.date(2027, 6, 1),
+        channel=PackSending.Channel.EMAIL,
+        archive_sha256="0" * 64,
+        archive_version=1,
+        recorded_by=staff_a,
+    )
+    sending.acknowledgement.save("accuse.pdf", ContentFile(tiny_pdf("Accusé")), save=False)
+    sending.save()
     # A respondent named by staff who has not chosen a password yet: the link is still valid.
     invitee = UserFactory(email="invite@exemple.fr", password=None)
     _uid, token = invitation_path(invitee).rstrip("/").split("/")[-2:]
@@ -398,6 +419,7 @@ def scenario(
         decision=decision,
         document=document,
         batch=batch,
+        sending=sending,
         invitation=SimpleNamespace(uidb64=_uid, token=token),
     )
 

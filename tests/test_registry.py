@@ -13,6 +13,7 @@ from cqpm.core.registry import (
     declare_hook,
     demo_seeders,
     fire_hook,
+    home_items,
     nav_providers,
     on_hook,
     registry,
@@ -28,6 +29,7 @@ APPS = [
     "documents",
     "evaluations",
     "referentials",
+    "transmissions",
 ]
 CODE = re.compile(r"^cqpm(\.[a-z_]+){2,}$")
 MODULES = ("cqpm.core.", "cqpm.settings", "cqpm.urls", "cqpm.celery", "cqpm.wsgi", "cqpm.asgi")
@@ -82,8 +84,10 @@ def test_contributions_come_in_workflow_order():
         "candidates",
         "evaluations",
         "deliberations",
+        "transmissions",
         "privacy",
     ]
+    assert [c.name for c in home_items()] == ["transmissions.overdue"]
     assert check_registry() == []
 
 

@@ -12,6 +12,8 @@ Each app declares its contributions in `<app>/seams.py`, a `register()` function
 - **Audit redactors** (`register_audit_redactor`): `provider(entries) -> None` replaces, in the
   in-memory entries a page or an export is about to show, personal values that must no longer be
   read (an erased person's name); the stored entries never change (append-only).
+- **Home page blocks** (`register_home_item`): `provider(request) -> str` (rendered HTML, or ""
+  to show nothing), in `order`, above the home page's cards (alerts such as overdue work).
 - **Demo seeders** (`register_demo_seeder`): `seed(*, ctx) -> None`, in `order`, all in the one
   transaction of `seed_demo`.
 - **Document extras** (`register_document_extra`): what a later app adds to a generated document
@@ -79,6 +81,7 @@ class Registry:
     value_labels: dict[str, str | Promise] = field(default_factory=dict)
     sections: dict[str, Contribution] = field(default_factory=dict)
     nav: dict[str, Contribution] = field(default_factory=dict)
+    home_items: dict[str, Contribution] = field(default_factory=dict)
     demo_seeders: dict[str, Contribution] = field(default_factory=dict)
     audit_redactors: dict[str, Contribution] = field(default_factory=dict)
     document_pdf_extras: dict[str, Contribution] = field(default_factory=dict)
@@ -147,6 +150,11 @@ def register_nav(name: str, provider: Callable[[Any], list], *, order: int) -> N
     _contribute(registry.nav, name, provider, order)
 
 
+def register_home_item(name: str, provider: Callable[[Any], str], *, order: int) -> None:
+    """A block of the home page: `provider(request) -> str` (only what the user may see)."""
+    _contribute(registry.home_items, name, provider, order)
+
+
 def register_demo_seeder(name: str, seed: Callable[..., None], *, order: int) -> None:
     """Demo data: `seed(*, ctx) -> None`, idempotent, run in `order` in one transaction."""
     _contribute(registry.demo_seeders, name, seed, order)
@@ -190,6 +198,10 @@ def sections() -> list[Contribution]:
 
 def nav_providers() -> list[Contribution]:
     return _ordered(registry.nav)
+
+
+def home_items() -> list[Contribution]:
+    return _ordered(registry.home_items)
 
 
 def demo_seeders() -> list[Contribution]:

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "documents",
     "credentials",
     "privacy",
+    "transmissions",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +348,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.requeue_documents",
         "schedule": 60.0,
         "options": {"expires": 55},  # a missed run is not worth delivering late
+    },
+    # Staff reminded a month and a week before a jury's GTP transmission is due (each once).
+    "transmission-reminders": {
+        "task": "transmissions.tasks.send_pack_reminders",
+        "schedule": crontab(hour=7, minute=45),
+    },
+    # Holders and staff told two months before acquired capacities lapse (once per capacity).
+    "capacity-expiry-notices": {
+        "task": "transmissions.tasks.send_expiry_notices",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 # Personal data (privacy app, docs/PRIVACY.md): retention in years, the days a retention report

@@ -3,12 +3,16 @@
 At the jury's closing (or an amendment) the acquired capacities of non-admissible candidates get
 `valid_until` = jury date + 24 months. A later registration of the same person to a campaign of
 the same referential code starts with them acquired while they are still valid at its commission.
+A lapsed capacity (`valid_until` before today, or before the new commission) never carries over:
+`valid_on` is the later of the two dates.
 """
 
 import datetime
 
 from django.db import transaction
-from django.db.models import F, Subquery
+from django.db.models import DateField, F, Subquery, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -32,12 +36,19 @@ def acquired_validity_set(
     ).update(valid_until=valid_until)
 
 
+def valid_on(*, commission_starts: datetime.date, today: datetime.date | None = None):
+    """The day a capacity must still be valid on to carry over: its new commission, and never a
+    day already past (a capacity lapsed today is not carried over to a commission that began)."""
+    return max(commission_starts, today or timezone.localdate())
+
+
 def _origins(*, registration: Registration) -> dict[int, CapacityResult]:
     """The latest-ending still-valid acquired capacity of the same person, by capacity number.
 
     One query, through subqueries on the campaign: it runs on every new registration.
     """
     campaign = Campaign.objects.filter(pk=registration.campaign_id)
+    today = timezone.localdate()
     rows = (
         CapacityResult.objects.filter(
             sheet__registration__candidate_id=registration.candidate_id,
@@ -46,7 +57,10 @@ def _origins(*, registration: Registration) -> dict[int, CapacityResult]:
             ),
             source=CapacityResult.Source.COMMISSION,
             outcome=CapacityResult.Outcome.ACQUIRED,
-            valid_until__gte=Subquery(campaign.values("commission_starts")[:1]),
+            valid_until__gte=Greatest(
+                Subquery(campaign.values("commission_starts")[:1]),
+                Value(today, output_field=DateField()),
+            ),
         )
         .exclude(sheet__registration_id=registration.pk)
         .select_related("capacity", "sheet__registration__campaign")
@@ -115,7 +129,7 @@ def carry_over_for_campaign(*, campaign: Campaign, by: User | None = None) -> in
         sheet__registration__campaign__referential__code=campaign.referential.code,
         source=CapacityResult.Source.COMMISSION,
         outcome=CapacityResult.Outcome.ACQUIRED,
-        valid_until__gte=campaign.commission_starts,
+        valid_until__gte=valid_on(commission_starts=campaign.commission_starts),
     ).values("sheet__registration__candidate_id")
     registrations = (
         campaign.registrations.filter(candidate_id__in=candidates_with_history)

@@ -1,0 +1,104 @@
+"""What the transmissions app declares in the registry (cqpm.core.registry), and its reactions
+to the jury's and the documents' lifecycle hooks."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cqpm.core.registry import (
+    declare_event,
+    declare_labels,
+    on_hook,
+    register_home_item,
+    register_nav,
+)
+
+
+def register() -> None:
+    from deliberations.seams import DECISION_AMENDED, JURY_SESSION_CLOSED
+    from documents.seams import DOCUMENT_READY
+
+    from . import nav
+    from .models import PackReminder, PackSending, TransmissionPack
+    from .services.packs import on_decision_amended, on_document_ready, on_jury_session_closed
+
+    register_nav("transmissions", nav.items, order=60)
+    register_home_item("transmissions.overdue", nav.home_overdue, order=60)
+    on_hook(JURY_SESSION_CLOSED, on_jury_session_closed, uid="transmissions.open_pack")
+    on_hook(DECISION_AMENDED, on_decision_amended, uid="transmissions.to_resend")
+    on_hook(DOCUMENT_READY, on_document_ready, uid="transmissions.build_when_ready")
+    for code, label, sentence in EVENTS:
+        declare_event(code, label, sentence)
+    declare_labels(
+        fields={
+            "due_on": _("Échéance"),
+            "sent_on": _("Envoyé le"),
+            "channel": _("Moyen d'envoi"),
+            "acknowledgement": _("Accusé de réception joint"),
+            "recipients": _("Destinataires"),
+            "reminder": _("Rappel"),
+            "holder": _("Titulaire prévenu"),
+            "files": _("Fichiers"),
+        },
+        values={
+            **{k: v for k, v in TransmissionPack.Status.choices if k != "ready"},
+            **dict(PackSending.Channel.choices),
+            **dict(PackReminder.Kind.choices),
+        },
+    )
+
+
+EVENTS = [
+    (
+        "cqpm.transmissions.pack.opened",
+        _("Transmission au GTP ouverte"),
+        _("La transmission au GTP du jury {object} est ouverte (échéance : {due_on})."),
+    ),
+    (
+        "cqpm.transmissions.pack.built",
+        _("Dossier de transmission constitué"),
+        _("Le dossier de transmission {object} est constitué (version {version})."),
+    ),
+    (
+        "cqpm.transmissions.pack.ready",
+        _("Transmission prête"),
+        _("La transmission {object} est prête à être envoyée."),
+    ),
+    (
+        "cqpm.transmissions.pack.rebuild_requested",
+        _("Dossier de transmission à reconstituer"),
+        _("{actor} a demandé la reconstitution du dossier {object}."),
+    ),
+    (
+        "cqpm.transmissions.pack.sent",
+        _("Transmission envoyée au GTP"),
+        _("{actor} a enregistré l'envoi au GTP du dossier {object}, le {sent_on} ({channel})."),
+    ),
+    (
+        "cqpm.transmissions.pack.to_resend",
+        _("Transmission à renvoyer"),
+        _(
+            "Une décision rectifiée après l'envoi ({before} → {after}) : "
+            "la transmission {object} est à renvoyer."
+        ),
+    ),
+    (
+        "cqpm.transmissions.pack.outdated",
+        _("Transmission à préparer de nouveau"),
+        _(
+            "Une décision rectifiée avant l'envoi ({before} → {after}) : "
+            "le dossier {object} est préparé de nouveau."
+        ),
+    ),
+    (
+        "cqpm.transmissions.pack.reminded",
+        _("Rappel de transmission envoyé"),
+        _("Rappel « {reminder} » envoyé au personnel du centre pour la transmission {object}."),
+    ),
+    (
+        "cqpm.transmissions.capacities.expiry_notified",
+        _("Expiration prochaine des capacités annoncée"),
+        _(
+            "Les capacités {capacities}, valables jusqu'au {valid_until}, arrivent à expiration : "
+            "le titulaire et le centre ont été prévenus."
+        ),
+    ),
+]

@@ -1,0 +1,25 @@
+"""Writes of the transmission to the GTP and of capitalisation; every rule raises DomainError."""
+
+from .capitalisation import expiry_notices_send
+from .packs import (
+    pack_build,
+    pack_due_on,
+    pack_open,
+    pack_prepare,
+    pack_rebuild,
+    pack_record_sending,
+    packs_build_pending,
+)
+from .reminders import pack_reminders_send
+
+__all__ = [
+    "expiry_notices_send",
+    "pack_build",
+    "pack_due_on",
+    "pack_open",
+    "pack_prepare",
+    "pack_rebuild",
+    "pack_record_sending",
+    "pack_reminders_send",
+    "packs_build_pending",
+]

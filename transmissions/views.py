@@ -1,0 +1,138 @@
+"""The tracker of the transmission to the GTP: list, one session's page, its actions and
+downloads. Staff of the session's centre only; anyone else gets 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from candidates.selectors import staff_centre_ids
+from cqpm.core.actions import run_action
+from cqpm.core.errors import DomainError, add_to_form
+from cqpm.core.permissions import get_scoped_or_404
+
+from . import selectors
+from .forms import SendingForm
+from .services import pack_prepare, pack_rebuild, pack_record_sending
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def tracker_list(request):
+    if not staff_centre_ids(user=request.user):
+        raise Http404
+    page = Paginator(selectors.tracker_rows_for(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "transmissions/tracker_list.html", {"page": page, "today": timezone.localdate()}
+    )
+
+
+def _session(request, pk: int):
+    return get_scoped_or_404(selectors.session_list_for(user=request.user), pk=pk)
+
+
+@login_required
+def tracker(request, pk: int):
+    session = _session(request, pk)
+    pack = selectors.pack_or_none(session=session)
+    form = SendingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if pack is None:
+            raise Http404
+        if form.is_valid():
+            upload = form.cleaned_data["acknowledgement"]
+            try:
+                pack_record_sending(
+                    pack=pack,
+                    sent_on=form.cleaned_data["sent_on"],
+                    channel=form.cleaned_data["channel"],
+                    note=form.cleaned_data["note"],
+                    acknowledgement=upload,
+                    acknowledgement_name=upload.name if upload else "",
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_to_form(form, exc)
+            else:
+                messages.success(request, _("L'envoi au GTP est enregistré."))
+                return redirect("transmissions:tracker", pk=session.pk)
+    context = {
+        "session": session,
+        "pack": pack,
+        "form": form,
+        "sendings": pack.sendings.select_related("recorded_by") if pack else [],
+        "changes": selectors.pack_changes(pack=pack) if pack else [],
+        "pending": selectors.pending_documents(session=session) if pack and pack.outdated else [],
+        "today": timezone.localdate(),
+    }
+    return render(request, "transmissions/tracker.html", context)
+
+
+@login_required
+@require_POST
+def prepare(request, pk: int):
+    session = _session(request, pk)
+    run_action(
+        request,
+        lambda: pack_prepare(session=session, by=request.user),
+        success=_("La transmission est ouverte : le dossier se prépare."),
+    )
+    return redirect("transmissions:tracker", pk=session.pk)
+
+
+@login_required
+@require_POST
+def rebuild(request, pk: int):
+    session = _session(request, pk)
+    pack = selectors.pack_or_none(session=session)
+    if pack is None:
+        raise Http404
+    run_action(
+        request,
+        lambda: pack_rebuild(pack=pack, by=request.user),
+        success=_("Le dossier va être reconstitué avec les documents à jour."),
+    )
+    return redirect("transmissions:tracker", pk=session.pk)
+
+
+@login_required
+@require_GET
+def download(request, pk: int):
+    packs = selectors.pack_list_for(user=request.user).exclude(archive="")
+    pack = get_scoped_or_404(packs, session_id=pk)
+    name = f"transmission-gtp-jury-{pack.session.date:%Y-%m-%d}-v{pack.version}.zip"
+    return _attachment(pack.archive, name, "application/zip")
+
+
+@login_required
+@require_GET
+def acknowledgement(request, pk: int):
+    sending = get_scoped_or_404(
+        selectors.sending_list_for(user=request.user).exclude(acknowledgement=""), pk=pk
+    )
+    name = sending.acknowledgement.name.rsplit("/", 1)[-1]
+    content_type = "application/pdf" if name.endswith(".pdf") else "image/png"
+    return _attachment(sending.acknowledgement, name, content_type)
+
+
+def _attachment(field_file, filename: str, content_type: str) -> FileResponse:
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
