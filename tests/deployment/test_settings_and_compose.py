@@ -125,6 +125,11 @@ def _import_production(
     full_env = {**os.environ, "CQPM_VAR_DIR": str(tmp_path), "SITE_URL": "https://cqpm.example.org"}
     for name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "MFA_ENCRYPTION_KEY"):
         full_env.pop(name, None)
+    if "CREDENTIALS_KEYS" not in env:  # production refuses to start without a signing key
+        from credentials.keys import key_generate
+
+        key_generate(path=tmp_path / "issuer-keys.json")
+        full_env["CREDENTIALS_KEYS"] = (tmp_path / "issuer-keys.json").read_text()
     full_env.update(env)
     script = "import cqpm.settings.production as s\n" + code
     return subprocess.run(
