@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("deliberations.urls")),
     path("", include("documents.urls")),
     path("", include("privacy.urls")),
+    path("", include("webhooks.urls")),
 ]

@@ -28,6 +28,7 @@ from documents.models import Document, DocumentBatch
 from evaluations.models import CommissionAssignment, EvaluationDossier, Interview
 from evaluations.pdf import tiny_pdf
 from referentials import case
+from webhooks.models import Delivery, Endpoint
 
 from .factories.accounts import UserFactory
 from .factories.candidates import CampaignFactory, CandidateFactory, RegistrationFactory
@@ -267,6 +268,18 @@ TABLE: dict[str, Row] = {
     "privacy:person_export": Row(k(pk="registration.candidate", fmt=Lit("json")), staff()),
     "privacy:person_correct": Row(k(pk="registration.candidate"), staff()),
     "privacy:person_erase": Row(k(pk="registration.candidate"), staff()),
+    # --- Webhooks (staff of the centre; the index sends staff to their one centre)
+    "webhooks:index": Row(get=staff(302, staff_b=302)),
+    "webhooks:centre": Row(k(pk="centre"), staff()),
+    "webhooks:endpoint_create": Row(k(pk="centre"), staff()),
+    "webhooks:endpoint_detail": Row(k(pk="webhook"), staff()),
+    "webhooks:endpoint_update": Row(k(pk="webhook"), staff()),
+    "webhooks:endpoint_rotate": Row(k(pk="webhook"), staff(405, staff_b=405), post_only=True),
+    "webhooks:endpoint_ping": Row(k(pk="webhook"), staff(405, staff_b=405), post_only=True),
+    "webhooks:delivery_detail": Row(k(pk="webhook_delivery"), staff()),
+    "webhooks:delivery_replay": Row(
+        k(pk="webhook_delivery"), staff(405, staff_b=405), post_only=True
+    ),
 }
 
 EXCLUDED_PREFIXES = ("admin/",)
@@ -359,6 +372,12 @@ def scenario(
     batch.archive.save("lot.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
     batch.save()
     # A respondent named by staff who has not chosen a password yet: the link is still valid.
+    webhook = Endpoint.objects.create(
+        centre=centre_a, url="https://logiciel.exemple.fr/hook", events=["ping"], created_by=staff_a
+    )
+    webhook_delivery = Delivery.objects.create(
+        endpoint=webhook, event="ping", occurred_at=timezone.now(), payload={"event": "ping"}
+    )
     invitee = UserFactory(email="invite@exemple.fr", password=None)
     _uid, token = invitation_path(invitee).rstrip("/").split("/")[-2:]
     return SimpleNamespace(
@@ -380,6 +399,8 @@ def scenario(
         decision=decision,
         document=document,
         batch=batch,
+        webhook=webhook,
+        webhook_delivery=webhook_delivery,
         invitation=SimpleNamespace(uidb64=_uid, token=token),
     )
 

@@ -28,6 +28,7 @@ APPS = [
     "documents",
     "evaluations",
     "referentials",
+    "webhooks",
 ]
 CODE = re.compile(r"^cqpm(\.[a-z_]+){2,}$")
 MODULES = ("cqpm.core.", "cqpm.settings", "cqpm.urls", "cqpm.celery", "cqpm.wsgi", "cqpm.asgi")
@@ -82,6 +83,7 @@ def test_contributions_come_in_workflow_order():
         "candidates",
         "evaluations",
         "deliberations",
+        "webhooks",
         "privacy",
     ]
     assert check_registry() == []
