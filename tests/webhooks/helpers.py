@@ -33,6 +33,5 @@ def queued_messages() -> int:
     from cqpm.celery import app
 
     with app.connection_for_read() as conn:
-        return conn.default_channel.queue_declare(
-            app.conf.task_default_queue, passive=True
-        ).message_count
+        # Not passive: Redis knows no queue until a message lands in it.
+        return conn.default_channel.queue_declare(app.conf.task_default_queue).message_count
