@@ -1,7 +1,12 @@
 """Staff register their centre's endpoints: https and public addresses only in production, a
 secret per endpoint shown to them and rotated with an audit entry; nobody else sees any of it."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from cqpm.core.errors import DomainError
@@ -167,3 +172,41 @@ def test_the_navigation_offers_webhooks_to_staff_only(client_for, staff_a, tutor
     assert reverse("webhooks:index") not in client_for(tutor).get("/").content.decode()
     response = client_for(staff_a).get(reverse("webhooks:index"))
     assert response.url == reverse("webhooks:centre", kwargs={"pk": centre_a.pk})
+
+
+def test_the_production_settings_refuse_http_and_private_addresses_whatever_the_env(tmp_path):
+    code = (
+        "from cqpm.core.errors import DomainError\n"
+        "from webhooks.addresses import check_url\n"
+        "for url in ('http://logiciel.exemple.fr/hook', 'https://127.0.0.1/hook'):\n"
+        "    try:\n"
+        "        check_url(url)\n"
+        "    except DomainError as refused:\n"
+        "        print('REFUSED', refused.message)\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cqpm.settings.production",
+        "CQPM_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "s" * 30 + "-production-secret-for-the-test-only-0123456789",
+        "MFA_ENCRYPTION_KEY": "another-key",
+        "ALLOWED_HOSTS": "cqpm.example.org",
+        "SITE_URL": "https://cqpm.example.org",
+        "WEBHOOKS_ALLOW_HTTP": "true",
+        "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    refusals = [line for line in result.stdout.splitlines() if line.startswith("REFUSED")]
+    assert len(refusals) == 2
+    assert "ne sont envoyés qu'en HTTPS" in refusals[0]
+    assert "réseau privé ou local (127.0.0.1)" in refusals[1]
