@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("credentials.urls")),
     path("", include("privacy.urls")),
     path("", include("transmissions.urls")),
+    path("", include("webhooks.urls")),
 ]

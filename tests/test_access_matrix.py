@@ -30,6 +30,7 @@ from evaluations.models import CommissionAssignment, EvaluationDossier, Intervie
 from evaluations.pdf import tiny_pdf
 from referentials import case
 from transmissions.models import PackSending, TransmissionPack
+from webhooks.models import Delivery, Endpoint
 
 from .factories.accounts import UserFactory
 from .factories.candidates import CampaignFactory, CandidateFactory, RegistrationFactory
@@ -291,6 +292,18 @@ TABLE: dict[str, Row] = {
     "credentials:credential_json": Row(
         k(code="document.verification_code"), expect(default=200, anonymous=200)
     ),
+    # --- Webhooks (staff of the centre; the index sends staff to their one centre)
+    "webhooks:index": Row(get=staff(302, staff_b=302)),
+    "webhooks:centre": Row(k(pk="centre"), staff()),
+    "webhooks:endpoint_create": Row(k(pk="centre"), staff()),
+    "webhooks:endpoint_detail": Row(k(pk="webhook"), staff()),
+    "webhooks:endpoint_update": Row(k(pk="webhook"), staff()),
+    "webhooks:endpoint_rotate": Row(k(pk="webhook"), staff(405, staff_b=405), post_only=True),
+    "webhooks:endpoint_ping": Row(k(pk="webhook"), staff(405, staff_b=405), post_only=True),
+    "webhooks:delivery_detail": Row(k(pk="webhook_delivery"), staff()),
+    "webhooks:delivery_replay": Row(
+        k(pk="webhook_delivery"), staff(405, staff_b=405), post_only=True
+    ),
 }
 
 EXCLUDED_PREFIXES = ("admin/",)
@@ -398,6 +411,12 @@ def scenario(
     sending.acknowledgement.save("accuse.pdf", ContentFile(tiny_pdf("Accusé")), save=False)
     sending.save()
     # A respondent named by staff who has not chosen a password yet: the link is still valid.
+    webhook = Endpoint.objects.create(
+        centre=centre_a, url="https://logiciel.exemple.fr/hook", events=["ping"], created_by=staff_a
+    )
+    webhook_delivery = Delivery.objects.create(
+        endpoint=webhook, event="ping", occurred_at=timezone.now(), payload={"event": "ping"}
+    )
     invitee = UserFactory(email="invite@exemple.fr", password=None)
     _uid, token = invitation_path(invitee).rstrip("/").split("/")[-2:]
     return SimpleNamespace(
@@ -420,6 +439,8 @@ def scenario(
         document=document,
         batch=batch,
         sending=sending,
+        webhook=webhook,
+        webhook_delivery=webhook_delivery,
         invitation=SimpleNamespace(uidb64=_uid, token=token),
     )
 

@@ -29,7 +29,10 @@ APPS = [
     "documents",
     "evaluations",
     "referentials",
+    "credentials",
+    "privacy",
     "transmissions",
+    "webhooks",
 ]
 CODE = re.compile(r"^cqpm(\.[a-z_]+){2,}$")
 MODULES = ("cqpm.core.", "cqpm.settings", "cqpm.urls", "cqpm.celery", "cqpm.wsgi", "cqpm.asgi")
@@ -85,6 +88,7 @@ def test_contributions_come_in_workflow_order():
         "evaluations",
         "deliberations",
         "transmissions",
+        "webhooks",
         "privacy",
     ]
     assert [c.name for c in home_items()] == ["transmissions.overdue"]

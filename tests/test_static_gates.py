@@ -28,7 +28,15 @@ def test_mypy_checks_the_core_and_every_services_selectors_and_tasks_module():
     assert "mypy_django_plugin.main" in config["plugins"]
     files = set(config["files"])
     assert "cqpm" in files
-    apps = ["accounts", "referentials", "candidates", "evaluations", "deliberations", "documents"]
+    apps = [
+        "accounts",
+        "referentials",
+        "candidates",
+        "evaluations",
+        "deliberations",
+        "documents",
+        "webhooks",
+    ]
     for app in apps:
         for name in ("services", "selectors", "tasks"):
             if (ROOT / app / name).is_dir():

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "credentials",
     "privacy",
     "transmissions",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -359,6 +360,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "transmissions.tasks.send_expiry_notices",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Webhook deliveries the queue lost (broker down at commit, worker killed) are sent again.
+    "webhooks-requeue": {
+        "task": "webhooks.tasks.requeue_deliveries",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 # Personal data (privacy app, docs/PRIVACY.md): retention in years, the days a retention report
 # is readable before what it lists is purged, and whom people write to about their data.
@@ -386,6 +393,20 @@ CREDENTIALS_KEYS = _env(env.str, "CREDENTIALS_KEYS", default="")
 CREDENTIALS_ISSUER_NAME = _env(
     env.str, "CREDENTIALS_ISSUER_NAME", default="UIMM — Certification des CQPM"
 )
+
+# --- Webhooks (webhooks/) ------------------------------------------------------------------
+# http:// endpoints and private or loopback addresses (SSRF) are for development and tests only:
+# cqpm.settings.production turns both off.
+WEBHOOKS_ALLOW_HTTP = _env(_strict_bool, "WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = _env(
+    _strict_bool, "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEBUG
+)
+WEBHOOKS_TIMEOUT = 10  # seconds to connect, and between bytes of the answer
+WEBHOOKS_MAX_ATTEMPTS = 8  # per round (a replay starts a new round)
+WEBHOOKS_RETRY_BASE = 60  # seconds before the 2nd attempt, doubled after each failure...
+WEBHOOKS_RETRY_MAX = 1800  # ...up to this, below the broker's visibility timeout (1 h)
+WEBHOOKS_BATCH_SIZE = 500  # registrations listed per "registration.created" delivery
+WEBHOOKS_REQUEUE_AFTER = CELERY_TASK_TIME_LIMIT  # seconds overdue before a send counts as lost
 
 # --- Security defaults (hardened further in cqpm.settings.production) --------------------------
 SESSION_COOKIE_HTTPONLY = True

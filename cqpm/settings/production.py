@@ -34,6 +34,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Links in e-mails and QR codes outlive the request: their base must be set, https and served.
 SITE_URL = site_url(env.str("SITE_URL"), allowed_hosts=ALLOWED_HOSTS, https=True)
 
+# Webhooks go to public https addresses only (webhooks/addresses.py).
+WEBHOOKS_ALLOW_HTTP = False
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+
 STORAGES = {
     "default": STORAGES["default"],  # noqa: F405 - MEDIA_ROOT, or the bucket AWS_STORAGE_BUCKET_NAME
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,0 +1,38 @@
+"""Reads of webhooks, scoped by user: staff reach the endpoints and deliveries of their centres."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from candidates.models import ExamCentre
+from candidates.selectors import staff_centre_ids
+
+from .models import Attempt, Delivery, Endpoint
+
+RECENT = 50  # deliveries shown on a page
+
+
+def endpoint_list_for(*, user) -> QuerySet[Endpoint]:
+    return Endpoint.objects.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
+        "centre"
+    )
+
+
+def delivery_list_for(*, user) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(
+        endpoint__centre_id__in=staff_centre_ids(user=user)
+    ).select_related("endpoint__centre")
+
+
+def recent_deliveries(*, user, centre: ExamCentre | None = None, endpoint: Endpoint | None = None):
+    """The latest deliveries of one of the user's centres or endpoints, newest first."""
+    deliveries = delivery_list_for(user=user).defer("payload")
+    if centre is not None:
+        deliveries = deliveries.filter(endpoint__centre=centre)
+    if endpoint is not None:
+        deliveries = deliveries.filter(endpoint=endpoint)
+    return deliveries.order_by("-created_at", "-pk")[:RECENT]
+
+
+def attempts_of(*, delivery: Delivery) -> QuerySet[Attempt]:
+    return delivery.attempt_log.order_by("-number")
