@@ -28,6 +28,11 @@ EVENTS = [
         _("Le badge numérique {object} a été émis et signé."),
     ),
     (
+        "cqpm.credentials.credential.resigned",
+        _("Badge numérique anonymisé"),
+        _("Le badge numérique {object} a été signé à nouveau sans les données effacées."),
+    ),
+    (
         "cqpm.credentials.credential.revoked",
         _("Badge numérique révoqué"),
         _("{actor} a révoqué le badge numérique {object} (motif : {reason})."),

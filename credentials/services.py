@@ -96,6 +96,41 @@ def credential_issue(*, document: Document) -> Credential | None:
     return credential
 
 
+def credentials_resign_erased(*, registration_ids: list[int]) -> int:
+    """After a person's data is erased (privacy app): their stored credentials are signed again
+    from the anonymised record — same id, same status index, so the status list and the holder's
+    own copy keep working — and no stored badge names them any more. Returns how many."""
+    credentials = list(
+        Credential.objects.select_for_update()
+        .filter(decision__registration_id__in=registration_ids)
+        .select_related(
+            "document",
+            "status_list",
+            "decision__session",
+            "decision__registration__candidate",
+            "decision__registration__campaign__referential",
+        )
+    )
+    for credential in credentials:
+        payload = build_credential(
+            credential_id=f"urn:uuid:{credential.uuid}",
+            document=credential.document,
+            decision=credential.decision,
+            list_url=status_list_url(credential.status_list.number),
+            index=credential.status_index,
+        )
+        credential.jwt, credential.kid = sign(payload)
+        credential.save(update_fields=["jwt", "kid", "updated_at"])
+        audit_log(
+            action="cqpm.credentials.credential.resigned",
+            obj=credential,
+            data={"document": credential.document_id, "kid": credential.kid},
+            registration_id=credential.decision.registration_id,
+            centre_id=credential.decision.registration.campaign.centre_id,
+        )
+    return len(credentials)
+
+
 def _open_list() -> StatusList:
     """The list new credentials go to (locked), a new one once it is full enough."""
     status_list = StatusList.objects.select_for_update().order_by("-number").first()

@@ -24,6 +24,7 @@ from accounts.models import User
 from candidates.models import Campaign, Candidate, Registration
 from candidates.selectors import staff_centre_ids
 from candidates.services import PersonData, candidate_update
+from credentials.services import credentials_resign_erased
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
@@ -148,6 +149,8 @@ def person_erase(
         _drop_reports(registration_ids, erased)
         _drop_documents(registration_ids, erased)
         _anonymise(locked, placeholder)
+        # The stored badges named the person: signed again from the anonymised record.
+        credentials_resign_erased(registration_ids=registration_ids)
         erasure.files_deleted = len(erased.files)
         erasure.save(update_fields=["files_deleted"])
         _audit_erasure(locked, erasure, centres)

@@ -2,6 +2,8 @@
 logs written after), their files leave storage, while the certificate still verifies under the
 placeholder and the decisions, minutes and audit entries stay."""
 
+import base64
+import html
 import io
 import json
 import logging
@@ -13,6 +15,7 @@ from django.urls import reverse
 
 from candidates.models import Campaign, Registration
 from cqpm.core.models import AuditEntry
+from credentials.models import Credential
 from deliberations.models import Decision
 from privacy import services
 from privacy.models import Erasure
@@ -110,14 +113,30 @@ def test_erasure_leaves_no_trace_of_the_person_where_people_read(
 
 
 def test_the_certificate_still_verifies_under_the_placeholder(client, staff_a, certified):
+    before = Credential.objects.get(document=certified.certificate)
+    assert _absent(_payload(before.jwt)) != []  # the badge named the holder
     services.person_erase(candidate=certified.person, by=staff_a)
 
-    page = client.get(reverse("documents:verify", args=[certified.certificate.verification_code]))
+    code = certified.certificate.verification_code
+    page = client.get(reverse("documents:verify", args=[code]))
 
     content = page.content.decode()
     assert "Document authentique et valide." in content
     assert "PERSONNE EFFACÉE" in content
     assert _absent(content) == []
+    # The stored badge is signed again from the anonymised record, same id and status entry.
+    after = Credential.objects.get(pk=before.pk)
+    assert (after.uuid, after.status_index) == (before.uuid, before.status_index)
+    badge = client.get(reverse("credentials:credential_jwt", args=[code])).content.decode()
+    assert badge == after.jwt and _absent(_payload(badge)) == []
+    assert "PERSONNE EFFACÉE" in _payload(badge)
+    checked = client.post(reverse("credentials:verify"), {"text": badge})
+    assert "Badge authentique et valide." in html.unescape(checked.content.decode())
+
+
+def _payload(token: str) -> str:
+    body = token.split(".")[1]
+    return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
 
 
 def test_the_history_reads_older_entries_redacted_while_the_log_itself_is_unchanged(
