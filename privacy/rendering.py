@@ -10,4 +10,4 @@ from cqpm.core.pdf import render_pdf
 
 
 def export_pdf(data: dict[str, Any]) -> bytes:
-    return render_pdf(html=render_to_string("privacy/export_pdf.html", {"export": data}))
+    return render_pdf(html=render_to_string("privacy/pdf/export.html", {"export": data}))
