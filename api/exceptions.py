@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -51,10 +52,14 @@ def handler(exc: Exception, context: dict) -> Response | None:
         return _response(400, "invalid", _("Données invalides."), errors)
     if isinstance(exc, RowErrors):
         return _response(exc.status_code, exc.error_code, str(exc.detail), exc.errors)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Objet introuvable."))
     if isinstance(exc, exceptions.Throttled):
-        exc.detail = _("Trop de requêtes pour ce jeton : réessayez dans %(wait)d s.") % {
-            "wait": int(exc.wait or 1)
-        }
+        exc.detail = exceptions.ErrorDetail(
+            _("Trop de requêtes pour ce jeton : réessayez dans %(wait)d s.")
+            % {"wait": int(exc.wait or 1)},
+            code="throttled",
+        )
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -92,6 +97,9 @@ def _flatten(detail: Any, path: str = "") -> Any:
     """DRF's nested error detail as {"field": "rows[2].birth_date", "message": "…"} items."""
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if isinstance(key, int):  # a row of a list (DRF keys list errors by index)
+                yield from _flatten(value, f"{path}[{key}]")
+                continue
             name = "" if key == "non_field_errors" else str(key)
             yield from _flatten(value, f"{path}.{name}" if path and name else path or name)
     elif isinstance(detail, list):

@@ -27,7 +27,7 @@ def hash_secret(token: str) -> str:
 
 def split_token(token: str) -> tuple[str, str] | None:
     """(prefix, token) for a well-formed token, None otherwise (nothing to look up)."""
-    parts = token.split("_")
+    parts = token.split("_", 2)  # the secret itself may hold « _ » (URL-safe base64)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or len(parts[2]) < 20:
         return None
     if not parts[1].isalnum() or len(parts[1]) > 16:

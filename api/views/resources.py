@@ -168,7 +168,7 @@ class RegistrationViewSet(
             late_reason=data["late_reason"],
             by=request.user,
         )
-        created = self.object_from(self.scoped().filter(pk=registration.pk))
+        created = get_scoped_or_404(self.scoped(), pk=registration.pk)
         return Response(s.RegistrationSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
