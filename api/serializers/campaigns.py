@@ -48,6 +48,8 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class CandidateSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="E-mail (vide si inconnu).")
+
     class Meta:
         model = Candidate
         fields = ["id", *PERSON_FIELDS, "address", "created_at", "updated_at"]
@@ -64,7 +66,7 @@ class CompanySerializer(serializers.ModelSerializer):
 class RegistrationSerializer(serializers.ModelSerializer):
     candidate = CandidateSerializer(read_only=True)
     company = CompanySerializer(read_only=True, allow_null=True)
-    tutor_email = serializers.EmailField(
+    tutor_email = serializers.CharField(
         source="tutor.email", read_only=True, allow_null=True, default=None
     )
     stage_label = serializers.CharField(read_only=True, help_text="Étape, en clair.")

@@ -203,7 +203,9 @@ class HistoryEntrySerializer(serializers.Serializer):
     action = serializers.CharField(source="raw.action", help_text="Code de l'événement.")
     label = serializers.CharField(source="entry.label")
     sentence = serializers.CharField(source="entry.sentence", help_text="Phrase de l'historique.")
-    actor = serializers.EmailField(source="raw.actor.email", allow_null=True, default=None)
+    actor = serializers.CharField(
+        source="raw.actor.email", allow_null=True, default=None, help_text="E-mail de l'auteur."
+    )
     object_type = serializers.CharField(source="raw.object_type")
     object_id = serializers.CharField(source="raw.object_id")
     changes = ChangeSerializer(many=True, source="entry.changes")
