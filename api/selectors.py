@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from candidates.models import Campaign, Candidate, Registration
 from candidates.selectors import campaign_list_for, registration_list_for
@@ -60,8 +60,12 @@ def api_campaign_list_for(*, user: Any) -> QuerySet[Campaign]:
 
 
 def api_registration_list_for(*, user: Any) -> QuerySet[Registration]:
-    """The candidate list's scope (staff of the centre), with what a row shows."""
-    return registration_list_for(user=user).select_related(
+    """The candidate list's scope (registration_list_for: staff of the campaign's centre), as
+    « its campaign is one of campaign_list_for » so that a page in id order walks the primary
+    key and stops after 100 rows instead of sorting every row of the centre first (a test
+    holds both selectors to the same rows)."""
+    reached = campaign_list_for(user=user).filter(pk=OuterRef("campaign_id"))
+    return Registration.objects.filter(Exists(reached)).select_related(
         "campaign", "candidate", "company", "tutor"
     )
 

@@ -29,6 +29,4 @@ def bearer(scenario, api_for, staff_a):
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_honours_its_schema(case, bearer):
-    case.call_and_validate(
-        headers=bearer, checks=[not_a_server_error, response_schema_conformance]
-    )
+    case.call_and_validate(headers=bearer, checks=[not_a_server_error, response_schema_conformance])

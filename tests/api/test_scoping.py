@@ -59,8 +59,7 @@ LISTS = {
     "/api/v1/decisions/": {persona: (lambda s: {s.decision.pk}) for persona in JURY},
     "/api/v1/documents/": {"staff_a": lambda s: {s.document.pk}},
     "/api/v1/referentials/": {
-        persona: (lambda s: {s.referential.pk, s.campaign_b.referential_id})
-        for persona in PERSONAS
+        persona: (lambda s: {s.referential.pk, s.campaign_b.referential_id}) for persona in PERSONAS
     },
 }
 
@@ -134,7 +133,20 @@ def test_a_signed_in_session_reads_too_and_its_writes_need_csrf(scenario, staff_
     browser.force_login(staff_a)
     assert browser.get(f"/api/v1/registrations/{scenario.registration.pk}/").status_code == 200
     refused = browser.post(
-        "/api/v1/registrations/", {"campaign": scenario.campaign.pk}, content_type="application/json"
+        "/api/v1/registrations/",
+        {"campaign": scenario.campaign.pk},
+        content_type="application/json",
     )
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["message"]
+
+
+def test_the_api_registration_scope_is_the_candidate_lists(scenario, request):
+    from api.selectors import api_registration_list_for
+    from candidates.selectors import registration_list_for
+
+    for persona in PERSONAS:
+        user = request.getfixturevalue(persona)
+        api = set(api_registration_list_for(user=user).values_list("pk", flat=True))
+        page = set(registration_list_for(user=user).values_list("pk", flat=True))
+        assert api == page, persona

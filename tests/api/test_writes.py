@@ -165,8 +165,11 @@ BAD_BODIES = [
     ('{"campaign": 99999999999999999999999999}', "json"),
     ('{"campaign": -1}', "json"),
     ('{"campaign": 1.5, "civility": 3}', "json"),
-    ('{"campaign": 987654, "civility": "Mme", "last_name": "A", "first_name": "B", '
-     '"birth_date": "1990-01-01", "pathway": "vae"}', "json"),
+    (
+        '{"campaign": 987654, "civility": "Mme", "last_name": "A", "first_name": "B", '
+        '"birth_date": "1990-01-01", "pathway": "vae"}',
+        "json",
+    ),
     ('{"campaign": 1, "birth_date": "1990-02-30"}', "json"),
     ('{"campaign": 1, "birth_date": "99999-01-01"}', "json"),
     ('{"campaign": 1, "last_name": "\\u0000"}', "json"),
