@@ -164,3 +164,13 @@ def test_the_command_refuses_an_unknown_account(db):
     with pytest.raises(CommandError, match="Aucun compte"):
         call_command("api_token", "inconnu@exemple.fr")
     assert not ApiToken.objects.exists()
+
+
+def test_the_documentation_page_serves_only_our_own_files(client, db):
+    page = client.get("/api/docs/").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(url.startswith("/") for url in sources), sources  # no CDN
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in sources
+    assert "<style" not in page and "<script>" not in page
+    assert client.get("/api/schema/").content.startswith(b"openapi: 3")
+    assert client.get("/api/schema/?format=json").json()["info"]["title"] == "API Campagnes CQPM"
