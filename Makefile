@@ -69,6 +69,7 @@ bench: setup
 	$(PY) scripts/bench_imports.py
 	$(PY) scripts/bench_scale.py
 	$(PY) scripts/bench_credentials.py
+	$(PY) scripts/bench_api.py
 
 # Re-resolve the pinned set from pyproject.toml (needs the package index).
 lock:

@@ -47,6 +47,11 @@ def registration_history(*, registration: Registration) -> list[HistoryEntry]:
     ]
 
 
+def history_entries(entries) -> list[HistoryEntry]:
+    """The same sentences for audit entries already read (the API shows both side by side)."""
+    return [_entry(entry) for entry in entries]
+
+
 def _entry(entry) -> HistoryEntry:
     event = registry.events.get(entry.action)
     actor = str(entry.actor) if entry.actor else str(_("Le système"))

@@ -25,4 +25,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("transmissions.urls")),
     path("", include("webhooks.urls")),
+    # Outside /comptes/ on purpose: that prefix is exempt from the mandatory TOTP, a token is not.
+    path("jetons-api/", include("api.urls_tokens")),
+    path("api/", include("api.urls")),
 ]

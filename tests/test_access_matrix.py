@@ -304,6 +304,36 @@ TABLE: dict[str, Row] = {
     "webhooks:delivery_replay": Row(
         k(pk="webhook_delivery"), staff(405, staff_b=405), post_only=True
     ),
+    # --- API (session here; tokens in tests/api/test_scoping.py). Anonymous: 401, not a redirect.
+    "api:schema": Row(get=expect(default=200, anonymous=200)),
+    "api:docs": Row(get=expect(default=200, anonymous=200)),
+    **{
+        f"api:{name}-list": Row(get=expect(default=200, anonymous=401))
+        for name in (
+            "referential",
+            "campaign",
+            "candidate",
+            "registration",
+            "decision",
+            "document",
+        )
+    },
+    "api:registration-bulk": Row(get=expect(default=405, anonymous=401)),
+    "api:referential-detail": Row(k(pk="campaign.referential"), expect(default=200, anonymous=401)),
+    "api:campaign-detail": Row(CAMPAIGN, staff(anonymous=401)),
+    "api:candidate-detail": Row(k(pk="registration.candidate"), staff(anonymous=401)),
+    "api:registration-detail": Row(REG, staff(anonymous=401)),
+    "api:registration-evidence": Row(REG, staff(evaluator=200, anonymous=401)),
+    "api:registration-results": Row(REG, staff(evaluator=200, anonymous=401)),
+    "api:registration-history": Row(REG, staff(anonymous=401)),
+    "api:decision-detail": Row(
+        k(pk="decision"), staff(jury_president=200, jury_member=200, anonymous=401)
+    ),
+    "api:document-detail": Row(k(pk="document"), staff(anonymous=401)),
+    "api:document-pdf": Row(k(pk="document"), staff(anonymous=401)),
+    # Everyone manages their own API tokens; nobody revokes another person's.
+    "api_tokens:list": Row(get=expect(default=200)),
+    "api_tokens:revoke": Row(k(pk=Lit("1")), expect(default=405), post_only=True),
 }
 
 EXCLUDED_PREFIXES = ("admin/",)
@@ -527,6 +557,17 @@ def test_it_never_answers_200_outside_the_scope(scenario, clients):
         "credentials:verify",
         "credentials:credential_jwt",
         "credentials:credential_json",
+        # The API's schema and documentation are public; its lists are scoped (empty here).
+        "api:schema",
+        "api:docs",
+        "api:referential-list",
+        "api:referential-detail",
+        "api:campaign-list",
+        "api:candidate-list",
+        "api:registration-list",
+        "api:decision-list",
+        "api:document-list",
+        "api_tokens:list",
     }
     for name, row in TABLE.items():
         if name not in own_pages:

@@ -90,6 +90,7 @@ def test_contributions_come_in_workflow_order():
         "transmissions",
         "webhooks",
         "privacy",
+        "api",  # « Jetons d'API », last, for everyone signed in
     ]
     assert [c.name for c in home_items()] == ["transmissions.overdue"]
     assert check_registry() == []

@@ -118,6 +118,11 @@ INSTALLED_APPS = [
     "privacy",
     "transmissions",
     "webhooks",
+    # The REST API (issue 13): last, it reads every domain app and nothing imports it.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +294,57 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- REST API (api app, /api/v1/) ---------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # CSRF enforced
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.CqpmAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
+}
+# Requests per token (or per signed-in person) and per minute, e.g. "600/min".
+CQPM_API_THROTTLE_RATE = _env(env.str, "CQPM_API_THROTTLE_RATE", default="600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Campagnes CQPM",
+    "DESCRIPTION": (
+        "API REST des campagnes de certification CQPM : référentiels, campagnes, candidats et "
+        "inscriptions, dossiers et preuves, résultats, décisions du jury, documents et "
+        "historique. Authentification par jeton : `Authorization: Bearer <jeton>` (page "
+        "« Jetons d'API » de votre compte). Pagination par curseur (`next`), synchronisation "
+        "incrémentale par `updated_since` (ISO 8601). Erreurs en JSON, messages en français."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReferentialStatusEnum": "referentials.models.ReferentialStatus",
+        "CampaignStatusEnum": "candidates.models.CampaignStatus",
+        "RegistrationStageEnum": "candidates.models.RegistrationStage",
+        "DossierStatusEnum": "evaluations.models.EvaluationDossierStatus",
+        "OpinionStatusEnum": "evaluations.models.CompanyOpinionStatus",
+        "ResultSheetStatusEnum": "deliberations.models.ResultSheetStatus",
+        "DocumentStatusEnum": "documents.models.DocumentStatus",
+    },
+}
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = _env(env.email_url, "EMAIL_URL", default="consolemail://")
