@@ -20,7 +20,7 @@ from candidates import services as candidate_services
 from candidates.history import history_entries
 from candidates.importing import ImportRefused, registrations_import
 from candidates.models import Campaign
-from cqpm.core.audit import audit_history
+from cqpm.core.audit import audit_history, audit_redacted
 from cqpm.core.permissions import get_scoped_or_404
 from documents.models import Document
 
@@ -235,7 +235,8 @@ class RegistrationViewSet(
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         registration = self.get_object()
-        raw = list(audit_history(registration_id=registration.pk))
+        # Redacted as the page reads them: an erased person's values never come back.
+        raw = audit_redacted(audit_history(registration_id=registration.pk))
         rows = [
             {"raw": entry, "entry": sentence}
             for entry, sentence in zip(raw, history_entries(raw), strict=True)

@@ -61,6 +61,8 @@ def journey(centre_a, staff_a, tutor, jury_president, jury_member):
         civility=Candidate.Civility.MONSIEUR,
         email="hugo.quenderec@exemple.fr",
         birth_date=datetime.date(1985, 2, 3),
+        phone="0699887766",
+        address="3 place Bellecour\n69002 Lyon",
     )
     dossier_for(alice)
     report = report_for(alice, by=staff_a)

@@ -89,6 +89,9 @@ def test_erasure_leaves_no_trace_of_the_person_where_people_read(
             "person": client.get(reverse("privacy:person_detail", args=[person.pk])),
             "export": client.get(reverse("privacy:person_export", args=[person.pk, "json"])),
             "privacy search": client.get(reverse("privacy:person_search"), {"email": EMAIL}),
+            "api registration": client.get(f"/api/v1/registrations/{journey.alice.pk}/"),
+            "api history": client.get(f"/api/v1/registrations/{journey.alice.pk}/history/"),
+            "api candidates": client.get("/api/v1/candidates/"),
         }
         out = io.StringIO()
         call_command("personal_data_export", EMAIL, stdout=out)
