@@ -24,10 +24,10 @@ from accounts.models import User
 from candidates.models import Campaign, Candidate, Registration
 from candidates.selectors import staff_centre_ids
 from candidates.services import PersonData, candidate_update
-from credentials.services import credentials_resign_erased
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
+from credentials.services import credentials_resign_erased
 from deliberations.models import Decision
 from documents.models import Document, DocumentBatch
 from evaluations.models import Report
