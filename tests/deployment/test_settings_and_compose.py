@@ -225,5 +225,11 @@ def test_it_configures_the_app_only_with_variables_the_settings_read(compose, se
 
 def test_it_lists_in_the_example_env_file_every_required_production_secret():
     example = (ROOT / ".env.production.example").read_text()
-    for name in ("SECRET_KEY", "MFA_ENCRYPTION_KEY", "ALLOWED_HOSTS", "SITE_URL"):
+    for name in (
+        "SECRET_KEY",
+        "MFA_ENCRYPTION_KEY",
+        "ALLOWED_HOSTS",
+        "SITE_URL",
+        "CREDENTIALS_KEYS",
+    ):
         assert f"{name}=" in example
