@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from cqpm.celery import app as celery_app
 
@@ -71,16 +71,43 @@ def running_worker() -> Iterator[object]:
     import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping
     from celery.contrib.testing.worker import start_worker
 
-    if connection.vendor == "sqlite":
-        # The in-memory test database is shared with the worker's thread through SQLite's shared
-        # cache, where a reader meeting a writer fails at once instead of waiting: this thread
-        # only polls, so it reads without taking table locks.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
+    # On SQLite the test database is a file in WAL mode (tests/conftest.py): the worker's
+    # thread has its own connection, and a writer waits for another (busy timeout).
     with start_worker(
         celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=30
     ) as worker:
-        yield worker
+        try:
+            yield worker
+        finally:
+            # Whatever the test left queued runs now, before the test's teardown empties the
+            # database under the worker's feet.
+            wait_idle(worker)
+
+
+def wait_idle(worker, *, timeout: float = 60.0) -> None:
+    """Wait until the worker has no task running or reserved and its queue is empty."""
+    from celery.worker import state
+
+    streak = [0]
+
+    def idle() -> bool:
+        quiet = not state.active_requests and not state.reserved_requests
+        streak[0] = streak[0] + 1 if quiet and _queue_empty(worker) else 0
+        # Idle at three polls in a row: a message taken off the queue between two polls but
+        # not yet reserved by the worker shows at the next one.
+        return streak[0] >= 3
+
+    wait_for(idle, timeout=timeout, step=0.1)
+
+
+def _queue_empty(worker) -> bool:
+    try:
+        with worker.app.connection_for_read() as connection:
+            name = worker.app.conf.task_default_queue
+            declared = connection.default_channel.queue_declare(queue=name, passive=True)
+            return declared.message_count == 0
+    except Exception:  # a broker that is down or cannot count: rely on the worker state
+        return True
 
 
 def wait_for(predicate: Callable[[], bool], *, timeout: float = 60.0, step: float = 0.2) -> None:
@@ -90,7 +117,7 @@ def wait_for(predicate: Callable[[], bool], *, timeout: float = 60.0, step: floa
         try:
             if predicate():
                 return
-        except OperationalError:  # SQLite's shared cache: the worker holds the table
+        except OperationalError:  # SQLite busy beyond its timeout: ask again
             pass
         time.sleep(step)
     raise AssertionError("the worker did not finish in time")

@@ -28,6 +28,20 @@ def _credentials_key(tmp_path_factory):
         yield path
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """On SQLite, the test database is a file of this session (not pytest-django's in-memory
+    one): the Celery worker and live-server threads then get their own connections, in WAL
+    mode with the settings' busy timeout, and wait for a writer instead of failing at once with
+    "database table is locked" as SQLite's shared in-memory cache does under load."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        folder = tmp_path_factory.mktemp("sqlite")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -47,6 +47,7 @@ HEADER_ALIASES = {
 }
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
+MAX_ISSUES = 1_000  # errors kept to show (all are counted)
 # What a workbook may expand to once unzipped, read from the sizes its archive declares (zipfile
 # never inflates an entry past its declared size): a 656 KB file of shared strings can claim 300 MB.
 MAX_XLSX_UNCOMPRESSED = 120 * 1024 * 1024
@@ -103,20 +104,26 @@ class ImportIssue:
 
 
 class ImportRefused(DomainError):
-    """The file was refused whole; `issues` lists every error found, in line order."""
+    """The file was refused whole; `issues` lists the errors found in line order, the first
+    MAX_ISSUES of them (a file of 100,000 bad rows would otherwise hold a million messages);
+    `total` counts them all."""
 
-    def __init__(self, issues: list[ImportIssue]) -> None:
-        self.issues = sorted(issues, key=lambda i: (i.line or 0, COLUMNS_ORDER.get(i.column, 99)))
-        count = len(self.issues)
-        super().__init__(
-            ngettext(
+    def __init__(self, issues: list[ImportIssue], *, total: int | None = None) -> None:
+        ordered = sorted(issues, key=lambda i: (i.line or 0, COLUMNS_ORDER.get(i.column, 99)))
+        self.issues = ordered[:MAX_ISSUES]
+        self.total = count = max(total or 0, len(ordered))
+        if count > len(self.issues):
+            message = _(
+                "Fichier refusé : %(count)d erreurs (les %(shown)d premières sont listées), "
+                "rien n'a été importé."
+            ) % {"count": count, "shown": len(self.issues)}
+        else:
+            message = ngettext(
                 "Fichier refusé : %(count)d erreur, rien n'a été importé.",
                 "Fichier refusé : %(count)d erreurs, rien n'a été importé.",
                 count,
-            )
-            % {"count": count},
-            code="import_refused",
-        )
+            ) % {"count": count}
+        super().__init__(message, code="import_refused")
 
 
 COLUMNS_ORDER = {name: position for position, name in enumerate(COLUMNS)}
@@ -173,28 +180,47 @@ def parse_file(*, data: bytes, filename: str) -> list[ImportRow]:
     table = _table(data, filename)
     header_line, columns = _header(table)
     rows: list[ImportRow] = []
-    issues: list[ImportIssue] = []
+    issues = _Issues()
     seen: dict[tuple, tuple[int, str]] = {}
+    count = 0
     try:
-        for line, cells in table:
+        for line, cells in table:  # streamed: one record at a time, never the whole table
             if not any(_text(c) for c in cells):
                 continue
-            if len(rows) + len(issues) >= MAX_ROWS:
+            count += 1
+            if count > MAX_ROWS:
                 raise file_error(_("Le fichier dépasse %(max)d lignes.") % {"max": MAX_ROWS})
             values = {name: _cell(cells, i, name) for name, i in columns.items()}
             row = _parse_row(line, values, issues)
             if row is not None and not _duplicate(row, seen, issues):
                 rows.append(row)
+            if issues and rows:
+                rows.clear()  # a refused file imports nothing: its good rows are not kept
     except _BadQuote as bad:
         issues.append(_quote_issue(bad, columns))
     if issues:
-        raise ImportRefused(issues)
+        raise ImportRefused(list(issues), total=issues.total)
     if not rows:
         raise file_error(
             _("Le fichier ne contient aucune ligne de candidat après l'en-tête (ligne %(line)d).")
             % {"line": header_line}
         )
     return rows
+
+
+class _Issues(list):
+    """The first MAX_ISSUES errors, and the count of all of them."""
+
+    total = 0
+
+    def append(self, issue: ImportIssue) -> None:
+        self.total += 1
+        if len(self) < MAX_ISSUES:
+            super().append(issue)
+
+    def extend(self, issues) -> None:
+        for issue in issues:
+            self.append(issue)
 
 
 def _duplicate(row: ImportRow, seen: dict, issues: list[ImportIssue]) -> bool:

@@ -175,10 +175,15 @@ if not DATABASES["default"].get("ENGINE"):
         "Variable d'environnement DATABASE_URL invalide : attendu postgres://… ou sqlite:///…"
     )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the web server and the Celery worker read while the other writes;
-    # IMMEDIATE transactions take the write lock up front instead of failing half-way.
+    # WAL lets the web server and the Celery worker read while the other writes (synchronous
+    # NORMAL is WAL's safe setting: no fsync per commit); IMMEDIATE transactions take the write
+    # lock up front instead of failing half-way; a writer waits up to 20 s for another.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = _env(env.int, "CONN_MAX_AGE", default=60)

@@ -211,6 +211,25 @@ def test_a_file_over_the_row_limit_is_refused(campaign, monkeypatch):
     assert str(caught.value.issues[0]) == "Le fichier dépasse 3 lignes."
 
 
+def test_a_file_of_bad_rows_counts_every_error_and_keeps_only_the_first(campaign, monkeypatch):
+    # Two errors per row: the row limit counts lines, not lines plus errors.
+    monkeypatch.setattr(import_reading, "MAX_ROWS", 4)
+    monkeypatch.setattr(import_reading, "MAX_ISSUES", 3)
+    rows = [good_row(i, civilite="Dr", parcours="Stage") for i in range(4)]
+    with pytest.raises(ImportRefused) as caught:
+        registrations_import(campaign=campaign, file=csv_bytes(rows), filename="x.csv", by=None)
+    refusal = caught.value
+    assert refusal.message == (
+        "Fichier refusé : 8 erreurs (les 3 premières sont listées), rien n'a été importé."
+    )
+    assert [(issue.line, issue.column) for issue in refusal.issues] == [
+        (2, "civilite"),
+        (2, "parcours"),
+        (3, "civilite"),
+    ]
+    assert refusal.total == 8
+
+
 def test_values_at_every_limit_preview_as_valid_and_import(client_for, staff_a, campaign):
     """What the preview calls valid imports, on either database: each column at its limit."""
     row = good_row(
