@@ -154,6 +154,7 @@ def test_production_refuses_to_start_without_a_key_source(tmp_path):
         "MFA_ENCRYPTION_KEY": "another-key",
         "ALLOWED_HOSTS": "cqpm.example.org",
         "SITE_URL": "https://cqpm.example.org",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",  # production wants a shared cache first
         "CREDENTIALS_KEYS": "",
     }
     env.pop("DATABASE_URL", None)

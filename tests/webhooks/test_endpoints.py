@@ -174,6 +174,13 @@ def test_the_navigation_offers_webhooks_to_staff_only(client_for, staff_a, tutor
     assert response.url == reverse("webhooks:centre", kwargs={"pk": centre_a.pk})
 
 
+def _signing_keys(tmp_path) -> str:
+    from credentials.keys import key_generate
+
+    key_generate(path=tmp_path / "issuer-keys.json")
+    return (tmp_path / "issuer-keys.json").read_text()
+
+
 def test_the_production_settings_refuse_http_and_private_addresses_whatever_the_env(tmp_path):
     code = (
         "from cqpm.core.errors import DomainError\n"
@@ -195,6 +202,9 @@ def test_the_production_settings_refuse_http_and_private_addresses_whatever_the_
         "WEBHOOKS_ALLOW_HTTP": "true",
         "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "true",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        # What production requires besides: a shared cache and the credentials' signing keys.
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
+        "CREDENTIALS_KEYS": _signing_keys(tmp_path),
     }
     env.pop("CELERY_BROKER_URL", None)
     result = subprocess.run(
