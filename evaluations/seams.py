@@ -7,6 +7,7 @@ from cqpm.core.registry import (
     declare_hook,
     declare_labels,
     on_hook,
+    register_bulk_action,
     register_demo_seeder,
     register_nav,
     register_section,
@@ -21,7 +22,7 @@ COMMISSION_SESSION_DATED = "evaluations.commission_session_dated"
 def register() -> None:
     from candidates.seams import CAMPAIGN_CALENDAR_CHANGED
 
-    from . import demo, nav, sections
+    from . import bulk, demo, nav, sections
     from .models import EvaluationDossier
     from .services.commissions import commission_sessions_check_calendar
 
@@ -35,6 +36,7 @@ def register() -> None:
         uid="evaluations.commission_dates",
     )
     register_nav("evaluations", nav.items, order=30)
+    register_bulk_action(bulk.DOSSIER_APPROVE)
     register_section("evaluations", sections.registration_section, order=30)
     register_demo_seeder("evaluations", demo.seed, order=30)
     for code, label, sentence in EVENTS:
