@@ -48,9 +48,7 @@ def bulk_selection(
     return [found[pk] for pk in wanted]
 
 
-def bulk_job_start(
-    *, action: BulkAction, items: Sequence[Any], context: Any, by: User
-) -> BulkJob:
+def bulk_job_start(*, action: BulkAction, items: Sequence[Any], context: Any, by: User) -> BulkJob:
     """Record the job and queue its run after the commit; items come from `bulk_selection`."""
     from .tasks import bulk_job_run
 
