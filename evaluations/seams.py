@@ -56,6 +56,8 @@ def register() -> None:
             "held_on": _("Date de l'entretien"),
             "notes": _("Notes"),
             "date_override_reason": _("Motif de la date anticipée"),
+            "start_time": _("Heure"),
+            "unassigned": _("Candidats désaffectés"),
         },
         values=dict(EvaluationDossier.Status.choices),
     )
@@ -136,6 +138,24 @@ EVENTS = [
         "cqpm.commission.session.rescheduled",
         _("Commission déplacée"),
         _("{actor} a déplacé la commission d'évaluation {object}."),
+    ),
+    (
+        "cqpm.commission.session.updated",
+        _("Commission modifiée"),
+        _("{actor} a modifié la date, l'heure ou le lieu de la commission d'évaluation {object}."),
+    ),
+    (
+        "cqpm.commission.session.cancelled",
+        _("Commission annulée"),
+        _("{actor} a annulé la commission d'évaluation {object} (motif : {reason})."),
+    ),
+    (
+        "cqpm.commission.assignment.cancelled",
+        _("Commission du candidat annulée"),
+        _(
+            "{actor} a annulé la commission d'évaluation où le candidat était affecté "
+            "(motif : {reason}) ; il sera affecté à une autre commission."
+        ),
     ),
     (
         "cqpm.commission.evaluator.added",

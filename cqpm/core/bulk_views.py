@@ -34,6 +34,8 @@ def _resolve(request, kind: str):
             raise Http404 from exc
         if context is None:
             raise Http404
+    if not action.scope(user=request.user, context=context).exists():
+        raise Http404  # nothing this person may select: the action is out of their reach
     ids = _ids(request)
     items = bulk_selection(action=action, user=request.user, context=context, item_ids=ids)
     if items is None:
