@@ -143,7 +143,7 @@ def convocation_send(
         return None
     pdf = convocation_pdf(registration=registration, appointment=appointment)
     recipients = [candidate.email]
-    tutor_email = registration.tutor.email if registration.tutor_id else ""
+    tutor_email = registration.tutor.email if registration.tutor is not None else ""
     message = _message(registration, appointment, pdf, tutor_email, resent=previous is not None)
     with transaction.atomic():
         convocation = Convocation.objects.create(

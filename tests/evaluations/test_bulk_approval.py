@@ -135,7 +135,7 @@ def test_staff_and_outsiders_cannot_approve_nor_see_someone_elses_job(
     assert unknown.status_code == 404
 
 
-def test_an_empty_selection_goes_back_with_a_french_message(client_for, reviewer):
+def test_an_empty_selection_goes_back_with_a_french_message(client_for, reviewer, three):
     response = client_for(reviewer).post(
         reverse("core:bulk_confirm", args=[KIND]), {"ids": []}, follow=True
     )
