@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),  # answered by LivenessMiddleware
     path("sante/", health.health, name="health"),
     path("admin/", admin.site.urls),
+    path("traitements/", include("cqpm.core.urls_bulk")),
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("referentiels/", include("referentials.urls")),

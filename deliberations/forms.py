@@ -86,8 +86,25 @@ class JurySessionForm(forms.Form):
 
 
 class JuryRescheduleForm(forms.Form):
+    """Date, time and place of a planned jury; the place left blank keeps the current one."""
+
     date = forms.DateField(
         label=_("Nouvelle date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label=_("Heure"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        required=False,
+    )
+    place = forms.CharField(label=_("Lieu"), max_length=255, required=False)
+
+
+class JuryCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Il est conservé, tracé, et indiqué aux personnes concernées."),
     )
 
 

@@ -134,6 +134,7 @@ class JurySessionStatus(models.TextChoices):
     PLANNED = "planned", _("Planifiée")
     DELIBERATING = "deliberating", _("En délibération")
     CLOSED = "closed", _("Clôturée")
+    CANCELLED = "cancelled", _("Annulée")
 
 
 class JurySession(TimeStampedModel):
@@ -142,13 +143,15 @@ class JurySession(TimeStampedModel):
     Status = JurySessionStatus
 
     TRANSITIONS = {
-        Status.PLANNED: {Status.DELIBERATING},
+        Status.PLANNED: {Status.DELIBERATING, Status.CANCELLED},
         Status.DELIBERATING: {Status.CLOSED},
         Status.CLOSED: set(),
+        Status.CANCELLED: set(),
     }
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="jury_sessions")
     date = models.DateField(_("date"))
+    start_time = models.TimeField(_("heure"), null=True, blank=True)
     place = models.CharField(_("lieu"), max_length=255)
     status = models.CharField(
         _("statut"), max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True
@@ -157,6 +160,7 @@ class JurySession(TimeStampedModel):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    cancellation_reason = models.TextField(_("motif de l'annulation"), blank=True)
 
     class Meta:
         verbose_name = _("jury de délibération")
@@ -165,7 +169,11 @@ class JurySession(TimeStampedModel):
         constraints = [
             choices_constraint(
                 app="deliberations", model="jurysession", field="status", choices=JurySessionStatus
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="cancelled") | ~models.Q(cancellation_reason=""),
+                name="deliberations_jurysession_cancelled_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,6 +182,10 @@ class JurySession(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
 
 
 class JuryMember(models.Model):

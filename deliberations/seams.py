@@ -25,6 +25,9 @@ RESULTS_VALIDATED = "deliberations.results_validated"
 # Fired inside the transaction that closes a jury session (decisions locked):
 # payload session=<JurySession>, decisions=list[<Decision>], by=<User>.
 JURY_SESSION_CLOSED = "deliberations.jury_session_closed"
+# Fired inside the transaction that moves a planned jury session (date, time or place changed):
+# payload session=<JurySession>, by=<User>. Later apps convoke its candidates again.
+JURY_SESSION_DATED = "deliberations.jury_session_dated"
 
 
 def register() -> None:
@@ -55,6 +58,10 @@ def register() -> None:
         JURY_SESSION_CLOSED,
         doc="A jury session was closed and its decisions locked (session, decisions, by).",
     )
+    declare_hook(
+        JURY_SESSION_DATED,
+        doc="A planned jury session got a new date, time or place (session, by).",
+    )
     on_hook(REGISTRATIONS_CREATED, carry_over_on_created, uid="deliberations.carry_over")
     on_hook(CAMPAIGN_CALENDAR_CHANGED, jury_sessions_check_calendar, uid="deliberations.jury_dates")
     on_hook(
@@ -78,6 +85,8 @@ def register() -> None:
             "valid_until": _("Valable jusqu'au"),
             "from": _("Reprise de"),
             "is_president": _("Président"),
+            "start_time": _("Heure"),
+            "unseated": _("Candidats retirés"),
         },
         values={
             **dict(CapacityResult.Outcome.choices),
@@ -117,6 +126,24 @@ EVENTS = [
         "cqpm.jury.session.rescheduled",
         _("Jury déplacé"),
         _("{actor} a déplacé le jury {object}."),
+    ),
+    (
+        "cqpm.jury.session.updated",
+        _("Jury modifié"),
+        _("{actor} a modifié la date, l'heure ou le lieu du jury {object}."),
+    ),
+    (
+        "cqpm.jury.session.cancelled",
+        _("Jury annulé"),
+        _("{actor} a annulé le jury {object} (motif : {reason})."),
+    ),
+    (
+        "cqpm.jury.candidate.cancelled",
+        _("Jury du candidat annulé"),
+        _(
+            "{actor} a annulé le jury {object} où le candidat était présenté (motif : {reason}) ; "
+            "il sera présenté à un autre jury."
+        ),
     ),
     (
         "cqpm.jury.member.added",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("jurys/", juries.jury_list, name="jury_list"),
     path("jurys/<int:pk>/", juries.jury_detail, name="jury_detail"),
     path("jurys/<int:pk>/date/", juries.jury_reschedule, name="jury_reschedule"),
+    path("jurys/<int:pk>/annuler/", juries.jury_cancel, name="jury_cancel"),
     path("jurys/<int:pk>/membres/", juries.jury_member_add_view, name="jury_member_add"),
     path(
         "jurys/<int:pk>/membres/<int:member_pk>/retirer/",

@@ -174,3 +174,47 @@ class Document(TimeStampedModel):
         else:
             subject = f"{self.jury_session.date:%Y-%m-%d}"
         return slugify(f"{self.get_kind_display()}-{subject}-v{self.version}") + ".pdf"
+
+
+class ConvocationKind(models.TextChoices):
+    INTERVIEW = "interview", _("Convocation à l'entretien")
+    JURY = "jury", _("Convocation au jury")
+
+
+class Convocation(models.Model):
+    """One convocation sent to a candidate: to the commission's interview or to the jury, with
+    the date, time and place it announced. A new row at every sending (a date changed, staff
+    sent it again): the last one per registration and kind is what the candidate holds."""
+
+    Kind = ConvocationKind
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="convocations"
+    )
+    kind = models.CharField(_("nature"), max_length=16, choices=Kind.choices)
+    session_id = models.BigIntegerField(_("séance"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("heure"), null=True, blank=True)
+    place = models.CharField(_("lieu"), max_length=255)
+    recipients = models.JSONField(_("destinataires"), default=list)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    sent_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("convocation")
+        verbose_name_plural = _("convocations")
+        ordering = ["registration", "kind", "-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "session_id"], name="documents_convocation_sess_idx")
+        ]
+        constraints = [
+            choices_constraint(
+                app="documents", model="convocation", field="kind", choices=ConvocationKind
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"

@@ -8,6 +8,7 @@ from cqpm.core.registry import (
     declare_hook,
     declare_labels,
     on_hook,
+    register_bulk_action,
     register_demo_seeder,
 )
 
@@ -20,10 +21,11 @@ DOCUMENT_REVOKED = "documents.document_revoked"
 
 
 def register() -> None:
-    from deliberations.seams import DECISION_AMENDED
+    from deliberations.seams import DECISION_AMENDED, JURY_SESSION_DATED
+    from evaluations.seams import COMMISSION_SESSION_DATED
 
-    from . import demo
-    from .models import Document
+    from . import bulk, convocations, demo
+    from .models import Convocation, Document
     from .reactions import on_decision_amended
 
     register_demo_seeder("documents", demo.seed, order=50)
@@ -33,15 +35,45 @@ def register() -> None:
         doc="A document was revoked (document, reason, by), inside the revocation's transaction.",
     )
     on_hook(DECISION_AMENDED, on_decision_amended, uid="documents.revoke_and_renew")
+    on_hook(
+        COMMISSION_SESSION_DATED,
+        convocations.on_commission_session_dated,
+        uid="documents.convocations.commission",
+    )
+    on_hook(
+        JURY_SESSION_DATED, convocations.on_jury_session_dated, uid="documents.convocations.jury"
+    )
+    register_bulk_action(bulk.COMMISSION_CONVOCATIONS)
+    register_bulk_action(bulk.JURY_CONVOCATIONS)
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
     declare_labels(
-        fields={"kind": _("Document")},
-        values={**dict(Document.Kind.choices), **dict(Document.Status.choices)},
+        fields={"kind": _("Document"), "convocation": _("Convocation")},
+        values={
+            **dict(Document.Kind.choices),
+            **dict(Document.Status.choices),
+            **dict(Convocation.Kind.choices),
+        },
     )
 
 
 EVENTS = [
+    (
+        "cqpm.convocation.sent",
+        _("Convocation envoyée"),
+        _(
+            "{actor} a convoqué le candidat par e-mail, PDF joint ({convocation}) : le {date} "
+            "à {start_time}, lieu : {place}."
+        ),
+    ),
+    (
+        "cqpm.convocation.resent",
+        _("Nouvelle convocation envoyée"),
+        _(
+            "{actor} a convoqué à nouveau le candidat, la date, l'heure ou le lieu ayant changé "
+            "({convocation}) : le {date} à {start_time}, lieu : {place}."
+        ),
+    ),
     (
         "cqpm.documents.document.requested",
         _("Document demandé"),

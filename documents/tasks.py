@@ -10,7 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import convocations, services
 from .models import DocumentBatch
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -52,3 +52,9 @@ def build_batch_archive(self, batch_id: int) -> None:
 )
 def requeue_documents() -> dict[str, list[int]]:
     return services.documents_requeue()
+
+
+@shared_task(**COMMON)
+def send_convocation(registration_id: int, kind: str, by_id: int | None = None) -> None:
+    """Convoke again after a change of date; skipped when the candidate already holds it."""
+    convocations.convocation_resend(registration_id=registration_id, kind=kind, by_id=by_id)

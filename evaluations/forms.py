@@ -195,6 +195,27 @@ class SessionRescheduleForm(forms.Form):
     override_reason = forms.CharField(**OVERRIDE_REASON)
 
 
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class SessionEditForm(SessionRescheduleForm):
+    """Date, time and place of a session; the place left blank keeps the current one."""
+
+    start_time = forms.TimeField(label=_("Heure"), widget=TIME_WIDGET, required=False)
+    place = forms.CharField(label=_("Lieu"), max_length=255, required=False)
+
+    field_order = ["date", "start_time", "place", "override_reason"]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Il est conservé, tracé, et indiqué aux personnes concernées."),
+    )
+
+
 class SessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     place = forms.CharField(label=_("Lieu"), max_length=255)

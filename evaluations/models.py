@@ -264,6 +264,7 @@ class CommissionSession(TimeStampedModel):
         Campaign, on_delete=models.PROTECT, related_name="commission_sessions"
     )
     date = models.DateField(_("date"))
+    start_time = models.TimeField(_("heure"), null=True, blank=True)
     place = models.CharField(_("lieu"), max_length=255)
     # Set when the session sits before the campaign's report or opinion deadline: the reason
     # staff gave for judging before all the evidence is due (also in the audit log).
@@ -274,14 +275,30 @@ class CommissionSession(TimeStampedModel):
         related_name="commission_sessions",
         blank=True,
     )
+    # A cancelled session stays, read-only, with its reason; its candidates were unassigned.
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancellation_reason = models.TextField(_("motif de l'annulation"), blank=True)
 
     class Meta:
         verbose_name = _("commission d'évaluation")
         verbose_name_plural = _("commissions d'évaluation")
         ordering = ["campaign", "date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True) | ~models.Q(cancellation_reason=""),
+                name="evaluations_commissionsession_cancelled_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Commission du {self.date:%d/%m/%Y} — {self.place}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class CommissionAssignment(models.Model):

@@ -7,6 +7,7 @@ from cqpm.core.registry import (
     declare_hook,
     declare_labels,
     on_hook,
+    register_bulk_action,
     register_demo_seeder,
     register_nav,
     register_section,
@@ -21,7 +22,7 @@ COMMISSION_SESSION_DATED = "evaluations.commission_session_dated"
 def register() -> None:
     from candidates.seams import CAMPAIGN_CALENDAR_CHANGED
 
-    from . import demo, nav, sections
+    from . import bulk, demo, nav, sections
     from .models import EvaluationDossier
     from .services.commissions import commission_sessions_check_calendar
 
@@ -35,6 +36,7 @@ def register() -> None:
         uid="evaluations.commission_dates",
     )
     register_nav("evaluations", nav.items, order=30)
+    register_bulk_action(bulk.DOSSIER_APPROVE)
     register_section("evaluations", sections.registration_section, order=30)
     register_demo_seeder("evaluations", demo.seed, order=30)
     for code, label, sentence in EVENTS:
@@ -54,6 +56,8 @@ def register() -> None:
             "held_on": _("Date de l'entretien"),
             "notes": _("Notes"),
             "date_override_reason": _("Motif de la date anticipée"),
+            "start_time": _("Heure"),
+            "unassigned": _("Candidats désaffectés"),
         },
         values=dict(EvaluationDossier.Status.choices),
     )
@@ -134,6 +138,24 @@ EVENTS = [
         "cqpm.commission.session.rescheduled",
         _("Commission déplacée"),
         _("{actor} a déplacé la commission d'évaluation {object}."),
+    ),
+    (
+        "cqpm.commission.session.updated",
+        _("Commission modifiée"),
+        _("{actor} a modifié la date, l'heure ou le lieu de la commission d'évaluation {object}."),
+    ),
+    (
+        "cqpm.commission.session.cancelled",
+        _("Commission annulée"),
+        _("{actor} a annulé la commission d'évaluation {object} (motif : {reason})."),
+    ),
+    (
+        "cqpm.commission.assignment.cancelled",
+        _("Commission du candidat annulée"),
+        _(
+            "{actor} a annulé la commission d'évaluation où le candidat était affecté "
+            "(motif : {reason}) ; il sera affecté à une autre commission."
+        ),
     ),
     (
         "cqpm.commission.evaluator.added",

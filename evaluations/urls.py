@@ -59,6 +59,11 @@ urlpatterns: list = [
         name="session_reschedule",
     ),
     path(
+        "campagnes/<int:campaign_pk>/commissions/<int:pk>/annuler/",
+        commissions.session_cancel,
+        name="session_cancel",
+    ),
+    path(
         "campagnes/<int:campaign_pk>/commissions/<int:pk>/evaluateurs/ajouter/",
         commissions.session_add_evaluator,
         name="session_add_evaluator",

@@ -123,11 +123,19 @@ REG = k(pk="registration")
 REG_E = k(registration_pk="registration")
 JURY = k(pk="jury")
 COMMISSION = k(campaign_pk="campaign", pk="commission")
+BULK = k(kind=Lit("dossiers-approuver"))
 
 TABLE: dict[str, Row] = {
     # --- Core and accounts
     "home": Row(get=expect(default=200)),
     "healthz": Row(get=expect(default=200, anonymous=200)),
+    # Bulk work (tests/evaluations/test_bulk_approval.py): POST only, 404 out of reach.
+    "core:bulk_confirm": Row(
+        k(kind=Lit("dossiers-approuver")), expect(default=405), post_only=True
+    ),
+    "core:bulk_start": Row(k(kind=Lit("dossiers-approuver")), expect(default=405), post_only=True),
+    "core:bulk_job": Row(k(pk=Lit(999999)), expect()),
+    "core:bulk_job_progress": Row(k(pk=Lit(999999)), expect()),
     # Public by design, details for is_staff only (tests/operations/test_health.py); no worker
     # runs here, so the service is "dégradé" for everyone.
     "health": Row(get=expect(default=503, anonymous=503)),
@@ -202,6 +210,7 @@ TABLE: dict[str, Row] = {
     "evaluations:campaign_commissions": Row(CAMPAIGN, staff()),
     "evaluations:session_detail": Row(COMMISSION, staff()),
     "evaluations:session_reschedule": Row(COMMISSION, staff()),
+    "evaluations:session_cancel": Row(COMMISSION, staff()),
     "evaluations:session_add_evaluator": Row(COMMISSION, expect(default=405), post_only=True),
     "evaluations:session_remove_evaluator": Row(
         k(campaign_pk="campaign", pk="commission", user_pk="evaluator"),
@@ -236,6 +245,7 @@ TABLE: dict[str, Row] = {
     "deliberations:jury_list": Row(get=staff(staff_b=200, jury_president=200, jury_member=200)),
     "deliberations:jury_detail": Row(JURY, staff(jury_president=200, jury_member=200)),
     "deliberations:jury_reschedule": Row(JURY, staff()),
+    "deliberations:jury_cancel": Row(JURY, staff()),
     "deliberations:jury_member_add": Row(JURY, expect(default=405), post_only=True),
     "deliberations:jury_member_remove": Row(
         k(pk="jury", member_pk="seat"), expect(default=405), post_only=True

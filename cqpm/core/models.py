@@ -6,6 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .constraints import choices_constraint
 from .errors import DomainError
 
 
@@ -76,3 +77,67 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise DomainError(_("Le journal d'audit ne peut pas être effacé."))
+
+
+class BulkJobStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+
+
+class BulkJob(TimeStampedModel):
+    """Work on many items at once (approve dossiers, send convocations…), run by a Celery worker.
+
+    Each item goes through the same service as the single action, in its own transaction: one
+    refusal does not undo the others. `done` counts the items that went through and `failures`
+    lists the refused ones with their French reason; together they say where a rerun resumes.
+    The kind names a `BulkAction` of the registry (cqpm.core.registry.register_bulk_action).
+    """
+
+    Status = BulkJobStatus
+
+    kind = models.CharField(_("nature"), max_length=64)
+    title = models.CharField(_("intitulé"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandé par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    context_id = models.BigIntegerField(null=True, blank=True)
+    centre_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    item_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(_("total"))
+    done = models.PositiveIntegerField(_("faits"), default=0)
+    # [{"id": 12, "label": "Dossier de Jeanne Martin", "message": "…"}]: French, per item.
+    failures = models.JSONField(_("refus"), default=list, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("traitement groupé")
+        verbose_name_plural = _("traitements groupés")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")), name="core_bulkjob_done_le_total"
+            ),
+            choices_constraint(app="core", model="bulkjob", field="status", choices=BulkJobStatus),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.done}/{self.total})"
+
+    @property
+    def processed(self) -> int:
+        return self.done + len(self.failures)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.processed / self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.DONE

@@ -19,6 +19,9 @@ Each app declares its contributions in `<app>/seams.py`, a `register()` function
 - **Document extras** (`register_document_extra`): what a later app adds to a generated document
   and to its public verification page: `pdf(document) -> DocumentExtra | None` runs in the worker
   at render time (it may write, e.g. issue a credential), `page(document) -> str` reads only.
+- **Bulk actions** (`register_bulk_action`): work on many selected items at once (approve
+  dossiers, send convocations), confirmed then run by a worker as a `BulkJob`; each item goes
+  through the same service as the single action.
 - **Lifecycle hooks** (`declare_hook`, `on_hook`, `fire_hook`): an app that owns an event declares
   it; apps further along react to it with a handler. Handlers run synchronously, inside the
   transaction of the change that fires the hook, so a reaction that must hold with the change
@@ -74,6 +77,26 @@ class DocumentExtra:
     attachments: tuple[tuple[str, bytes, str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class BulkAction:
+    """A bulk action offered on a list. `context(user, pk)` fetches the object the list belongs
+    to (a commission session…) or None when out of reach, and is None for lists without one;
+    `scope(user, context)` is the queryset of items the user may select (anything else answers
+    404); `run(obj, by, context)` is the single action's service for one item (DomainError on a
+    refusal); `describe(obj)` names an item in French; `back(context)` is the list's URL;
+    `summary` is a `str.format` sentence with `{count}`, saying what will happen."""
+
+    kind: str
+    title: str | Promise
+    summary: str | Promise
+    scope: Callable[..., Any]
+    run: Callable[..., Any]
+    describe: Callable[[Any], str]
+    back: Callable[[Any], str]
+    context: Callable[..., Any] | None = None
+    centre_of: Callable[[Any], int | None] = lambda obj: None
+
+
 @dataclass
 class Registry:
     events: dict[str, EventType] = field(default_factory=dict)
@@ -86,6 +109,7 @@ class Registry:
     audit_redactors: dict[str, Contribution] = field(default_factory=dict)
     document_pdf_extras: dict[str, Contribution] = field(default_factory=dict)
     document_page_extras: dict[str, Contribution] = field(default_factory=dict)
+    bulk_actions: dict[str, BulkAction] = field(default_factory=dict)
     hooks: dict[str, Hook] = field(default_factory=dict)
     handlers: dict[str, dict[str, Callable[..., Any]]] = field(default_factory=dict)
 
@@ -206,6 +230,21 @@ def home_items() -> list[Contribution]:
 
 def demo_seeders() -> list[Contribution]:
     return _ordered(registry.demo_seeders)
+
+
+# --- Bulk actions -------------------------------------------------------------------------------
+
+
+def register_bulk_action(action: BulkAction) -> None:
+    """Offer a bulk action under its `kind`; registering another action of the same kind fails."""
+    existing = registry.bulk_actions.get(action.kind)
+    if existing is not None and existing != action:
+        raise ImproperlyConfigured(f"Bulk action {action.kind!r} is registered twice.")
+    registry.bulk_actions[action.kind] = action
+
+
+def bulk_action(kind: str) -> BulkAction | None:
+    return registry.bulk_actions.get(kind)
 
 
 # --- Lifecycle hooks ----------------------------------------------------------------------------

@@ -2,14 +2,21 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .registry import declare_labels
+from .registry import declare_event, declare_labels
 
 
 def register() -> None:
+    declare_event(
+        "cqpm.bulk.started",
+        _("Traitement groupé lancé"),
+        _("{actor} a lancé un traitement groupé : {object}."),
+    )
     declare_labels(
         fields={
             "reason": _("Motif"),
             "comment": _("Commentaire"),
             "status": _("Statut"),
+            "kind": _("Nature"),
+            "total": _("Nombre d'éléments"),
         }
     )

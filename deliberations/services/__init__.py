@@ -9,7 +9,9 @@ from .juries import (
     jury_deliberation_start,
     jury_member_add,
     jury_member_remove,
+    jury_session_cancel,
     jury_session_create,
+    jury_session_edit,
     jury_session_reschedule,
 )
 from .results import (
@@ -44,7 +46,9 @@ __all__ = [
     "jury_member_add",
     "jury_member_remove",
     "jury_session_close",
+    "jury_session_cancel",
     "jury_session_create",
+    "jury_session_edit",
     "jury_session_reschedule",
     "result_sheet_validate",
 ]

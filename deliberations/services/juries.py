@@ -15,10 +15,12 @@ from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.services import registration_set_stage
 from cqpm.core.errors import DomainError, full_clean_or_raise
+from cqpm.core.registry import fire_hook
 from cqpm.core.workflow import transition
 from evaluations.models import CommissionSession
 
 from ..models import Decision, JuryCandidate, JuryMember, JurySession
+from ..seams import JURY_SESSION_DATED
 from ._common import ensure_staff_of
 from ._jury import audit_jury, ensure_staff_or_president, ensure_status, lock_session
 
@@ -47,7 +49,9 @@ def jury_date_check(*, campaign: Campaign, date: datetime.date) -> None:
             field="date",
         )
     last = (
-        CommissionSession.objects.filter(campaign=campaign, date__gte=date)
+        CommissionSession.objects.filter(
+            campaign=campaign, date__gte=date, cancelled_at__isnull=True
+        )
         .order_by("-date")
         .values_list("date", flat=True)
         .first()
@@ -68,6 +72,7 @@ def jury_sessions_check_calendar(*, campaign: Campaign, by: User | None = None) 
     raises DomainError on "commission_ends" when a jury would sit before it."""
     early = (
         JurySession.objects.filter(campaign=campaign, date__lt=campaign.commission_ends)
+        .exclude(status=Status.CANCELLED)
         .order_by("date")
         .first()
     )
@@ -87,6 +92,7 @@ def jury_sessions_check_commission(*, session: CommissionSession, by: User | Non
     (COMMISSION_SESSION_DATED): raises DomainError on the field "date"."""
     jury = (
         JurySession.objects.filter(campaign_id=session.campaign_id, date__lte=session.date)
+        .exclude(status=Status.CANCELLED)
         .order_by("date")
         .first()
     )
@@ -115,6 +121,7 @@ def jury_session_reschedule(*, session: JurySession, date: datetime.date, by: Us
         before = locked.date
         locked.date = date
         locked.save(update_fields=["date", "updated_at"])
+        fire_hook(JURY_SESSION_DATED, session=locked, by=by)
         audit_jury(
             "cqpm.jury.session.rescheduled",
             locked,
@@ -123,6 +130,125 @@ def jury_session_reschedule(*, session: JurySession, date: datetime.date, by: Us
             {"before": {"date": before.isoformat()}, "after": {"date": date.isoformat()}},
         )
     return locked
+
+
+def jury_session_has_started(session: JurySession, now: datetime.datetime | None = None) -> bool:
+    """A jury has started once deliberation opened, or on its day (at its time if it has one)."""
+    if session.status != Status.PLANNED:
+        return True
+    now = timezone.localtime(now)
+    today = now.date()
+    return session.date < today or (
+        session.date == today and (session.start_time is None or session.start_time <= now.time())
+    )
+
+
+def _lock_before_start(session: JurySession, message: str) -> JurySession:
+    locked = lock_session(session)
+    ensure_status(locked, Status.PLANNED, message=message)
+    if jury_session_has_started(locked):
+        raise DomainError(message, code="started")
+    return locked
+
+
+def jury_session_edit(
+    *,
+    session: JurySession,
+    date: datetime.date,
+    place: str,
+    by: User,
+    start_time: datetime.time | None = None,
+) -> JurySession:
+    """Staff change the date, time and place of a jury that has not started, still after the
+    commission; candidates already convoked are convoked again (JURY_SESSION_DATED's
+    handlers); audited before → after; DomainError otherwise."""
+    ensure_staff_of(by, session.campaign.centre_id)
+    place = (place or "").strip()
+    if not place:
+        raise DomainError(_("Indiquez le lieu du jury."), field="place")
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
+        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
+        locked = _lock_before_start(
+            session, _("Ce jury a commencé ou n'est plus planifié : il ne se modifie plus.")
+        )
+        jury_date_check(campaign=campaign, date=date)
+        fields = ("date", "start_time", "place")
+        before = {name: getattr(locked, name) for name in fields}
+        after = {"date": date, "start_time": start_time, "place": place}
+        if before == after:
+            return locked
+        for name, value in after.items():
+            setattr(locked, name, value)
+        full_clean_or_raise(locked)
+        locked.save(update_fields=[*fields, "updated_at"])
+        fire_hook(JURY_SESSION_DATED, session=locked, by=by)
+        changed = [name for name in fields if before[name] != after[name]]
+        audit_jury(
+            "cqpm.jury.session.updated",
+            locked,
+            by,
+            locked,
+            {
+                "before": {name: _plain(before[name]) for name in changed},
+                "after": {name: _plain(after[name]) for name in changed},
+            },
+        )
+    return locked
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def jury_session_cancel(*, session: JurySession, reason: str, by: User) -> int:
+    """Staff cancel a planned jury that has not started, with a reason: it stays, read-only,
+    and its candidates are taken off it (each audited, stage back to after the commission) to
+    be put before another jury; returns how many were; DomainError otherwise."""
+    ensure_staff_of(by, session.campaign.centre_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Indiquez le motif de l'annulation."), field="reason")
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
+        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
+        locked = _lock_before_start(
+            session, _("Ce jury a commencé ou n'est plus planifié : il ne s'annule plus.")
+        )
+        seats = list(
+            JuryCandidate.objects.filter(session=locked)
+            .select_related("registration")
+            .order_by("registration_id")
+        )
+        JuryCandidate.objects.filter(pk__in=[seat.pk for seat in seats]).delete()
+        for seat in seats:
+            registration = seat.registration
+            audit_jury(
+                "cqpm.jury.candidate.cancelled",
+                locked,
+                by,
+                locked,
+                {"session": locked.pk, "reason": reason},
+                reg_id=registration.pk,
+            )
+            if registration.stage == Registration.Stage.JURY:
+                back = (
+                    Registration.Stage.NOT_ADMISSIBLE
+                    if seat.previous_seat_id
+                    else Registration.Stage.COMMISSION
+                )
+                registration_set_stage(registration=registration, stage=back, by=by)
+        transition(
+            locked,
+            to=Status.CANCELLED,
+            by=by,
+            action="cqpm.jury.session.cancelled",
+            allowed=JurySession.TRANSITIONS,
+            changes={"cancellation_reason": reason},
+            data={"reason": reason, "unseated": len(seats)},
+            centre_id=campaign.centre_id,
+        )
+    return len(seats)
 
 
 # --- Composition ------------------------------------------------------------------------------

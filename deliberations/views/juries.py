@@ -16,6 +16,7 @@ from cqpm.core.permissions import get_scoped_or_404
 from ..forms import (
     AssignForm,
     AttendanceForm,
+    JuryCancelForm,
     JuryMemberAddForm,
     JuryRescheduleForm,
     JurySessionForm,
@@ -36,9 +37,11 @@ from ..services import (
     jury_deliberation_start,
     jury_member_add,
     jury_member_remove,
+    jury_session_cancel,
     jury_session_create,
-    jury_session_reschedule,
+    jury_session_edit,
 )
+from ..services.juries import jury_session_has_started
 from ._helpers import paginate, require
 
 
@@ -107,17 +110,50 @@ def jury_detail(request, pk: int):
 @login_required
 def jury_reschedule(request, pk: int):
     session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
-    form = JuryRescheduleForm(request.POST or None, initial={"date": session.date})
+    initial = {"date": session.date, "start_time": session.start_time, "place": session.place}
+    form = JuryRescheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "start_time" not in request.POST:  # a form that does not show the time keeps it
+            data["start_time"] = session.start_time
+        data["place"] = data["place"] or session.place
         try:
-            jury_session_reschedule(session=session, by=request.user, **form.cleaned_data)
+            jury_session_edit(session=session, by=request.user, **data)
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("Le jury est déplacé."))
+            messages.success(request, _("Le jury est modifié."))
             return redirect("deliberations:jury_detail", pk=session.pk)
     context = {"session": session, "form": form}
     return render(request, "deliberations/jury_reschedule.html", context)
+
+
+@login_required
+def jury_cancel(request, pk: int):
+    """The confirmation page of a cancellation (with its reason), then the cancellation."""
+    session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
+    form = JuryCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = jury_session_cancel(
+                session=session, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Le jury est annulé ; %(n)s candidat(s) sont à présenter à un autre jury.")
+                % {"n": count},
+            )
+            return redirect("deliberations:jury_detail", pk=session.pk)
+    context = {
+        "session": session,
+        "form": form,
+        "seats": session.candidates.select_related("registration__candidate"),
+        "can_cancel": not jury_session_has_started(session),
+    }
+    return render(request, "deliberations/jury_cancel.html", context)
 
 
 @login_required

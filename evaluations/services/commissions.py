@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -197,7 +198,8 @@ def commission_session_reschedule(
 def commission_sessions_check_calendar(*, campaign: Campaign, by: User | None = None) -> None:
     """The campaign's new calendar must still hold its sessions (CAMPAIGN_CALENDAR_CHANGED):
     raises DomainError on the campaign date a session no longer fits."""
-    for session in CommissionSession.objects.filter(campaign=campaign).order_by("date", "pk"):
+    sessions = CommissionSession.objects.filter(campaign=campaign, cancelled_at__isnull=True)
+    for session in sessions.order_by("date", "pk"):
         label = _("la commission du %(date)s (%(place)s)") % {
             "date": _fr(session.date),
             "place": session.place,
@@ -231,9 +233,119 @@ def commission_sessions_check_calendar(*, campaign: Campaign, by: User | None = 
 
 
 def _locked_session(session: CommissionSession) -> CommissionSession:
-    return (
+    """The session, locked; DomainError once it is cancelled (it is then only read)."""
+    locked = (
         CommissionSession.objects.select_for_update().select_related("campaign").get(pk=session.pk)
     )
+    if locked.is_cancelled:
+        raise DomainError(_("Cette commission est annulée : elle ne se modifie plus."))
+    return locked
+
+
+def session_has_started(session: CommissionSession, now: datetime.datetime | None = None) -> bool:
+    """A session has started on its day (at its time when it has one), or once an interview of
+    one of its candidates is recorded."""
+    now = timezone.localtime(now)
+    today = now.date()
+    if session.date < today or (
+        session.date == today and (session.start_time is None or session.start_time <= now.time())
+    ):
+        return True
+    return Interview.objects.filter(registration__commission_assignment__session=session).exists()
+
+
+def _ensure_not_started(session: CommissionSession, message: str) -> None:
+    if session_has_started(session):
+        raise DomainError(message, code="started")
+
+
+def commission_session_edit(
+    *,
+    session: CommissionSession,
+    date: datetime.date,
+    place: str,
+    by: User,
+    start_time: datetime.time | None = None,
+    override_reason: str = "",
+) -> CommissionSession:
+    """Staff change the date, time and place of a session that has not started, under the
+    rules of its creation; candidates already convoked are convoked again (the hook's
+    handlers); audited before → after; DomainError otherwise."""
+    ensure_staff_of(by, session.campaign.centre_id)
+    place = _check_place(place)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
+        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
+        locked = _locked_session(session)
+        _ensure_not_started(
+            locked, _("Cette commission a commencé : sa date et son lieu ne changent plus.")
+        )
+        reason = commission_date_check(
+            campaign=campaign, date=date, override_reason=override_reason
+        )
+        fields = ("date", "start_time", "place", "date_override_reason")
+        before = {name: getattr(locked, name) for name in fields}
+        after = {"date": date, "start_time": start_time, "place": place}
+        after["date_override_reason"] = reason
+        if after == before:
+            return locked
+        for name, value in after.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*fields, "updated_at"])
+        fire_hook(COMMISSION_SESSION_DATED, session=locked, by=by)
+        changed = [name for name in fields if before[name] != after[name]]
+        audit_log(
+            action="cqpm.commission.session.updated",
+            obj=locked,
+            by=by,
+            data={
+                "before": {name: before[name] for name in changed},
+                "after": {name: after[name] for name in changed},
+            },
+            centre_id=campaign.centre_id,
+        )
+    return locked
+
+
+def commission_session_cancel(*, session: CommissionSession, reason: str, by: User) -> int:
+    """Staff cancel a session that has not started, with a reason: it stays, read-only, and its
+    candidates are unassigned (each audited in their history) to be assigned to another
+    session; returns how many were; DomainError otherwise."""
+    ensure_staff_of(by, session.campaign.centre_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Indiquez le motif de l'annulation."), field="reason")
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
+        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
+        locked = _locked_session(session)
+        _ensure_not_started(locked, _("Cette commission a commencé : elle ne s'annule plus."))
+        assignments = list(
+            CommissionAssignment.objects.filter(session=locked).order_by("registration_id")
+        )
+        for assignment in assignments:
+            audit_log(
+                action="cqpm.commission.assignment.cancelled",
+                obj=assignment,
+                by=by,
+                data={"before": {"session": locked.pk, "date": locked.date}, "reason": reason},
+                registration_id=assignment.registration_id,
+                centre_id=campaign.centre_id,
+            )
+        CommissionAssignment.objects.filter(pk__in=[a.pk for a in assignments]).delete()
+        locked.cancelled_at, locked.cancelled_by = timezone.now(), by
+        locked.cancellation_reason = reason
+        locked.save(
+            update_fields=["cancelled_at", "cancelled_by", "cancellation_reason", "updated_at"]
+        )
+        audit_log(
+            action="cqpm.commission.session.cancelled",
+            obj=locked,
+            by=by,
+            data={"reason": reason, "unassigned": len(assignments)},
+            centre_id=campaign.centre_id,
+        )
+    return len(assignments)
 
 
 def commission_session_add_evaluator(

@@ -12,16 +12,18 @@ from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 
-from ..forms import AssignForm, EvaluatorAddForm, SessionForm, SessionRescheduleForm
+from ..forms import AssignForm, CancelForm, EvaluatorAddForm, SessionEditForm, SessionForm
 from ..models import CommissionAssignment
 from ..selectors import evaluator_list_for_centre, registration_list_for_evaluator, session_list_for
 from ..services.commissions import (
     commission_assign,
     commission_session_add_evaluator,
+    commission_session_cancel,
     commission_session_create,
+    commission_session_edit,
     commission_session_remove_evaluator,
-    commission_session_reschedule,
     commission_unassign,
+    session_has_started,
 )
 from ._common import paginate, staff_campaign_or_404
 
@@ -74,21 +76,60 @@ def _forms(session, data=None):
 
 @login_required
 def session_reschedule(request, campaign_pk: int, pk: int):
+    """Change the date, time and place of a session that has not started."""
     session = _session_or_404(request, campaign_pk, pk)
-    form = SessionRescheduleForm(
+    form = SessionEditForm(
         request.POST or None,
-        initial={"date": session.date, "override_reason": session.date_override_reason},
+        initial={
+            "date": session.date,
+            "start_time": session.start_time,
+            "place": session.place,
+            "override_reason": session.date_override_reason,
+        },
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "start_time" not in request.POST:  # a form that does not show the time keeps it
+            data["start_time"] = session.start_time
+        data["place"] = data["place"] or session.place
         try:
-            commission_session_reschedule(session=session, by=request.user, **form.cleaned_data)
+            commission_session_edit(session=session, by=request.user, **data)
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("La commission est déplacée."))
+            messages.success(request, _("La commission est modifiée."))
             return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
     context = {"session": session, "campaign": session.campaign, "form": form}
     return render(request, "evaluations/session_reschedule.html", context)
+
+
+@login_required
+def session_cancel(request, campaign_pk: int, pk: int):
+    """The confirmation page of a cancellation (with its reason), then the cancellation."""
+    session = _session_or_404(request, campaign_pk, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = commission_session_cancel(
+                session=session, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("La commission est annulée ; %(n)s candidat(s) sont à affecter à nouveau.")
+                % {"n": count},
+            )
+            return redirect("evaluations:campaign_commissions", pk=campaign_pk)
+    context = {
+        "session": session,
+        "campaign": session.campaign,
+        "form": form,
+        "assignments": session.assignments.select_related("registration__candidate"),
+        "can_cancel": not session.is_cancelled and not session_has_started(session),
+    }
+    return render(request, "evaluations/session_cancel.html", context)
 
 
 @login_required

@@ -1,0 +1,83 @@
+"""Bulk actions of the documents app: send the convocations of a commission or jury session.
+Each candidate goes through `convocation_send`, the single action's service, in the worker."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _lazy
+
+from candidates.models import Registration
+from candidates.selectors import staff_centre_ids
+from cqpm.core.registry import BulkAction
+from deliberations.models import JurySession
+from evaluations.models import CommissionSession
+
+from .convocations import Kind, convocation_send
+
+
+def _commission(*, user, pk):
+    return (
+        CommissionSession.objects.filter(
+            campaign__centre_id__in=staff_centre_ids(user=user), cancelled_at__isnull=True
+        )
+        .select_related("campaign")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def _jury(*, user, pk):
+    return (
+        JurySession.objects.filter(
+            campaign__centre_id__in=staff_centre_ids(user=user), status=JurySession.Status.PLANNED
+        )
+        .select_related("campaign")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def _registrations():
+    return Registration.objects.select_related("candidate", "campaign__centre", "tutor").order_by(
+        "candidate__last_name", "candidate__first_name", "pk"
+    )
+
+
+def _describe(registration) -> str:
+    return str(registration.candidate)
+
+
+COMMISSION_CONVOCATIONS = BulkAction(
+    kind="convocations-commission",
+    title=_lazy("Envoyer les convocations à l'entretien"),
+    summary=_lazy(
+        "{count} candidat(s) recevront par e-mail leur convocation à l'entretien (PDF joint, "
+        "copie à leur tuteur) ; ceux qui en ont déjà reçu une la recevront à nouveau."
+    ),
+    context=_commission,
+    scope=lambda *, user, context: _registrations().filter(
+        commission_assignment__session=context,
+        campaign__centre_id__in=staff_centre_ids(user=user),
+    ),
+    run=lambda *, obj, by, context: convocation_send(registration=obj, kind=Kind.INTERVIEW, by=by),
+    describe=_describe,
+    back=lambda context: reverse(
+        "evaluations:session_detail", args=[context.campaign_id, context.pk]
+    ),
+    centre_of=lambda context: context.campaign.centre_id,
+)
+
+JURY_CONVOCATIONS = BulkAction(
+    kind="convocations-jury",
+    title=_lazy("Envoyer les convocations au jury"),
+    summary=_lazy(
+        "{count} candidat(s) recevront par e-mail leur convocation au jury (PDF joint, copie à "
+        "leur tuteur) ; ceux qui en ont déjà reçu une la recevront à nouveau."
+    ),
+    context=_jury,
+    scope=lambda *, user, context: _registrations().filter(
+        jury_seats__session=context, campaign__centre_id__in=staff_centre_ids(user=user)
+    ),
+    run=lambda *, obj, by, context: convocation_send(registration=obj, kind=Kind.JURY, by=by),
+    describe=_describe,
+    back=lambda context: reverse("deliberations:jury_candidates", args=[context.pk]),
+    centre_of=lambda context: context.campaign.centre_id,
+)

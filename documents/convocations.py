@@ -1,0 +1,241 @@
+"""Convocations: a candidate is convoked to the commission's interview or to the jury (date,
+time, place, what to bring) by a French e-mail with the convocation as a PDF, copied to their
+tutor. Rendered by workers only (the bulk job's task, or `send_convocation` after a change of
+date), never in a request. Each sending is recorded and written to the registration's history.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from candidates.models import Registration
+from candidates.selectors import staff_centre_ids
+from cqpm.core.audit import audit_log
+from cqpm.core.errors import DomainError
+from cqpm.core.pdf import render_pdf
+from cqpm.core.queueing import enqueue_on_commit
+from deliberations.models import JuryCandidate, JurySession
+from evaluations.models import CommissionAssignment
+
+from .models import Convocation
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+Kind = Convocation.Kind
+
+TO_BRING = {
+    Kind.INTERVIEW: [
+        _lazy("une pièce d'identité en cours de validité"),
+        _lazy("cette convocation"),
+        _lazy("votre rapport et les documents qui présentent vos projets ou activités"),
+    ],
+    Kind.JURY: [
+        _lazy("une pièce d'identité en cours de validité"),
+        _lazy("cette convocation"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Appointment:
+    kind: str
+    session_id: int
+    date: datetime.date
+    start_time: datetime.time | None
+    place: str
+
+    def same_as(self, convocation: Convocation | None) -> bool:
+        return convocation is not None and (
+            convocation.session_id,
+            convocation.date,
+            convocation.start_time,
+            convocation.place,
+        ) == (self.session_id, self.date, self.start_time, self.place)
+
+
+def appointment_of(*, registration: Registration, kind: str) -> Appointment:
+    """Where and when the candidate is expected; DomainError when nothing is planned."""
+    if kind == Kind.INTERVIEW:
+        assignment = (
+            CommissionAssignment.objects.filter(registration=registration)
+            .select_related("session")
+            .first()
+        )
+        if assignment is None or assignment.session.is_cancelled:
+            raise DomainError(
+                _("%(name)s n'est affecté à aucune commission.") % _name(registration)
+            )
+        session: Any = assignment.session
+    else:
+        seat = (
+            JuryCandidate.objects.filter(
+                registration=registration, session__status=JurySession.Status.PLANNED
+            )
+            .select_related("session")
+            .order_by("-session__date")
+            .first()
+        )
+        if seat is None:
+            raise DomainError(
+                _("%(name)s n'est présenté à aucun jury planifié.") % _name(registration)
+            )
+        session = seat.session
+    return Appointment(kind, session.pk, session.date, session.start_time, session.place)
+
+
+def _name(registration: Registration) -> dict[str, str]:
+    return {"name": str(registration.candidate)}
+
+
+def last_convocation(*, registration: Registration, kind: str) -> Convocation | None:
+    return Convocation.objects.filter(registration=registration, kind=kind).first()
+
+
+def convocation_pdf(*, registration: Registration, appointment: Appointment) -> bytes:
+    """The convocation's PDF (a pure function of what it announces)."""
+    campaign = registration.campaign
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "documents/pdf/convocation.html",
+            {
+                "registration": registration,
+                "candidate": registration.candidate,
+                "campaign": campaign,
+                "centre": campaign.centre,
+                "appointment": appointment,
+                "is_jury": appointment.kind == Kind.JURY,
+                "to_bring": TO_BRING[Kind(appointment.kind)],
+            },
+        )
+    return render_pdf(html=html)
+
+
+def convocation_send(
+    *, registration: Registration, kind: str, by: User | None, only_if_changed: bool = False
+) -> Convocation | None:
+    """Convoke the candidate (staff of the centre, or the system after a change of date):
+    the PDF attached to a French e-mail to them, copied to their tutor, sent after the commit,
+    recorded and audited; with `only_if_changed`, nothing is sent when the last convocation
+    already announced the same appointment (returns None). Raises DomainError."""
+    centre_id = registration.campaign.centre_id
+    if by is not None and not by.is_superuser and centre_id not in staff_centre_ids(user=by):
+        raise DomainError(_("Vous ne faites pas partie du personnel de ce centre d'examen."))
+    if registration.is_withdrawn:
+        raise DomainError(_("%(name)s est désinscrit.") % _name(registration))
+    candidate = registration.candidate
+    if not candidate.email:
+        raise DomainError(_("%(name)s n'a pas d'adresse e-mail.") % _name(registration))
+    appointment = appointment_of(registration=registration, kind=kind)
+    previous = last_convocation(registration=registration, kind=kind)
+    if only_if_changed and (previous is None or appointment.same_as(previous)):
+        return None
+    pdf = convocation_pdf(registration=registration, appointment=appointment)
+    recipients = [candidate.email]
+    tutor_email = registration.tutor.email if registration.tutor is not None else ""
+    message = _message(registration, appointment, pdf, tutor_email, resent=previous is not None)
+    with transaction.atomic():
+        convocation = Convocation.objects.create(
+            registration=registration,
+            kind=kind,
+            session_id=appointment.session_id,
+            date=appointment.date,
+            start_time=appointment.start_time,
+            place=appointment.place,
+            recipients=recipients + ([tutor_email] if tutor_email else []),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            sent_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        audit_log(
+            action="cqpm.convocation.resent" if previous else "cqpm.convocation.sent",
+            obj=convocation,
+            by=by,
+            data={
+                "convocation": kind,
+                "date": appointment.date,
+                "start_time": appointment.start_time,
+                "place": appointment.place,
+            },
+            registration_id=registration.pk,
+            centre_id=centre_id,
+        )
+        transaction.on_commit(message.send)
+    return convocation
+
+
+def _message(registration, appointment: Appointment, pdf: bytes, tutor_email: str, *, resent):
+    context = {
+        "candidate": registration.candidate,
+        "campaign": registration.campaign,
+        "appointment": appointment,
+        "is_jury": appointment.kind == Kind.JURY,
+        "resent": resent,
+        "to_bring": TO_BRING[Kind(appointment.kind)],
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("documents/email/convocation.txt", context)
+        what = _("au jury") if appointment.kind == Kind.JURY else _("à l'entretien")
+        subject = (_("Nouvelle convocation %(what)s") if resent else _("Convocation %(what)s")) % {
+            "what": what
+        }
+    message = EmailMessage(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=body,
+        to=[registration.candidate.email],
+        cc=[tutor_email] if tutor_email else [],
+    )
+    name = f"convocation-{appointment.kind}-{appointment.date:%Y-%m-%d}.pdf"
+    message.attach(name, pdf, "application/pdf")
+    return message
+
+
+# --- Reactions to a change of date ---------------------------------------------------------
+
+
+def _resend_convoked(kind: str, session_id: int, by: User | None) -> None:
+    from .tasks import send_convocation
+
+    convoked = (
+        Convocation.objects.filter(kind=kind, session_id=session_id)
+        .values_list("registration_id", flat=True)
+        .distinct()
+    )
+    for registration_id in sorted(set(convoked)):
+        enqueue_on_commit(send_convocation, registration_id, kind, getattr(by, "pk", None))
+
+
+def on_commission_session_dated(*, session: Any, by: User | None = None) -> None:
+    """COMMISSION_SESSION_DATED: those already convoked to it are convoked again (after the
+    commit, by a worker; only when what they hold differs)."""
+    _resend_convoked(Kind.INTERVIEW, session.pk, by)
+
+
+def on_jury_session_dated(*, session: Any, by: User | None = None) -> None:
+    """JURY_SESSION_DATED: the same for a jury session."""
+    _resend_convoked(Kind.JURY, session.pk, by)
+
+
+def convocation_resend(*, registration_id: int, kind: str, by_id: int | None) -> None:
+    """The task's body: convoke again if the appointment changed; a refusal is only logged
+    (the candidate may have been unassigned meanwhile)."""
+    from accounts.models import User
+
+    registration = Registration.objects.select_related("candidate", "campaign", "tutor").get(
+        pk=registration_id
+    )
+    by = User.objects.filter(pk=by_id).first() if by_id else None
+    try:
+        convocation_send(registration=registration, kind=kind, by=by, only_if_changed=True)
+    except DomainError:
+        return
