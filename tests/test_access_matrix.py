@@ -128,6 +128,7 @@ TABLE: dict[str, Row] = {
     # --- Core and accounts
     "home": Row(get=expect(default=200)),
     "healthz": Row(get=expect(default=200, anonymous=200)),
+    "favicon": Row(get=expect(default=301, anonymous=301)),
     # Public by design, details for is_staff only (tests/operations/test_health.py); no worker
     # runs here, so the service is "dégradé" for everyone.
     "health": Row(get=expect(default=503, anonymous=503)),
