@@ -177,6 +177,7 @@ TABLE: dict[str, Row] = {
         post_only=True,
     ),
     "candidates:import_upload": Row(CAMPAIGN, staff()),
+    "candidates:import_template": Row(k(pk="campaign", fmt=Lit("xlsx")), staff()),
     # A token is bound to the session of the person who uploaded the file: 404 for anyone else.
     "candidates:import_preview": Row(k(pk="campaign", token=Lit("jeton-inconnu")), staff(404)),
     "candidates:import_confirm": Row(
