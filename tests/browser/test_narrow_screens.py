@@ -126,6 +126,7 @@ WIDEST = """() => Array.from(document.querySelectorAll('body *'))
   .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
   .filter(e => !e.closest('.table-responsive') || e.classList.contains('table-responsive'))
   .slice(0, 8)
-  .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
+  .map(e => e.tagName.toLowerCase()
+            + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
             + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')
   .join(', ')"""
