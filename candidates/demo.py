@@ -125,12 +125,20 @@ PEOPLE = {
     "jury_president": [("Alain", "Moreau"), ("Françoise", "Guérin")],
     "jury_member": [("Nadia", "Benali"), ("Thierry", "Brunet")],
 }
-FIRST_NAMES = [
-    "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Louis", "Inès", "Nathan", "Camille", "Théo",
-    "Sarah", "Enzo", "Jade", "Mathis", "Zoé", "Raphaël", "Lina", "Tom", "Anaïs", "Noah",
-    "Eva", "Jules", "Clara", "Gabriel", "Lou", "Arthur", "Emma", "Adam", "Julie", "Maël",
-    "Océane", "Paul", "Margaux", "Victor", "Elsa", "Antoine", "Romane", "Sacha", "Nina", "Léo",
+# First names with the civility of the person who bears them: a demo person is never
+# « Monsieur Inès ». Camille and Sacha are borne by both; here they are Mme and M.
+FIRST_NAMES_WITH_CIVILITY = [
+    ("Léa", "Mme"), ("Hugo", "M."), ("Chloé", "Mme"), ("Lucas", "M."), ("Manon", "Mme"),
+    ("Louis", "M."), ("Inès", "Mme"), ("Nathan", "M."), ("Camille", "Mme"), ("Théo", "M."),
+    ("Sarah", "Mme"), ("Enzo", "M."), ("Jade", "Mme"), ("Mathis", "M."), ("Zoé", "Mme"),
+    ("Raphaël", "M."), ("Lina", "Mme"), ("Tom", "M."), ("Anaïs", "Mme"), ("Noah", "M."),
+    ("Eva", "Mme"), ("Jules", "M."), ("Clara", "Mme"), ("Gabriel", "M."), ("Lou", "Mme"),
+    ("Arthur", "M."), ("Emma", "Mme"), ("Adam", "M."), ("Julie", "Mme"), ("Maël", "M."),
+    ("Océane", "Mme"), ("Paul", "M."), ("Margaux", "Mme"), ("Victor", "M."), ("Elsa", "Mme"),
+    ("Antoine", "M."), ("Romane", "Mme"), ("Sacha", "M."), ("Nina", "Mme"), ("Léo", "M."),
 ]  # fmt: skip
+FIRST_NAMES = [name for name, _civility in FIRST_NAMES_WITH_CIVILITY]
+CIVILITY_OF = dict(FIRST_NAMES_WITH_CIVILITY)
 LAST_NAMES = [
     "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Leroy", "Moreau",
     "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent",
@@ -392,7 +400,7 @@ def _showcase(
         rows.append(
             ImportRow(
                 line=n + 1,
-                civility="Mme" if n % 2 else "M.",
+                civility=CIVILITY_OF[FIRST_NAMES[(person * 7) % len(FIRST_NAMES)]],
                 last_name=LAST_NAMES[person % len(LAST_NAMES)],
                 first_name=FIRST_NAMES[(person * 7) % len(FIRST_NAMES)],
                 birth_date=datetime.date(1990, 1, 1) + datetime.timedelta(days=person * 53),
@@ -449,7 +457,7 @@ def _bench_row(i: int, companies: list[Company], tutor: Any) -> ImportRow:
     company = companies[i % len(companies)]
     return ImportRow(
         line=i + 1,
-        civility="Mme" if i % 2 else "M.",
+        civility=CIVILITY_OF[FIRST_NAMES[first]],
         last_name=LAST_NAMES[last],
         first_name=FIRST_NAMES[first],
         birth_date=datetime.date(1950, 1, 1) + datetime.timedelta(days=(cycle * 400 + i) % 14600),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from .importing.reading import COLUMNS
 from .models import Registration
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -29,21 +30,14 @@ def escape_cell(value):
     return value
 
 
+# The export is an import file: the import's own header (candidates.importing.COLUMNS), in its
+# order, then two columns the import ignores. Export a campaign, import it into another one:
+# the same people, companies, pathways and tutors.
+EXTRA_COLUMNS = ("date_inscription", "etape")
+
+
 def header() -> list[str]:
-    return [
-        _("Civilité"),
-        _("Nom"),
-        _("Prénom"),
-        _("Date de naissance"),
-        _("E-mail"),
-        _("Téléphone"),
-        _("Entreprise"),
-        _("SIRET"),
-        _("Parcours"),
-        _("Tuteur"),
-        _("Date d'inscription"),
-        _("Étape"),
-    ]
+    return [*COLUMNS, *EXTRA_COLUMNS]
 
 
 def rows(registrations: QuerySet[Registration]) -> Iterator[list]:

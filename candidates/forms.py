@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cqpm.core.registry import missing_filters
 from referentials.models import Referential
 
 from . import selectors
@@ -239,7 +240,15 @@ class RegistrationFilterForm(forms.Form):
         label=_("Parcours"), choices=[("", _("Tous")), *Pathway.choices], required=False
     )
     company = forms.CharField(label=_("Entreprise (nom ou SIRET)"), required=False, max_length=100)
+    missing = forms.MultipleChoiceField(
+        label=_("Ce qui manque"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     sort = forms.ChoiceField(label=_("Trier par"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offered by the later apps (cqpm.core.registry.register_missing_filter).
+        self.fields["missing"].choices = [(f.name, f.label) for f in missing_filters()]
 
     def filters(self) -> dict:
         """Selector arguments from the valid fields; an invalid field filters nothing."""
@@ -250,5 +259,6 @@ class RegistrationFilterForm(forms.Form):
             "stages": data.get("stage") or [],
             "pathway": data.get("pathway") or "",
             "company": data.get("company") or "",
+            "missing": data.get("missing") or [],
             "sort": data.get("sort") or "name",
         }

@@ -8,6 +8,8 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqpm.core.registry import missing_filters
+
 from .models import Campaign, CentreMembership, ExamCentre, Registration
 from .validators import search_fold
 
@@ -91,10 +93,11 @@ def registration_list_for(
     stages: list[str] | tuple[str, ...] = (),
     pathway: str = "",
     company: str = "",
+    missing: list[str] | tuple[str, ...] = (),
     sort: str = "name",
 ) -> QuerySet[Registration]:
     """Registrations the user may see as staff: search by name, e-mail or company (without case
-    or accents), filters, sort ("-" reverses)."""
+    or accents), filters (stage, pathway, company, what is missing), sort ("-" reverses)."""
     qs = Registration.objects.filter(campaign__centre_id__in=staff_centre_ids(user=user))
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
@@ -109,6 +112,11 @@ def registration_list_for(
         qs = qs.filter(pathway=pathway)
     for term in search_fold(company).split():
         qs = qs.filter(company__search_text__contains=term)
+    wanted = [f for f in missing_filters() if f.name in missing]
+    if wanted:  # nothing is awaited from a withdrawn candidate
+        qs = qs.exclude(stage=Stage.WITHDRAWN)
+    for missing_filter in wanted:
+        qs = qs.filter(missing_filter.condition())
     return _sorted(qs, sort).select_related(
         "campaign__centre", "campaign__referential", "candidate", "company", "tutor"
     )

@@ -7,6 +7,11 @@ from . import views_import
 urlpatterns: list = [
     path("campagnes/<int:pk>/import/", views_import.import_upload, name="import_upload"),
     path(
+        "campagnes/<int:pk>/import/modele.<str:fmt>",
+        views_import.import_template,
+        name="import_template",
+    ),
+    path(
         "campagnes/<int:pk>/import/<slug:token>/",
         views_import.import_preview,
         name="import_preview",

@@ -7,7 +7,7 @@ which hash it belongs to, so a token is of no use to another user or another cam
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from cqpm.core.errors import DomainError, add_to_form
 
 from .importing import COLUMNS, DIFFERENT, SAME, ImportRefused, registrations_import
 from .importing.reading import MAX_BYTES
+from .importing.template import accepted_values, stage_note, template_csv, template_xlsx
 from .importing.uploads import EXTENSIONS, upload_discard, upload_read, upload_store
 from .lifecycle import campaign_ensure_accepts_registration, registration_mode
 from .views._fetch import campaign_for, staff_required
@@ -121,8 +122,33 @@ def import_upload(request, pk):
     return render(
         request,
         "candidates/import_upload.html",
-        {"campaign": campaign, "form": form, "columns": COLUMNS, "refusal": refusal},
+        {
+            "campaign": campaign,
+            "form": form,
+            "columns": COLUMNS,
+            "refusal": refusal,
+            "accepted": accepted_values(),
+            "stage_note": stage_note(),
+        },
     )
+
+
+TEMPLATES = {
+    "csv": (template_csv, "text/csv; charset=utf-8"),
+    "xlsx": (template_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@staff_required
+def import_template(request, pk, fmt):
+    """The file to fill in: the import's header and one example row that imports as it is."""
+    campaign_for(request, pk)
+    if fmt not in TEMPLATES:
+        raise Http404
+    build, content_type = TEMPLATES[fmt]
+    response = HttpResponse(build(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="modele-import-candidats.{fmt}"'
+    return response
 
 
 def _choices(request) -> tuple[dict[int, str], set[int]]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),  # answered by LivenessMiddleware
     path("sante/", health.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("traitements/", include("cqpm.core.urls_bulk")),
     path("comptes/", include("accounts.urls")),

@@ -25,16 +25,16 @@ EVENTS = [
     (
         "cqpm.credentials.credential.issued",
         _("Badge numérique émis"),
-        _("Le badge numérique {object} a été émis et signé."),
+        _("Le badge numérique du certificat a été émis et signé."),
     ),
     (
         "cqpm.credentials.credential.resigned",
         _("Badge numérique anonymisé"),
-        _("Le badge numérique {object} a été signé à nouveau sans les données effacées."),
+        _("Le badge numérique du certificat a été signé à nouveau sans les données effacées."),
     ),
     (
         "cqpm.credentials.credential.revoked",
         _("Badge numérique révoqué"),
-        _("{actor} a révoqué le badge numérique {object} (motif : {reason})."),
+        _("{actor} a révoqué le badge numérique du certificat (motif : {reason})."),
     ),
 ]

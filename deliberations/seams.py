@@ -9,6 +9,7 @@ from cqpm.core.registry import (
     declare_labels,
     on_hook,
     register_demo_seeder,
+    register_missing_filter,
     register_nav,
     register_section,
 )
@@ -34,7 +35,7 @@ def register() -> None:
     from candidates.seams import CAMPAIGN_CALENDAR_CHANGED, REGISTRATIONS_CREATED
     from evaluations.seams import COMMISSION_SESSION_DATED
 
-    from . import demo, nav, sections
+    from . import demo, list_filters, nav, sections
     from .models import CapacityResult, Decision, JurySession
     from .services.carry_over import carry_over_on_created
     from .services.juries import jury_sessions_check_calendar, jury_sessions_check_commission
@@ -42,6 +43,8 @@ def register() -> None:
     register_nav("deliberations", nav.items, order=40)
     register_section("deliberations", sections.registration_section, order=40)
     register_demo_seeder("deliberations", demo.seed, order=40)
+    for position, (name, label) in enumerate(MISSING_FILTERS):
+        register_missing_filter(name, label, getattr(list_filters, name), order=40 + position)
     declare_hook(
         DECISION_AMENDED,
         doc="A jury decision was superseded (old, new, by), inside the amendment's transaction.",
@@ -190,4 +193,10 @@ EVENTS = [
         _("Jury clôturé"),
         _("{actor} a clôturé la session du jury {object} ; ses décisions sont verrouillées."),
     ),
+]
+
+
+MISSING_FILTERS = [
+    ("no_result", _("Résultats non validés")),
+    ("no_decision", _("Sans décision du jury")),
 ]

@@ -9,6 +9,7 @@ from cqpm.core.registry import (
     on_hook,
     register_bulk_action,
     register_demo_seeder,
+    register_missing_filter,
     register_nav,
     register_section,
 )
@@ -22,7 +23,7 @@ COMMISSION_SESSION_DATED = "evaluations.commission_session_dated"
 def register() -> None:
     from candidates.seams import CAMPAIGN_CALENDAR_CHANGED
 
-    from . import bulk, demo, nav, sections
+    from . import bulk, demo, list_filters, nav, sections
     from .models import EvaluationDossier
     from .services.commissions import commission_sessions_check_calendar
 
@@ -39,6 +40,8 @@ def register() -> None:
     register_bulk_action(bulk.DOSSIER_APPROVE)
     register_section("evaluations", sections.registration_section, order=30)
     register_demo_seeder("evaluations", demo.seed, order=30)
+    for position, (name, label) in enumerate(MISSING_FILTERS):
+        register_missing_filter(name, label, getattr(list_filters, name), order=30 + position)
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
     declare_labels(
@@ -177,4 +180,12 @@ EVENTS = [
         _("Candidat retiré d'une commission"),
         _("{actor} a retiré le candidat de sa commission d'évaluation."),
     ),
+]
+
+
+MISSING_FILTERS = [
+    ("no_dossier", _("Sans dossier d'évaluation")),
+    ("dossier_not_approved", _("Dossier d'évaluation non approuvé")),
+    ("report_missing", _("Rapport du candidat manquant")),
+    ("opinion_awaited", _("Avis de l'entreprise attendu")),
 ]

@@ -357,7 +357,10 @@ class Nation:
                     Candidate(
                         civility="Mme" if i % 2 else "M.",
                         last_name=f"Nom{campaign.pk:04d}x{i:04d}",
-                        first_name=rng.choice(("Hélène", "Jean", "Léa", "Yves", "Anaïs", "Paul")),
+                        # the first name follows the civility: never « Monsieur Hélène »
+                        first_name=rng.choice(
+                            ("Hélène", "Léa", "Anaïs") if i % 2 else ("Jean", "Yves", "Paul")
+                        ),
                         birth_date=datetime.date(1960, 1, 1) + datetime.timedelta(days=i * 7),
                         email=f"c{campaign.pk}.{i}@bench.cqpm.local",
                     )

@@ -136,6 +136,7 @@ TABLE: dict[str, Row] = {
     "core:bulk_start": Row(k(kind=Lit("dossiers-approuver")), expect(default=405), post_only=True),
     "core:bulk_job": Row(k(pk=Lit(999999)), expect()),
     "core:bulk_job_progress": Row(k(pk=Lit(999999)), expect()),
+    "favicon": Row(get=expect(default=301, anonymous=301)),
     # Public by design, details for is_staff only (tests/operations/test_health.py); no worker
     # runs here, so the service is "dégradé" for everyone.
     "health": Row(get=expect(default=503, anonymous=503)),
@@ -184,6 +185,7 @@ TABLE: dict[str, Row] = {
         post_only=True,
     ),
     "candidates:import_upload": Row(CAMPAIGN, staff()),
+    "candidates:import_template": Row(k(pk="campaign", fmt=Lit("xlsx")), staff()),
     # A token is bound to the session of the person who uploaded the file: 404 for anyone else.
     "candidates:import_preview": Row(k(pk="campaign", token=Lit("jeton-inconnu")), staff(404)),
     "candidates:import_confirm": Row(

@@ -387,6 +387,7 @@ def _typed(cell: Any) -> Any:
     return value
 
 
+_ESCAPED_PREFIXES = ("=", "+", "-", "@")  # candidates.exports.FORMULA_PREFIXES, once stripped
 _ZERO_FORMAT = re.compile(r'^(?:0|\\.|"[^"]*"|[ .\-/])+$')
 
 
@@ -421,6 +422,9 @@ def _cell(cells: list, position: int, column: str) -> str:
         return ""
     value = cells[position]
     text = _text(value)
+    # The export quotes a cell a spreadsheet would compute ('+33 6…, '=…): read it as typed.
+    if text[:1] == "'" and text[1:2] in _ESCAPED_PREFIXES:
+        text = text[1:]
     # A French number typed into a number cell loses its leading 0 (0612345678 -> 612345678).
     if column == "telephone" and isinstance(value, Typed) and re.fullmatch(r"[1-9]\d{8}", text):
         text = "0" + text

@@ -14,6 +14,9 @@ Each app declares its contributions in `<app>/seams.py`, a `register()` function
   read (an erased person's name); the stored entries never change (append-only).
 - **Home page blocks** (`register_home_item`): `provider(request) -> str` (rendered HTML, or ""
   to show nothing), in `order`, above the home page's cards (alerts such as overdue work).
+- **"What is missing" filters of the candidates list** (`register_missing_filter`): a label
+  and `condition() -> expression` (an `Exists`/`~Exists` on Registration, using an index), so
+  later apps offer "no dossier", "no decision"… without the candidates app importing them.
 - **Demo seeders** (`register_demo_seeder`): `seed(*, ctx) -> None`, in `order`, all in the one
   transaction of `seed_demo`.
 - **Document extras** (`register_document_extra`): what a later app adds to a generated document
@@ -97,6 +100,17 @@ class BulkAction:
     centre_of: Callable[[Any], int | None] = lambda obj: None
 
 
+@dataclass(frozen=True)
+class MissingFilter:
+    """A filter of the candidates list by what is missing: `condition()` returns an expression
+    that `Registration.objects.filter()` takes (built when used, as it names later models)."""
+
+    name: str
+    label: str | Promise
+    condition: Callable[[], Any]
+    order: int
+
+
 @dataclass
 class Registry:
     events: dict[str, EventType] = field(default_factory=dict)
@@ -110,6 +124,7 @@ class Registry:
     document_pdf_extras: dict[str, Contribution] = field(default_factory=dict)
     document_page_extras: dict[str, Contribution] = field(default_factory=dict)
     bulk_actions: dict[str, BulkAction] = field(default_factory=dict)
+    missing_filters: dict[str, MissingFilter] = field(default_factory=dict)
     hooks: dict[str, Hook] = field(default_factory=dict)
     handlers: dict[str, dict[str, Callable[..., Any]]] = field(default_factory=dict)
 
@@ -214,6 +229,20 @@ def document_pdf_extras() -> list[Contribution]:
 
 def document_page_extras() -> list[Contribution]:
     return _ordered(registry.document_page_extras)
+
+
+def register_missing_filter(
+    name: str, label: str | Promise, condition: Callable[[], Any], *, order: int
+) -> None:
+    """A "what is missing" filter of the candidates list (see MissingFilter)."""
+    existing = registry.missing_filters.get(name)
+    if existing is not None and existing.condition is not condition:
+        raise ImproperlyConfigured(f"Missing filter {name!r} is registered twice.")
+    registry.missing_filters[name] = MissingFilter(name, label, condition, order)
+
+
+def missing_filters() -> list[MissingFilter]:
+    return sorted(registry.missing_filters.values(), key=lambda f: (f.order, f.name))
 
 
 def sections() -> list[Contribution]:

@@ -111,6 +111,14 @@ def opinion_form(request, pk: int):
     )
     registration = opinion.registration
     capacities = _capacities(registration)
+    if opinion.is_locked and request.method != "POST":
+        # Sent: a page to read, not a form of disabled fields with nothing to submit.
+        context = {
+            "opinion": opinion,
+            "registration": registration,
+            "rows": _read_rows(capacities, opinion),
+        }
+        return render(request, "evaluations/opinion_read.html", context)
     form = OpinionForm(request.POST or None, capacities=capacities, opinion=opinion)
     if opinion.is_locked:
         for field in form.fields.values():
@@ -144,6 +152,26 @@ def opinion_form(request, pk: int):
             return redirect("evaluations:opinion_form", pk=opinion.pk)
     context = {"opinion": opinion, "registration": registration, "form": form}
     return render(request, "evaluations/opinion_form.html", context)
+
+
+def _read_rows(capacities, opinion):
+    """(capacity, its answer, [(criterion, its answer)]) for the capacities and criteria the
+    respondent answered; an unanswered criterion is left out."""
+    answers = {row.capacity_id: row for row in opinion.capacities.all()}
+    details = {row.criterion_id: row for row in opinion.criteria.all()}
+    return [
+        (
+            capacity,
+            answers.get(capacity.pk),
+            [
+                (criterion, details[criterion.pk])
+                for criterion in capacity.criteria.all()
+                if criterion.pk in details
+                and (details[criterion.pk].rating or details[criterion.pk].comment)
+            ],
+        )
+        for capacity in capacities
+    ]
 
 
 def _form_after_conflict(posted, exc: OpinionConflict, *, capacities, opinion) -> OpinionForm:

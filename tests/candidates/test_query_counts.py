@@ -40,7 +40,13 @@ def _grow(campaign, start, n, tutor):
 
 @pytest.mark.parametrize(
     "page",
-    ["campaign_detail", "registration_list", "registration_list_filtered", "registration_detail"],
+    [
+        "campaign_detail",
+        "registration_list",
+        "registration_list_filtered",
+        "registration_list_missing",
+        "registration_detail",
+    ],
 )
 def test_it_keeps_the_query_count_flat_from_10_to_1000_registrations(
     client_for, staff_a, campaign_a, tutor, django_assert_num_queries, page
@@ -54,6 +60,8 @@ def test_it_keeps_the_query_count_flat_from_10_to_1000_registrations(
         "registration_list": reverse("candidates:registration_list", args=[campaign_a.pk]),
         "registration_list_filtered": reverse("candidates:registration_list", args=[campaign_a.pk])
         + "?q=Nom&stage=registered&stage=evidence&sort=-company",
+        "registration_list_missing": reverse("candidates:registration_list", args=[campaign_a.pk])
+        + "?missing=no_dossier&missing=opinion_awaited&missing=no_decision&sort=stage",
         "registration_detail": reverse("candidates:registration_detail", args=[first.pk]),
     }[page]
     client = client_for(staff_a)

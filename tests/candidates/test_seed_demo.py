@@ -149,6 +149,18 @@ def test_registrations_grows_the_first_campaign(db):
     assert _counts() == counts
     _seed("--registrations", "450")
     assert lyon.registrations.count() == 450
+    _assert_civility_follows_the_person()
+
+
+def _assert_civility_follows_the_person():
+    """Showcase and generated people alike: never « Monsieur Inès » nor « Madame Hugo »."""
+    from candidates.demo import CIVILITY_OF
+
+    people = list(Candidate.objects.values_list("first_name", "civility"))
+    assert len(people) > 450
+    wrong = {(first, civility) for first, civility in people if CIVILITY_OF[first] != civility}
+    assert not wrong
+    assert ("Inès", "Mme") in people and ("Hugo", "M.") in people
 
 
 def recording_seeder(*, ctx) -> None:

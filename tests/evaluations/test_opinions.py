@@ -1,5 +1,7 @@
 """The company opinion: respondent named (invited if new), drafts, submission, lock, reopening."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -310,3 +312,20 @@ def test_it_lets_staff_reopen_through_the_page(client_for, staff_a, tutor, opini
     opinion.refresh_from_db()
     assert opinion.status == Status.DRAFT
     assert "Erreur de saisie" in text(client_for(tutor).get(_form_url(opinion)))
+
+
+def test_it_shows_a_sent_opinion_as_a_page_to_read_not_a_form(client_for, tutor, opinion):
+    criterion = opinion.registration.campaign.referential.capacities.first().criteria.first()
+    data = _form_data(opinion, **{f"crating_{criterion.pk}": "in_progress", "transmettre": "1"})
+    client = client_for(tutor)
+    client.post(_form_url(opinion), data)
+    response = client.get(_form_url(opinion))
+    html = response.content.decode()
+    body = text(response)
+    assert "<form" not in html.split('id="contenu"')[1]  # no form in the page's content
+    assert "disabled" not in html
+    assert "Transmis le" in body and "ne peut plus être modifié" in body
+    assert "Commentaire 1" in body and "Maîtrisée" in body
+    words = " ".join(re.sub(r"<[^>]+>", " ", body).split())
+    assert f"{criterion.text} : En cours d'acquisition" in words
+    assert "Très bien." in body

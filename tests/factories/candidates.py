@@ -78,7 +78,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
 
     civility = Candidate.Civility.MADAME
     last_name = factory.Faker("last_name", locale="fr_FR")
-    first_name = factory.Faker("first_name", locale="fr_FR")
+    first_name = factory.Faker("first_name_female", locale="fr_FR")  # civility: Madame
     birth_date = factory.Sequence(lambda n: datetime.date(1980, 1, 1) + datetime.timedelta(days=n))
     email = factory.Sequence(lambda n: f"candidat{n}@exemple.fr")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from itertools import groupby
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone

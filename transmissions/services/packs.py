@@ -16,7 +16,7 @@ import tempfile
 from functools import partial
 from typing import IO, Any, Literal
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+from dateutil.relativedelta import relativedelta
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction

@@ -1,0 +1,17 @@
+"""What may be missing from a registration, for the candidates list's filters (registered in
+seams.py): each an EXISTS on the registration's foreign key, which its index answers."""
+
+from django.db.models import Exists, OuterRef
+
+from .models import Decision, ResultSheet
+
+
+def no_result():
+    validated = ResultSheet.objects.filter(
+        registration=OuterRef("pk"), status=ResultSheet.Status.VALIDATED
+    )
+    return ~Exists(validated)
+
+
+def no_decision():
+    return ~Exists(Decision.objects.filter(registration=OuterRef("pk"), is_active=True))
