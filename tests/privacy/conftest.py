@@ -19,7 +19,7 @@ from ..factories.deliberations import submitted_opinion
 from ..factories.documents import college_members, decide, jury_session
 from ..factories.evaluations import dossier_for, report_for
 
-EMAIL = "eloise.lefevre@exemple.fr"
+EMAIL = "eloise.kervelegan@exemple.fr"
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +50,7 @@ def _register(campaign, by, tutor, **person):
 def journey(centre_a, staff_a, tutor, jury_president, jury_member):
     campaign = CampaignFactory(centre=centre_a, name="Campagne printemps 2027")
     alice = _register(
-        campaign, staff_a, tutor, last_name="Lefèvre", first_name="Éloïse", email=EMAIL
+        campaign, staff_a, tutor, last_name="Kervélégan", first_name="Éloïse", email=EMAIL
     )
     bob = _register(
         campaign,

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def _form(**changes):
     values = {
         "civility": "Mme",
-        "last_name": "Lefèvre-Martin",
+        "last_name": "Kervélégan-Martin",
         "first_name": "Éloïse",
         "birth_date": "1990-04-12",
         "email": "eloise.martin@exemple.fr",
@@ -36,12 +36,12 @@ def test_a_correction_is_audited_with_its_reason(client_for, staff_a, journey):
 
     assert response.status_code == 302
     journey.person.refresh_from_db()
-    assert journey.person.last_name == "Lefèvre-Martin"
-    assert journey.person.identity_key == "lefevre martin|eloise"
+    assert journey.person.last_name == "Kervélégan-Martin"
+    assert journey.person.identity_key == "kervelegan martin|eloise"
     entry = AuditEntry.objects.filter(action="cqpm.candidate.updated").get()
     assert entry.actor == staff_a
     assert entry.registration_id == journey.alice.pk
-    assert entry.data["before"]["last_name"] == "Lefèvre"
+    assert entry.data["before"]["last_name"] == "Kervélégan"
     assert entry.data["after"]["email"] == "eloise.martin@exemple.fr"
     assert entry.data["reason"].startswith("Demande écrite")
     history = client_for(staff_a).get(
@@ -55,12 +55,12 @@ def test_a_correction_needs_a_reason(client_for, staff_a, journey):
 
     assert response.status_code == 200
     journey.person.refresh_from_db()
-    assert journey.person.last_name == "Lefèvre"
+    assert journey.person.last_name == "Kervélégan"
 
 
 def test_the_same_person_rule_holds(client_for, staff_a, journey):
     CandidateFactory(
-        last_name="Lefevre Martin", first_name="Eloise", birth_date=datetime.date(1990, 4, 12)
+        last_name="Kervelegan Martin", first_name="Eloise", birth_date=datetime.date(1990, 4, 12)
     )
     audit_before = AuditEntry.objects.count()
 
@@ -69,5 +69,5 @@ def test_the_same_person_rule_holds(client_for, staff_a, journey):
     assert "Une autre personne porte déjà ces nom, prénom et date de naissance." in (
         response.content.decode()
     )
-    assert Candidate.objects.get(pk=journey.person.pk).last_name == "Lefèvre"
+    assert Candidate.objects.get(pk=journey.person.pk).last_name == "Kervélégan"
     assert AuditEntry.objects.count() == audit_before

@@ -24,7 +24,7 @@ from .conftest import EMAIL
 
 pytestmark = pytest.mark.django_db
 
-OLD = ["Lefèvre", "LEFÈVRE", "Éloïse", EMAIL, "0601020304", "12/04/1990", "rue des Forges"]
+OLD = ["Kervélégan", "KERVÉLÉGAN", "Éloïse", EMAIL, "0601020304", "12/04/1990", "rue des Forges"]
 
 
 def _erase(client, journey):
@@ -45,7 +45,7 @@ def test_it_is_refused_while_a_campaign_of_theirs_runs(client_for, staff_a, jour
 
     assert "Une campagne de cette personne est encore en cours" in response.content.decode()
     journey.person.refresh_from_db()
-    assert journey.person.last_name == "Lefèvre"
+    assert journey.person.last_name == "Kervélégan"
     assert not Erasure.objects.exists()
     assert AuditEntry.objects.count() == audit_before
     assert default_storage.exists(journey.report.file.name)
@@ -68,7 +68,7 @@ def test_erasure_leaves_no_trace_of_the_person_where_people_read(
     person.refresh_from_db()
     placeholder = f"Personne effacée {person.erasure.code}"
     assert person.last_name == placeholder and person.email == "" and person.phone == ""
-    assert "lefevre" not in person.search_text and "eloise" not in person.search_text
+    assert "kervelegan" not in person.search_text and "eloise" not in person.search_text
     assert not default_storage.exists(report_name)
     assert not default_storage.exists(certificate_name)
     # The certification facts stay.
@@ -81,7 +81,7 @@ def test_erasure_leaves_no_trace_of_the_person_where_people_read(
             "list": client.get(reverse("candidates:registration_list", args=[journey.campaign.pk])),
             "search": client.get(
                 reverse("candidates:registration_list", args=[journey.campaign.pk]),
-                {"q": "Lefèvre"},
+                {"q": "Kervélégan"},
             ),
             "registration": client.get(
                 reverse("candidates:registration_detail", args=[journey.alice.pk])
@@ -158,7 +158,7 @@ def test_the_history_reads_older_entries_redacted_while_the_log_itself_is_unchan
     assert "Données personnelles effacées" in page.content.decode()
     # Append-only: the stored entry is the one written at the time (the legal record).
     stored = AuditEntry.objects.get(pk=created.pk)
-    assert "Lefèvre".upper() in stored.object_repr
+    assert "Kervélégan".upper() in stored.object_repr
     erased = AuditEntry.objects.get(action="cqpm.privacy.person.erased")
     assert _absent(json.dumps(erased.data) + erased.object_repr) == []
 

@@ -98,7 +98,7 @@ def test_the_daily_task_reports_first_then_purges_after_the_notice(
     bob = Candidate.objects.get(pk=closed.bob.candidate_id)
     assert bob.last_name.startswith("Personne effacée") and bob.erasure.source == "retention"
     assert [f for f in files if default_storage.exists(f)] == []
-    assert Candidate.objects.get(pk=closed.alice.candidate_id).last_name == "Lefèvre"
+    assert Candidate.objects.get(pk=closed.alice.candidate_id).last_name == "Kervélégan"
     assert list(Decision.objects.values_list("pk", "outcome", "is_active", "session_id")) == (
         decisions
     )
