@@ -36,6 +36,7 @@ def register() -> None:
             "recipients": _("Destinataires"),
             "reminder": _("Rappel"),
             "holder": _("Titulaire prévenu"),
+            "blocks": _("Blocs de compétences"),
             "files": _("Fichiers"),
         },
         values={
@@ -99,6 +100,14 @@ EVENTS = [
         _(
             "Les capacités {capacities}, valables jusqu'au {valid_until}, arrivent à expiration : "
             "le titulaire et le centre ont été prévenus."
+        ),
+    ),
+    (
+        "cqpm.transmissions.blocks.expiry_notified",
+        _("Expiration prochaine des blocs de compétences annoncée"),
+        _(
+            "Les blocs de compétences {blocks}, valables jusqu'au {valid_until}, arrivent à "
+            "expiration : le titulaire et le centre ont été prévenus."
         ),
     ),
 ]
