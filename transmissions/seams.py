@@ -74,6 +74,11 @@ EVENTS = [
         _("{actor} a enregistré l'envoi au GTP du dossier {object}, le {sent_on} ({channel})."),
     ),
     (
+        "cqpm.transmissions.sending.acknowledged",
+        _("Accusé de réception du GTP joint"),
+        _("{actor} a joint l'accusé de réception du GTP à l'envoi du {sent_on} ({object})."),
+    ),
+    (
         "cqpm.transmissions.pack.to_resend",
         _("Transmission à renvoyer"),
         _(
