@@ -7,6 +7,7 @@ from cqpm.core.registry import (
     declare_event,
     declare_labels,
     on_hook,
+    register_demo_seeder,
     register_home_item,
     register_nav,
 )
@@ -16,12 +17,14 @@ def register() -> None:
     from deliberations.seams import DECISION_AMENDED, JURY_SESSION_CLOSED
     from documents.seams import DOCUMENT_READY
 
-    from . import nav
+    from . import demo, nav
     from .models import PackReminder, PackSending, TransmissionPack
     from .services.packs import on_decision_amended, on_document_ready, on_jury_session_closed
 
     register_nav("transmissions", nav.items, order=60)
     register_home_item("transmissions.overdue", nav.home_overdue, order=60)
+    # After documents (50): the pack is built from the minutes and notices they generated.
+    register_demo_seeder("transmissions", demo.seed, order=60)
     on_hook(JURY_SESSION_CLOSED, on_jury_session_closed, uid="transmissions.open_pack")
     on_hook(DECISION_AMENDED, on_decision_amended, uid="transmissions.to_resend")
     on_hook(DOCUMENT_READY, on_document_ready, uid="transmissions.build_when_ready")
