@@ -106,15 +106,16 @@ def block_validity_set(
     return len(wanted)
 
 
-def with_effective_end(queryset: QuerySet[CapacityResult]) -> QuerySet[CapacityResult]:
-    """Annotate `effective_until`: the end of the validated block holding the capacity on the
-    same sheet, else the capacity's own end (a block's end is never the earlier one)."""
+def still_valid_on(queryset: QuerySet[CapacityResult], day) -> QuerySet[CapacityResult]:
+    """Acquired capacities still valid on `day` (a date or an expression), annotated
+    `effective_until`: the end of the validated block holding the capacity on the same sheet,
+    else the capacity's own end (a block's end is never the earlier one)."""
     block_end = BlockValidation.objects.filter(
         sheet_id=OuterRef("sheet_id"), block_id=OuterRef("capacity__block_id")
     ).values("valid_until")[:1]
     return queryset.annotate(
         effective_until=Coalesce(Subquery(block_end), F("valid_until"), output_field=DateField())
-    )
+    ).filter(effective_until__gte=day)
 
 
 def valid_on(*, commission_starts: datetime.date, today: datetime.date | None = None):
@@ -131,7 +132,7 @@ def _origins(*, registration: Registration) -> dict[int, CapacityResult]:
     campaign = Campaign.objects.filter(pk=registration.campaign_id)
     today = timezone.localdate()
     rows = (
-        with_effective_end(
+        still_valid_on(
             CapacityResult.objects.filter(
                 sheet__registration__candidate_id=registration.candidate_id,
                 sheet__registration__campaign__referential__code=Subquery(
@@ -139,13 +140,11 @@ def _origins(*, registration: Registration) -> dict[int, CapacityResult]:
                 ),
                 source=CapacityResult.Source.COMMISSION,
                 outcome=CapacityResult.Outcome.ACQUIRED,
-            )
-        )
-        .filter(
-            effective_until__gte=Greatest(
+            ),
+            Greatest(
                 Subquery(campaign.values("commission_starts")[:1]),
                 Value(today, output_field=DateField()),
-            )
+            ),
         )
         .exclude(sheet__registration_id=registration.pk)
         .select_related("capacity", "sheet__registration__campaign")
@@ -211,17 +210,14 @@ def _carried_justification(origin: CapacityResult) -> str:
 def carry_over_for_campaign(*, campaign: Campaign, by: User | None = None) -> int:
     """Carry over for every registration of a campaign (after a bulk import); returns the
     number of capacities carried over."""
-    candidates_with_history = (
-        with_effective_end(
-            CapacityResult.objects.filter(
-                sheet__registration__campaign__referential__code=campaign.referential.code,
-                source=CapacityResult.Source.COMMISSION,
-                outcome=CapacityResult.Outcome.ACQUIRED,
-            )
-        )
-        .filter(effective_until__gte=valid_on(commission_starts=campaign.commission_starts))
-        .values("sheet__registration__candidate_id")
-    )
+    candidates_with_history = still_valid_on(
+        CapacityResult.objects.filter(
+            sheet__registration__campaign__referential__code=campaign.referential.code,
+            source=CapacityResult.Source.COMMISSION,
+            outcome=CapacityResult.Outcome.ACQUIRED,
+        ),
+        valid_on(commission_starts=campaign.commission_starts),
+    ).values("sheet__registration__candidate_id")
     registrations = (
         campaign.registrations.filter(candidate_id__in=candidates_with_history)
         .exclude(stage=Registration.Stage.WITHDRAWN)
