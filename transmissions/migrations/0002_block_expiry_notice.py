@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deliberations', '0006_block_validation'),
+        ('deliberations', '0007_block_validation'),
         ('transmissions', '0001_initial'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deliberations', '0005_decision_db_triggers'),
+        ('deliberations', '0006_session_edit_cancel'),
         ('referentials', '0004_rncp_registration'),
     ]
 
