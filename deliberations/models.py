@@ -17,7 +17,7 @@ from candidates.models import Campaign, CentreMembership, Registration
 from cqpm.core.constraints import choices_constraint
 from cqpm.core.errors import DomainError
 from cqpm.core.models import TimeStampedModel
-from referentials.models import Capacity, EvaluationMethod
+from referentials.models import Block, Capacity, EvaluationMethod
 
 
 class ResultSheetStatus(models.TextChoices):
@@ -128,6 +128,45 @@ class CapacityResult(TimeStampedModel):
     def method_labels(self) -> list[str]:
         labels = dict(EvaluationMethod.choices)
         return [str(labels.get(code, code)) for code in self.methods]
+
+
+class BlockValidation(models.Model):
+    """A block of competences validated by a registration the jury did not find admissible:
+    every capacity of the block acquired, for a CQPM registered in the RNCP. It stays valid 5
+    years from the jury date (DESIGN.md §5.6), longer than its capacities' 24 months, and its
+    capacities carry over until then. Written at the jury's closing and by an amendment.
+
+    `carried_over`: every capacity of the block came from an earlier registration, so the
+    block keeps the end it had there (carried-over results are never extended).
+    """
+
+    sheet = models.ForeignKey(
+        ResultSheet, on_delete=models.CASCADE, related_name="block_validations"
+    )
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, related_name="+")
+    jury_date = models.DateField(_("date du jury"))
+    valid_until = models.DateField(_("valable jusqu'au"))
+    carried_over = models.BooleanField(_("reporté"), default=False)
+
+    class Meta:
+        verbose_name = _("bloc de compétences validé")
+        verbose_name_plural = _("blocs de compétences validés")
+        ordering = ["sheet", "block__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "block"], name="deliberations_blockvalidation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block} — {self.valid_until:%d/%m/%Y}"
+
+    def is_lapsed_on(self, day: datetime.date) -> bool:
+        return self.valid_until < day
+
+    @property
+    def is_lapsed(self) -> bool:
+        return self.is_lapsed_on(timezone.localdate())
 
 
 class JurySessionStatus(models.TextChoices):

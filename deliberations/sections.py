@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from candidates.models import Registration
 
-from .models import CapacityResult
+from .models import BlockValidation, CapacityResult
 from .selectors import decision_history, evaluation_registration_list_for, related_or_none
 
 
@@ -38,6 +38,12 @@ def registration_context(*, registration: Registration, user: Any) -> dict:
             for r in results
             if r.source == CapacityResult.Source.COMMISSION and r.valid_until is not None
         ],
+        # Blocks of a CQPM registered in the RNCP whose every capacity is acquired: 5 years.
+        "delib_blocks": (
+            list(BlockValidation.objects.filter(sheet=sheet).select_related("block"))
+            if sheet
+            else []
+        ),
         "delib_decisions": decisions,
         "delib_active_decision": next((d for d in decisions if d.is_active), None),
         "delib_evaluation_url": (

@@ -26,6 +26,7 @@ from cqpm.core.registry import DocumentExtra, document_pdf_extras
 from deliberations.models import CapacityResult, Decision, JurySession, ResultSheet
 
 from .models import Document
+from .selectors import validated_block_lines
 
 TEMPLATES = {
     Document.Kind.CERTIFICATE: "documents/pdf/certificate.html",
@@ -181,6 +182,12 @@ def _notice_context(document: Document) -> dict:
         "acquired": [line for line in lines if line.acquired],
         "not_acquired": [line for line in lines if not line.acquired],
         "valid_until": default_until,
+        # CQPM registered in the RNCP: blocks whose every capacity is acquired, for 5 years.
+        "blocks": validated_block_lines(
+            registration_id=context["registration"].pk,
+            jury_date=context["decision"].session.date,
+            on=issued_on,
+        ),
     }
 
 

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, When
 
 from candidates.selectors import staff_centre_ids
-from deliberations.models import CapacityResult, Decision, JurySession
+from deliberations.models import (
+    BlockValidation,
+    CapacityResult,
+    Decision,
+    JurySession,
+    ResultSheet,
+)
+from deliberations.services.carry_over import validated_blocks
 
 from .models import Document, DocumentBatch
 
@@ -204,3 +211,43 @@ def acquired_valid_until(*, registration_id: int) -> datetime.date | None:
         outcome=CapacityResult.Outcome.ACQUIRED,
         valid_until__isnull=False,
     ).aggregate(until=Max("valid_until"))["until"]
+
+
+@dataclass(frozen=True)
+class BlockLine:
+    """A validated block of competences (CQPM registered in the RNCP) and its validity end."""
+
+    code: str
+    title: str
+    valid_until: datetime.date
+    lapsed: bool
+
+
+def validated_block_lines(
+    *, registration_id: int, jury_date: datetime.date, on: datetime.date
+) -> list[BlockLine]:
+    """The blocks a registration validated, as recorded at the jury's closing, or as they
+    will be (every capacity of the block acquired, jury date + 5 years) before it; [] for a
+    CQPM outside the RNCP."""
+    rows = [
+        (v.block, v.valid_until)
+        for v in BlockValidation.objects.filter(sheet__registration_id=registration_id)
+        .select_related("block")
+        .order_by("block__position")
+    ]
+    if not rows:
+        sheet = (
+            ResultSheet.objects.filter(registration_id=registration_id)
+            .select_related("registration__campaign__referential")
+            .first()
+        )
+        if sheet is not None:
+            rows = [
+                (block, end)
+                for block, end, _carried in validated_blocks(
+                    referential=sheet.registration.campaign.referential,
+                    results=list(sheet.results.all()),
+                    jury_date=jury_date,
+                )
+            ]
+    return [BlockLine(b.code, b.title, end, end < on) for b, end in rows]

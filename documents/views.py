@@ -186,6 +186,15 @@ def _verification_context(document: Document) -> dict:
         "decision": document.decision.get_outcome_display() if document.decision_id else None,
         "decision_date": session.date,
         "capacities_until": _capacities_until(document),
+        "blocks": (
+            selectors.validated_block_lines(
+                registration_id=document.registration_id,
+                jury_date=session.date,
+                on=timezone.localdate(),
+            )
+            if document.kind == Document.Kind.CAPACITY_NOTICE and document.registration_id
+            else []
+        ),
         "today": timezone.localdate(),
         "verify_form_url": reverse("documents:verify_form"),
         # What later apps add (cqpm.core.registry, document extras): e.g. the credential.

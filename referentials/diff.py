@@ -6,7 +6,18 @@ from django.utils.translation import gettext as _
 
 from .files import KINDS
 
-HEADER = ("title", "category", "level", "issuer", "last_modified", "objective", "missions", "notes")
+HEADER = (
+    "title",
+    "category",
+    "level",
+    "issuer",
+    "last_modified",
+    "objective",
+    "missions",
+    "rncp_registered",
+    "rncp_number",
+    "notes",
+)
 
 
 @dataclass(frozen=True)

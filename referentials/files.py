@@ -40,6 +40,8 @@ TOP_KEYS = (
     "last_modified",
     "objective",
     "missions",
+    "rncp_registered",
+    "rncp_number",
     "blocks",
     "capacities",
     "notes",
@@ -338,6 +340,9 @@ class ReferentialFile(_Schema):
     last_modified: Annotated[datetime.date, BeforeValidator(_date)]
     objective: Text
     missions: Texts
+    # Optional: a CQPM registered in the RNCP (its validated blocks stay valid 5 years).
+    rncp_registered: bool = False
+    rncp_number: _text(Referential, "rncp_number") | None = None
     blocks: Annotated[list[BlockFile] | None, Field(max_length=MAX_ITEMS)] = None
     capacities: Annotated[list[CapacityFile], Field(min_length=1, max_length=MAX_CAPACITIES)]
     notes: Text | None = None
@@ -387,6 +392,7 @@ def _french(error: dict) -> tuple[tuple, str]:
         "model_type",
         "dict_type",
         "model_attributes_type",
+        "bool_type",
     ):
         if value is None and kind == "string_type":
             return loc, _("champ vide")
@@ -394,6 +400,7 @@ def _french(error: dict) -> tuple[tuple, str]:
             "string_type": _("texte attendu"),
             "int_type": _("nombre entier attendu"),
             "list_type": _("liste attendue"),
+            "bool_type": _("booléen attendu (true ou false)"),
         }.get(kind, _("dictionnaire (clé : valeur) attendu"))
         return loc, _("%(expected)s, reçu : %(type)s") % {
             "expected": expected,
@@ -471,6 +478,8 @@ def _check_across(errors: _Errors, data: dict) -> None:
     """Rules across items, on the raw data (so that they are reported with the type errors)."""
     if "category" not in data and "level" not in data:
         errors.add("", _("champ « category » ou « level » manquant (l'un des deux est requis)"))
+    if data.get("rncp_number") and data.get("rncp_registered") is not True:
+        errors.add("rncp_number", _("numéro RNCP donné sans « rncp_registered: true »"))
     capacities = data.get("capacities") if isinstance(data.get("capacities"), list) else []
     _check_numbering(errors, capacities)
     for index, capacity in enumerate(capacities):
@@ -551,6 +560,13 @@ def _canonical(parsed: ReferentialFile) -> dict:
         last_modified=parsed.last_modified,
         objective=parsed.objective,
         missions=list(parsed.missions),
+    )
+    # Written only when set: files of CQPM outside the RNCP keep their shape.
+    if parsed.rncp_registered:
+        clean["rncp_registered"] = True
+        if parsed.rncp_number:
+            clean["rncp_number"] = parsed.rncp_number
+    clean.update(
         # The database keeps capacities in number order: so does the canonical form.
         blocks=[
             {"code": b.code, "title": b.title, "capacities": sorted(b.capacities)}

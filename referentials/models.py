@@ -52,6 +52,9 @@ class Referential(TimeStampedModel):
     last_modified = models.DateField(_("dernière modification"))
     objective = models.TextField(_("objectif professionnel"))
     missions = models.JSONField(_("exemples de missions"), default=list, blank=True)
+    # A CQPM registered in the RNCP: its validated blocks stay valid 5 years (DESIGN.md §5.6).
+    rncp_registered = models.BooleanField(_("inscrit au RNCP"), default=False)
+    rncp_number = models.CharField(_("numéro RNCP"), max_length=32, blank=True)
     notes = models.TextField(
         _("notes de transcription"),
         blank=True,
@@ -102,6 +105,8 @@ class Referential(TimeStampedModel):
         "last_modified",
         "objective",
         "missions",
+        "rncp_registered",
+        "rncp_number",
         "notes",
     )
 

@@ -47,6 +47,10 @@ def referential_export(*, referential: Referential) -> dict:
         objective=referential.objective,
         missions=list(referential.missions),
     )
+    if referential.rncp_registered:
+        data["rncp_registered"] = True
+        if referential.rncp_number:
+            data["rncp_number"] = referential.rncp_number
     capacities = sorted(referential.capacities.all(), key=lambda c: c.number)
     data["blocks"] = [
         {
@@ -226,6 +230,8 @@ def _fill(referential: Referential, clean: dict) -> None:
     for name in HEADER_FIELDS:
         setattr(referential, name, clean.get(name, ""))
     referential.notes = clean.get("notes", "")
+    referential.rncp_registered = bool(clean.get("rncp_registered", False))
+    referential.rncp_number = clean.get("rncp_number", "")
 
 
 def _create_version(clean: dict, *, version: int) -> Referential:

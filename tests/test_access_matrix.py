@@ -279,6 +279,7 @@ TABLE: dict[str, Row] = {
     "transmissions:rebuild": Row(JURY, expect(default=405), post_only=True),
     "transmissions:download": Row(JURY, staff()),
     "transmissions:acknowledgement": Row(k(pk="sending"), staff()),
+    "transmissions:acknowledgement_add": Row(k(pk="sending"), expect(default=405), post_only=True),
     # The public verification page: anyone, signed in or not.
     "documents:verify_form": Row(get=expect(default=200, anonymous=200)),
     "documents:verify": Row(

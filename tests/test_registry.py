@@ -80,6 +80,7 @@ def test_contributions_come_in_workflow_order():
         "evaluations",
         "deliberations",
         "documents",
+        "transmissions",
     ]
     assert [c.name for c in sections()] == ["evaluations", "deliberations", "privacy"]
     assert [c.name for c in nav_providers()] == [

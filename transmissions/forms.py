@@ -22,3 +22,12 @@ class SendingForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class AcknowledgementForm(forms.Form):
+    """The acknowledgement of receipt, added to a sending recorded without one."""
+
+    acknowledgement = forms.FileField(
+        label=_("Accusé de réception"),
+        help_text=_("PDF ou image (PNG, JPEG), 10 Mo au plus."),
+    )

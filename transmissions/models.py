@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
-from deliberations.models import CapacityResult, JurySession
+from deliberations.models import BlockValidation, CapacityResult, JurySession
 
 
 class PackStatus(models.TextChoices):
@@ -166,3 +166,18 @@ class ExpiryNotice(models.Model):
     class Meta:
         verbose_name = _("avis d'expiration de capacité")
         verbose_name_plural = _("avis d'expiration de capacités")
+
+
+class BlockExpiryNotice(models.Model):
+    """The e-mail sent before a validated block (RNCP, 5 years) lapses: once per block."""
+
+    validation = models.OneToOneField(
+        BlockValidation, on_delete=models.CASCADE, related_name="expiry_notice"
+    )
+    valid_until = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    to_holder = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("avis d'expiration de bloc de compétences")
+        verbose_name_plural = _("avis d'expiration de blocs de compétences")

@@ -7,6 +7,7 @@ from cqpm.core.registry import (
     declare_event,
     declare_labels,
     on_hook,
+    register_demo_seeder,
     register_home_item,
     register_nav,
 )
@@ -16,12 +17,14 @@ def register() -> None:
     from deliberations.seams import DECISION_AMENDED, JURY_SESSION_CLOSED
     from documents.seams import DOCUMENT_READY
 
-    from . import nav
+    from . import demo, nav
     from .models import PackReminder, PackSending, TransmissionPack
     from .services.packs import on_decision_amended, on_document_ready, on_jury_session_closed
 
     register_nav("transmissions", nav.items, order=60)
     register_home_item("transmissions.overdue", nav.home_overdue, order=60)
+    # After documents (50): the pack is built from the minutes and notices they generated.
+    register_demo_seeder("transmissions", demo.seed, order=60)
     on_hook(JURY_SESSION_CLOSED, on_jury_session_closed, uid="transmissions.open_pack")
     on_hook(DECISION_AMENDED, on_decision_amended, uid="transmissions.to_resend")
     on_hook(DOCUMENT_READY, on_document_ready, uid="transmissions.build_when_ready")
@@ -36,6 +39,7 @@ def register() -> None:
             "recipients": _("Destinataires"),
             "reminder": _("Rappel"),
             "holder": _("Titulaire prévenu"),
+            "blocks": _("Blocs de compétences"),
             "files": _("Fichiers"),
         },
         values={
@@ -73,6 +77,11 @@ EVENTS = [
         _("{actor} a enregistré l'envoi au GTP du dossier {object}, le {sent_on} ({channel})."),
     ),
     (
+        "cqpm.transmissions.sending.acknowledged",
+        _("Accusé de réception du GTP joint"),
+        _("{actor} a joint l'accusé de réception du GTP à l'envoi du {sent_on} ({object})."),
+    ),
+    (
         "cqpm.transmissions.pack.to_resend",
         _("Transmission à renvoyer"),
         _(
@@ -99,6 +108,14 @@ EVENTS = [
         _(
             "Les capacités {capacities}, valables jusqu'au {valid_until}, arrivent à expiration : "
             "le titulaire et le centre ont été prévenus."
+        ),
+    ),
+    (
+        "cqpm.transmissions.blocks.expiry_notified",
+        _("Expiration prochaine des blocs de compétences annoncée"),
+        _(
+            "Les blocs de compétences {blocks}, valables jusqu'au {valid_until}, arrivent à "
+            "expiration : le titulaire et le centre ont été prévenus."
         ),
     ),
 ]

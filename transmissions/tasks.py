@@ -39,5 +39,5 @@ def send_pack_reminders() -> dict[str, int]:
 @shared_task(name="transmissions.tasks.send_expiry_notices", acks_late=True)
 def send_expiry_notices() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): holders and staff told two months before acquired
-    capacities lapse, once per result."""
+    capacities and validated blocks lapse, once per result and once per block."""
     return services.expiry_notices_send()

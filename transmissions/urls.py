@@ -10,4 +10,9 @@ urlpatterns = [
     path("jurys/<int:pk>/transmission/reconstituer/", views.rebuild, name="rebuild"),
     path("jurys/<int:pk>/transmission/archive/", views.download, name="download"),
     path("transmissions/envois/<int:pk>/accuse/", views.acknowledgement, name="acknowledgement"),
+    path(
+        "transmissions/envois/<int:pk>/accuse/joindre/",
+        views.acknowledgement_add,
+        name="acknowledgement_add",
+    ),
 ]

@@ -18,8 +18,8 @@ from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 
 from . import selectors
-from .forms import SendingForm
-from .services import pack_prepare, pack_rebuild, pack_record_sending
+from .forms import AcknowledgementForm, SendingForm
+from .services import pack_prepare, pack_rebuild, pack_record_sending, pack_sending_acknowledge
 
 PAGE_SIZE = 50
 
@@ -71,6 +71,7 @@ def tracker(request, pk: int):
         "pack": pack,
         "form": form,
         "sendings": pack.sendings.select_related("recorded_by") if pack else [],
+        "acknowledgement_form": AcknowledgementForm(),
         "changes": selectors.pack_changes(pack=pack) if pack else [],
         "pending": selectors.pending_documents(session=session) if pack and pack.outdated else [],
         "today": timezone.localdate(),
@@ -103,6 +104,29 @@ def rebuild(request, pk: int):
         success=_("Le dossier va être reconstitué avec les documents à jour."),
     )
     return redirect("transmissions:tracker", pk=session.pk)
+
+
+@login_required
+@require_POST
+def acknowledgement_add(request, pk: int):
+    """The GTP's acknowledgement of receipt, arrived after the sending was recorded."""
+    sending = get_scoped_or_404(selectors.sending_list_for(user=request.user), pk=pk)
+    form = AcknowledgementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez l'accusé de réception à déposer."))
+    else:
+        upload = form.cleaned_data["acknowledgement"]
+        run_action(
+            request,
+            lambda: pack_sending_acknowledge(
+                sending=sending,
+                acknowledgement=upload,
+                acknowledgement_name=upload.name,
+                by=request.user,
+            ),
+            success=_("L'accusé de réception est joint à l'envoi."),
+        )
+    return redirect("transmissions:tracker", pk=sending.pack.session_id)
 
 
 @login_required

@@ -5,22 +5,26 @@ At the jury's closing (or an amendment) the acquired capacities of non-admissibl
 the same referential code starts with them acquired while they are still valid at its commission.
 A lapsed capacity (`valid_until` before today, or before the new commission) never carries over:
 `valid_on` is the later of the two dates.
+
+For a CQPM registered in the RNCP, a block whose every capacity was acquired is validated for 5
+years from the jury date (`BlockValidation`): its capacities carry over until the block's end.
 """
 
 import datetime
 
 from django.db import transaction
-from django.db.models import DateField, F, Subquery, Value
-from django.db.models.functions import Greatest
+from django.db.models import DateField, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
+from referentials.models import Block, Referential
 
-from ..dates import carry_over_end
-from ..models import CapacityResult, Decision, ResultSheet
+from ..dates import block_validity_end, carry_over_end
+from ..models import BlockValidation, CapacityResult, Decision, ResultSheet
 
 
 def acquired_validity_set(
@@ -34,6 +38,84 @@ def acquired_validity_set(
         source=CapacityResult.Source.COMMISSION,
         outcome=CapacityResult.Outcome.ACQUIRED,
     ).update(valid_until=valid_until)
+
+
+def validated_blocks(
+    *, referential: Referential, results: list[CapacityResult], jury_date: datetime.date
+) -> list[tuple[Block, datetime.date, bool]]:
+    """(block, validity end, carried over) of each block whose every capacity is acquired in
+    `results`, for a CQPM registered in the RNCP (none otherwise): the jury date + 5 years, or,
+    when every capacity of the block was carried over, the earliest end they carry (a block
+    is never extended by being carried)."""
+    if not referential.rncp_registered:
+        return []
+    acquired = {r.capacity_id: r for r in results if r.outcome == CapacityResult.Outcome.ACQUIRED}
+    validated = []
+    for block in referential.blocks.prefetch_related("capacities").order_by("position"):
+        capacities = list(block.capacities.all())
+        if not capacities or any(c.pk not in acquired for c in capacities):
+            continue
+        rows = [acquired[c.pk] for c in capacities]
+        carried = all(r.source == CapacityResult.Source.CARRIED_OVER for r in rows)
+        ends = [r.valid_until for r in rows if r.valid_until]
+        end = min(ends) if carried and ends else block_validity_end(jury_date)
+        validated.append((block, end, carried))
+    return validated
+
+
+def block_validity_set(
+    *, registration_ids: list[int], outcome: str, jury_date: datetime.date
+) -> int:
+    """Record the validated blocks of these registrations (none when admissible: the CQPM is
+    obtained); an amendment keeps the rows still true (and the notices sent about them),
+    drops the others. Returns how many blocks are validated."""
+    sheets = ResultSheet.objects.filter(
+        registration_id__in=registration_ids,
+        registration__campaign__referential__rncp_registered=True,
+    ).select_related("registration__campaign__referential")
+    wanted = {}
+    if outcome != Decision.Outcome.ADMISSIBLE:
+        for sheet in sheets.prefetch_related("results"):
+            for block, end, carried in validated_blocks(
+                referential=sheet.registration.campaign.referential,
+                results=list(sheet.results.all()),
+                jury_date=jury_date,
+            ):
+                wanted[sheet.pk, block.pk] = (end, carried)
+    existing = BlockValidation.objects.filter(sheet__registration_id__in=registration_ids)
+    for row in existing:
+        key = (row.sheet_id, row.block_id)
+        if key not in wanted:
+            row.delete()
+        elif (row.valid_until, row.carried_over, row.jury_date) != (*wanted[key], jury_date):
+            row.valid_until, row.carried_over = wanted[key]
+            row.jury_date = jury_date
+            row.save(update_fields=["valid_until", "carried_over", "jury_date"])
+    known = {(row.sheet_id, row.block_id) for row in existing}
+    BlockValidation.objects.bulk_create(
+        BlockValidation(
+            sheet_id=sheet_id,
+            block_id=block_id,
+            jury_date=jury_date,
+            valid_until=end,
+            carried_over=carried,
+        )
+        for (sheet_id, block_id), (end, carried) in wanted.items()
+        if (sheet_id, block_id) not in known
+    )
+    return len(wanted)
+
+
+def still_valid_on(queryset: QuerySet[CapacityResult], day) -> QuerySet[CapacityResult]:
+    """Acquired capacities still valid on `day` (a date or an expression), annotated
+    `effective_until`: the end of the validated block holding the capacity on the same sheet,
+    else the capacity's own end (a block's end is never the earlier one)."""
+    block_end = BlockValidation.objects.filter(
+        sheet_id=OuterRef("sheet_id"), block_id=OuterRef("capacity__block_id")
+    ).values("valid_until")[:1]
+    return queryset.annotate(
+        effective_until=Coalesce(Subquery(block_end), F("valid_until"), output_field=DateField())
+    ).filter(effective_until__gte=day)
 
 
 def valid_on(*, commission_starts: datetime.date, today: datetime.date | None = None):
@@ -50,21 +132,23 @@ def _origins(*, registration: Registration) -> dict[int, CapacityResult]:
     campaign = Campaign.objects.filter(pk=registration.campaign_id)
     today = timezone.localdate()
     rows = (
-        CapacityResult.objects.filter(
-            sheet__registration__candidate_id=registration.candidate_id,
-            sheet__registration__campaign__referential__code=Subquery(
-                campaign.values("referential__code")[:1]
+        still_valid_on(
+            CapacityResult.objects.filter(
+                sheet__registration__candidate_id=registration.candidate_id,
+                sheet__registration__campaign__referential__code=Subquery(
+                    campaign.values("referential__code")[:1]
+                ),
+                source=CapacityResult.Source.COMMISSION,
+                outcome=CapacityResult.Outcome.ACQUIRED,
             ),
-            source=CapacityResult.Source.COMMISSION,
-            outcome=CapacityResult.Outcome.ACQUIRED,
-            valid_until__gte=Greatest(
+            Greatest(
                 Subquery(campaign.values("commission_starts")[:1]),
                 Value(today, output_field=DateField()),
             ),
         )
         .exclude(sheet__registration_id=registration.pk)
         .select_related("capacity", "sheet__registration__campaign")
-        .order_by("valid_until", "pk")
+        .order_by("effective_until", "pk")
     )
     return {row.capacity.number: row for row in rows}
 
@@ -89,7 +173,7 @@ def carry_over_for(*, registration: Registration, by: User | None = None) -> lis
                 justification=_carried_justification(origin),
                 source=CapacityResult.Source.CARRIED_OVER,
                 carried_from=origin,
-                valid_until=origin.valid_until,
+                valid_until=origin.effective_until,  # type: ignore[attr-defined]
                 decided_by=None,
             )
             for number, origin in sorted(origins.items())
@@ -116,20 +200,23 @@ def carry_over_for(*, registration: Registration, by: User | None = None) -> lis
 
 
 def _carried_justification(origin: CapacityResult) -> str:
+    end = origin.effective_until  # type: ignore[attr-defined]
     return _("Acquise lors de la campagne « %(campaign)s », valable jusqu'au %(date)s.") % {
         "campaign": origin.sheet.registration.campaign.name,
-        "date": origin.valid_until.strftime("%d/%m/%Y") if origin.valid_until else "",
+        "date": end.strftime("%d/%m/%Y") if end else "",
     }
 
 
 def carry_over_for_campaign(*, campaign: Campaign, by: User | None = None) -> int:
     """Carry over for every registration of a campaign (after a bulk import); returns the
     number of capacities carried over."""
-    candidates_with_history = CapacityResult.objects.filter(
-        sheet__registration__campaign__referential__code=campaign.referential.code,
-        source=CapacityResult.Source.COMMISSION,
-        outcome=CapacityResult.Outcome.ACQUIRED,
-        valid_until__gte=valid_on(commission_starts=campaign.commission_starts),
+    candidates_with_history = still_valid_on(
+        CapacityResult.objects.filter(
+            sheet__registration__campaign__referential__code=campaign.referential.code,
+            source=CapacityResult.Source.COMMISSION,
+            outcome=CapacityResult.Outcome.ACQUIRED,
+        ),
+        valid_on(commission_starts=campaign.commission_starts),
     ).values("sheet__registration__candidate_id")
     registrations = (
         campaign.registrations.filter(candidate_id__in=candidates_with_history)

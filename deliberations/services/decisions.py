@@ -23,7 +23,7 @@ from cqpm.core.workflow import transition
 from ..models import CapacityResult, Decision, JuryCandidate, JurySession, ResultSheet
 from ..seams import DECISION_AMENDED, DECISION_RECORDED, JURY_SESSION_CLOSED
 from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
-from .carry_over import acquired_validity_set
+from .carry_over import acquired_validity_set, block_validity_set
 
 Status = JurySession.Status
 Outcome = Decision.Outcome
@@ -321,6 +321,7 @@ def jury_session_close(
             ids = [d.registration_id for d in decisions if d.outcome == outcome]
             if ids:
                 acquired_validity_set(registration_ids=ids, outcome=outcome, jury_date=session.date)
+                block_validity_set(registration_ids=ids, outcome=outcome, jury_date=session.date)
         for decision in decisions:
             if decision.registration.is_withdrawn:
                 continue
@@ -395,6 +396,9 @@ def jury_decision_amend(
             by=by,
         )
         acquired_validity_set(
+            registration_ids=[registration.pk], outcome=outcome, jury_date=session.date
+        )
+        block_validity_set(
             registration_ids=[registration.pk], outcome=outcome, jury_date=session.date
         )
         registration_set_stage(registration=registration, stage=_stage_for(outcome), by=by)

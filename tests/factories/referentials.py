@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from referentials.models import Capacity, Condition, Criterion, Referential
+from referentials.models import Block, Capacity, Condition, Criterion, Referential
 
 
 class ReferentialFactory(factory.django.DjangoModelFactory):
@@ -41,4 +41,21 @@ def referential_with_capacities(n: int = 3, *, criteria_per_kind: int = 2, **kwa
                 )
     referential.status = Referential.Status.PUBLISHED
     referential.save()
+    return referential
+
+
+def with_blocks(referential: Referential, blocks: dict[str, list[int]], *, rncp: bool = True):
+    """Group the capacities of a referential (published or not) into blocks of competences and
+    say whether the CQPM is registered in the RNCP, as an imported version would hold them."""
+    status = referential.status
+    Referential.objects.filter(pk=referential.pk).update(status=Referential.Status.DRAFT)
+    for position, (code, numbers) in enumerate(blocks.items(), start=1):
+        block = Block.objects.create(
+            referential=referential, position=position, code=code, title=f"Bloc {code}"
+        )
+        referential.capacities.filter(number__in=numbers).update(block=block)
+    Referential.objects.filter(pk=referential.pk).update(
+        status=status, rncp_registered=rncp, rncp_number="RNCP12345" if rncp else ""
+    )
+    referential.refresh_from_db()
     return referential

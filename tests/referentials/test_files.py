@@ -41,6 +41,16 @@ capacities:
 """
 
 CASES = {
+    "rncp_not_a_boolean": (
+        'missions: ["Une mission"]\n',
+        'missions: ["Une mission"]\nrncp_registered: "oui"\n',
+        "rncp_registered : booléen attendu (true ou false), reçu : texte",
+    ),
+    "rncp_number_without_registration": (
+        'missions: ["Une mission"]\n',
+        'missions: ["Une mission"]\nrncp_number: "RNCP12345"\n',
+        "rncp_number : numéro RNCP donné sans « rncp_registered: true »",
+    ),
     "bad_yaml": (
         'title: "Référentiel d\'essai"',
         "title: Référentiel: essai",
@@ -270,3 +280,23 @@ def test_command_import_refuses_a_missing_file(db, tmp_path):
 def test_it_orders_the_capacities_of_a_block_by_number():
     text = VALID.replace("capacities: [1]}", "capacities: [2, 1]}")
     assert referential_file_parse(text=text)["blocks"][0]["capacities"] == [1, 2]
+
+
+def test_a_cqpm_registered_in_the_rncp_round_trips_and_others_keep_their_shape(db):
+    from referentials.services import referential_export, referential_import
+
+    text = VALID.replace(
+        'missions: ["Une mission"]\n',
+        'missions: ["Une mission"]\nrncp_registered: true\nrncp_number: "RNCP 35231"\n',
+    )
+    referential = referential_import(data=referential_file_parse(text=text))
+    assert (referential.rncp_registered, referential.rncp_number) == (True, "RNCP 35231")
+    dumped = referential_file_dump(data=referential_export(referential=referential))
+    assert 'rncp_registered: true\nrncp_number: "RNCP 35231"\n' in dumped
+    assert referential_file_parse(text=dumped) == referential_file_parse(text=text)
+    # Outside the RNCP (the default, and the seed's case): nothing is written.
+    plain = referential_file_parse(text=VALID.replace("2099 01 01 0001", "2099 01 01 0002"))
+    assert "rncp_registered" not in plain
+    other = referential_import(data=plain)
+    assert other.rncp_registered is False
+    assert "rncp" not in referential_file_dump(data=referential_export(referential=other))

@@ -8,6 +8,7 @@ from .packs import (
     pack_prepare,
     pack_rebuild,
     pack_record_sending,
+    pack_sending_acknowledge,
     packs_build_pending,
 )
 from .reminders import pack_reminders_send
@@ -21,5 +22,6 @@ __all__ = [
     "pack_rebuild",
     "pack_record_sending",
     "pack_reminders_send",
+    "pack_sending_acknowledge",
     "packs_build_pending",
 ]

@@ -334,6 +334,33 @@ def pack_record_sending(
     return sending
 
 
+def pack_sending_acknowledge(
+    *, sending: PackSending, acknowledgement: IO[bytes] | None, acknowledgement_name: str, by: User
+) -> PackSending:
+    """Attach the GTP's acknowledgement of receipt to a sending recorded without one (it often
+    arrives weeks later), checked as at sending time; DomainError (nothing written) if no file,
+    a file refused, or one already attached."""
+    _ensure_staff(by, _centre_id(sending.pack))
+    if acknowledgement is None:
+        raise DomainError(_("Choisissez l'accusé de réception à déposer."))
+    stored = acknowledgement_check(acknowledgement, name=acknowledgement_name)
+    with transaction.atomic():
+        locked = PackSending.objects.select_for_update().get(pk=sending.pk)
+        if locked.acknowledgement:
+            raise DomainError(_("Un accusé de réception est déjà joint à cet envoi."))
+        locked.acknowledgement_name = (acknowledgement_name or "")[:255]
+        locked.acknowledgement.save(stored.name, stored, save=False)
+        locked.save(update_fields=["acknowledgement", "acknowledgement_name", "updated_at"])
+        audit_log(
+            action="cqpm.transmissions.sending.acknowledged",
+            obj=locked.pack,
+            by=by,
+            data={"sent_on": locked.sent_on.isoformat(), "files": [stored.name]},
+            centre_id=_centre_id(locked.pack),
+        )
+    return locked
+
+
 # --- Amendments ------------------------------------------------------------------------------
 
 
