@@ -1,5 +1,6 @@
 """Bulk actions of the evaluations app (cqpm.core.registry.BulkAction): the resource centre
-approves several dossiers; each item goes through the single action's service."""
+approves several dossiers; staff send or resend the company opinion invitations of a campaign.
+Each item goes through the single action's service."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -7,8 +8,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cqpm.core.registry import BulkAction
 
+from candidates.models import Registration
+from candidates.selectors import campaign_list_for, staff_centre_ids
+
 from .selectors import dossier_list_for_reviewer
 from .services.dossiers import dossier_approve
+from .services.opinions import opinion_invitation_send
 
 
 def _dossiers(*, user, context):
@@ -38,4 +43,34 @@ DOSSIER_APPROVE = BulkAction(
     run=_approve,
     describe=_describe_dossier,
     back=lambda context: reverse("evaluations:review_queue"),
+)
+
+
+def _campaign(*, user, pk):
+    return campaign_list_for(user=user).filter(pk=pk).first()
+
+
+def _campaign_registrations(*, user, context):
+    return (
+        Registration.objects.filter(
+            campaign=context, campaign__centre_id__in=staff_centre_ids(user=user)
+        )
+        .select_related("candidate", "campaign__centre", "tutor")
+        .order_by("candidate__last_name", "candidate__first_name", "pk")
+    )
+
+
+OPINION_INVITATIONS = BulkAction(
+    kind="avis-invitations",
+    title=_lazy("Envoyer ou renvoyer les invitations des tuteurs"),
+    summary=_lazy(
+        "{count} candidat(s) : leur tuteur sera invité par e-mail à donner l'avis de "
+        "l'entreprise ; si un répondant est déjà désigné, son invitation lui sera renvoyée."
+    ),
+    context=_campaign,
+    scope=_campaign_registrations,
+    run=lambda *, obj, by, context: opinion_invitation_send(registration=obj, by=by),
+    describe=lambda registration: str(registration.candidate),
+    back=lambda context: reverse("evaluations:campaign_dossiers", args=[context.pk]),
+    centre_of=lambda context: context.centre_id,
 )

@@ -38,6 +38,7 @@ def register() -> None:
     )
     register_nav("evaluations", nav.items, order=30)
     register_bulk_action(bulk.DOSSIER_APPROVE)
+    register_bulk_action(bulk.OPINION_INVITATIONS)
     register_section("evaluations", sections.registration_section, order=30)
     register_demo_seeder("evaluations", demo.seed, order=30)
     for position, (name, label) in enumerate(MISSING_FILTERS):
@@ -101,6 +102,11 @@ EVENTS = [
         "cqpm.account.invited",
         _("Compte invité"),
         _("{actor} a invité {object} à créer son compte."),
+    ),
+    (
+        "cqpm.opinion.invitation_resent",
+        _("Invitation renvoyée"),
+        _("{actor} a renvoyé l'invitation à donner l'avis de l'entreprise."),
     ),
     (
         "cqpm.opinion.respondent_named",

@@ -141,6 +141,46 @@ def opinion_assign_respondent(
     return opinion
 
 
+def opinion_invitation_send(*, registration: Registration, by: User) -> CompanyOpinion:
+    """Send or resend the invitation to give the company opinion: the registration's tutor is
+    named respondent when nobody is yet (invited by `opinion_assign_respondent`), otherwise the
+    current respondent is sent the invitation again; refused once the opinion is submitted."""
+    ensure_staff_of(by, centre_id_of(registration))
+    ensure_campaign_allows(registration, Activity.RESPONDENT)
+    ensure_active(registration)
+    with transaction.atomic():
+        Registration.objects.select_for_update().get(pk=registration.pk)
+        opinion = (
+            CompanyOpinion.objects.select_related("respondent")
+            .filter(registration=registration)
+            .first()
+        )
+        if opinion is None:
+            tutor = registration.tutor
+            if tutor is None:
+                raise DomainError(
+                    _("Aucun tuteur n'est renseigné : désignez d'abord le répondant de l'avis.")
+                )
+            return opinion_assign_respondent(
+                registration=registration,
+                email=tutor.email,
+                role=CompanyOpinion.RespondentRole.TUTOR,
+                by=by,
+            )
+        if opinion.is_locked:
+            raise DomainError(_("L'avis a déjà été transmis : aucune invitation à renvoyer."))
+        audit_log(
+            action="cqpm.opinion.invitation_resent",
+            obj=opinion,
+            by=by,
+            data={"respondent": opinion.respondent.email},
+            registration_id=registration.pk,
+            centre_id=centre_id_of(registration),
+        )
+        transaction.on_commit(lambda: _notify_respondent(opinion.pk))
+    return opinion
+
+
 def _notify_respondent(opinion_pk: int) -> None:
     opinion = CompanyOpinion.objects.select_related(
         "respondent", "registration__candidate", "registration__campaign__centre"
