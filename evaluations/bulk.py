@@ -6,10 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from cqpm.core.registry import BulkAction
-
 from candidates.models import Registration
 from candidates.selectors import campaign_list_for, staff_centre_ids
+from cqpm.core.registry import BulkAction
 
 from .selectors import dossier_list_for_reviewer
 from .services.dossiers import dossier_approve
