@@ -8,6 +8,7 @@ from cqpm.core.registry import (
     declare_hook,
     declare_labels,
     on_hook,
+    register_bulk_action,
     register_demo_seeder,
     register_missing_filter,
     register_nav,
@@ -35,12 +36,13 @@ def register() -> None:
     from candidates.seams import CAMPAIGN_CALENDAR_CHANGED, REGISTRATIONS_CREATED
     from evaluations.seams import COMMISSION_SESSION_DATED
 
-    from . import demo, list_filters, nav, sections
+    from . import bulk, demo, list_filters, nav, sections
     from .models import CapacityResult, Decision, JurySession
     from .services.carry_over import carry_over_on_created
     from .services.juries import jury_sessions_check_calendar, jury_sessions_check_commission
 
     register_nav("deliberations", nav.items, order=40)
+    register_bulk_action(bulk.JURY_SEATING)
     register_section("deliberations", sections.registration_section, order=40)
     register_demo_seeder("deliberations", demo.seed, order=40)
     for position, (name, label) in enumerate(MISSING_FILTERS):

@@ -132,7 +132,8 @@ def test_the_pages_offer_the_candidate_again_and_show_both_sessions(
     url = reverse("deliberations:jury_candidates", args=[later.pk])
     body = client.get(url).content.decode()
     assert "absent au jury du 15/05/2027 : à présenter de nouveau" in body
-    assert f'value="{present.pk}"' not in body
+    assert f'name="ids" value="{present.pk}"' not in body
+    assert f'name="ids" value="{candidate.pk}"' in body
     response = client.post(url, {"registrations": [candidate.pk]}, follow=True)
     assert "1 candidat(s) présenté(s) au jury." in response.content.decode()
 
