@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.selectors import registration_list_for, staff_centre_ids
+from candidates.validators import search_fold
 
 from .models import (
     CommissionAssignment,
@@ -66,13 +67,22 @@ def dossier_list_for_reviewer(*, user) -> QuerySet[EvaluationDossier]:
     )
 
 
-def dossier_review_queue(*, user) -> QuerySet[EvaluationDossier]:
-    """Dossiers waiting for the resource centre, from every centre, oldest first."""
-    return (
-        dossier_list_for_reviewer(user=user)
-        .filter(status=EvaluationDossier.Status.SUBMITTED)
-        .order_by("submitted_at", "pk")
-    )
+def dossier_review_queue(
+    *, user, search: str = "", stages: list[str] | tuple[str, ...] = ()
+) -> QuerySet[EvaluationDossier]:
+    """Dossiers waiting for the resource centre, from every centre, oldest first; `search` finds
+    each word in the candidate's name or e-mail, the company or the centre (no case, no
+    accents); `stages` keeps the registrations at these stages (unknown ones are ignored)."""
+    qs = dossier_list_for_reviewer(user=user).filter(status=EvaluationDossier.Status.SUBMITTED)
+    for term in search_fold(search).split():
+        qs = qs.filter(
+            Q(registration__candidate__search_text__contains=term)
+            | Q(registration__company__search_text__contains=term)
+        )
+    wanted = [stage for stage in stages if stage in Registration.Stage.values]
+    if wanted:
+        qs = qs.filter(registration__stage__in=wanted)
+    return qs.order_by("submitted_at", "pk")
 
 
 # An evaluator's home lists the work of campaigns still running: closed and cancelled campaigns

@@ -1,5 +1,7 @@
 """Dossier pages: staff choose methods and submit; the resource centre approves or returns."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.lifecycle import Activity, campaign_allows
+from candidates.models import Registration
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
@@ -105,12 +108,26 @@ def campaign_dossiers(request, pk: int):
     return render(request, "evaluations/campaign_dossiers.html", context)
 
 
+def _filters(search: str, stages: list[str]) -> dict:
+    """The list's filters as the pagination links carry them (only those given)."""
+    return {name: value for name, value in (("q", search), ("stage", stages)) if value}
+
+
 @login_required
 def review_queue(request):
     if not request.user.is_reviewer:
         raise Http404
-    page = paginate(request, dossier_review_queue(user=request.user))
-    return render(request, "evaluations/review_queue.html", {"page": page})
+    search = request.GET.get("q", "").replace("\x00", "")[:200]
+    stages = [s for s in request.GET.getlist("stage") if s in Registration.Stage.values]
+    queue = dossier_review_queue(user=request.user, search=search, stages=stages)
+    context = {
+        "page": paginate(request, queue),
+        "q": search,
+        "stages": stages,
+        "stage_choices": Registration.Stage.choices,
+        "query": urlencode(_filters(search, stages), doseq=True),
+    }
+    return render(request, "evaluations/review_queue.html", context)
 
 
 def _reviewable_or_404(request, pk: int) -> EvaluationDossier:
