@@ -27,11 +27,12 @@ def _latest_report(field: str) -> Subquery:
 
 
 def dossier_rows_for_campaign(
-    *, user, campaign: Campaign, status: str = ""
+    *, user, campaign: Campaign, status: str = "", search: str = ""
 ) -> QuerySet[Registration]:
-    """A staff user's registrations of one campaign, with dossier, report, opinion and session."""
+    """A staff user's registrations of one campaign, with dossier, report, opinion and session;
+    `search` finds each word in the name, e-mail or company (no case, no accents)."""
     qs = (
-        registration_list_for(user=user, campaign=campaign)
+        registration_list_for(user=user, campaign=campaign, search=search)
         .select_related("dossier", "company_opinion", "commission_assignment__session")
         .annotate(report_version=_latest_report("version"), report_late=_latest_report("is_late"))
         .order_by("candidate__last_name", "candidate__first_name", "pk")

@@ -95,13 +95,18 @@ def dossier_submit_view(request, registration_pk: int):
 def campaign_dossiers(request, pk: int):
     campaign = staff_campaign_or_404(request, pk)
     status = request.GET.get("statut", "")
-    rows = dossier_rows_for_campaign(user=request.user, campaign=campaign, status=status)
+    search = request.GET.get("q", "").replace("\x00", "")[:200]
+    rows = dossier_rows_for_campaign(
+        user=request.user, campaign=campaign, status=status, search=search
+    )
     counts = dossier_counts_for_campaign(user=request.user, campaign=campaign)
     states = [("none", _("Sans dossier")), *EvaluationDossier.Status.choices]
     context = {
         "campaign": campaign,
         "page": paginate(request, rows),
         "status": status,
+        "q": search,
+        "query": urlencode({k: v for k, v in (("statut", status), ("q", search)) if v}),
         "states": [(code, label, counts.get(code, 0)) for code, label in states],
         "sessions": session_list_for(user=request.user, campaign=campaign),
     }

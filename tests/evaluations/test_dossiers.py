@@ -236,6 +236,26 @@ def test_it_lists_every_dossier_state_on_the_campaign_page(
     assert str(registration_a.candidate) not in text(filtered)
 
 
+def test_the_campaign_dossiers_search_forgives_accents_and_keeps_the_state(
+    client_for, staff_a, campaign_a
+):
+    from tests.factories.candidates import RegistrationFactory
+
+    helene = RegistrationFactory(
+        campaign=campaign_a, candidate__last_name="Dupré", candidate__first_name="Hélène"
+    )
+    dossier_for(helene, status=Status.RETURNED)
+    marc = RegistrationFactory(
+        campaign=campaign_a, candidate__last_name="Durand", candidate__first_name="Marc"
+    )
+    dossier_for(marc, status=Status.RETURNED)
+    url = reverse("evaluations:campaign_dossiers", args=[campaign_a.pk])
+    client = client_for(staff_a)
+    found = text(client.get(url, {"q": "helene DUPRE", "statut": "returned"}))
+    assert str(helene.candidate) in found and str(marc.candidate) not in found
+    assert text(client.get(url, {"q": "x\x00" * 300})).count("Durand") == 0
+
+
 def test_it_queues_submitted_dossiers_of_all_centres_oldest_first(
     client_for, reviewer, registration_a, registration_b
 ):

@@ -79,14 +79,15 @@ def test_it_keeps_the_tutor_home_constant(client_for, tutor, campaign_a):
     _same_for_10_and_1000(client_for(tutor), reverse("evaluations:tutor_home"), add)
 
 
-def test_it_keeps_the_campaign_dossiers_page_constant(client_for, staff_a, campaign_a):
+@pytest.mark.parametrize("filters", ["", "?statut=draft&q=nom"])
+def test_it_keeps_the_campaign_dossiers_page_constant(client_for, staff_a, campaign_a, filters):
     def add(n, start):
         regs = _registrations(campaign_a, n, start)
         EvaluationDossier.objects.bulk_create(
             EvaluationDossier(registration=r, status="draft") for r in regs[::2]
         )
 
-    url = reverse("evaluations:campaign_dossiers", args=[campaign_a.pk])
+    url = reverse("evaluations:campaign_dossiers", args=[campaign_a.pk]) + filters
     _same_for_10_and_1000(client_for(staff_a), url, add)
 
 
