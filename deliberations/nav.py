@@ -4,7 +4,8 @@ commission and jury pages from their candidates and campaigns."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cqpm.core.navigation import NavItem
+from candidates.selectors import staff_centre_ids
+from cqpm.core.navigation import CampaignTab, NavItem
 
 from .selectors import is_jury_person
 
@@ -17,5 +18,16 @@ def items(user) -> list[NavItem]:
             _("Mes jurys"),
             reverse("deliberations:jury_list"),
             _("Les jurys de délibération où vous siégez : émargement, délibération, clôture."),
+        )
+    ]
+
+
+def campaign_tabs(user, campaign) -> list[CampaignTab]:
+    """The jury sessions of a campaign, for the staff of its centre."""
+    if campaign.centre_id not in staff_centre_ids(user=user):
+        return []
+    return [
+        CampaignTab(
+            "juries", _("Jurys"), reverse("deliberations:campaign_juries", args=[campaign.pk])
         )
     ]

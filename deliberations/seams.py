@@ -8,6 +8,7 @@ from cqpm.core.registry import (
     declare_hook,
     declare_labels,
     on_hook,
+    register_campaign_tab,
     register_demo_seeder,
     register_missing_filter,
     register_nav,
@@ -41,6 +42,7 @@ def register() -> None:
     from .services.juries import jury_sessions_check_calendar, jury_sessions_check_commission
 
     register_nav("deliberations", nav.items, order=40)
+    register_campaign_tab("deliberations", nav.campaign_tabs, order=40)
     register_section("deliberations", sections.registration_section, order=40)
     register_demo_seeder("deliberations", demo.seed, order=40)
     for position, (name, label) in enumerate(MISSING_FILTERS):

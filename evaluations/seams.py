@@ -8,6 +8,7 @@ from cqpm.core.registry import (
     declare_labels,
     on_hook,
     register_bulk_action,
+    register_campaign_tab,
     register_demo_seeder,
     register_missing_filter,
     register_nav,
@@ -38,6 +39,7 @@ def register() -> None:
     )
     register_nav("evaluations", nav.items, order=30)
     register_bulk_action(bulk.DOSSIER_APPROVE)
+    register_campaign_tab("evaluations", nav.campaign_tabs, order=30)
     register_section("evaluations", sections.registration_section, order=30)
     register_demo_seeder("evaluations", demo.seed, order=30)
     for position, (name, label) in enumerate(MISSING_FILTERS):
