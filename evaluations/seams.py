@@ -10,6 +10,7 @@ from cqpm.core.registry import (
     register_bulk_action,
     register_campaign_tab,
     register_demo_seeder,
+    register_home_tasks,
     register_missing_filter,
     register_nav,
     register_section,
@@ -24,7 +25,7 @@ COMMISSION_SESSION_DATED = "evaluations.commission_session_dated"
 def register() -> None:
     from candidates.seams import CAMPAIGN_CALENDAR_CHANGED
 
-    from . import bulk, demo, list_filters, nav, sections
+    from . import bulk, demo, home, list_filters, nav, sections
     from .models import EvaluationDossier
     from .services.commissions import commission_sessions_check_calendar
 
@@ -44,6 +45,7 @@ def register() -> None:
     register_demo_seeder("evaluations", demo.seed, order=30)
     for position, (name, label) in enumerate(MISSING_FILTERS):
         register_missing_filter(name, label, getattr(list_filters, name), order=30 + position)
+    register_home_tasks("evaluations", home.tasks, order=30)
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
     declare_labels(
