@@ -1,7 +1,8 @@
 """What the documents app puts on the staff's home (cqpm.core.registry.register_home_tasks):
-closed jury sessions whose documents (certificates, notices, minutes) are still to generate."""
+closed jury sessions whose candidates' documents (certificates, notices) are still to generate
+(the minutes are requested on closing, by the transmission to the GTP)."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ def tasks(user) -> list[HomeTask]:
         JurySession.objects.filter(
             campaign__centre_id__in=centres, status=JurySession.Status.CLOSED
         )
-        .annotate(n_documents=Count("documents"))
+        .annotate(n_documents=Count("documents", filter=Q(documents__registration__isnull=False)))
         .filter(n_documents=0)
         .select_related("campaign")
         .order_by("date", "pk")

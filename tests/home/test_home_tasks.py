@@ -172,3 +172,18 @@ def test_it_keeps_the_query_count_flat_from_10_to_1000_registrations(
     grow(990, 10)
     assert _count(client) == small
     assert small <= 30  # a ceiling, so that a loop over rows fails even at 10
+
+
+def test_it_asks_the_staff_to_generate_the_documents_of_a_closed_jury(
+    client_for, staff_a, running, jury_president
+):
+    running.status = Campaign.Status.JURY
+    running.commission_starts, running.commission_ends = days(-9), days(-3)
+    running.jury_date = days(-1)
+    running.save()
+    session = jury(running, president=jury_president, date=days(-1))
+    session.status = JurySession.Status.CLOSED
+    session.save()
+    tasks = tasks_of(client_for(staff_a))
+    label = f"Documents du jury du {days(-1):%d/%m/%Y} à générer et envoyer"
+    assert tasks[label] == ("1", reverse("documents:session", args=[session.pk]))
