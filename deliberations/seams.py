@@ -13,6 +13,7 @@ from cqpm.core.registry import (
     register_home_tasks,
     register_missing_filter,
     register_nav,
+    register_registration_link,
     register_section,
 )
 
@@ -44,6 +45,7 @@ def register() -> None:
 
     register_nav("deliberations", nav.items, order=40)
     register_campaign_tab("deliberations", nav.campaign_tabs, order=40)
+    register_registration_link("deliberations.results", nav.registration_links, order=40)
     register_section("deliberations", sections.registration_section, order=40)
     register_demo_seeder("deliberations", demo.seed, order=40)
     for position, (name, label) in enumerate(MISSING_FILTERS):

@@ -4,6 +4,7 @@ imports none of them.
 - the menu: `NavItem`s from `register_nav` providers, only what the user may use;
 - the campaign frame: `CampaignTab`s from `register_campaign_tab` providers, the tabs every page
   inside a campaign shares (each later app adds its own);
+- a registration's row: `NavItem`s from `register_registration_link` providers;
 - the home page: `HomeTask`s from `register_home_tasks` providers, what the person must do next.
 """
 
@@ -13,7 +14,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from .registry import campaign_tab_providers, home_task_providers, nav_providers
+from .registry import (
+    campaign_tab_providers,
+    home_task_providers,
+    nav_providers,
+    registration_link_providers,
+)
 
 
 @dataclass(frozen=True)
@@ -72,3 +78,12 @@ def home_tasks_for(user) -> list[HomeTask]:
     for contribution in home_task_providers():
         tasks.extend(contribution.provider(user))
     return tasks
+
+
+def registration_links_for(user, registration) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    links: list[NavItem] = []
+    for contribution in registration_link_providers():
+        links.extend(contribution.provider(user, registration))
+    return links

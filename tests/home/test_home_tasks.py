@@ -187,3 +187,12 @@ def test_it_asks_the_staff_to_generate_the_documents_of_a_closed_jury(
     tasks = tasks_of(client_for(staff_a))
     label = f"Documents du jury du {days(-1):%d/%m/%Y} à générer et envoyer"
     assert tasks[label] == ("1", reverse("documents:session", args=[session.pk]))
+
+
+def test_it_links_each_row_of_the_evaluators_list_to_its_results_page(
+    client_for, evaluator, running
+):
+    registration = evaluated_registration(campaign=running, evaluator=evaluator)
+    results(registration)  # validated: no task left, the list still leads there
+    body = client_for(evaluator).get(reverse("evaluations:evaluator_home")).content.decode()
+    assert reverse("deliberations:evaluation", args=[registration.pk]) in body

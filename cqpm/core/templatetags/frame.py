@@ -8,7 +8,7 @@ for them only with `parent_open=True` (a page they may open)."""
 
 from django import template
 
-from ..navigation import campaign_tabs_for
+from ..navigation import campaign_tabs_for, registration_links_for
 
 register = template.Library()
 
@@ -28,3 +28,10 @@ def campaign_frame(
         "parent_url": parent_url if (tabs or parent_open) else "",
         "campaign_url": tabs[0].url if tabs else "",
     }
+
+
+@register.simple_tag(takes_context=True)
+def registration_links(context, registration) -> list:
+    """`{% registration_links r as links %}`: the later apps' pages for this registration."""
+    request = context.get("request")
+    return registration_links_for(getattr(request, "user", None), registration)
