@@ -93,6 +93,16 @@ class Person:
         self.page.get_by_role("button", name=button_text).first.click()
         self.page.wait_for_load_state("load")
 
+    def confirm(self, button_text: str, ok: str, step: str) -> None:
+        """Submit a form that asks first (its <dialog>), check the dialog, then confirm."""
+        self.page.get_by_role("button", name=button_text).first.click()
+        dialog = self.page.get_by_role("dialog")
+        dialog.wait_for()
+        self.check(step)
+        with self.page.expect_navigation():
+            dialog.get_by_role("button", name=ok, exact=True).click()
+        self.page.wait_for_load_state("load")
+
     def expect_message(self, text: str) -> None:
         assert text in self.page.locator("main").inner_text(), (
             f"« {text} » absent de {self.page.url}:\n{self.page.locator('main').inner_text()}"
@@ -185,10 +195,15 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         resource = person("relecteur")
         resource.login(reviewer.email, PASSWORD)
         page = resource.follow("Dossiers à approuver ou renvoyer", "relecture", within=TASKS)
-        resource.follow("Examiner", "dossier")
-        page.fill('textarea[name="comment"]', "Modalités conformes au référentiel.")
-        resource.submit("Approuver le dossier")
-        resource.expect_message("Le dossier est approuvé")
+        # Approved in bulk: select, confirm, and the worker's progress until done.
+        page.locator("main").get_by_role("checkbox", name="Tout sélectionner").check()
+        resource.submit("Approuver la sélection…")
+        resource.check("approbation-confirmer")
+        resource.expect_message("LEFÈVRE Hélène")
+        resource.submit("Confirmer et lancer")
+        page.get_by_text("traitement terminé").wait_for()
+        resource.check("approbation-terminee")
+        resource.expect_message("1 fait(s) sur 1")
         assert EvaluationDossier.objects.get(registration=registration).status == "approved"
 
         # --- Evidence is gathered once the evaluations are in progress.
@@ -249,6 +264,17 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.submit("Affecter")
         staff.check("commission")
         assert CommissionSession.objects.filter(assignments__registration=registration).exists()
+        # The candidate's convocation to the interview, by e-mail with its PDF, from the worker.
+        mail.outbox.clear()
+        staff.submit("Envoyer les convocations à l'entretien…")
+        staff.check("convocations-confirmer")
+        staff.submit("Confirmer et lancer")
+        page.get_by_text("traitement terminé").wait_for()
+        staff.check("convocations-envoyees")
+        (convocation,) = [m for m in mail.outbox if "helene.lefevre@exemple.fr" in m.to]
+        assert "onvocation" in convocation.subject, convocation.subject
+        assert [a for a in convocation.attachments if a[2] == "application/pdf"]
+        staff.follow("Retour à la liste", "commission")
 
         # --- The evaluator records the interview, then the results from their home's link.
         commission = person("evaluateur")
@@ -300,7 +326,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.submit("Présenter tous les candidats aux résultats validés")
         staff.expect_message("1 candidat(s) présenté(s) au jury.")
         staff.follow(str(session), "jury", within="nav[aria-label='Fil d’Ariane']", exact=True)
-        staff.submit("Ouvrir la délibération")
+        staff.confirm("Ouvrir la délibération", "Ouvrir", "ouvrir-confirmer")
         staff.expect_message("La délibération est ouverte.")
 
         # --- The jury member records the decision; the president closes the session.
@@ -316,8 +342,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         president = person("president")
         president.login(jury_president.email, PASSWORD, jury_president)
         page = president.follow("Délibération à clore", "deliberation", within=TASKS)
-        page.once("dialog", lambda dialog: dialog.accept())
-        president.submit("Clore la session (verrouille les décisions)")
+        president.confirm("Clore la session", "Clôturer", "clore-confirmer")
         president.expect_message("La session est close")
         president.check("session-close")
 
