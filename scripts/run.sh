@@ -12,6 +12,9 @@ port=${2:-8000}
 py=.venv/bin/python
 var=${CQPM_VAR_DIR:-var}
 export DEBUG=${DEBUG:-false}
+# A local demo still sends webhooks to a receiver on this machine, as in development.
+export WEBHOOKS_ALLOW_HTTP=${WEBHOOKS_ALLOW_HTTP:-true}
+export WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=${WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:-true}
 mkdir -p "$var"
 
 if [ ! -f "${STATIC_ROOT:-$var/staticfiles}/staticfiles.json" ]; then

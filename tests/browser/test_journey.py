@@ -395,6 +395,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         for sentence in (
             "a soumis le dossier d'évaluation au centre de ressource.",
             "a approuvé le dossier d'évaluation.",
+            "a convoqué le candidat par e-mail, PDF joint",
             "a envoyé l'avis de l'entreprise, désormais verrouillé.",
             "a validé les résultats de la commission d'évaluation.",
             "a enregistré la décision du jury : Admissible.",
