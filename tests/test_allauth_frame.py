@@ -64,3 +64,10 @@ def test_it_frames_the_account_management_pages(client, name):
     user = UserFactory(email="sans.role@exemple.fr")
     client.force_login(user)
     assert_framed(client.get(reverse(name), follow=True))
+
+
+def test_it_reaches_every_account_page_from_the_navigation_bar(client):
+    client.force_login(UserFactory(email="compte@exemple.fr"))
+    header = client.get(reverse("home")).content.decode().split("</header>")[0]
+    for name in ("mfa_index", "account_change_password", "account_email"):
+        assert f'href="{reverse(name)}"' in header, name
