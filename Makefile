@@ -31,6 +31,8 @@ setup: system-deps install
 
 # Absolute links (e-mails, QR codes) point at this very server, for the demo documents too.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
+# The demo serves as a deployment would: French error pages, static files by whitenoise.
+run: export DEBUG ?= false
 run: setup
 	@bash scripts/run.sh $(HOST) $(PORT)
 

@@ -1,9 +1,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cqpm.core.navigation import NavItem
+from cqpm.core.navigation import CampaignTab, NavItem
 
-from .selectors import is_centre_staff
+from .lifecycle import Activity, campaign_allows, registration_mode
+from .selectors import is_centre_staff, staff_centre_ids
 
 
 def items(user) -> list[NavItem]:
@@ -22,3 +23,28 @@ def items(user) -> list[NavItem]:
             _("L'identité de vos centres d'examen et leurs membres."),
         ),
     ]
+
+
+def campaign_tabs(user, campaign) -> list[CampaignTab]:
+    """The campaign frame's first tabs, for the staff of the campaign's centre."""
+    if campaign.centre_id not in staff_centre_ids(user=user):
+        return []
+    tabs = [
+        CampaignTab("dashboard", _("Tableau de bord"), _url("campaign_detail", campaign)),
+        CampaignTab("candidates", _("Candidats"), _url("registration_list", campaign)),
+    ]
+    if registration_mode(campaign=campaign) is not None:
+        tabs += [
+            CampaignTab(
+                "register", _("Inscrire un candidat"), _url("registration_create", campaign)
+            ),
+            CampaignTab("import", _("Importer"), _url("import_upload", campaign)),
+        ]
+    if campaign_allows(campaign=campaign, activity=Activity.CALENDAR):
+        edit = _url("campaign_update", campaign)
+        tabs.append(CampaignTab("edit", _("Modifier la campagne"), edit))
+    return tabs
+
+
+def _url(name: str, campaign) -> str:
+    return reverse(f"candidates:{name}", args=[campaign.pk])

@@ -9,6 +9,7 @@ from cqpm.core.registry import (
     declare_hook,
     declare_labels,
     on_hook,
+    register_campaign_tab,
     register_demo_seeder,
     register_nav,
 )
@@ -30,6 +31,7 @@ def register() -> None:
     from .services.referential_versions import campaigns_keep_their_version
 
     register_nav("candidates", nav.items, order=20)
+    register_campaign_tab("candidates", nav.campaign_tabs, order=10)
     register_demo_seeder("candidates", demo.seed, order=10)
     declare_hook(
         CAMPAIGN_CALENDAR_CHANGED,

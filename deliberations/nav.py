@@ -4,9 +4,10 @@ commission and jury pages from their candidates and campaigns."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cqpm.core.navigation import NavItem
+from candidates.selectors import staff_centre_ids
+from cqpm.core.navigation import CampaignTab, NavItem
 
-from .selectors import is_jury_person
+from .selectors import evaluated_registration_ids, is_jury_person
 
 
 def items(user) -> list[NavItem]:
@@ -19,3 +20,28 @@ def items(user) -> list[NavItem]:
             _("Les jurys de délibération où vous siégez : émargement, délibération, clôture."),
         )
     ]
+
+
+def campaign_tabs(user, campaign) -> list[CampaignTab]:
+    """The jury sessions of a campaign, for the staff of its centre."""
+    if campaign.centre_id not in staff_centre_ids(user=user):
+        return []
+    return [
+        CampaignTab(
+            "juries", _("Jurys"), reverse("deliberations:campaign_juries", args=[campaign.pk])
+        )
+    ]
+
+
+def registration_links(user, registration) -> list[NavItem]:
+    """The results page of a registration the user evaluates (one query per request)."""
+    evaluated = getattr(user, "_cqpm_evaluated_ids", None)
+    if evaluated is None:
+        evaluated = set(
+            evaluated_registration_ids(user=user).values_list("registration_id", flat=True)
+        )
+        user._cqpm_evaluated_ids = evaluated
+    if registration.pk not in evaluated:
+        return []
+    url = reverse("deliberations:evaluation", args=[registration.pk])
+    return [NavItem(_("Résultats"), url)]

@@ -9,9 +9,12 @@ from cqpm.core.registry import (
     declare_labels,
     on_hook,
     register_bulk_action,
+    register_campaign_tab,
     register_demo_seeder,
+    register_home_tasks,
     register_missing_filter,
     register_nav,
+    register_registration_link,
     register_section,
 )
 
@@ -36,17 +39,20 @@ def register() -> None:
     from candidates.seams import CAMPAIGN_CALENDAR_CHANGED, REGISTRATIONS_CREATED
     from evaluations.seams import COMMISSION_SESSION_DATED
 
-    from . import bulk, demo, list_filters, nav, sections
+    from . import bulk, demo, home, list_filters, nav, sections
     from .models import CapacityResult, Decision, JurySession
     from .services.carry_over import carry_over_on_created
     from .services.juries import jury_sessions_check_calendar, jury_sessions_check_commission
 
     register_nav("deliberations", nav.items, order=40)
     register_bulk_action(bulk.JURY_SEATING)
+    register_campaign_tab("deliberations", nav.campaign_tabs, order=40)
+    register_registration_link("deliberations.results", nav.registration_links, order=40)
     register_section("deliberations", sections.registration_section, order=40)
     register_demo_seeder("deliberations", demo.seed, order=40)
     for position, (name, label) in enumerate(MISSING_FILTERS):
         register_missing_filter(name, label, getattr(list_filters, name), order=40 + position)
+    register_home_tasks("deliberations", home.tasks, order=40)
     declare_hook(
         DECISION_AMENDED,
         doc="A jury decision was superseded (old, new, by), inside the amendment's transaction.",

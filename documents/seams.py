@@ -10,6 +10,7 @@ from cqpm.core.registry import (
     on_hook,
     register_bulk_action,
     register_demo_seeder,
+    register_home_tasks,
 )
 
 # Fired inside the transaction that records a generated document as ready (stored and hashed):
@@ -24,11 +25,12 @@ def register() -> None:
     from deliberations.seams import DECISION_AMENDED, JURY_SESSION_DATED
     from evaluations.seams import COMMISSION_SESSION_DATED
 
-    from . import bulk, convocations, demo
+    from . import bulk, convocations, demo, home
     from .models import Convocation, Document
     from .reactions import on_decision_amended
 
     register_demo_seeder("documents", demo.seed, order=50)
+    register_home_tasks("documents", home.tasks, order=50)
     declare_hook(DOCUMENT_READY, doc="A document was generated, stored and hashed (document).")
     declare_hook(
         DOCUMENT_REVOKED,

@@ -3,7 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cqpm.core.navigation import NavItem
+from candidates.selectors import staff_centre_ids
+from cqpm.core.navigation import CampaignTab, NavItem
 
 from .selectors import is_evaluator, is_respondent
 
@@ -35,3 +36,19 @@ def items(user) -> list[NavItem]:
             )
         )
     return entries
+
+
+def campaign_tabs(user, campaign) -> list[CampaignTab]:
+    """The dossiers and the commissions of a campaign, for the staff of its centre."""
+    if campaign.centre_id not in staff_centre_ids(user=user):
+        return []
+    return [
+        CampaignTab(
+            "dossiers", _("Dossiers"), reverse("evaluations:campaign_dossiers", args=[campaign.pk])
+        ),
+        CampaignTab(
+            "commissions",
+            _("Commissions"),
+            reverse("evaluations:campaign_commissions", args=[campaign.pk]),
+        ),
+    ]

@@ -8,7 +8,9 @@ from cqpm.core.registry import (
     declare_labels,
     on_hook,
     register_bulk_action,
+    register_campaign_tab,
     register_demo_seeder,
+    register_home_tasks,
     register_missing_filter,
     register_nav,
     register_section,
@@ -23,7 +25,7 @@ COMMISSION_SESSION_DATED = "evaluations.commission_session_dated"
 def register() -> None:
     from candidates.seams import CAMPAIGN_CALENDAR_CHANGED
 
-    from . import bulk, demo, list_filters, nav, sections
+    from . import bulk, demo, home, list_filters, nav, sections
     from .models import EvaluationDossier
     from .services.commissions import commission_sessions_check_calendar
 
@@ -39,10 +41,12 @@ def register() -> None:
     register_nav("evaluations", nav.items, order=30)
     register_bulk_action(bulk.DOSSIER_APPROVE)
     register_bulk_action(bulk.OPINION_INVITATIONS)
+    register_campaign_tab("evaluations", nav.campaign_tabs, order=30)
     register_section("evaluations", sections.registration_section, order=30)
     register_demo_seeder("evaluations", demo.seed, order=30)
     for position, (name, label) in enumerate(MISSING_FILTERS):
         register_missing_filter(name, label, getattr(list_filters, name), order=30 + position)
+    register_home_tasks("evaluations", home.tasks, order=30)
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
     declare_labels(

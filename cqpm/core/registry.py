@@ -17,6 +17,14 @@ Each app declares its contributions in `<app>/seams.py`, a `register()` function
 - **"What is missing" filters of the candidates list** (`register_missing_filter`): a label
   and `condition() -> expression` (an `Exists`/`~Exists` on Registration, using an index), so
   later apps offer "no dossier", "no decision"… without the candidates app importing them.
+- **Home tasks** (`register_home_tasks`): `provider(user) -> list[HomeTask]`, in `order`: what
+  the person must do next (count, due date, the page where it is done), grouped by campaign on
+  the home page. A provider answers in a constant number of queries.
+- **Registration links** (`register_registration_link`): `provider(user, registration) ->
+  list[NavItem]`: the pages of later apps a list of registrations links each row to (the
+  evaluator's list reaches each results page). A provider answers without a query per row.
+- **Campaign tabs** (`register_campaign_tab`): `provider(user, campaign) -> list[CampaignTab]`, in
+  `order`: the tabs of the frame every page inside a campaign shares (only what the user may use).
 - **Demo seeders** (`register_demo_seeder`): `seed(*, ctx) -> None`, in `order`, all in the one
   transaction of `seed_demo`.
 - **Document extras** (`register_document_extra`): what a later app adds to a generated document
@@ -119,6 +127,9 @@ class Registry:
     sections: dict[str, Contribution] = field(default_factory=dict)
     nav: dict[str, Contribution] = field(default_factory=dict)
     home_items: dict[str, Contribution] = field(default_factory=dict)
+    home_tasks: dict[str, Contribution] = field(default_factory=dict)
+    campaign_tabs: dict[str, Contribution] = field(default_factory=dict)
+    registration_links: dict[str, Contribution] = field(default_factory=dict)
     demo_seeders: dict[str, Contribution] = field(default_factory=dict)
     audit_redactors: dict[str, Contribution] = field(default_factory=dict)
     document_pdf_extras: dict[str, Contribution] = field(default_factory=dict)
@@ -194,6 +205,23 @@ def register_home_item(name: str, provider: Callable[[Any], str], *, order: int)
     _contribute(registry.home_items, name, provider, order)
 
 
+def register_home_tasks(name: str, provider: Callable[[Any], list], *, order: int) -> None:
+    """Tasks on the home page: `provider(user) -> list[HomeTask]` (only the user's own work)."""
+    _contribute(registry.home_tasks, name, provider, order)
+
+
+def register_campaign_tab(name: str, provider: Callable[[Any, Any], list], *, order: int) -> None:
+    """Tabs of the campaign frame: `provider(user, campaign) -> list[CampaignTab]`."""
+    _contribute(registry.campaign_tabs, name, provider, order)
+
+
+def register_registration_link(
+    name: str, provider: Callable[[Any, Any], list], *, order: int
+) -> None:
+    """Links of a registration's row: `provider(user, registration) -> list[NavItem]`."""
+    _contribute(registry.registration_links, name, provider, order)
+
+
 def register_demo_seeder(name: str, seed: Callable[..., None], *, order: int) -> None:
     """Demo data: `seed(*, ctx) -> None`, idempotent, run in `order` in one transaction."""
     _contribute(registry.demo_seeders, name, seed, order)
@@ -255,6 +283,18 @@ def nav_providers() -> list[Contribution]:
 
 def home_items() -> list[Contribution]:
     return _ordered(registry.home_items)
+
+
+def home_task_providers() -> list[Contribution]:
+    return _ordered(registry.home_tasks)
+
+
+def campaign_tab_providers() -> list[Contribution]:
+    return _ordered(registry.campaign_tabs)
+
+
+def registration_link_providers() -> list[Contribution]:
+    return _ordered(registry.registration_links)
 
 
 def demo_seeders() -> list[Contribution]:

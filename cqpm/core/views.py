@@ -1,3 +1,6 @@
+import datetime
+from itertools import groupby
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -5,14 +8,32 @@ from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from .navigation import HomeTask, home_tasks_for
 from .registry import home_items
+
+
+def _grouped(tasks: list[HomeTask]) -> list[tuple[str, list[HomeTask]]]:
+    """Tasks by group (a campaign, a space), the group with the earliest due date first; in a
+    group, late first, then by due date."""
+    far = datetime.date.max
+
+    def key(task: HomeTask):
+        return (task.due or far, task.order)
+
+    groups = [
+        (name, sorted(items, key=key))
+        for name, items in groupby(sorted(tasks, key=lambda t: str(t.group)), lambda t: t.group)
+    ]
+    return sorted(groups, key=lambda group: (key(group[1][0]), str(group[0])))
 
 
 @login_required
 def home(request):
+    """Each person's home: what they must do next, then the spaces they may use."""
     # Blocks other apps contribute (cqpm.core.registry.register_home_item), e.g. overdue work.
     blocks = [html for item in home_items() if (html := item.provider(request))]
-    return render(request, "home.html", {"home_blocks": blocks})
+    groups = _grouped(home_tasks_for(request.user))
+    return render(request, "home.html", {"home_blocks": blocks, "task_groups": groups})
 
 
 def healthz(request):

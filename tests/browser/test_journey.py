@@ -1,6 +1,9 @@
 """The whole campaign, as its people meet it in Chromium: one browser context per person, the real
 login and TOTP step, the e-mailed invitation, a real Celery worker for the documents, and
-axe-core's verdict on every page (no serious or critical violation)."""
+axe-core's verdict on every page (no serious or critical violation).
+
+Nobody types an address but the login page's: each person starts from their home (its tasks and
+its spaces) and follows links, tabs and breadcrumbs, as people do."""
 
 import datetime
 import re
@@ -24,6 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TUTOR_EMAIL = "tuteur.nouveau@exemple.fr"
 TUTOR_PASSWORD = "Un-mot-de-passe-solide-2027"
+# The home's list of tasks.
+TASKS = "section[aria-labelledby='h-tasks']"
 CSV = (
     "civilite;nom;prenom;date_naissance;email;telephone;entreprise;siret;parcours;tuteur_email\n"
     "Mme;Lefèvre;Hélène;14/03/1988;helene.lefevre@exemple.fr;06 12 34 56 78;"
@@ -64,8 +69,38 @@ class Person:
         page.wait_for_url(re.compile(r"^(?!.*/comptes/).*$"))
         self.check("accueil")
 
+    def follow(self, name, step: str, *, within: str = "main", exact: bool = False):
+        """Click the link `name` (text or regex) in the page's `within` part and check the page."""
+        link = self.page.locator(within).get_by_role("link", name=name, exact=exact).first
+        with self.page.expect_navigation():
+            link.click()
+        self.check(step)
+        return self.page
+
+    def home(self):
+        """Back home by the brand link of the navigation bar."""
+        return self.follow("Campagnes CQPM", "accueil", within="header", exact=True)
+
+    def menu(self, name: str, step: str):
+        return self.follow(name, step, within="header", exact=True)
+
+    def task(self, name, step: str):
+        """From home, the task `name` (its link leads to the page where it is done)."""
+        self.home()
+        return self.follow(name, step, within=TASKS)
+
     def submit(self, button_text: str) -> None:
         self.page.get_by_role("button", name=button_text).first.click()
+        self.page.wait_for_load_state("load")
+
+    def confirm(self, button_text: str, ok: str, step: str) -> None:
+        """Submit a form that asks first (its <dialog>), check the dialog, then confirm."""
+        self.page.get_by_role("button", name=button_text).first.click()
+        dialog = self.page.get_by_role("dialog")
+        dialog.wait_for()
+        self.check(step)
+        with self.page.expect_navigation():
+            dialog.get_by_role("button", name=ok, exact=True).click()
         self.page.wait_for_load_state("load")
 
     def expect_message(self, text: str) -> None:
@@ -102,7 +137,8 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.login(staff_a.email, PASSWORD, staff_a)
 
         # --- Staff create a campaign and import its candidates from a CSV file.
-        page = staff.visit(reverse("candidates:campaign_create"), "campagne-nouvelle")
+        staff.menu("Campagnes", "campagnes")
+        page = staff.follow("Nouvelle campagne", "campagne-nouvelle")
         page.select_option('select[name="centre"]', str(centre_a.pk))
         page.select_option('select[name="referential"]', str(referential.pk))
         page.fill('input[name="name"]', "Campagne navigateur 2027")
@@ -126,7 +162,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.submit("Ouvrir les inscriptions")
         staff.expect_message("Inscriptions ouvertes")
 
-        page = staff.visit(reverse("candidates:import_upload", args=[campaign.pk]), "import")
+        page = staff.follow("Importer", "import", exact=True)
         page.set_input_files(
             'input[name="file"]',
             {"name": "candidats.csv", "mimeType": "text/csv", "buffer": CSV.encode()},
@@ -138,12 +174,16 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.expect_message("2 candidats inscrits")
         registration = Registration.objects.get(campaign=campaign, candidate__last_name="Lefèvre")
 
-        page = staff.visit(
-            reverse("candidates:registration_detail", args=[registration.pk]), "fiche"
-        )
+        # A search without accents or capitals finds « Hélène » (and only her).
+        page.fill('input[name="q"]', "helene")
+        staff.submit("Filtrer")
+        staff.check("recherche")
+        rows = page.locator("main table tbody").inner_text()
+        assert "LEFÈVRE Hélène" in rows and "GARÇON" not in rows, rows
 
         # --- Staff define the evaluation dossier and submit it; the reviewer approves it.
-        page = staff.visit(reverse("evaluations:dossier_edit", args=[registration.pk]), "dossier")
+        staff.follow("LEFÈVRE Hélène", "fiche")
+        page = staff.follow("Composer le dossier", "dossier")
         for box in page.locator('input[type="checkbox"][value="interview"]').all():
             box.check()
         staff.submit("Enregistrer le dossier")
@@ -154,22 +194,28 @@ def test_it_runs_a_whole_campaign_in_the_browser(
 
         resource = person("relecteur")
         resource.login(reviewer.email, PASSWORD)
-        page = resource.visit(reverse("evaluations:review_queue"), "relecture")
-        page.get_by_role("link", name="Examiner").first.click()
-        resource.check("dossier")
-        page.fill('textarea[name="comment"]', "Modalités conformes au référentiel.")
-        resource.submit("Approuver le dossier")
-        resource.expect_message("Le dossier est approuvé")
+        page = resource.follow("Dossiers à approuver ou renvoyer", "relecture", within=TASKS)
+        # Approved in bulk: select, confirm, and the worker's progress until done.
+        page.locator("main").get_by_role("checkbox", name="Tout sélectionner").check()
+        resource.submit("Approuver la sélection…")
+        resource.check("approbation-confirmer")
+        resource.expect_message("LEFÈVRE Hélène")
+        resource.submit("Confirmer et lancer")
+        page.get_by_text("traitement terminé").wait_for()
+        resource.check("approbation-terminee")
+        resource.expect_message("1 fait(s) sur 1")
         assert EvaluationDossier.objects.get(registration=registration).status == "approved"
 
         # --- Evidence is gathered once the evaluations are in progress.
-        staff.visit(reverse("candidates:campaign_detail", args=[campaign.pk]), "campagne")
+        staff.menu("Campagnes", "campagnes")
+        staff.follow("Campagne navigateur 2027", "campagne")
         staff.submit("Démarrer les évaluations")
         staff.expect_message("Évaluations en cours")
 
         # --- Staff name the tutor, who follows the e-mailed invitation and gives the opinion.
         mail.outbox.clear()
-        page = staff.visit(reverse("evaluations:opinion_staff", args=[registration.pk]), "avis")
+        page = staff.task("Avis de l'entreprise attendus", "dossiers")
+        page = staff.follow("Gérer l'avis sur LEFÈVRE", "avis")
         assert page.input_value('input[name="email"]') == TUTOR_EMAIL
         staff.submit("Enregistrer le répondant")
         staff.expect_message("Le répondant est enregistré et prévenu par e-mail.")
@@ -177,16 +223,15 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         link = re.search(r"https?://\S+/comptes/invitation/\S+/", message.body).group(0)
 
         tutor = person("tuteur")
-        page = tutor.visit(link, "invitation")
+        page = tutor.visit(link, "invitation")  # the e-mail's link
         page.fill('input[name="new_password1"]', TUTOR_PASSWORD)
         page.fill('input[name="new_password2"]', TUTOR_PASSWORD)
         page.locator('main form button[type="submit"]').click()
         page.wait_for_load_state("load")
         tutor.expect_message("Votre mot de passe est enregistré")
         tutor.login(TUTOR_EMAIL, TUTOR_PASSWORD)
-        page = tutor.visit(reverse("evaluations:tutor_home"), "mes-avis")
-        page.get_by_role("link", name="Remplir").first.click()
-        tutor.check("formulaire-avis")
+        tutor.follow("Avis de l'entreprise à donner", "mes-avis", within=TASKS)
+        page = tutor.follow("Remplir", "formulaire-avis")
         for capacity in referential.capacities.all():
             page.check(f'input[name="rating_{capacity.pk}"][value="mastered"]')
             page.fill(f'textarea[name="comment_{capacity.pk}"]', "Capacité mise en œuvre.")
@@ -199,7 +244,8 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         assert CompanyOpinion.objects.get(registration=registration).status == "submitted"
 
         # --- Staff upload the report and seat the evaluator in a commission session.
-        page = staff.visit(reverse("evaluations:report_page", args=[registration.pk]), "rapport")
+        page = staff.task("Rapports de candidats manquants", "dossiers")
+        page = staff.follow("Gérer le rapport de LEFÈVRE", "rapport")
         page.set_input_files(
             'input[name="file"]',
             {"name": "rapport.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()},
@@ -208,9 +254,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.submit("Déposer")
         staff.expect_message("Le rapport est enregistré (version 1).")
 
-        page = staff.visit(
-            reverse("evaluations:campaign_commissions", args=[campaign.pk]), "commissions"
-        )
+        page = staff.follow("Commissions", "commissions", exact=True)
         page.fill('input[name="date"]', campaign.commission_starts.isoformat())
         page.fill('input[name="place"]', "Salle de commission, UIMM")
         page.check(f'input[name="evaluators"][value="{evaluator.pk}"]')
@@ -220,22 +264,30 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.submit("Affecter")
         staff.check("commission")
         assert CommissionSession.objects.filter(assignments__registration=registration).exists()
+        # The candidate's convocation to the interview, by e-mail with its PDF, from the worker.
+        mail.outbox.clear()
+        staff.submit("Envoyer les convocations à l'entretien…")
+        staff.check("convocations-confirmer")
+        staff.submit("Confirmer et lancer")
+        page.get_by_text("traitement terminé").wait_for()
+        staff.check("convocations-envoyees")
+        (convocation,) = [m for m in mail.outbox if "helene.lefevre@exemple.fr" in m.to]
+        assert "onvocation" in convocation.subject, convocation.subject
+        assert [a for a in convocation.attachments if a[2] == "application/pdf"]
+        staff.follow("Retour à la liste", "commission")
 
-        # --- The evaluator records the interview and the results, capacity by capacity.
+        # --- The evaluator records the interview, then the results from their home's link.
         commission = person("evaluateur")
         commission.login(evaluator.email, PASSWORD, evaluator)
-        page = commission.visit(reverse("evaluations:evaluator_home"), "mes-candidats")
-        page.get_by_role("link", name="À enregistrer").first.click()
-        commission.check("entretien")
+        commission.follow("Entretiens à mener", "mes-candidats", within=TASKS)
+        page = commission.follow("À enregistrer", "entretien")
         page.fill('input[name="date"]', campaign.commission_starts.isoformat())
         page.check(f'input[name="evaluators"][value="{evaluator.pk}"]')
         page.fill('textarea[name="general_notes"]', "Entretien de 45 minutes.")
         commission.submit("Enregistrer l'entretien")
         commission.expect_message("L'entretien est enregistré.")
 
-        page = commission.visit(
-            reverse("deliberations:evaluation", args=[registration.pk]), "evaluation"
-        )
+        page = commission.task(re.compile("^Résultats à enregistrer — LEFÈVRE"), "evaluation")
         # One form for every capacity, saved whole.
         for capacity in referential.capacities.order_by("number"):
             row = page.locator(f"#capacite-{capacity.number}")
@@ -249,10 +301,10 @@ def test_it_runs_a_whole_campaign_in_the_browser(
 
         # --- The campaign moves to the jury; staff compose it (both colleges), present the
         # candidate, open deliberation.
-        staff.visit(reverse("candidates:campaign_detail", args=[campaign.pk]), "campagne-jury")
+        staff.follow("Tableau de bord", "campagne-jury", exact=True)
         staff.submit("Passer à l'étape du jury")
         staff.expect_message("Jury")
-        page = staff.visit(reverse("deliberations:campaign_juries", args=[campaign.pk]), "jurys")
+        page = staff.task("Jury à constituer", "jurys")
         page.fill('input[name="date"]', campaign.jury_date.isoformat())
         page.fill('input[name="place"]', "Salle du jury, UIMM")
         page.select_option(
@@ -270,19 +322,17 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.submit("Enregistrer la feuille d'émargement")
         staff.expect_message("La feuille d'émargement est enregistrée.")
         staff.check("jury-emargement")
-        page = staff.visit(reverse("deliberations:jury_candidates", args=[session.pk]), "candidats")
+        staff.follow(re.compile(r"^Candidats \("), "candidats")
         staff.submit("Présenter tous les candidats aux résultats validés")
         staff.expect_message("1 candidat(s) présenté(s) au jury.")
-        page = staff.visit(reverse("deliberations:jury_detail", args=[session.pk]), "jury")
-        staff.submit("Ouvrir la délibération")
+        staff.follow(str(session), "jury", within="nav[aria-label='Fil d’Ariane']", exact=True)
+        staff.confirm("Ouvrir la délibération", "Ouvrir", "ouvrir-confirmer")
         staff.expect_message("La délibération est ouverte.")
 
         # --- The jury member records the decision; the president closes the session.
         member = person("jure")
         member.login(jury_member.email, PASSWORD, jury_member)
-        page = member.visit(
-            reverse("deliberations:jury_deliberation", args=[session.pk]), "deliberation"
-        )
+        page = member.follow("Session du jury à siéger", "deliberation", within=TASKS)
         row = page.locator(f"#candidat-{registration.pk}")
         row.locator('select[name="outcome"]').select_option("admissible")
         row.get_by_role("button", name="Enregistrer").click()
@@ -291,16 +341,13 @@ def test_it_runs_a_whole_campaign_in_the_browser(
 
         president = person("president")
         president.login(jury_president.email, PASSWORD, jury_president)
-        page = president.visit(
-            reverse("deliberations:jury_deliberation", args=[session.pk]), "deliberation"
-        )
-        page.once("dialog", lambda dialog: dialog.accept())
-        president.submit("Clore la session (verrouille les décisions)")
+        page = president.follow("Délibération à clore", "deliberation", within=TASKS)
+        president.confirm("Clore la session", "Clôturer", "clore-confirmer")
         president.expect_message("La session est close")
         president.check("session-close")
 
         # --- Staff generate the documents (real worker) and download them.
-        page = staff.visit(reverse("documents:session", args=[session.pk]), "documents")
+        page = staff.task(re.compile("^Documents du jury du"), "documents")
         staff.submit("Générer tous les documents")
         staff.expect_message("La génération de tous les documents est lancée.")
         wait_until(
@@ -312,7 +359,8 @@ def test_it_runs_a_whole_campaign_in_the_browser(
                 ).exists()
             )
         )
-        page = staff.visit(reverse("documents:session", args=[session.pk]), "documents-prets")
+        page.reload()
+        staff.check("documents-prets")
         documents = list(Document.objects.filter(jury_session=session))
         assert {d.status for d in documents} == {Document.Status.READY}, [
             (d.kind, d.status, d.error) for d in documents
@@ -329,21 +377,25 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         # --- An anonymous visitor checks a certificate through its verification code.
         certificate = next(d for d in documents if d.kind == Document.Kind.CERTIFICATE)
         visitor = person("visiteur")
-        page = visitor.visit(
-            reverse("documents:verify", args=[certificate.verification_code]), "verification"
-        )
+        visitor.visit(reverse("account_login"), "connexion")
+        page = visitor.follow("Vérifier un document", "verifier", within="footer")
+        page.fill('input[name="code"]', certificate.verification_code)
+        visitor.submit("Vérifier")
+        visitor.check("verification")
         text = page.locator("main").inner_text()
         assert "LEFÈVRE" in text
         assert referential.title in text
 
         # --- The registration's history tells the whole campaign in French sentences.
-        page = staff.visit(
-            reverse("candidates:registration_detail", args=[registration.pk]), "historique"
-        )
+        staff.menu("Campagnes", "campagnes")
+        staff.follow("Campagne navigateur 2027", "campagne-close")
+        staff.follow("Candidats", "candidats", exact=True)
+        page = staff.follow("LEFÈVRE Hélène", "historique")
         history = page.locator("#h-history").locator("xpath=..").inner_text()
         for sentence in (
             "a soumis le dossier d'évaluation au centre de ressource.",
             "a approuvé le dossier d'évaluation.",
+            "a convoqué le candidat par e-mail, PDF joint",
             "a envoyé l'avis de l'entreprise, désormais verrouillé.",
             "a validé les résultats de la commission d'évaluation.",
             "a enregistré la décision du jury : Admissible.",

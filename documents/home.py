@@ -1,0 +1,38 @@
+"""What the documents app puts on the staff's home (cqpm.core.registry.register_home_tasks):
+closed jury sessions whose candidates' documents (certificates, notices) are still to generate
+(the minutes are requested on closing, by the transmission to the GTP)."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from candidates.selectors import staff_centre_ids
+from cqpm.core.navigation import HomeTask
+from deliberations.models import JurySession
+
+
+def tasks(user) -> list[HomeTask]:
+    centres = staff_centre_ids(user=user)
+    if not centres:
+        return []
+    sessions = (
+        JurySession.objects.filter(
+            campaign__centre_id__in=centres, status=JurySession.Status.CLOSED
+        )
+        .annotate(n_documents=Count("documents", filter=Q(documents__registration__isnull=False)))
+        .filter(n_documents=0)
+        .select_related("campaign")
+        .order_by("date", "pk")
+    )
+    return [
+        HomeTask(
+            s.campaign.name,
+            _("Documents du jury du %(date)s à générer et envoyer")
+            % {"date": s.date.strftime("%d/%m/%Y")},
+            reverse("documents:session", args=[s.pk]),
+            1,
+            s.date,
+            90,
+        )
+        for s in sessions
+    ]

@@ -1,0 +1,157 @@
+"""What the evaluations app puts on people's home (cqpm.core.registry.register_home_tasks):
+staff — dossiers to prepare, reports missing, opinions awaited, candidates to seat in a
+commission; the resource centre — dossiers to review; tutors — opinions to give; evaluators —
+interviews to hold. One grouped query per kind of task, whatever the number of registrations."""
+
+import datetime
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates.models import Campaign, Registration
+from candidates.selectors import staff_centre_ids
+from cqpm.core.navigation import HomeTask
+
+from .models import CompanyOpinion, EvaluationDossier
+from .selectors import FINISHED, dossier_review_queue
+
+PREPARING = (Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS)
+UNFINISHED_DOSSIER = (EvaluationDossier.Status.DRAFT, EvaluationDossier.Status.RETURNED)
+# Staff see what is late or due within this many days.
+HORIZON_DAYS = 7
+
+
+def tasks(user) -> list[HomeTask]:
+    out: list[HomeTask] = []
+    centres = staff_centre_ids(user=user)
+    if centres:
+        out += _staff_tasks(centres)
+    if getattr(user, "is_reviewer", False):
+        out += _review_tasks(user)
+    out += _respondent_tasks(user)
+    out += _evaluator_tasks(user)
+    return out
+
+
+def due_soon(due: datetime.date | None) -> bool:
+    """Late or due within the horizon: what the staff's home shows."""
+    horizon = timezone.localdate() + datetime.timedelta(days=HORIZON_DAYS)
+    return due is None or due <= horizon
+
+
+def _per_campaign(queryset: QuerySet[Registration], deadline: str) -> list[dict]:
+    return list(
+        queryset.exclude(stage=Registration.Stage.WITHDRAWN)
+        .order_by()
+        .values("campaign_id", "campaign__name", f"campaign__{deadline}")
+        .annotate(n=Count("pk"))
+    )
+
+
+def _staff_tasks(centres: list[int]) -> list[HomeTask]:
+    ours = Registration.objects.filter(campaign__centre_id__in=centres)
+    preparing = ours.filter(
+        campaign__status__in=[Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS]
+    )
+    evidence = ours.filter(campaign__status=Campaign.Status.IN_PROGRESS)
+    kinds = [
+        (
+            preparing.filter(
+                Q(dossier__isnull=True)
+                | Q(
+                    dossier__status__in=[
+                        EvaluationDossier.Status.DRAFT,
+                        EvaluationDossier.Status.RETURNED,
+                    ]
+                )
+            ),
+            "registration_closes",
+            _("Dossiers d'évaluation à préparer ou à reprendre"),
+            "evaluations:campaign_dossiers",
+            10,
+        ),
+        (
+            evidence.filter(reports__isnull=True),
+            "report_deadline",
+            _("Rapports de candidats manquants"),
+            "evaluations:campaign_dossiers",
+            20,
+        ),
+        (
+            evidence.exclude(company_opinion__status=CompanyOpinion.Status.SUBMITTED),
+            "opinion_deadline",
+            _("Avis de l'entreprise attendus"),
+            "evaluations:campaign_dossiers",
+            30,
+        ),
+        (
+            evidence.filter(
+                dossier__status=EvaluationDossier.Status.APPROVED,
+                commission_assignment__isnull=True,
+            ),
+            "commission_starts",
+            _("Candidats à affecter à une commission d'évaluation"),
+            "evaluations:campaign_commissions",
+            40,
+        ),
+    ]
+    out = []
+    for queryset, deadline, label, url_name, order in kinds:
+        for row in _per_campaign(queryset, deadline):
+            due = row[f"campaign__{deadline}"]
+            if due_soon(due):
+                url = reverse(url_name, args=[row["campaign_id"]])
+                out.append(HomeTask(row["campaign__name"], label, url, row["n"], due, order))
+    return out
+
+
+def _review_tasks(user) -> list[HomeTask]:
+    n = dossier_review_queue(user=user).count()
+    if not n:
+        return []
+    url = reverse("evaluations:review_queue")
+    return [HomeTask(_("Centre de ressource"), _("Dossiers à approuver ou renvoyer"), url, n)]
+
+
+def _respondent_tasks(user) -> list[HomeTask]:
+    rows = (
+        CompanyOpinion.objects.filter(respondent=user)
+        .exclude(status=CompanyOpinion.Status.SUBMITTED)
+        .exclude(registration__stage=Registration.Stage.WITHDRAWN)
+        .exclude(registration__campaign__status__in=FINISHED)
+        .order_by()
+        .values("registration__campaign__name", "registration__campaign__opinion_deadline")
+        .annotate(n=Count("pk"))
+    )
+    url = reverse("evaluations:tutor_home")
+    return [
+        HomeTask(
+            row["registration__campaign__name"],
+            _("Avis de l'entreprise à donner"),
+            url,
+            row["n"],
+            row["registration__campaign__opinion_deadline"],
+            10,
+        )
+        for row in rows
+    ]
+
+
+def _evaluator_tasks(user) -> list[HomeTask]:
+    rows = (
+        Registration.objects.filter(
+            commission_assignment__session__evaluators=user, interview__isnull=True
+        )
+        .exclude(campaign__status__in=FINISHED)
+        .exclude(stage=Registration.Stage.WITHDRAWN)
+        .order_by()
+        .values("campaign__name")
+        .annotate(n=Count("pk"), due=Min("commission_assignment__session__date"))
+    )
+    url = reverse("evaluations:evaluator_home")
+    return [
+        HomeTask(row["campaign__name"], _("Entretiens à mener"), url, row["n"], row["due"], 20)
+        for row in rows
+    ]
