@@ -85,6 +85,16 @@ REGISTRATION_SORTS = {
 }
 
 
+def registrations_search(qs: QuerySet[Registration], search: str) -> QuerySet[Registration]:
+    """Each word of `search`, anywhere in the candidate's name or e-mail or the company's name or
+    SIRET, without case or accents: « helene » finds « Hélène » (every list's `q`)."""
+    for term in search_fold(search).split():
+        qs = qs.filter(
+            Q(candidate__search_text__contains=term) | Q(company__search_text__contains=term)
+        )
+    return qs
+
+
 def registration_list_for(
     *,
     user,
@@ -101,11 +111,7 @@ def registration_list_for(
     qs = Registration.objects.filter(campaign__centre_id__in=staff_centre_ids(user=user))
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
-    for term in search_fold(search).split():
-        # Each word, anywhere in the name, e-mail or company: « helene » finds « Hélène ».
-        qs = qs.filter(
-            Q(candidate__search_text__contains=term) | Q(company__search_text__contains=term)
-        )
+    qs = registrations_search(qs, search)
     if stages:
         qs = qs.filter(stage__in=list(stages))
     if pathway:

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from candidates.models import Campaign, CentreMembership, Registration
-from candidates.selectors import registration_list_for, staff_centre_ids
+from candidates.selectors import registration_list_for, registrations_search, staff_centre_ids
 from candidates.validators import search_fold
 
 from .models import (
@@ -91,15 +91,30 @@ def dossier_review_queue(
 FINISHED = (Campaign.Status.CLOSED, Campaign.Status.CANCELLED)
 
 
-def registration_list_for_evaluator(*, user) -> QuerySet[Registration]:
-    """Registrations of the commission sessions of running campaigns where the user sits."""
+EVALUATOR_SORTS = {
+    "session": ("commission_assignment__session__date", "candidate__last_name", "pk"),
+    "name": ("candidate__last_name", "candidate__first_name", "pk"),
+}
+
+
+def registration_list_for_evaluator(
+    *, user, search: str = "", sort: str = "session"
+) -> QuerySet[Registration]:
+    """Registrations of the commission sessions of running campaigns where the user sits;
+    `search` finds each word in the name, e-mail or company (no case, no accents); `sort` is
+    "session" (date of the commission, default) or "name", "-" reversing."""
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
+    keys: tuple[str, ...] = EVALUATOR_SORTS.get(sort.lstrip("-"), EVALUATOR_SORTS["session"])
+    if sort.startswith("-") and sort.lstrip("-") in EVALUATOR_SORTS:
+        keys = tuple(f"-{key}" for key in keys)
     # Joined, not `session__in=<subquery>`: the planner then starts from the evaluator's seats
     # (a few sessions) instead of hashing every registration of the nation.
+    qs = registrations_search(
+        Registration.objects.filter(commission_assignment__session__evaluators=user), search
+    )
     return (
-        Registration.objects.filter(commission_assignment__session__evaluators=user)
-        .exclude(campaign__status__in=FINISHED)
+        qs.exclude(campaign__status__in=FINISHED)
         .select_related(
             "candidate",
             "company",
@@ -109,7 +124,7 @@ def registration_list_for_evaluator(*, user) -> QuerySet[Registration]:
             "interview",
         )
         .annotate(report_pk=_latest_report("pk"), report_late=_latest_report("is_late"))
-        .order_by("commission_assignment__session__date", "candidate__last_name", "pk")
+        .order_by(*keys)
     )
 
 

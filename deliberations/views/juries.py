@@ -1,5 +1,7 @@
 """Jury sessions: per-campaign list and creation, composition, candidates, attendance."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.lifecycle import Activity, campaign_allows
-from candidates.selectors import staff_centre_ids
+from candidates.selectors import registrations_search, staff_centre_ids
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
@@ -208,11 +210,15 @@ def jury_candidates(request, pk: int):
         .select_related("registration__candidate", "registration__result_sheet")
         .order_by("registration__candidate__last_name", "registration__candidate__first_name")
     )
+    search = request.GET.get("q", "").replace("\x00", "")[:200]
+    shown = registrations_search(assignable, search)
     context = {
         "session": session,
         "form": form,
-        "assignable": paginate(request, assignable, param="p"),
+        "assignable": paginate(request, shown, param="p"),
         "current": paginate(request, current),
+        "q": search,
+        "query": urlencode({"q": search}) if search else "",
     }
     return render(request, "deliberations/jury_candidates.html", context)
 

@@ -1,6 +1,8 @@
 """Commission pages: staff create sessions, seat evaluators and assign candidates; evaluators
 see the candidates of their sessions."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -223,5 +225,13 @@ def session_unassign(request, campaign_pk: int, pk: int, assignment_pk: int):
 
 @login_required
 def evaluator_home(request):
-    page = paginate(request, registration_list_for_evaluator(user=request.user))
-    return render(request, "evaluations/evaluator_home.html", {"page": page})
+    search = request.GET.get("q", "").replace("\x00", "")[:200]
+    sort = request.GET.get("tri", "session")
+    rows = registration_list_for_evaluator(user=request.user, search=search, sort=sort)
+    context = {
+        "page": paginate(request, rows),
+        "q": search,
+        "sort": sort,
+        "query": urlencode({k: v for k, v in (("q", search), ("tri", sort)) if v}),
+    }
+    return render(request, "evaluations/evaluator_home.html", context)

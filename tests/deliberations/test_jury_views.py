@@ -192,3 +192,16 @@ def test_staff_reach_the_documents_of_a_closed_session_only(client_for, session,
     assert documents_url not in client_for(staff_a).get(page).content.decode()
     JurySession.objects.filter(pk=session.pk).update(status=JurySession.Status.CLOSED)
     assert documents_url in client_for(staff_a).get(page).content.decode()
+
+
+def test_the_candidates_to_present_are_searched_without_accents(client_for, session, staff_a):
+    helene = RegistrationFactory(
+        campaign=session.campaign, candidate__last_name="Quéré", candidate__first_name="Hélène"
+    )
+    other = RegistrationFactory(
+        campaign=session.campaign, candidate__last_name="Durand", candidate__first_name="Marc"
+    )
+    url = reverse("deliberations:jury_candidates", args=[session.pk])
+    page = client_for(staff_a).get(url, {"q": "HELENE quere"}).content.decode()
+    assert str(helene.candidate) in page and str(other.candidate) not in page
+    assert client_for(staff_a).get(url, {"q": "\x00" * 500}).status_code == 200

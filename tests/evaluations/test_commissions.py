@@ -123,6 +123,38 @@ def test_it_selects_only_the_evaluators_own_sessions(campaign_a, evaluator, regi
     assert list(registration_list_for_evaluator(user=UserFactory())) == []
 
 
+def test_the_evaluator_home_searches_without_accents_and_sorts(client_for, campaign_a, evaluator):
+    early = SessionFactory(campaign=campaign_a, evaluators=[evaluator])
+    late = SessionFactory(
+        campaign=campaign_a,
+        evaluators=[evaluator],
+        date=early.date + datetime.timedelta(days=3),
+    )
+    zoe = RegistrationFactory(
+        campaign=campaign_a, candidate__last_name="Zébulon", candidate__first_name="Hélène"
+    )
+    abel = RegistrationFactory(
+        campaign=campaign_a, candidate__last_name="Abel", candidate__first_name="Marc"
+    )
+    assign(early, zoe)
+    assign(late, abel)
+    client = client_for(evaluator)
+    url = reverse("evaluations:evaluator_home")
+
+    def names(**query) -> list[str]:
+        """The two candidates' names in the order the page lists them."""
+        page = client.get(url, query).content.decode()
+        return [
+            n for _at, n in sorted((page.index(n), n) for n in ("ZÉBULON", "ABEL") if n in page)
+        ]
+
+    assert names() == ["ZÉBULON", "ABEL"]  # by commission date
+    assert names(tri="name") == ["ABEL", "ZÉBULON"]
+    assert names(tri="-name") == ["ZÉBULON", "ABEL"]
+    assert names(q="helene zebulon") == ["ZÉBULON"]
+    assert client.get(url, {"tri": "nimporte", "q": "x\x00" * 300}).status_code == 200
+
+
 # --- Pages ---------------------------------------------------------------------------------------
 
 

@@ -91,7 +91,8 @@ def test_it_keeps_the_campaign_dossiers_page_constant(client_for, staff_a, campa
     _same_for_10_and_1000(client_for(staff_a), url, add)
 
 
-def test_it_keeps_the_evaluator_home_constant(client_for, evaluator, campaign_a):
+@pytest.mark.parametrize("filters", ["", "?q=nom&tri=-name"])
+def test_it_keeps_the_evaluator_home_constant(client_for, evaluator, campaign_a, filters):
     session = SessionFactory(campaign=campaign_a, evaluators=[evaluator])
 
     def add(n, start):
@@ -100,4 +101,5 @@ def test_it_keeps_the_evaluator_home_constant(client_for, evaluator, campaign_a)
             for r in _registrations(campaign_a, n, start)
         )
 
-    _same_for_10_and_1000(client_for(evaluator), reverse("evaluations:evaluator_home"), add)
+    url = reverse("evaluations:evaluator_home") + filters
+    _same_for_10_and_1000(client_for(evaluator), url, add)
