@@ -65,6 +65,7 @@ loadtest: install
 	@bash scripts/loadtest.sh
 
 bench: setup
+	$(PY) scripts/bench_pages.py
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_documents.py
 	$(PY) scripts/bench_deliberation.py
