@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from candidates.selectors import staff_centre_ids
 from cqpm.core.navigation import CampaignTab, NavItem
+from evaluations.selectors import FINISHED
 
 from .selectors import evaluated_registration_ids, is_jury_person
 
@@ -37,8 +38,11 @@ def registration_links(user, registration) -> list[NavItem]:
     """The results page of a registration the user evaluates (one query per request)."""
     evaluated = getattr(user, "_cqpm_evaluated_ids", None)
     if evaluated is None:
+        # Running campaigns only: an evaluator's years of closed campaigns are not read here.
         evaluated = set(
-            evaluated_registration_ids(user=user).values_list("registration_id", flat=True)
+            evaluated_registration_ids(user=user)
+            .exclude(registration__campaign__status__in=FINISHED)
+            .values_list("registration_id", flat=True)
         )
         user._cqpm_evaluated_ids = evaluated
     if registration.pk not in evaluated:
