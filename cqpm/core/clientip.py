@@ -45,7 +45,7 @@ def client_ip(request: HttpRequest) -> str:
     networks = trusted_networks(tuple(settings.TRUSTED_PROXIES))
     remote = _address(request.META.get("REMOTE_ADDR", "")) if networks else None
     if remote is None or not _is_trusted(remote, networks):
-        return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - not a bind
+        return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104  # nosec B104 - not a bind
     hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
     for raw in reversed(hops):
         address = _address(raw)

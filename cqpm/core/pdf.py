@@ -19,7 +19,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from xml.etree.ElementTree import SubElement, fromstring, tostring
+from xml.etree.ElementTree import SubElement, tostring  # nosec B405 - builds XML, parses none
+
+from defusedxml.ElementTree import fromstring
 
 # Set before WeasyPrint is imported: its progress steps and fontTools' subsetting report every
 # render at INFO, which would flood a worker's log.
@@ -141,7 +143,7 @@ class ArchivalMetadata(DocumentMetadata):
 
     def generate_rdf_metadata(self, variant, version, conformance):
         # WeasyPrint's own output, never untrusted input.
-        rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))  # noqa: S314
+        rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
         if self.lang:
             description = SubElement(rdf, f"{{{NS['rdf']}}}Description")
             description.attrib[f"{{{NS['rdf']}}}about"] = ""

@@ -139,7 +139,8 @@ def pack_context(*, session: JurySession, minutes: Document, notices: list[Docum
 
 def _holder(document: Document) -> Candidate:
     # A notice always has its registration (documents_document_source_matches_kind).
-    assert document.registration is not None
+    if document.registration is None:
+        raise ValueError(f"Document {document.pk} has no registration.")
     return document.registration.candidate
 
 
