@@ -32,6 +32,9 @@ SCHEMA = {
 }
 # Creators (the branch's bodies) get a stable URN from their name.
 CREATOR_NAMESPACE = uuid.UUID("0b6b6f4e-6d1c-5b8a-9a51-3f2f7c1d9e20")
+# The subject's id (the JWT's `sub`) is derived from the credential's own id: stable when the
+# credential is signed again, and linking none of a person's credentials to the others.
+SUBJECT_NAMESPACE = uuid.UUID("5c1d8a0e-3f4b-5e2a-8c7d-9b6a4e2f1d30")
 
 
 def absolute(path: str) -> str:
@@ -100,7 +103,11 @@ def achievement(referential: Referential) -> dict[str, Any]:
     return data
 
 
-def subject(decision: Decision) -> dict[str, Any]:
+def subject_id(credential_id: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(SUBJECT_NAMESPACE, credential_id)}"
+
+
+def subject(decision: Decision, *, credential_id: str) -> dict[str, Any]:
     candidate = decision.registration.candidate
     salt = secrets.token_hex(16)
     name = f"{candidate.first_name} {candidate.last_name.upper()}".strip()
@@ -109,10 +116,12 @@ def subject(decision: Decision) -> dict[str, Any]:
     else:  # No e-mail: the holder's stable number in this system, hashed the same way.
         identity = {"identityType": "identifier", "value": f"cqpm-candidate-{candidate.pk}"}
     return {
+        "id": subject_id(credential_id),
         "type": ["AchievementSubject"],
         "identifier": [
             {
-                "type": ["IdentityObject"],
+                # A string, not a list: the OB3 schema's IdentityObject.type is an enum.
+                "type": "IdentityObject",
                 "identityType": identity["identityType"],
                 "hashed": True,
                 "identityHash": identity_hash(identity["value"], salt),
@@ -121,7 +130,7 @@ def subject(decision: Decision) -> dict[str, Any]:
             # OB3 lets an IdentityObject carry a plain value when it is not secret: the name
             # printed on the certificate.
             {
-                "type": ["IdentityObject"],
+                "type": "IdentityObject",
                 "identityType": "name",
                 "hashed": False,
                 "identityHash": name,
@@ -157,7 +166,7 @@ def build_credential(
         "name": f"CQPM {referential.code} — {referential.title}",
         "issuer": issuer_profile(),
         "validFrom": jury_instant(decision.session.date),
-        "credentialSubject": subject(decision),
+        "credentialSubject": subject(decision, credential_id=credential_id),
         "credentialStatus": status_entry(list_url=list_url, index=index),
         "credentialSchema": [SCHEMA],
         "evidence": [

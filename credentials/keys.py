@@ -1,13 +1,17 @@
-"""The issuer's identity: `did:web` on SITE_URL's host, its Ed25519 keys and its DID document.
+"""The issuer's identity: `did:web` on SITE_URL's host, its signing keys and its DID document.
 
 Keys live in a JSON file (`CREDENTIALS_KEY_FILE`, mode 0600, made by `manage.py
 credentials_keygen`) or in the same JSON in `CREDENTIALS_KEYS`:
 
     {"keys": [{"id": "key-1", "created": "2027-01-05T10:00:00+00:00", "active": true,
-               "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "…", "d": "…"}}]}
+               "jwk": {"kty": "EC", "crv": "P-256", "x": "…", "y": "…", "d": "…"}}]}
 
-The last active key signs; every key of the file is published in the DID document, so that a
-credential signed before a rotation still verifies. Removing an entry from the file withdraws the
+Keys are P-256 (ES256, what 1EdTech's validator and most verifiers accept; made by
+`credentials_keygen` since the VC-JWT was brought to OB3 §8.2) or Ed25519 (EdDSA, the keys
+made before: still published, so what they signed still verifies). The last active P-256 key
+signs (the last active key of any type if there is none, until `credentials_keygen` adds
+one); every key of the file is published in the DID document, so that a credential signed
+before a rotation still verifies. Removing an entry from the file withdraws the
 key: what it signed then fails verification ("clé inconnue"). The private part never leaves this
 module but to sign: no repr, no log, no database column holds it.
 """
@@ -26,10 +30,14 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from joserfc.jwk import OKPKey
+from joserfc.jwk import ECKey, OKPKey
 
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"]
-ALGORITHM = "EdDSA"
+ALGORITHM = "ES256"  # what new keys sign with
+LEGACY_ALGORITHM = "EdDSA"  # Ed25519 keys made before ES256
+ALGORITHMS = (ALGORITHM, LEGACY_ALGORITHM)
+# The JWK members each key type publishes (never "d").
+PUBLIC_MEMBERS = {"EC": ("kty", "crv", "x", "y"), "OKP": ("kty", "crv", "x")}
 
 
 class MissingIssuerKey(ImproperlyConfigured):
@@ -42,15 +50,32 @@ class IssuerKey:
     created: str
     active: bool
     # The private JWK: kept out of repr (and so out of tracebacks' locals and logs).
-    private: OKPKey = field(repr=False, compare=False)
+    private: ECKey | OKPKey = field(repr=False, compare=False)
 
     @property
     def kid(self) -> str:
         return f"{issuer_did()}#{self.id}"
 
+    @property
+    def algorithm(self) -> str:
+        return ALGORITHM if isinstance(self.private, ECKey) else LEGACY_ALGORITHM
+
     def public_jwk(self) -> dict[str, Any]:
         jwk = self.private.as_dict(private=False)
-        return {k: jwk[k] for k in ("kty", "crv", "x")}
+        return {k: jwk[k] for k in PUBLIC_MEMBERS[jwk["kty"]]}
+
+
+def import_jwk(jwk: dict[str, Any]) -> ECKey | OKPKey:
+    """A P-256 or Ed25519 JWK (private or public); ValueError for any other kind."""
+    if jwk.get("kty") == "EC" and jwk.get("crv") == "P-256":
+        return ECKey.import_key(jwk)
+    if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
+        return OKPKey.import_key(jwk)
+    raise ValueError("unsupported key type")
+
+
+def algorithm_of(key: ECKey | OKPKey) -> str:
+    return ALGORITHM if isinstance(key, ECKey) else LEGACY_ALGORITHM
 
 
 _cache: dict[tuple, list[IssuerKey]] = {}
@@ -85,7 +110,7 @@ def _parse(raw: str) -> list[IssuerKey]:
                 id=str(entry["id"]),
                 created=str(entry.get("created", "")),
                 active=bool(entry.get("active", False)),
-                private=OKPKey.import_key(entry["jwk"]),
+                private=import_jwk(entry["jwk"]),
             )
             for entry in entries
         ]
@@ -94,8 +119,10 @@ def _parse(raw: str) -> list[IssuerKey]:
             f"Clés de signature des badges illisibles ({type(exc).__name__})."
         ) from None
     for key in keys:
-        if key.private.as_dict().get("crv") != "Ed25519" or not key.private.is_private:
-            raise ImproperlyConfigured(f"La clé {key.id} n'est pas une clé privée Ed25519.")
+        if not key.private.is_private:
+            raise ImproperlyConfigured(
+                f"La clé {key.id} n'est pas une clé privée P-256 ou Ed25519."
+            )
     return keys
 
 
@@ -119,14 +146,21 @@ def keys_configured() -> bool:
     return any(key.active for key in issuer_keys())
 
 
+def es256_configured() -> bool:
+    """Whether an active P-256 key signs (`credentials_keygen --if-missing` adds one if not)."""
+    return any(key.active and key.algorithm == ALGORITHM for key in issuer_keys())
+
+
 def signing_key() -> IssuerKey:
-    """The key that signs now (the last active one); MissingIssuerKey if there is none."""
+    """The key that signs now: the last active P-256 key, else the last active key (an older
+    Ed25519 file not rotated yet); MissingIssuerKey if there is none."""
     active = [key for key in issuer_keys() if key.active]
     if not active:
         raise MissingIssuerKey(
             "Aucune clé active pour signer les badges : lancez « manage.py credentials_keygen »."
         )
-    return active[-1]
+    es256 = [key for key in active if key.algorithm == ALGORITHM]
+    return (es256 or active)[-1]
 
 
 def did_document() -> dict[str, Any]:
@@ -150,7 +184,7 @@ def did_document() -> dict[str, Any]:
 
 
 def key_generate(*, path: Path) -> IssuerKey:
-    """Add a new active Ed25519 key to the key file (made 0600), the older ones kept published
+    """Add a new active P-256 key to the key file (made 0600), the older ones kept published
     but no longer signing. Returns the new key."""
     path = Path(path)
     entries: list[dict[str, Any]] = []
@@ -158,7 +192,7 @@ def key_generate(*, path: Path) -> IssuerKey:
         entries = json.loads(path.read_text(encoding="utf-8"))["keys"]
     numbers = [int(e["id"].rsplit("-", 1)[-1]) for e in entries if e["id"].startswith("key-")]
     key_id = f"key-{max(numbers, default=0) + 1}"
-    private = OKPKey.generate_key("Ed25519", auto_kid=False)
+    private = ECKey.generate_key("P-256", auto_kid=False)
     for entry in entries:
         entry["active"] = False
     entries.append(

@@ -21,9 +21,9 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
-from joserfc.jwk import KeySet, OKPKey
+from joserfc.jwk import ECKey, KeySet, OKPKey
 
-from .keys import ALGORITHM, did_document, issuer_did
+from .keys import ALGORITHMS, algorithm_of, did_document, import_jwk, issuer_did
 from .models import Credential
 from .services import status_list_served
 
@@ -142,9 +142,14 @@ def _token_of_issued(data: dict) -> str:
     return credential.jwt
 
 
+JWT_CLAIMS = ("iss", "jti", "nbf", "sub", "exp")
+
+
 def payload_of(token: str) -> dict:
+    """The credential a VC-JWT carries: its payload without the JWT's registered claims."""
     payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return {name: value for name, value in data.items() if name not in JWT_CLAIMS}
 
 
 def _header_of(token: str) -> dict:
@@ -167,9 +172,12 @@ def _header_of(token: str) -> dict:
 
 def _check_signature(token: str) -> tuple[str, dict[str, Any]]:
     header = _header_of(token)
-    if header.get("alg") != ALGORITHM:
+    if header.get("alg") not in ALGORITHMS:
         raise Refused(
-            _("Algorithme de signature non accepté (%(alg)s) : seul EdDSA est utilisé ici.")
+            _(
+                "Algorithme de signature non accepté (%(alg)s) : seuls ES256 et EdDSA (badges "
+                "plus anciens) sont utilisés ici."
+            )
             % {"alg": str(header.get("alg"))[:20]}
         )
     kid = str(header.get("kid", ""))
@@ -185,7 +193,11 @@ def _check_signature(token: str) -> tuple[str, dict[str, Any]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SecurityWarning)
-            result = jws.deserialize_compact(token, keys[kid], algorithms=[ALGORITHM])
+            # The algorithm is the key's own: a header naming another one fails here.
+            algorithm = algorithm_of(keys[kid])
+            if header.get("alg") != algorithm:
+                raise ValueError("algorithm of another key type")
+            result = jws.deserialize_compact(token, keys[kid], algorithms=[algorithm])
         payload = json.loads(result.payload)
     except (JoseError, ValueError, UnicodeDecodeError, binascii.Error):
         raise Refused(
@@ -200,10 +212,10 @@ def _check_signature(token: str) -> tuple[str, dict[str, Any]]:
     return kid, payload
 
 
-def _published_keys() -> dict[str, OKPKey]:
+def _published_keys() -> dict[str, ECKey | OKPKey]:
     """The keys of the DID document, by their DID URL: nothing private is read here."""
     return {
-        method["id"]: OKPKey.import_key(method["publicKeyJwk"])
+        method["id"]: import_jwk(method["publicKeyJwk"])
         for method in did_document()["verificationMethod"]
     }
 

@@ -4,7 +4,7 @@
 1. A certificate's generation (request service, task body, render, store, SHA-256) with its
    credential (issued, signed, QR code and link, attached to the PDF) against the same pipeline
    without the credentials contribution, rounds interleaved. Target: overhead < 5 %.
-   Signing alone (one Ed25519 VC-JWT) is printed too.
+   Signing alone (one ES256 VC-JWT) is printed too.
 2. The status list of 100,000 credentials (1 % revoked): re-signing it on a change, and serving
    it at its URL from the cache and after the cache was dropped. Target: served < 50 ms.
 
@@ -196,7 +196,7 @@ def main() -> None:
         ("Attestation sans badge (chaîne complète)", f"{one['without']:.1f} ms", ""),
         ("Attestation avec badge (émis, signé, QR, joint au PDF)", f"{one['with']:.1f} ms", ""),
         ("Surcoût du badge", f"{overhead:+.1%}", "< 5 %" + (" OK" if overhead < 0.05 else " NON")),
-        ("Signature seule (VC-JWT EdDSA)", f"{one['sign']:.2f} ms", ""),
+        ("Signature seule (VC-JWT ES256)", f"{one['sign']:.2f} ms", ""),
         (
             "Liste de statut, 100 000 badges : nouvelle signature",
             f"{served['republish']:.1f} ms",

@@ -135,7 +135,8 @@ class RegistrationCreateSerializer(RegistrationRowSerializer):
 
 class BulkRowSerializer(RegistrationRowSerializer):
     homonym = serializers.RegexField(
-        r"^(same|different|same:\d{1,18})$",
+        # Empty (the default) is allowed by the pattern too: a default must match its own rule.
+        r"^(same|different|same:\d{1,18})?$",
         required=False,
         allow_blank=True,
         default="",

@@ -25,6 +25,7 @@ from cqpm.core.permissions import get_scoped_or_404
 from documents.models import Document
 
 from .. import selectors
+from ..examples import BULK_CREATE, REGISTRATION_CREATE
 from ..exceptions import RowErrors
 from ..filters import (
     CampaignFilter,
@@ -122,6 +123,7 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         ),
         request=s.RegistrationCreateSerializer,
         responses={201: s.RegistrationSerializer},
+        examples=REGISTRATION_CREATE,
     ),
 )
 class RegistrationViewSet(
@@ -180,6 +182,7 @@ class RegistrationViewSet(
         ),
         request=s.BulkCreateSerializer,
         responses={201: s.BulkCreatedSerializer},
+        examples=BULK_CREATE,
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):

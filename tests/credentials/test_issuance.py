@@ -97,7 +97,8 @@ def test_the_did_document_publishes_public_keys_only(client, settings):
     assert document == did_document()
     method = document["verificationMethod"][0]
     assert method["id"] == "did:web:cqpm.example.org%3A8443#key-1"
-    assert method["publicKeyJwk"]["crv"] == "Ed25519" and "d" not in method["publicKeyJwk"]
+    jwk = method["publicKeyJwk"]
+    assert (jwk["kty"], jwk["crv"]) == ("EC", "P-256") and "d" not in jwk and jwk["y"]
     assert document["assertionMethod"] == [method["id"]]
     profile = client.get(reverse("credentials:issuer_json")).json()
     assert profile["id"] == issuer_did() and profile["type"] == ["Profile"]

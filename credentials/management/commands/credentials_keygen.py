@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from credentials.keys import issuer_did, issuer_keys, key_generate
+from credentials.keys import es256_configured, issuer_did, key_generate
 
 
 class Command(BaseCommand):
     help = (
-        "Ajoute une clé Ed25519 de signature des badges au fichier CREDENTIALS_KEY_FILE ; "
+        "Ajoute une clé P-256 (ES256) de signature des badges au fichier CREDENTIALS_KEY_FILE ; "
         "les clés précédentes restent publiées (rotation)."
     )
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-missing",
             action="store_true",
-            help="Ne rien faire si une clé active existe déjà (installation).",
+            help="Ne rien faire si une clé P-256 active existe déjà (installation, mise à jour).",
         )
 
     def handle(self, *args, if_missing: bool = False, **options):
@@ -25,7 +25,8 @@ class Command(BaseCommand):
                 "Les clés viennent de CREDENTIALS_KEYS : ajoutez-y la nouvelle clé vous-même, "
                 "ou retirez ce réglage pour utiliser le fichier de clés."
             )
-        if if_missing and any(key.active for key in issuer_keys()):
+        # A file of Ed25519 keys only (made before ES256) gets its P-256 key here too.
+        if if_missing and es256_configured():
             self.stdout.write("Une clé de signature des badges existe déjà.")
             return
         key = key_generate(path=settings.CREDENTIALS_KEY_FILE)
