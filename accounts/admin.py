@@ -23,7 +23,10 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name")}),
-        (_("Rôles"), {"fields": ("is_reviewer", "is_active", "is_staff", "is_superuser")}),
+        (
+            _("Rôles"),
+            {"fields": ("is_reviewer", "is_branch", "is_active", "is_staff", "is_superuser")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_form = InviteForm

@@ -35,7 +35,8 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    """An account. Roles come from memberships (staff, evaluator, jury) and `is_reviewer`."""
+    """An account. Roles come from memberships (staff, evaluator, jury), `is_reviewer` and
+    `is_branch`."""
 
     username = None
     email = models.EmailField(_("adresse e-mail"), unique=True)
@@ -43,6 +44,16 @@ class User(AbstractUser):
         _("relecteur du centre de ressource"),
         default=False,
         help_text=_("Reçoit et approuve les dossiers d'évaluation de tous les centres."),
+    )
+    # The branch (CPNEFP and its GTP « Certifications »): national, read-only statistics and
+    # the transmission packs the centres send it; never a candidate's file (DESIGN.md §7).
+    is_branch = models.BooleanField(
+        _("membre de la branche (GTP « Certifications »)"),
+        default=False,
+        help_text=_(
+            "Lit les statistiques de tous les centres et reçoit leurs transmissions, sans accès "
+            "aux dossiers des candidats."
+        ),
     )
 
     USERNAME_FIELD = "email"
@@ -60,7 +71,8 @@ class User(AbstractUser):
 
     @cached_property
     def requires_mfa(self) -> bool:
-        """Staff and jury members (and administrators) must log in with TOTP."""
-        if self.is_superuser:
+        """Staff, jury members, the branch (national reach, it acknowledges what centres send)
+        and administrators must log in with TOTP."""
+        if self.is_superuser or self.is_branch:
             return True
         return self.centre_memberships.filter(role__in=MFA_ROLES).exists()

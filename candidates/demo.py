@@ -6,8 +6,9 @@ and centre.
 Accounts (printed by seed_demo, one line each, tab-separated, also written to
 var/demo-accounts.tsv): `ROLE<TAB>CENTRE<TAB>EMAIL<TAB>PASSWORD[<TAB>TOTP_SECRET]`, ROLE one of
 staff, tutor, evaluator, jury_president, jury_member (one per centre, CENTRE = centre code),
-reviewer and none (CENTRE empty). Staff and jury roles must use TOTP: their fifth column is the
-base32 secret of their authenticator. Passwords and secrets are derived from SECRET_KEY, so a
+reviewer, branch (the GTP « Certifications », national) and none (CENTRE empty). Staff, jury
+and branch roles must use TOTP: their fifth column is the base32 secret of their authenticator.
+Passwords and secrets are derived from SECRET_KEY, so a
 rerun prints the same lines and another installation prints other ones.
 
 Extension contract
@@ -23,8 +24,8 @@ one transaction. `ctx` holds what the previous seeders made:
   to that status if its target lies at or beyond it (and never past the target). Seeders thus
   work in lifecycle order: dossiers while open, evidence and results during evaluations, juries
   and documents at the jury (and, for a campaign whose target is "closed", closing it last);
-- `accounts`: role -> centre code -> User, for the roles above; "reviewer" and "none" are under
-  the centre code "";
+- `accounts`: role -> centre code -> User, for the roles above; "reviewer", "branch" and "none"
+  are under the centre code "";
 - `registrations`: campaign pk -> the showcase registrations of that campaign: three at each
   Registration.Stage the campaign shows (every stage appears in some campaign of each centre),
   so a later app finds the ones it should give its objects to (a "dossier" registration wants a
@@ -110,7 +111,7 @@ DEMO_CAMPAIGNS = [
     ),
 ]
 CENTRE_ROLES = ("staff", "tutor", "evaluator", "jury_president", "jury_member")
-MFA_ROLES = frozenset({"staff", "jury_president", "jury_member"})
+MFA_ROLES = frozenset({"staff", "jury_president", "jury_member", "branch"})
 PER_STAGE = 3
 
 CENTRES = [
@@ -243,17 +244,19 @@ def seed(*, ctx: DemoContext, referential: Referential | None = None) -> None:
     ctx.accounts["reviewer"] = {
         "": _account("reviewer", "", "Hélène", "Marchand", is_reviewer=True)
     }
+    ctx.accounts["branch"] = {"": _account("branch", "", "Bernard", "Paritaire", is_branch=True)}
     ctx.accounts["none"] = {"": _account("none", "", "Paul", "Sansrôle")}
     ctx.say(f"Démo : {len(ctx.centres)} centres, {len(ctx.campaigns)} campagnes.")
 
 
 def accounts_of(ctx: DemoContext) -> list[DemoAccount]:
-    """The accounts table, in a fixed order: centre by centre, then reviewer and none."""
+    """The accounts table, in a fixed order: centre by centre, then reviewer, branch and none."""
     rows = []
     for centre in ctx.centres:
         for role in CENTRE_ROLES:
             rows.append(_credentials(role, centre.code, ctx.accounts[role][centre.code]))
     rows.append(_credentials("reviewer", "", ctx.accounts["reviewer"][""]))
+    rows.append(_credentials("branch", "", ctx.accounts["branch"][""]))
     rows.append(_credentials("none", "", ctx.accounts["none"][""]))
     return rows
 

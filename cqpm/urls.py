@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("credentials.urls")),
     path("", include("privacy.urls")),
     path("", include("transmissions.urls")),
+    path("", include("stats.urls")),
     path("", include("webhooks.urls")),
     # Outside /comptes/ on purpose: that prefix is exempt from the mandatory TOTP, a token is not.
     path("jetons-api/", include("api.urls_tokens")),

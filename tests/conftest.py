@@ -1,5 +1,5 @@
 """Personas shared by every test: staff of centre A and B, reviewer, tutor, evaluator,
-jury president and member, and an outsider with no role."""
+jury president and member, the branch, and an outsider with no role."""
 
 import socket
 import uuid
@@ -77,6 +77,14 @@ def staff_b(centre_b):
 @pytest.fixture
 def reviewer(db):
     return UserFactory(email="relecteur@exemple.fr", is_reviewer=True)
+
+
+@pytest.fixture
+def branch(db):
+    """The branch's GTP « Certifications »: national statistics and received packs, with TOTP."""
+    user = UserFactory(email="gtp@exemple.fr", is_branch=True)
+    enable_totp(user)
+    return user
 
 
 @pytest.fixture

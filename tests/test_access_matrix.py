@@ -48,6 +48,7 @@ PERSONAS = (
     "evaluator",
     "jury_president",
     "jury_member",
+    "branch",
     "no_role",
     "anonymous",
 )
@@ -280,6 +281,16 @@ TABLE: dict[str, Row] = {
     "transmissions:download": Row(JURY, staff()),
     "transmissions:acknowledgement": Row(k(pk="sending"), staff()),
     "transmissions:acknowledgement_add": Row(k(pk="sending"), expect(default=405), post_only=True),
+    # --- The branch's view (issue 21): statistics for the branch (every centre) and each
+    # centre's staff (their own); the public rate for anyone; received packs for the branch.
+    "stats:dashboard": Row(get=staff(staff_b=200, branch=200)),
+    "stats:export": Row(get=staff(staff_b=200, branch=200)),
+    "stats:public_rate": Row(
+        lambda s: {"centre": s.centre.code, "cqpm": s.campaign.referential.code.replace(" ", "-")},
+        expect(default=200, anonymous=200),
+    ),
+    "stats:inbox": Row(get=expect(branch=200)),
+    "stats:inbox_acknowledge": Row(k(pk="sending"), expect(default=405), post_only=True),
     # The public verification page: anyone, signed in or not.
     "documents:verify_form": Row(get=expect(default=200, anonymous=200)),
     "documents:verify": Row(
@@ -506,7 +517,16 @@ def _short_health_ping(settings):
 
 @pytest.fixture
 def clients(
-    staff_a, staff_b, reviewer, tutor, other_tutor, evaluator, jury_president, jury_member, outsider
+    staff_a,
+    staff_b,
+    reviewer,
+    tutor,
+    other_tutor,
+    evaluator,
+    jury_president,
+    jury_member,
+    branch,
+    outsider,
 ):
     users = {
         "staff_a": staff_a,
@@ -517,6 +537,7 @@ def clients(
         "evaluator": evaluator,
         "jury_president": jury_president,
         "jury_member": jury_member,
+        "branch": branch,
         "no_role": outsider,
     }
     result = {"anonymous": Client()}
@@ -536,6 +557,7 @@ def test_it_answers_each_persona_as_the_table_says(scenario, clients):
     for name, row in TABLE.items():
         url = _url(name, row, scenario)
         for persona in PERSONAS:
+            cache.clear()  # rate limits count per address and account: each visit starts afresh
             status = clients[persona].get(url).status_code
             if status != row.get[persona]:
                 wrong.append(
@@ -581,6 +603,7 @@ def test_it_never_answers_200_outside_the_scope(scenario, clients):
         "api:decision-list",
         "api:document-list",
         "api_tokens:list",
+        "stats:public_rate",
     }
     for name, row in TABLE.items():
         if name not in own_pages:

@@ -81,6 +81,7 @@ def test_contributions_come_in_workflow_order():
         "deliberations",
         "documents",
         "transmissions",
+        "stats",
     ]
     assert [c.name for c in sections()] == ["evaluations", "deliberations", "privacy"]
     assert [c.name for c in nav_providers()] == [
@@ -89,11 +90,12 @@ def test_contributions_come_in_workflow_order():
         "evaluations",
         "deliberations",
         "transmissions",
+        "stats",
         "webhooks",
         "privacy",
         "api",  # « Jetons d'API », last, for everyone signed in
     ]
-    assert [c.name for c in home_items()] == ["transmissions.overdue"]
+    assert [c.name for c in home_items()] == ["transmissions.overdue", "stats.overdue_national"]
     assert check_registry() == []
 
 

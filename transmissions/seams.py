@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import (
     declare_event,
+    declare_hook,
     declare_labels,
     on_hook,
     register_demo_seeder,
@@ -18,9 +19,13 @@ def register() -> None:
     from documents.seams import DOCUMENT_READY
 
     from . import demo, nav
+    from .hooks import PACK_SENT
     from .models import PackReminder, PackSending, TransmissionPack
     from .services.packs import on_decision_amended, on_document_ready, on_jury_session_closed
 
+    declare_hook(
+        PACK_SENT, doc="A sending to the GTP was recorded (sending, by), in its transaction"
+    )
     register_nav("transmissions", nav.items, order=60)
     register_home_item("transmissions.overdue", nav.home_overdue, order=60)
     # After documents (50): the pack is built from the minutes and notices they generated.

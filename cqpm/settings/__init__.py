@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "privacy",
     "transmissions",
     "webhooks",
+    # The branch's view (issue 21): statistics over every centre and the packs it receives.
+    "stats",
     # The REST API (issue 13): last, it reads every domain app and nothing imports it.
     "rest_framework",
     "drf_spectacular",

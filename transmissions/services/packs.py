@@ -29,11 +29,13 @@ from candidates.selectors import staff_centre_ids
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.queueing import enqueue_on_commit
+from cqpm.core.registry import fire_hook
 from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
 from documents.models import Document
 from documents.services import document_request
 
+from ..hooks import PACK_SENT
 from ..models import PackSending, TransmissionPack
 from .contents import write_pack
 from .uploads import acknowledgement_check
@@ -331,6 +333,7 @@ def pack_record_sending(
             },
             centre_id=_centre_id(locked),
         )
+        fire_hook(PACK_SENT, sending=sending, by=by)
     return sending
 
 
@@ -338,9 +341,11 @@ def pack_sending_acknowledge(
     *, sending: PackSending, acknowledgement: IO[bytes] | None, acknowledgement_name: str, by: User
 ) -> PackSending:
     """Attach the GTP's acknowledgement of receipt to a sending recorded without one (it often
-    arrives weeks later), checked as at sending time; DomainError (nothing written) if no file,
-    a file refused, or one already attached."""
-    _ensure_staff(by, _centre_id(sending.pack))
+    arrives weeks later), by the centre's staff or the branch itself, checked as at sending
+    time; DomainError (nothing written) if no file, a file refused, or one already attached."""
+    # The GTP gives it from its list of received transmissions as well (issue 21).
+    if not getattr(by, "is_branch", False):
+        _ensure_staff(by, _centre_id(sending.pack))
     if acknowledgement is None:
         raise DomainError(_("Choisissez l'accusé de réception à déposer."))
     stored = acknowledgement_check(acknowledgement, name=acknowledgement_name)

@@ -1,0 +1,26 @@
+"""Reactions of the stats app to other apps' lifecycle hooks (registered in seams.py)."""
+
+from __future__ import annotations
+
+from cqpm.core.queueing import enqueue_on_commit
+from transmissions.models import PackSending
+
+from .services import arrival_open, session_counts_refresh
+from .tasks import check_arrival
+
+
+def on_jury_session_closed(*, session, decisions=None, by=None) -> None:
+    """deliberations.jury_session_closed: the session's counts, in its closing transaction."""
+    session_counts_refresh(session=session)
+
+
+def on_decision_amended(*, old, new, by=None) -> None:
+    """deliberations.decision_amended: the amended session counted again."""
+    session_counts_refresh(session=new.session)
+
+
+def on_pack_sent(*, sending: PackSending, by=None) -> None:
+    """transmissions.pack_sent: the sending reaches the branch's list, pending until a worker
+    hashes its archive again, after the commit."""
+    arrival_open(sending=sending)
+    enqueue_on_commit(check_arrival, sending.pk)
