@@ -25,6 +25,7 @@ system-deps:
 setup: system-deps install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py credentials_keygen --if-missing
+	$(PY) manage.py seal_keygen --if-missing
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_seed_referentials
 	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi

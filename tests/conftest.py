@@ -28,6 +28,25 @@ def _credentials_key(tmp_path_factory):
         yield path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _seal_certificate(tmp_path_factory):
+    """Every PDF is sealed with one throwaway demonstration certificate of this session."""
+    from django.test import override_settings
+
+    from cqpm.core.seal import seal_demo_generate
+
+    path = tmp_path_factory.mktemp("seal") / "seal.p12"
+    seal_demo_generate(path=path, passphrase="test-seal")
+    with override_settings(
+        PDF_SEAL_PKCS12_FILE=path,
+        PDF_SEAL_PASSPHRASE="test-seal",
+        PDF_SEAL_KEY_FILE="",
+        PDF_SEAL_CERT_FILE="",
+        PDF_SEAL_TSA_URL="",
+    ):
+        yield path
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
     """On SQLite, the test database is a file of this session (not pytest-django's in-memory

@@ -50,6 +50,8 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
+from cqpm.core.seal import pdf_seal  # noqa: E402
+
 BASE_CSS_PATH = "pdf/base.css"
 # Archival PDFs: PDF/A-3 (the version that allows associated files of any type), level B, with
 # WeasyPrint's sRGB output intent, and tagged (MarkInfo, structure tree) for screen readers.
@@ -159,8 +161,10 @@ def render_pdf(
     html: str,
     base_url: str | None = None,
     attachments: Sequence[tuple[str, bytes, str, str]] = (),
+    sealed: bool = True,
 ) -> bytes:
-    """The tagged PDF/A-3b bytes of `html`, fonts embedded, reading nothing outside static files.
+    """The tagged PDF/A-3b bytes of `html`, fonts embedded, reading nothing outside static files,
+    sealed last by the issuing organisation (cqpm.core.seal; `sealed=False` only to measure it).
 
     Each attachment `(filename, data, mime type, description)` is embedded as an associated file
     (listed in the catalog's /AF, with /AFRelationship /Data). Same input, same bytes: the file
@@ -186,9 +190,10 @@ def render_pdf(
         )
         for filename, data, mime_type, description in attachments
     ]
-    return document.write_pdf(
+    data = document.write_pdf(
         pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files, finisher=_unique_associated_files
     )
+    return pdf_seal(data, when=when) if sealed else data
 
 
 def _unique_associated_files(document: LaidOutDocument, pdf) -> None:

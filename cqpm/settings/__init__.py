@@ -457,6 +457,22 @@ CREDENTIALS_ISSUER_NAME = _env(
     env.str, "CREDENTIALS_ISSUER_NAME", default="UIMM — Certification des CQPM"
 )
 
+# --- The PDF seal (cqpm/core/seal.py) ----------------------------------------------------------
+# Every generated PDF is sealed (PAdES) with the organisation's key and certificate: a PKCS#12
+# file and its passphrase, or a PEM pair (PDF_SEAL_KEY_FILE + PDF_SEAL_CERT_FILE, which then win).
+# `manage.py seal_keygen --if-missing` (run by `make setup`) writes a demonstration certificate.
+PDF_SEAL_PKCS12_FILE = Path(
+    _env(env.str, "PDF_SEAL_PKCS12_FILE", default=str(VAR_DIR / "seal" / "demo-seal.p12"))
+)
+PDF_SEAL_PASSPHRASE = _env(env.str, "PDF_SEAL_PASSPHRASE", default="")
+PDF_SEAL_KEY_FILE = _env(env.str, "PDF_SEAL_KEY_FILE", default="")
+PDF_SEAL_CERT_FILE = _env(env.str, "PDF_SEAL_CERT_FILE", default="")
+# An RFC 3161 timestamp authority; empty: the seal is dated by the document, no token.
+PDF_SEAL_TSA_URL = _env(env.str, "PDF_SEAL_TSA_URL", default="")
+PDF_SEAL_LOCATION = _env(env.str, "PDF_SEAL_LOCATION", default="France")
+# Uploaded PDFs checked on /verifier/ (bytes).
+PDF_VERIFY_MAX_BYTES = _env(env.int, "PDF_VERIFY_MAX_BYTES", default=10 * 1024 * 1024)
+
 # --- Webhooks (webhooks/) ------------------------------------------------------------------
 # http:// endpoints and private or loopback addresses (SSRF) are for development and tests only:
 # cqpm.settings.production turns both off.

@@ -63,3 +63,14 @@ if (
         "Aucune clé de signature des badges numériques : définissez CREDENTIALS_KEYS ou créez "
         "le fichier CREDENTIALS_KEY_FILE avec « manage.py credentials_keygen »."
     )
+
+# Every generated PDF is sealed: no seal certificate, no start (but the demo's command may run).
+if (
+    not (PDF_SEAL_KEY_FILE and PDF_SEAL_CERT_FILE)  # noqa: F405
+    and not PDF_SEAL_PKCS12_FILE.is_file()  # noqa: F405
+    and sys.argv[1:2] != ["seal_keygen"]
+):
+    raise ImproperlyConfigured(
+        "Aucun certificat pour le sceau des PDF : définissez PDF_SEAL_PKCS12_FILE (et "
+        "PDF_SEAL_PASSPHRASE) ou PDF_SEAL_KEY_FILE et PDF_SEAL_CERT_FILE."
+    )

@@ -70,6 +70,9 @@ def test_it_passes_the_deploy_check_with_production_settings(tmp_path):
     from credentials.keys import key_generate
 
     key_generate(path=tmp_path / "credentials" / "issuer-keys.json")
+    from cqpm.core.seal import seal_demo_generate
+
+    seal_demo_generate(path=tmp_path / "seal" / "demo-seal.p12")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cqpm.settings.production",
@@ -130,6 +133,11 @@ def _import_production(
 
         key_generate(path=tmp_path / "issuer-keys.json")
         full_env["CREDENTIALS_KEYS"] = (tmp_path / "issuer-keys.json").read_text()
+    if "PDF_SEAL_PKCS12_FILE" not in env:  # nor without the PDF seal's certificate
+        from cqpm.core.seal import seal_demo_generate
+
+        seal_demo_generate(path=tmp_path / "seal.p12", passphrase="x")
+        full_env.update(PDF_SEAL_PKCS12_FILE=str(tmp_path / "seal.p12"), PDF_SEAL_PASSPHRASE="x")
     full_env.update(env)
     script = "import cqpm.settings.production as s\n" + code
     return subprocess.run(
@@ -156,6 +164,14 @@ def test_production_refuses_to_start_without_a_shared_cache_or_an_mfa_key(
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_refuses_to_start_without_the_pdf_seal(tmp_path):
+    result = _import_production(
+        {**PRODUCTION, "PDF_SEAL_PKCS12_FILE": str(tmp_path / "absent.p12")}, tmp_path
+    )
+    assert result.returncode != 0
+    assert "Aucun certificat pour le sceau des PDF" in result.stderr
 
 
 def test_production_writes_json_log_lines(tmp_path):
@@ -231,5 +247,7 @@ def test_it_lists_in_the_example_env_file_every_required_production_secret():
         "ALLOWED_HOSTS",
         "SITE_URL",
         "CREDENTIALS_KEYS",
+        "PDF_SEAL_PKCS12_FILE",
+        "PDF_SEAL_PASSPHRASE",
     ):
         assert f"{name}=" in example

@@ -24,6 +24,7 @@ from evaluations.services.commissions import (
 )
 from tests.factories.candidates import CampaignFactory, CandidateFactory, RegistrationFactory
 from tests.factories.deliberations import jury
+from tests.seal_support import assert_sealed
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -76,6 +77,7 @@ def _bulk(client, kind, context_pk, ids, capture):
 def _pdf_title(message) -> str:
     ((name, content, mimetype),) = message.attachments
     assert mimetype == "application/pdf" and name.endswith(".pdf")
+    assert_sealed(content)
     with pikepdf.open(io.BytesIO(content)) as pdf:
         return str(pdf.docinfo["/Title"])
 

@@ -22,6 +22,7 @@ from transmissions.services import pack_build, pack_record_sending
 from transmissions.services.contents import MANIFEST_NAME
 from transmissions.tasks import build_pack
 
+from ..seal_support import assert_sealed
 from .conftest import DUE, PARIS, generate_all
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,7 @@ def test_it_builds_one_zip_whose_manifest_hashes_match_every_file(closed):
     assert {name: hashlib.sha256(files[name]).hexdigest() for name in manifest} == manifest
     for name in ("01-lettre-de-transmission.pdf", "04-decisions.pdf"):
         assert files[name].startswith(b"%PDF-")
+        assert_sealed(files[name])
     decisions = list(
         csv.reader(io.StringIO(files["04-decisions.csv"].decode("utf-8-sig")), delimiter=";")
     )
