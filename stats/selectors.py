@@ -149,6 +149,18 @@ def cqpm_choices(*, scope: Scope) -> list[tuple[str, str]]:
 # --- The public page of a centre and a CQPM ---------------------------------------------------
 
 
+def public_pages_for(*, scope: Scope) -> list[dict[str, Any]]:
+    """The public pages a centre's staff may cite: each CQPM their centres have held juries for."""
+    if scope.centre_ids is None:
+        return []
+    return list(
+        OutcomeCount.objects.filter(centre_id__in=scope.centre_ids)
+        .values("centre__code", "centre__name", "referential_code")
+        .annotate(title=Max("referential__title"))
+        .order_by("centre__name", "referential_code")
+    )
+
+
 def public_rate_counts(
     *, centre: ExamCentre, code: str, today: datetime.date | None = None
 ) -> dict[str, Any]:

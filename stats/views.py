@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -59,8 +60,17 @@ def dashboard(request):
         "query": request.GET.urlencode(),
         "needs_cqpm": not filters.cqpm,
         "threshold": THRESHOLD,
+        "public_pages": [
+            {**row, "url": public_rate_url(row["centre__code"], row["referential_code"])}
+            for row in selectors.public_pages_for(scope=scope)
+        ],
     }
     return render(request, "stats/dashboard.html", context)
+
+
+def public_rate_url(centre_code: str, referential_code: str) -> str:
+    """The stable address of a centre's public rate for a CQPM (spaces of the code as dashes)."""
+    return reverse("stats:public_rate", args=[centre_code, referential_code.replace(" ", "-")])
 
 
 @login_required
