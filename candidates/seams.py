@@ -6,25 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import (
     declare_event,
-    declare_hook,
     declare_labels,
-    on_hook,
+    react,
     register_campaign_tab,
     register_demo_seeder,
     register_nav,
 )
 
-# Fired inside the transaction that creates registrations (one by one, or in bulk by an import):
-# payload campaign=<Campaign>, registrations=<list[Registration]>, by=<User | None>.
-REGISTRATIONS_CREATED = "candidates.registrations_created"
-# Fired inside the transaction that changes a campaign's calendar: payload campaign=<Campaign>
-# (its new dates), by=<User | None>. A handler raises DomainError (with `field` set to the
-# campaign date it conflicts with) when something that depends on the dates no longer fits.
-CAMPAIGN_CALENDAR_CHANGED = "candidates.campaign_calendar_changed"
+from . import events
+from .events import CAMPAIGN_CALENDAR_CHANGED, REGISTRATIONS_CREATED  # noqa: F401 - reacted to
 
 
 def register() -> None:
-    from referentials.seams import VERSION_ARCHIVING
+    from referentials.events import VERSION_ARCHIVING
 
     from . import demo, nav
     from .models import Campaign, Pathway, Registration
@@ -33,25 +27,17 @@ def register() -> None:
     register_nav("candidates", nav.items, order=20)
     register_campaign_tab("candidates", nav.campaign_tabs, order=10)
     register_demo_seeder("candidates", demo.seed, order=10)
-    declare_hook(
-        CAMPAIGN_CALENDAR_CHANGED,
-        doc="A campaign's dates changed (campaign, by): dependants re-check, inside the change.",
-    )
-    declare_hook(
-        REGISTRATIONS_CREATED,
-        doc="Registrations were created (campaign, registrations, by), inside their transaction.",
-    )
-    on_hook(VERSION_ARCHIVING, campaigns_keep_their_version, uid="candidates.keep_version")
+    events.declare()
+    react(VERSION_ARCHIVING, campaigns_keep_their_version, uid="candidates.keep_version", order=10)
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
     declare_labels(
         fields=FIELD_LABELS,
-        values={
-            **dict(Registration.Stage.choices),
-            **dict(Pathway.choices),
-            **dict(Campaign.Status.choices),
-        },
+        values={**dict(Pathway.choices), **dict(Campaign.Status.choices)},
     )
+    # A registration's stages: in its transitions' before/after, and under the "stage" key.
+    for of in ("candidates.registration", "stage"):
+        declare_labels(values=dict(Registration.Stage.choices), of=of)
 
 
 FIELD_LABELS = {
@@ -121,11 +107,6 @@ EVENTS = [
         _("{actor} a modifié les coordonnées du candidat."),
     ),
     ("cqpm.campaign.created", _("Campagne créée"), _("{actor} a créé la campagne {object}.")),
-    (
-        "cqpm.campaign.updated",
-        _("Campagne modifiée"),
-        _("{actor} a modifié le calendrier de la campagne {object}."),
-    ),
     (
         "cqpm.campaign.replanned",
         _("Campagne replanifiée"),

@@ -1,22 +1,22 @@
 """What the credentials app declares in the registry (cqpm.core.registry): its audit events, its
-part of the certificates (document extras), and its reactions to revocations and amendments."""
+part of the certificates (document extras), and its reaction to a revoked certificate."""
 
 from django.utils.translation import gettext_lazy as _
 
-from cqpm.core.registry import declare_event, on_hook, register_document_extra
+from cqpm.core.registry import declare_event, react, register_document_extra
 
 
 def register() -> None:
-    from deliberations.seams import DECISION_AMENDED
-    from documents.seams import DOCUMENT_REVOKED
+    from documents.events import DOCUMENT_REVOKED
 
     from . import rendering, services
 
     register_document_extra(
         "credentials", pdf=rendering.pdf_extra, page=rendering.page_extra, order=10
     )
-    on_hook(DOCUMENT_REVOKED, services.on_document_revoked, uid="credentials.revoke")
-    on_hook(DECISION_AMENDED, services.on_decision_amended, uid="credentials.revoke_amended")
+    # The one path by which a credential is revoked: its certificate's revocation (an amended
+    # decision revokes the certificate, and the credential goes with it).
+    react(DOCUMENT_REVOKED, services.on_document_revoked, uid="credentials.revoke", order=10)
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
 

@@ -181,16 +181,9 @@ def credential_revoke(*, credential: Credential, reason: str, by: User | None) -
 
 
 def on_document_revoked(*, document: Document, reason: str, by: User | None = None) -> None:
-    """Hook documents.document_revoked: the certificate's credential goes with it."""
+    """Reaction to DOCUMENT_REVOKED: the certificate's credential goes with it."""
     credential = Credential.objects.filter(document_id=document.pk, revoked_at__isnull=True).first()
     if credential is not None:
-        credential_revoke(credential=credential, reason=reason, by=by)
-
-
-def on_decision_amended(*, old: Decision, new: Decision, by: User | None = None) -> None:
-    """Hook deliberations.decision_amended: what the old decision founded is revoked."""
-    reason = new.reason or "Décision du jury rectifiée."
-    for credential in Credential.objects.filter(decision_id=old.pk, revoked_at__isnull=True):
         credential_revoke(credential=credential, reason=reason, by=by)
 
 

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import (
     declare_event,
-    declare_hook,
     declare_labels,
-    on_hook,
+    react,
     register_bulk_action,
     register_campaign_tab,
     register_demo_seeder,
@@ -18,26 +17,19 @@ from cqpm.core.registry import (
     register_section,
 )
 
-# Fired inside the transaction of an amendment, after the new decision is saved:
-# payload old=<Decision>, new=<Decision>, by=<User>. Handlers revoke what the old one founded.
-DECISION_AMENDED = "deliberations.decision_amended"
-# Fired inside the transaction that records a decision during deliberation:
-# payload decision=<Decision>, by=<User>.
-DECISION_RECORDED = "deliberations.decision_recorded"
-# Fired inside the transaction that validates a candidate's results (the commission's word):
-# payload sheet=<ResultSheet>, registration=<Registration>, by=<User>.
-RESULTS_VALIDATED = "deliberations.results_validated"
-# Fired inside the transaction that closes a jury session (decisions locked):
-# payload session=<JurySession>, decisions=list[<Decision>], by=<User>.
-JURY_SESSION_CLOSED = "deliberations.jury_session_closed"
-# Fired inside the transaction that moves a planned jury session (date, time or place changed):
-# payload session=<JurySession>, by=<User>. Later apps convoke its candidates again.
-JURY_SESSION_DATED = "deliberations.jury_session_dated"
+from . import events
+from .events import (  # noqa: F401 - the names other apps react to
+    DECISION_AMENDED,
+    DECISION_RECORDED,
+    JURY_SESSION_CLOSED,
+    JURY_SESSION_DATED,
+    RESULTS_VALIDATED,
+)
 
 
 def register() -> None:
-    from candidates.seams import CAMPAIGN_CALENDAR_CHANGED, REGISTRATIONS_CREATED
-    from evaluations.seams import COMMISSION_SESSION_DATED
+    from candidates.events import CAMPAIGN_CALENDAR_CHANGED, REGISTRATIONS_CREATED
+    from evaluations.events import COMMISSION_SESSION_DATED
 
     from . import bulk, demo, home, list_filters, nav, sections
     from .models import CapacityResult, Decision, JurySession
@@ -53,32 +45,20 @@ def register() -> None:
     for position, (name, label) in enumerate(MISSING_FILTERS):
         register_missing_filter(name, label, getattr(list_filters, name), order=40 + position)
     register_home_tasks("deliberations", home.tasks, order=40)
-    declare_hook(
-        DECISION_AMENDED,
-        doc="A jury decision was superseded (old, new, by), inside the amendment's transaction.",
+    events.declare()
+    react(REGISTRATIONS_CREATED, carry_over_on_created, uid="deliberations.carry_over", order=10)
+    # After the commissions (10): a jury is checked against the commissions it follows.
+    react(
+        CAMPAIGN_CALENDAR_CHANGED,
+        jury_sessions_check_calendar,
+        uid="deliberations.jury_dates",
+        order=20,
     )
-    declare_hook(
-        DECISION_RECORDED,
-        doc="A jury decision was recorded during deliberation (decision, by), in its transaction.",
-    )
-    declare_hook(
-        RESULTS_VALIDATED,
-        doc="A candidate's capacity results were validated (sheet, registration, by).",
-    )
-    declare_hook(
-        JURY_SESSION_CLOSED,
-        doc="A jury session was closed and its decisions locked (session, decisions, by).",
-    )
-    declare_hook(
-        JURY_SESSION_DATED,
-        doc="A planned jury session got a new date, time or place (session, by).",
-    )
-    on_hook(REGISTRATIONS_CREATED, carry_over_on_created, uid="deliberations.carry_over")
-    on_hook(CAMPAIGN_CALENDAR_CHANGED, jury_sessions_check_calendar, uid="deliberations.jury_dates")
-    on_hook(
+    react(
         COMMISSION_SESSION_DATED,
         jury_sessions_check_commission,
         uid="deliberations.jury_after_commission",
+        order=10,
     )
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
@@ -122,11 +102,6 @@ EVENTS = [
         "cqpm.commission.result.carried_over",
         _("Capacités reprises d'une session antérieure"),
         _("Les capacités {capacities}, acquises lors d'une session antérieure, sont reprises."),
-    ),
-    (
-        "cqpm.commission.results.validated",
-        _("Résultats validés par la commission"),
-        _("{actor} a validé les résultats de la commission d'évaluation."),
     ),
     (
         "cqpm.jury.session.created",
@@ -185,21 +160,6 @@ EVENTS = [
         "cqpm.jury.deliberation.started",
         _("Délibération ouverte"),
         _("{actor} a ouvert la délibération du jury {object}."),
-    ),
-    (
-        "cqpm.jury.decision.recorded",
-        _("Décision du jury enregistrée"),
-        _("{actor} a enregistré la décision du jury : {after}."),
-    ),
-    (
-        "cqpm.jury.decision.amended",
-        _("Décision du jury rectifiée"),
-        _("{actor} a rectifié la décision du jury : {before} → {after} (motif : {reason})."),
-    ),
-    (
-        "cqpm.jury.session.closed",
-        _("Jury clôturé"),
-        _("{actor} a clôturé la session du jury {object} ; ses décisions sont verrouillées."),
     ),
 ]
 

@@ -5,25 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import (
     declare_event,
-    declare_hook,
     declare_labels,
-    on_hook,
+    react,
     register_bulk_action,
     register_demo_seeder,
     register_home_tasks,
 )
 
-# Fired inside the transaction that records a generated document as ready (stored and hashed):
-# payload document=<Document>.
-DOCUMENT_READY = "documents.document_ready"
-# Fired inside the transaction that revokes a document: payload document=<Document>, reason=<str>,
-# by=<User | None>.
-DOCUMENT_REVOKED = "documents.document_revoked"
+from . import events
+from .events import DOCUMENT_READY, DOCUMENT_REVOKED  # noqa: F401 - reacted to
 
 
 def register() -> None:
-    from deliberations.seams import DECISION_AMENDED, JURY_SESSION_DATED
-    from evaluations.seams import COMMISSION_SESSION_DATED
+    from deliberations.events import DECISION_AMENDED, JURY_SESSION_DATED
+    from evaluations.events import COMMISSION_SESSION_DATED
 
     from . import bulk, convocations, demo, home
     from .models import Convocation, Document
@@ -31,19 +26,22 @@ def register() -> None:
 
     register_demo_seeder("documents", demo.seed, order=50)
     register_home_tasks("documents", home.tasks, order=50)
-    declare_hook(DOCUMENT_READY, doc="A document was generated, stored and hashed (document).")
-    declare_hook(
-        DOCUMENT_REVOKED,
-        doc="A document was revoked (document, reason, by), inside the revocation's transaction.",
-    )
-    on_hook(DECISION_AMENDED, on_decision_amended, uid="documents.revoke_and_renew")
-    on_hook(
+    events.declare()
+    # First of an amendment's reactions: the documents (and, through their revocation, the
+    # credential) go before the pack that lists them is marked to resend.
+    react(DECISION_AMENDED, on_decision_amended, uid="documents.revoke_and_renew", order=10)
+    # After the jury's date check (10): convoke only to a session that still fits.
+    react(
         COMMISSION_SESSION_DATED,
         convocations.on_commission_session_dated,
         uid="documents.convocations.commission",
+        order=20,
     )
-    on_hook(
-        JURY_SESSION_DATED, convocations.on_jury_session_dated, uid="documents.convocations.jury"
+    react(
+        JURY_SESSION_DATED,
+        convocations.on_jury_session_dated,
+        uid="documents.convocations.jury",
+        order=10,
     )
     register_bulk_action(bulk.COMMISSION_CONVOCATIONS)
     register_bulk_action(bulk.JURY_CONVOCATIONS)
@@ -51,12 +49,11 @@ def register() -> None:
         declare_event(code, label, sentence)
     declare_labels(
         fields={"kind": _("Document"), "convocation": _("Convocation")},
-        values={
-            **dict(Document.Kind.choices),
-            **dict(Document.Status.choices),
-            **dict(Convocation.Kind.choices),
-        },
+        values={**dict(Document.Kind.choices), **dict(Document.Status.choices)},
     )
+    # A convocation's kind ("jury": « Convocation au jury ») labels the convocation key only,
+    # never the registration's stage of the same code.
+    declare_labels(values=dict(Convocation.Kind.choices), of="convocation")
 
 
 EVENTS = [
@@ -92,19 +89,9 @@ EVENTS = [
         _("La génération du document {object}, interrompue, a été relancée automatiquement."),
     ),
     (
-        "cqpm.documents.document.generated",
-        _("Document prêt"),
-        _("Le document {object} a été généré et peut être téléchargé."),
-    ),
-    (
         "cqpm.documents.document.failed",
         _("Échec de la génération"),
         _("La génération du document {object} a échoué ; elle peut être relancée."),
-    ),
-    (
-        "cqpm.documents.document.revoked",
-        _("Document révoqué"),
-        _("Le document {object} a été révoqué (motif : {reason})."),
     ),
     (
         "cqpm.documents.batch.requested",

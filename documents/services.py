@@ -30,13 +30,13 @@ from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.queueing import enqueue_on_commit
-from cqpm.core.registry import fire_hook
+from cqpm.core.registry import emit
 from cqpm.core.storage import storage_replace
 from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
 
+from .events import DOCUMENT_READY, DOCUMENT_REVOKED
 from .models import Document, DocumentBatch
-from .seams import DOCUMENT_READY, DOCUMENT_REVOKED
 
 Kind = Document.Kind
 Status = Document.Status
@@ -287,7 +287,7 @@ def document_revoke(*, document: Document, reason: str, by: User | None) -> Docu
             data={"reason": reason.strip()},
             **_audit_ids(document),
         )
-        fire_hook(DOCUMENT_REVOKED, document=document, reason=reason.strip(), by=by)
+        emit(DOCUMENT_REVOKED, document=document, reason=reason.strip(), by=by)
     return document
 
 
@@ -412,7 +412,7 @@ def _finish(document: Document, started: datetime.datetime, *, status: str, **fi
         if document.batch_id:
             transaction.on_commit(partial(_archive_if_complete, document.batch_id))
         if status == Status.READY:
-            fire_hook(DOCUMENT_READY, document=document)
+            emit(DOCUMENT_READY, document=document)
     return document
 
 

@@ -4,9 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import (
     declare_event,
-    declare_hook,
     declare_labels,
-    on_hook,
+    react,
     register_bulk_action,
     register_campaign_tab,
     register_demo_seeder,
@@ -16,27 +15,24 @@ from cqpm.core.registry import (
     register_section,
 )
 
-# Fired inside the transaction that dates a commission session (created or rescheduled):
-# payload session=<CommissionSession>, by=<User | None>. A handler raises DomainError (field
-# "date") when something planned after the commission (a jury) would no longer follow it.
-COMMISSION_SESSION_DATED = "evaluations.commission_session_dated"
+from . import events
+from .events import COMMISSION_SESSION_DATED  # noqa: F401 - reacted to
 
 
 def register() -> None:
-    from candidates.seams import CAMPAIGN_CALENDAR_CHANGED
+    from candidates.events import CAMPAIGN_CALENDAR_CHANGED
 
     from . import bulk, demo, home, list_filters, nav, sections
     from .models import EvaluationDossier
     from .services.commissions import commission_sessions_check_calendar
 
-    declare_hook(
-        COMMISSION_SESSION_DATED,
-        doc="A commission session got its date (session, by): later steps re-check, inside it.",
-    )
-    on_hook(
+    events.declare()
+    # First of the calendar's reactions: commissions come before the juries that follow them.
+    react(
         CAMPAIGN_CALENDAR_CHANGED,
         commission_sessions_check_calendar,
         uid="evaluations.commission_dates",
+        order=10,
     )
     register_nav("evaluations", nav.items, order=30)
     register_bulk_action(bulk.DOSSIER_APPROVE)

@@ -2,23 +2,17 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cqpm.core.registry import declare_event, declare_hook, register_nav
+from cqpm.core.registry import declare_event, register_nav
 
-# Fired inside the publication's transaction, before a published version is archived under a new
-# one: payload referential=<Referential archived>, replaced_by=<Referential>. A handler raises
-# DomainError (in French) to keep the version, e.g. while campaigns that are not over use it.
-VERSION_ARCHIVING = "referentials.version_archiving"
+from . import events
+from .events import VERSION_ARCHIVING  # noqa: F401 - the name other apps react to
 
 
 def register() -> None:
     from . import nav
 
     register_nav("referentials", nav.items, order=10)
-    declare_hook(
-        VERSION_ARCHIVING,
-        doc="A published version is about to be archived (referential, replaced_by); "
-        "a handler raises DomainError to refuse.",
-    )
+    events.declare()
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
 

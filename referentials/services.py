@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, InvalidTransition
-from cqpm.core.registry import fire_hook
+from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 
+from .events import VERSION_ARCHIVING
 from .files import KINDS, referential_data_validate
 from .models import Block, Capacity, Condition, Criterion, Referential
-from .seams import VERSION_ARCHIVING
 
 Status = Referential.Status
 TRANSITIONS = {
@@ -194,7 +194,7 @@ def _publish(referential: Referential, *, by: User | None) -> Referential:
     )
     for previous in current:
         # Campaigns that are not over refuse (DomainError): the whole publication rolls back.
-        fire_hook(VERSION_ARCHIVING, referential=previous, replaced_by=referential)
+        emit(VERSION_ARCHIVING, referential=previous, replaced_by=referential)
         transition(
             previous,
             to=Status.ARCHIVED,

@@ -108,8 +108,8 @@ def test_a_hook_must_be_declared_and_its_handlers_run_in_order():
     on_hook("tests.declared", lambda **payload: seen.append(("b", payload)), uid="tests.b")
     fire_hook("tests.declared", value=1)
     assert seen == [("a", {"value": 1}), ("b", {"value": 1})]
-    registry.hooks.pop("tests.declared")
-    registry.handlers.pop("tests.declared")
+    registry.events.pop("tests.declared")
+    registry.reactions.pop("tests.declared")
 
 
 def test_the_old_plug_in_mechanisms_are_gone():

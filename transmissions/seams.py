@@ -7,7 +7,7 @@ from cqpm.core.registry import (
     declare_event,
     declare_hook,
     declare_labels,
-    on_hook,
+    react,
     register_demo_seeder,
     register_home_item,
     register_nav,
@@ -15,8 +15,8 @@ from cqpm.core.registry import (
 
 
 def register() -> None:
-    from deliberations.seams import DECISION_AMENDED, JURY_SESSION_CLOSED
-    from documents.seams import DOCUMENT_READY
+    from deliberations.events import DECISION_AMENDED, JURY_SESSION_CLOSED
+    from documents.events import DOCUMENT_READY
 
     from . import demo, nav
     from .hooks import PACK_SENT
@@ -30,9 +30,10 @@ def register() -> None:
     register_home_item("transmissions.overdue", nav.home_overdue, order=60)
     # After documents (50): the pack is built from the minutes and notices they generated.
     register_demo_seeder("transmissions", demo.seed, order=60)
-    on_hook(JURY_SESSION_CLOSED, on_jury_session_closed, uid="transmissions.open_pack")
-    on_hook(DECISION_AMENDED, on_decision_amended, uid="transmissions.to_resend")
-    on_hook(DOCUMENT_READY, on_document_ready, uid="transmissions.build_when_ready")
+    react(JURY_SESSION_CLOSED, on_jury_session_closed, uid="transmissions.open_pack", order=20)
+    # After the documents (10): the pack is marked to resend once its documents are revoked.
+    react(DECISION_AMENDED, on_decision_amended, uid="transmissions.to_resend", order=20)
+    react(DOCUMENT_READY, on_document_ready, uid="transmissions.build_when_ready", order=20)
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
     declare_labels(

@@ -16,7 +16,7 @@ class EndpointForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     events = forms.MultipleChoiceField(
         label=_("Événements"),
-        choices=Event.choices,
+        choices=lambda: Event.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choisissez au moins un événement.")},
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import ExamCentre
 from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
+from cqpm.core.registry import webhook_events
 
 
 def new_secret() -> str:
@@ -22,27 +23,38 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_hex(32)
 
 
-class Event(models.TextChoices):
-    """The events an endpoint may subscribe to: their codes are a public contract."""
+class _WebhookEvents:
+    """The events an endpoint may subscribe to, read from the registry: an event declared with
+    a `webhook` code (cqpm.core.registry.declare_event) is one, and nothing else is. Their codes
+    are a public contract. Reads like a TextChoices: `Event.DOCUMENT_READY == "document.ready"`,
+    `Event.values`, `Event.choices`, `Event.label(code)`."""
 
-    REGISTRATION_CREATED = "registration.created", _("Inscriptions créées")
-    RESULTS_RECORDED = "results.recorded", _("Résultats validés par la commission")
-    DECISION_RECORDED = "decision.recorded", _("Décision du jury enregistrée")
-    DECISION_AMENDED = "decision.amended", _("Décision du jury rectifiée")
-    DOCUMENT_READY = "document.ready", _("Document prêt")
-    DOCUMENT_REVOKED = "document.revoked", _("Document révoqué")
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return [(str(e.webhook), str(e.webhook_label)) for e in webhook_events()]
+
+    @property
+    def values(self) -> list[str]:
+        return [str(e.webhook) for e in webhook_events()]
+
+    def label(self, code: str) -> str:
+        return dict(self.choices).get(code, code)
+
+    def __getattr__(self, name: str) -> str:
+        for event in webhook_events():
+            if str(event.webhook).replace(".", "_").upper() == name:
+                return str(event.webhook)
+        raise AttributeError(name)
 
 
-class DeliveryEvent(models.TextChoices):
-    """What a delivery carries: an event, or the connection test staff send by hand."""
+Event = _WebhookEvents()
+# What a delivery carries besides an event: the connection test staff send by hand.
+PING = "ping"
 
-    REGISTRATION_CREATED = Event.REGISTRATION_CREATED.value, Event.REGISTRATION_CREATED.label
-    RESULTS_RECORDED = Event.RESULTS_RECORDED.value, Event.RESULTS_RECORDED.label
-    DECISION_RECORDED = Event.DECISION_RECORDED.value, Event.DECISION_RECORDED.label
-    DECISION_AMENDED = Event.DECISION_AMENDED.value, Event.DECISION_AMENDED.label
-    DOCUMENT_READY = Event.DOCUMENT_READY.value, Event.DOCUMENT_READY.label
-    DOCUMENT_REVOKED = Event.DOCUMENT_REVOKED.value, Event.DOCUMENT_REVOKED.label
-    PING = "ping", _("Test de connexion")
+
+def delivery_event_choices() -> list[tuple[str, str]]:
+    """What a delivery carries: an event, or the connection test."""
+    return [*Event.choices, (PING, str(_("Test de connexion")))]
 
 
 class Endpoint(TimeStampedModel):
@@ -76,7 +88,8 @@ class Endpoint(TimeStampedModel):
 
     @property
     def event_labels(self) -> list[str]:
-        return [str(Event(code).label) for code in self.events if code in Event.values]
+        known = dict(Event.choices)
+        return [known[code] for code in self.events if code in known]
 
 
 class DeliveryStatus(models.TextChoices):
@@ -93,7 +106,7 @@ class Delivery(TimeStampedModel):
     # The delivery id the receiver sees (body "id", header X-CQPM-Delivery): the same on every
     # attempt and replay, so that a receiver can ignore what it already processed.
     uid = models.UUIDField(_("identifiant d'envoi"), unique=True, default=uuid.uuid4)
-    event = models.CharField(_("événement"), max_length=32, choices=DeliveryEvent.choices)
+    event = models.CharField(_("événement"), max_length=32, choices=delivery_event_choices)
     occurred_at = models.DateTimeField(_("survenu le"))
     # The whole JSON body, sent canonically serialised (sorted keys, compact).
     payload = models.JSONField(_("contenu"))

@@ -1,65 +1,68 @@
-"""How the webhooks app reacts to the other apps' lifecycle hooks: it writes the deliveries in the
-firing transaction (they roll back with the change) and queues their sends on commit.
+"""How the webhooks app reacts to the events declared with a webhook code: it writes the
+deliveries in the emitting transaction (they roll back with the change) and queues their sends
+on commit.
 
-Handlers take the hook's payload by keyword and ignore what they do not use, so that a hook may
-grow a field without breaking them.
+Each such event has its builder here, `build(**payload) -> (centre id, list of data)`; a
+builder takes the payload by keyword and ignores what it does not use, so that an event may grow
+a field without breaking it. The app refuses to start on a webhook event without a builder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from . import events, services
-from .models import Event
+from candidates.events import REGISTRATIONS_CREATED
+from cqpm.core.registry import EventType
+from deliberations.events import DECISION_AMENDED, DECISION_RECORDED, RESULTS_VALIDATED
+from documents.events import DOCUMENT_READY, DOCUMENT_REVOKED
+
+from . import payloads, services
+
+Built = tuple[int, list[dict]]
 
 
-def on_registrations_created(*, campaign, registrations, **_: Any) -> None:
+def _registrations_created(*, campaign, registrations, **_: Any) -> Built:
     # An import passes its created ids without loading 10,000 rows: read them, not the rows.
     ids = getattr(registrations, "ids", None)
     if ids is None:
         ids = [registration.pk for registration in registrations]
-    services.deliveries_create(
-        centre_id=campaign.centre_id,
-        event=Event.REGISTRATION_CREATED,
-        datas=events.registrations_created(campaign_id=campaign.pk, registration_ids=list(ids)),
-    )
+    datas = payloads.registrations_created(campaign_id=campaign.pk, registration_ids=list(ids))
+    return campaign.centre_id, datas
 
 
-def on_results_validated(*, registration, **_: Any) -> None:
-    services.deliveries_create(
-        centre_id=registration.campaign.centre_id,
-        event=Event.RESULTS_RECORDED,
-        datas=[events.results_recorded(registration=registration)],
-    )
+def _results_validated(*, registration, **_: Any) -> Built:
+    return registration.campaign.centre_id, [payloads.results_recorded(registration=registration)]
 
 
-def on_decision_recorded(*, decision, **_: Any) -> None:
-    services.deliveries_create(
-        centre_id=decision.session.campaign.centre_id,
-        event=Event.DECISION_RECORDED,
-        datas=[events.decision_recorded(decision=decision)],
-    )
+def _decision_recorded(*, decision, **_: Any) -> Built:
+    return decision.session.campaign.centre_id, [payloads.decision_recorded(decision=decision)]
 
 
-def on_decision_amended(*, old, new, **_: Any) -> None:
-    services.deliveries_create(
-        centre_id=new.session.campaign.centre_id,
-        event=Event.DECISION_AMENDED,
-        datas=[events.decision_amended(old=old, new=new)],
-    )
+def _decision_amended(*, old, new, **_: Any) -> Built:
+    return new.session.campaign.centre_id, [payloads.decision_amended(old=old, new=new)]
 
 
-def on_document_ready(*, document, **_: Any) -> None:
-    _document_event(document, Event.DOCUMENT_READY)
+def _document(*, document, **_: Any) -> Built:
+    return document.jury_session.campaign.centre_id, [payloads.document(document=document)]
 
 
-def on_document_revoked(*, document, **_: Any) -> None:
-    _document_event(document, Event.DOCUMENT_REVOKED)
+BUILDERS: dict[str, Callable[..., Built]] = {
+    REGISTRATIONS_CREATED: _registrations_created,
+    RESULTS_VALIDATED: _results_validated,
+    DECISION_RECORDED: _decision_recorded,
+    DECISION_AMENDED: _decision_amended,
+    DOCUMENT_READY: _document,
+    DOCUMENT_REVOKED: _document,
+}
 
 
-def _document_event(document, event: str) -> None:
-    services.deliveries_create(
-        centre_id=document.jury_session.campaign.centre_id,
-        event=event,
-        datas=[events.document(document=document)],
-    )
+def reaction_for(event: EventType) -> Callable[..., None]:
+    """The reaction writing the deliveries of `event` to the centre's subscribed endpoints."""
+    build = BUILDERS[event.code]
+
+    def deliver(**payload: Any) -> None:
+        centre_id, datas = build(**payload)
+        services.deliveries_create(centre_id=centre_id, event=str(event.webhook), datas=datas)
+
+    return deliver

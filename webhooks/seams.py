@@ -1,30 +1,28 @@
-"""What the webhooks app declares in the registry (cqpm.core.registry): its reactions to the
-lifecycle hooks of candidates, deliberations and documents, its audit events, labels and
-navigation. Nothing imports this app: it only listens."""
+"""What the webhooks app declares in the registry (cqpm.core.registry): a reaction to every event
+declared with a webhook code, its audit events, labels and navigation. Nothing imports this app:
+it only listens."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cqpm.core.registry import declare_event, declare_labels, on_hook, register_nav
+from cqpm.core.registry import declare_event, declare_labels, react, register_nav, webhook_events
+
+# After every other reaction: a partner hears of the change as the other apps left it.
+WEBHOOK_ORDER = 900
 
 
 def register() -> None:
-    from candidates.seams import REGISTRATIONS_CREATED
-    from deliberations.seams import DECISION_AMENDED, DECISION_RECORDED, RESULTS_VALIDATED
-    from documents.seams import DOCUMENT_READY, DOCUMENT_REVOKED
-
     from . import nav, reactions
-    from .models import DeliveryEvent
+    from .models import Event
 
     register_nav("webhooks", nav.items, order=70)
-    for hook, handler in (
-        (REGISTRATIONS_CREATED, reactions.on_registrations_created),
-        (RESULTS_VALIDATED, reactions.on_results_validated),
-        (DECISION_RECORDED, reactions.on_decision_recorded),
-        (DECISION_AMENDED, reactions.on_decision_amended),
-        (DOCUMENT_READY, reactions.on_document_ready),
-        (DOCUMENT_REVOKED, reactions.on_document_revoked),
-    ):
-        on_hook(hook, handler, uid=f"webhooks.{hook}")
+    for event in webhook_events():
+        if event.code not in reactions.BUILDERS:
+            raise ImproperlyConfigured(
+                f"Webhook event {event.webhook!r} ({event.code}) has no builder in "
+                "webhooks/reactions.py."
+            )
+        react(event.code, reactions.reaction_for(event), uid="webhooks", order=WEBHOOK_ORDER)
     for code, label, sentence in EVENTS:
         declare_event(code, label, sentence)
     declare_labels(
@@ -36,7 +34,8 @@ def register() -> None:
             "delivery": _("Envoi"),
             "attempts": _("Tentatives"),
         },
-        values={code: label for code, label in DeliveryEvent.choices if code != "ping"},
+        values=dict(Event.choices),
+        of="events",
     )
 
 

@@ -30,7 +30,7 @@ from cqpm.core.queueing import enqueue_on_commit
 
 from . import sending
 from .addresses import check_url
-from .models import Attempt, Delivery, DeliveryEvent, Endpoint, Event, new_secret
+from .models import PING, Attempt, Delivery, Endpoint, Event, new_secret
 from .signing import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -147,9 +147,7 @@ def endpoint_ping(*, endpoint: Endpoint, by: User) -> Delivery:
         raise DomainError(_("Activez ce point de réception avant de le tester."))
     with transaction.atomic():
         data = {"message": _("Test de connexion depuis CQPM."), "endpoint": {"id": endpoint.pk}}
-        [delivery] = _create(
-            [endpoint], event=DeliveryEvent.PING, datas=[data], occurred_at=timezone.now()
-        )
+        [delivery] = _create([endpoint], event=PING, datas=[data], occurred_at=timezone.now())
         audit_log(
             action="cqpm.webhooks.endpoint.pinged",
             obj=endpoint,

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from accounts.services import accounts_bulk_invite
 from cqpm.core.models import AuditEntry
-from cqpm.core.registry import event_type, fire_hook
+from cqpm.core.registry import emit, event_type
 
+from ..events import REGISTRATIONS_CREATED
 from ..models import Campaign, Candidate, Company, Registration
-from ..seams import REGISTRATIONS_CREATED
 from .reading import ImportIssue, ImportRefused, ImportRow, describe_person
 
 BATCH = 1000  # rows per lookup or INSERT (SQLite lowers it further to its parameter limit)
@@ -309,7 +309,7 @@ def write_rows(
         )
         ids += [registration.pk for registration in registrations]
     created = CreatedRegistrations(ids)
-    fire_hook(REGISTRATIONS_CREATED, campaign=campaign, registrations=created, by=actor)
+    emit(REGISTRATIONS_CREATED, campaign=campaign, registrations=created, by=actor)
     return created
 
 

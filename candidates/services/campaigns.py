@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise, validation_text
-from cqpm.core.registry import fire_hook
+from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 from referentials.models import Referential
 
+from ..events import CAMPAIGN_CALENDAR_CHANGED
 from ..lifecycle import Activity, campaign_ensure_allows
 from ..models import Campaign, ExamCentre
-from ..seams import CAMPAIGN_CALENDAR_CHANGED
 from ._common import changes_between, ensure_staff_of
 
 # One audit code per target status; before/after in the payload tell forwards from backwards.
@@ -97,7 +97,7 @@ def campaign_update(
         locked.save()
         # Commission and jury sessions refuse a calendar they no longer fit, inside this
         # transaction: the change rolls back whole.
-        fire_hook(CAMPAIGN_CALENDAR_CHANGED, campaign=locked, by=by)
+        emit(CAMPAIGN_CALENDAR_CHANGED, campaign=locked, by=by)
         after = {**fields, "referential": str(referential)}
         audit_log(
             action="cqpm.campaign.updated",

@@ -12,12 +12,12 @@ from accounts.models import User
 from accounts.services import account_find_or_invite
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
-from cqpm.core.registry import fire_hook
+from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 
+from ..events import REGISTRATIONS_CREATED
 from ..lifecycle import Activity, campaign_ensure_accepts_registration, campaign_ensure_allows
 from ..models import Campaign, Candidate, Pathway, Registration, identity_key_of
-from ..seams import REGISTRATIONS_CREATED
 from ._common import changes_between, ensure_staff_of
 from .companies import company_find_or_create
 
@@ -164,7 +164,7 @@ def registration_create(
             registration_id=registration.pk,
             centre_id=locked.centre_id,
         )
-        fire_hook(REGISTRATIONS_CREATED, campaign=locked, registrations=[registration], by=by)
+        emit(REGISTRATIONS_CREATED, campaign=locked, registrations=[registration], by=by)
     return registration
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 from .models import AuditEntry
-from .registry import audit_redactors, event_type
+from .registry import audit_redactors, audited_event
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -26,7 +26,7 @@ def audit_log(
     """Append one entry; `by` may be None for system actions (commands, tasks).
 
     The action must be a declared event type (cqpm.core.registry): UndeclaredSeam otherwise."""
-    event_type(action)
+    audited_event(action)
     actor = by if getattr(by, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         action=action,

@@ -3,9 +3,15 @@
 Each app declares its contributions in `<app>/seams.py`, a `register()` function that its
 `AppConfig.ready()` calls. This shared app imports no domain app: domain apps call in.
 
-- **Audit event types** (`declare_event`): every dotted code written to the audit log, with its
-  French label and a sentence template. `audit_log` refuses an undeclared code, so a code that is
-  written without being declared fails at once (and the tests that reach it fail).
+- **Events** (`declare_event`): the one vocabulary of what happens. An event type is declared once,
+  in the `events.py` of the app that owns it: its dotted code, French label and sentence (the
+  audit entry), the typed fields of its payload (a TypedDict: what reactions receive) and, when
+  partners may subscribe to it, its public webhook code and label. The audit log, the reactions
+  and the webhooks all name the event by that declaration: `audit_log` refuses an undeclared
+  code, `emit` an undeclared event or a payload that does not match its fields, and the
+  webhooks app derives its events from the declarations that carry a webhook code. An event
+  declared with `audited=False` is heard by reactions without an audit entry of its own (a
+  moment before a change, or a batch whose items are audited one by one).
 - **Registration page sections** (`register_section`): `provider(request, registration) -> str`
   (rendered HTML, or "" to show nothing), in `order`.
 - **Navigation entries** (`register_nav`): `provider(user) -> list[NavItem]`, in `order`.
@@ -33,37 +39,75 @@ Each app declares its contributions in `<app>/seams.py`, a `register()` function
 - **Bulk actions** (`register_bulk_action`): work on many selected items at once (approve
   dossiers, send convocations), confirmed then run by a worker as a `BulkJob`; each item goes
   through the same service as the single action.
-- **Lifecycle hooks** (`declare_hook`, `on_hook`, `fire_hook`): an app that owns an event declares
-  it; apps further along react to it with a handler. Handlers run synchronously, inside the
-  transaction of the change that fires the hook, so a reaction that must hold with the change
-  (revoking a document, moving a stage) commits or rolls back with it. Work that must wait for
-  the commit (an e-mail, a render) is put on `transaction.on_commit` by the handler itself.
+- **Reactions** (`react`, `emit`): apps further along react to an event with a handler, in a
+  declared `order` (never the order of INSTALLED_APPS). Handlers run inside the transaction of
+  the change that emits the event, so a reaction that must hold with the change (revoking a
+  document, moving a stage) commits or rolls back with it. Dispatch is flat: an event emitted
+  by a reaction is queued and runs after the reactions of the event being handled, not in the
+  middle of them. Slow or external work (signing, e-mail, rendering, webhook sending) waits for
+  the commit: a reaction declared `after_commit=True` runs then, once, and the others queue such
+  work on commit themselves (`cqpm.core.queueing`). `declare_hook`/`on_hook`/`fire_hook` are
+  the former names, kept for code not yet converted.
+- **Labels** (`declare_labels`): French words for the keys and coded values of audit data,
+  namespaced by what they label (`of`): the values of one data key (`of="convocation"`), the
+  states of one model in a transition's before/after (`of="candidates.registration"`), the keys
+  of one model's entries. A namespace says one thing: declaring another label for the same
+  value in it raises, so no app can change another's wording.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.utils.functional import Promise
 
 
 class UndeclaredSeam(ImproperlyConfigured):
-    """Code used an audit event type or a lifecycle hook that no app declared."""
+    """Code used an event type, a reaction or a label namespace that no app declared."""
 
 
 @dataclass(frozen=True)
 class EventType:
-    """One kind of audit entry. `sentence` is a `str.format` template read by people; it may
-    use `{actor}` (who did it), `{object}` (what it was done to) and the keys of the entry's
-    data, which the history fills with readable values ("—" for a missing one)."""
+    """One kind of event. `sentence` is a `str.format` template read by people; it may use
+    `{actor}` (who did it), `{object}` (what it was done to) and the keys of the entry's data,
+    which the history fills with readable values ("—" for a missing one). `payload` is the
+    TypedDict of the fields reactions receive (None: the event is not emitted to reactions);
+    `webhook` the public code partners subscribe to (None: not offered as a webhook)."""
 
     code: str
     label: str | Promise
     sentence: str | Promise
+    payload: type | None = None
+    webhook: str | None = None
+    webhook_label: str | Promise | None = None
+    audited: bool = True
+
+    @property
+    def fields(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The payload's (required, optional) field names."""
+        if self.payload is None:
+            return frozenset(), frozenset()
+        required = getattr(self.payload, "__required_keys__", None)
+        if required is None:  # a dataclass
+            names = frozenset(getattr(self.payload, "__dataclass_fields__", {}))
+            return names, frozenset()
+        return frozenset(required), frozenset(self.payload.__optional_keys__)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A handler of an event: `handler(**payload)`, run in `order` (then `uid`)."""
+
+    uid: str
+    handler: Callable[..., Any]
+    order: int
+    after_commit: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,12 +115,6 @@ class Contribution:
     name: str
     provider: Callable[..., Any]
     order: int
-
-
-@dataclass(frozen=True)
-class Hook:
-    name: str
-    doc: str
 
 
 @dataclass(frozen=True)
@@ -122,8 +160,9 @@ class MissingFilter:
 @dataclass
 class Registry:
     events: dict[str, EventType] = field(default_factory=dict)
-    field_labels: dict[str, str | Promise] = field(default_factory=dict)
-    value_labels: dict[str, str | Promise] = field(default_factory=dict)
+    # Namespace (None: shared) -> key or value -> label; see declare_labels.
+    field_label_spaces: dict[str | None, dict[str, str | Promise]] = field(default_factory=dict)
+    value_label_spaces: dict[str | None, dict[str, str | Promise]] = field(default_factory=dict)
     sections: dict[str, Contribution] = field(default_factory=dict)
     nav: dict[str, Contribution] = field(default_factory=dict)
     home_items: dict[str, Contribution] = field(default_factory=dict)
@@ -136,22 +175,63 @@ class Registry:
     document_page_extras: dict[str, Contribution] = field(default_factory=dict)
     bulk_actions: dict[str, BulkAction] = field(default_factory=dict)
     missing_filters: dict[str, MissingFilter] = field(default_factory=dict)
-    hooks: dict[str, Hook] = field(default_factory=dict)
-    handlers: dict[str, dict[str, Callable[..., Any]]] = field(default_factory=dict)
+    reactions: dict[str, dict[str, Reaction]] = field(default_factory=dict)
+
+    @property
+    def field_labels(self) -> dict[str, str | Promise]:
+        """The shared field labels (keys no model's namespace labels otherwise)."""
+        return self.field_label_spaces.get(None, {})
+
+    @property
+    def value_labels(self) -> dict[str, str | Promise]:
+        """Every value label whose wording no two namespaces disagree on, for readers that
+        do not know what a value labels (the namespaced lookups come first: value_label)."""
+        merged: dict[str, str | Promise] = {}
+        clashing: set[str] = set()
+        for space in self.value_label_spaces.values():
+            for value, label in space.items():
+                if value in merged and str(merged[value]) != str(label):
+                    clashing.add(value)
+                merged.setdefault(value, label)
+        return {value: label for value, label in merged.items() if value not in clashing}
 
 
 registry = Registry()
 
 
-# --- Audit event types --------------------------------------------------------------------------
+# --- Events -------------------------------------------------------------------------------------
 
 
-def declare_event(code: str, label: str | Promise, sentence: str | Promise) -> EventType:
-    """Declare an audit event type once; declaring the same code twice differently is an error."""
-    event = EventType(code=code, label=label, sentence=sentence)
+def declare_event(
+    code: str,
+    label: str | Promise,
+    sentence: str | Promise,
+    *,
+    payload: type | None = None,
+    webhook: str | None = None,
+    webhook_label: str | Promise | None = None,
+    audited: bool = True,
+) -> EventType:
+    """Declare an event type once; declaring the same code twice differently is an error, as is
+    a webhook code another event already uses."""
+    event = EventType(
+        code=code,
+        label=label,
+        sentence=sentence,
+        payload=payload,
+        webhook=webhook,
+        webhook_label=webhook_label if webhook_label is not None else (label if webhook else None),
+        audited=audited,
+    )
     existing = registry.events.get(code)
     if existing is not None and existing != event:
-        raise ImproperlyConfigured(f"Audit event type {code!r} is declared twice.")
+        raise ImproperlyConfigured(f"Event type {code!r} is declared twice.")
+    if webhook is not None:
+        for other in registry.events.values():
+            if other.webhook == webhook and other.code != code:
+                raise ImproperlyConfigured(
+                    f"Webhook event {webhook!r} is declared by {other.code!r} and {code!r}."
+                )
     registry.events[code] = event
     return event
 
@@ -162,19 +242,71 @@ def event_type(code: str) -> EventType:
         return registry.events[code]
     except KeyError:
         raise UndeclaredSeam(
-            f"Audit event type {code!r} is written but not declared: add it to the seams.py "
+            f"Event type {code!r} is written but not declared: add it to the events.py "
             "of the app that writes it."
         ) from None
 
 
+def audited_event(code: str) -> EventType:
+    """The declared event type an audit entry may be written for, or UndeclaredSeam."""
+    event = event_type(code)
+    if not event.audited:
+        raise UndeclaredSeam(f"Event type {code!r} is declared without an audit entry.")
+    return event
+
+
+def webhook_events() -> list[EventType]:
+    """The events partners may subscribe to, in their declaration order."""
+    return [event for event in registry.events.values() if event.webhook]
+
+
 def declare_labels(
     *,
-    fields: dict[str, str | Promise] | None = None,
-    values: dict[str, str | Promise] | None = None,
+    fields: Mapping[str, str | Promise] | None = None,
+    values: Mapping[str, str | Promise] | None = None,
+    of: str | None = None,
 ) -> None:
-    """French labels for the keys (`fields`) and coded values (`values`) found in audit data."""
-    registry.field_labels.update(fields or {})
-    registry.value_labels.update(values or {})
+    """French labels for the keys (`fields`) and coded values (`values`) found in audit data,
+    namespaced by what they label (`of`): a data key whose values they are ("convocation"), an
+    event code whose entries they describe ("cqpm.bulk.started"), or a model label
+    ("candidates.registration") whose states fill a transition's before/after; None is the
+    namespace every entry shares. A namespace says one thing: a different label for a key or
+    value it already has raises, so that no app rewords another's."""
+    _label_into(registry.field_label_spaces.setdefault(of, {}), fields or {}, "key", of)
+    _label_into(registry.value_label_spaces.setdefault(of, {}), values or {}, "value", of)
+
+
+def _label_into(
+    space: dict[str, str | Promise], labels: Mapping[str, str | Promise], what: str, of
+) -> None:
+    for name, label in labels.items():
+        if name in space and str(space[name]) != str(label):
+            raise ImproperlyConfigured(
+                f"The {what} {name!r} is labelled twice in the namespace {of!r}: "
+                f"{str(space[name])!r} and {str(label)!r}. Label it in its own namespace (of=...)."
+            )
+        space[name] = label
+
+
+def field_label(key: str, *, within: Sequence[str | None] = ()) -> str | Promise | None:
+    """The label of a data key, from the first of the namespaces `within` (an event code, a
+    model label) that labels it, else the shared one; None when nobody labelled it."""
+    for space in [*within, None]:
+        labels = registry.field_label_spaces.get(space, {})
+        if key in labels:
+            return labels[key]
+    return None
+
+
+def value_label(value: str, *, within: Sequence[str | None] = ()) -> str | Promise:
+    """The label of a coded value, from the first of the namespaces `within` (the data key it
+    was found under, the event code, the model whose state it is) that labels it, then the
+    shared one, then whatever no two namespaces disagree on; else the value itself."""
+    for space in [*(space for space in within if space is not None), None]:
+        labels = registry.value_label_spaces.get(space, {})
+        if value in labels:
+            return labels[value]
+    return registry.value_labels.get(value, value)
 
 
 # --- Page sections, navigation, demo ------------------------------------------------------------
@@ -316,35 +448,105 @@ def bulk_action(kind: str) -> BulkAction | None:
     return registry.bulk_actions.get(kind)
 
 
-# --- Lifecycle hooks ----------------------------------------------------------------------------
+# --- Reactions ----------------------------------------------------------------------------------
+
+# The events waiting to be dispatched while a dispatch is under way (None outside one): an event
+# emitted by a reaction waits its turn, so that reactions never run nested in one another.
+_pending: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
+    "cqpm_pending_events", default=None
+)
+
+
+def react(
+    code: str,
+    handler: Callable[..., Any],
+    *,
+    uid: str,
+    order: int,
+    after_commit: bool = False,
+) -> None:
+    """React to event `code`: `handler(**payload)` runs inside the emitting transaction, in
+    `order`; `after_commit=True` runs it once the transaction has committed (and never if it
+    rolls back), for slow or external work."""
+    registry.reactions.setdefault(code, {})[uid] = Reaction(
+        uid=uid, handler=handler, order=order, after_commit=after_commit
+    )
+
+
+def reactions(code: str) -> list[Reaction]:
+    return sorted(registry.reactions.get(code, {}).values(), key=lambda r: (r.order, r.uid))
+
+
+def _check_payload(event: EventType, payload: Mapping[str, Any]) -> None:
+    if event.payload is None:
+        if event.audited:
+            raise UndeclaredSeam(f"Event {event.code!r} is declared without a payload to emit.")
+        return
+    required, optional = event.fields
+    missing, unknown = required - set(payload), set(payload) - required - optional
+    if missing or unknown:
+        raise UndeclaredSeam(
+            f"Event {event.code!r} emitted with fields {sorted(payload)}: "
+            f"missing {sorted(missing)}, undeclared {sorted(unknown)}."
+        )
+
+
+def emit(code: str, **payload: Any) -> None:
+    """Run the reactions to event `code` in their declared order, in the caller's transaction.
+
+    The payload must hold the event's declared fields. A reaction's exception propagates: the
+    change that emitted the event rolls back with it. An event a reaction emits is dispatched
+    after the current event's reactions (flat, in the same transaction)."""
+    _check_payload(event_type(code), payload)
+    pending = _pending.get()
+    if pending is not None:
+        pending.append((code, payload))
+        return
+    pending = [(code, payload)]
+    token = _pending.set(pending)
+    try:
+        while pending:
+            current, fields = pending.pop(0)
+            for reaction in reactions(current):
+                if reaction.after_commit:
+                    transaction.on_commit(_later(reaction.handler, fields))
+                else:
+                    reaction.handler(**fields)
+    finally:
+        _pending.reset(token)
+
+
+def _later(handler: Callable[..., Any], fields: dict[str, Any]) -> Callable[[], None]:
+    return lambda: handler(**fields)
+
+
+# The former names of the same mechanism, kept while code is converted to declare_event/react.
 
 
 def declare_hook(name: str, *, doc: str) -> None:
-    """Declare a lifecycle event that the declaring app fires and later apps may react to."""
-    registry.hooks.setdefault(name, Hook(name=name, doc=doc))
+    """Former name: an event without an audit entry, its label the `doc`."""
+    if name not in registry.events:
+        declare_event(name, doc, doc, audited=False)
 
 
-def on_hook(name: str, handler: Callable[..., Any], *, uid: str) -> None:
-    """React to hook `name`: `handler(**payload)` runs inside the firing transaction."""
-    registry.handlers.setdefault(name, {})[uid] = handler
+def on_hook(name: str, handler: Callable[..., Any], *, uid: str, order: int = 100) -> None:
+    """Former name of `react`."""
+    react(name, handler, uid=uid, order=order)
 
 
 def fire_hook(name: str, **payload: Any) -> None:
-    """Run every handler of `name`, in registration order, in the caller's transaction.
-
-    A handler's exception propagates: the change that fired the hook rolls back with it."""
-    if name not in registry.hooks:
-        raise UndeclaredSeam(f"Lifecycle hook {name!r} is fired but not declared.")
-    for handler in list(registry.handlers.get(name, {}).values()):
-        handler(**payload)
+    """Former name of `emit`."""
+    if name not in registry.events:
+        raise UndeclaredSeam(f"Event {name!r} is emitted but not declared.")
+    emit(name, **payload)
 
 
 def check_registry() -> list[str]:
-    """Problems a deployment must not start with: handlers of hooks nobody declared."""
+    """Problems a deployment must not start with: reactions to events nobody declared."""
     return [
-        f"Handlers are registered for the undeclared lifecycle hook {name!r}."
-        for name in registry.handlers
-        if name not in registry.hooks
+        f"Reactions are registered for the undeclared event {name!r}."
+        for name, handlers in registry.reactions.items()
+        if handlers and name not in registry.events
     ]
 
 
@@ -364,13 +566,12 @@ def replaced(kind: str, contributions: dict[str, Contribution] | None = None) ->
 
 @contextlib.contextmanager
 def listening(name: str) -> Iterator[list[dict[str, Any]]]:
-    """Collect the payloads hook `name` fires during a block (tests)."""
-    if name not in registry.hooks:
-        raise UndeclaredSeam(f"Lifecycle hook {name!r} is not declared.")
+    """Collect the payloads event `name` is emitted with during a block (tests)."""
+    event_type(name)
     received: list[dict[str, Any]] = []
     uid = f"listening.{id(received)}"
-    on_hook(name, lambda **payload: received.append(payload), uid=uid)
+    react(name, lambda **payload: received.append(payload), uid=uid, order=10_000)
     try:
         yield received
     finally:
-        registry.handlers[name].pop(uid, None)
+        registry.reactions[name].pop(uid, None)

@@ -16,7 +16,8 @@ def register() -> None:
             "reason": _("Motif"),
             "comment": _("Commentaire"),
             "status": _("Statut"),
-            "kind": _("Nature"),
             "total": _("Nombre d'éléments"),
         }
     )
+    # The kind of a bulk job, not of a document (documents label "kind" for their entries).
+    declare_labels(fields={"kind": _("Nature")}, of="cqpm.bulk.started")

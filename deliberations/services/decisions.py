@@ -17,11 +17,11 @@ from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Registration
 from candidates.services import registration_set_stage
 from cqpm.core.errors import ConcurrentUpdate, DomainError, full_clean_or_raise
-from cqpm.core.registry import fire_hook
+from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 
+from ..events import DECISION_AMENDED, DECISION_RECORDED, JURY_SESSION_CLOSED
 from ..models import CapacityResult, Decision, JuryCandidate, JurySession, ResultSheet
-from ..seams import DECISION_AMENDED, DECISION_RECORDED, JURY_SESSION_CLOSED
 from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
 from .carry_over import acquired_validity_set, block_validity_set
 
@@ -155,7 +155,7 @@ def jury_decision_record(
             },
             reg_id=registration.pk,
         )
-        fire_hook(DECISION_RECORDED, decision=decision, by=by)
+        emit(DECISION_RECORDED, decision=decision, by=by)
     return decision
 
 
@@ -328,7 +328,7 @@ def jury_session_close(
             registration_set_stage(
                 registration=decision.registration, stage=_stage_for(decision.outcome), by=by
             )
-        fire_hook(JURY_SESSION_CLOSED, session=session, decisions=decisions, by=by)
+        emit(JURY_SESSION_CLOSED, session=session, decisions=decisions, by=by)
     return session
 
 
@@ -418,5 +418,5 @@ def jury_decision_amend(
             reg_id=registration.pk,
         )
         # In the same transaction: what the old decision founded is revoked with it, or not at all.
-        fire_hook(DECISION_AMENDED, old=old, new=new, by=by)
+        emit(DECISION_AMENDED, old=old, new=new, by=by)
     return new

@@ -15,12 +15,12 @@ from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.services import registration_set_stage
 from cqpm.core.errors import DomainError, full_clean_or_raise
-from cqpm.core.registry import fire_hook
+from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 from evaluations.models import CommissionSession
 
+from ..events import JURY_SESSION_DATED
 from ..models import Decision, JuryCandidate, JuryMember, JurySession
-from ..seams import JURY_SESSION_DATED
 from ._common import ensure_staff_of
 from ._jury import audit_jury, ensure_staff_or_president, ensure_status, lock_session
 
@@ -121,7 +121,7 @@ def jury_session_reschedule(*, session: JurySession, date: datetime.date, by: Us
         before = locked.date
         locked.date = date
         locked.save(update_fields=["date", "updated_at"])
-        fire_hook(JURY_SESSION_DATED, session=locked, by=by)
+        emit(JURY_SESSION_DATED, session=locked, by=by)
         audit_jury(
             "cqpm.jury.session.rescheduled",
             locked,
@@ -182,7 +182,7 @@ def jury_session_edit(
             setattr(locked, name, value)
         full_clean_or_raise(locked)
         locked.save(update_fields=[*fields, "updated_at"])
-        fire_hook(JURY_SESSION_DATED, session=locked, by=by)
+        emit(JURY_SESSION_DATED, session=locked, by=by)
         changed = [name for name in fields if before[name] != after[name]]
         audit_jury(
             "cqpm.jury.session.updated",

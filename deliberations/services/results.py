@@ -21,13 +21,13 @@ from candidates.services import registration_set_stage
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import ConcurrentUpdate, DomainError, InvalidTransition, full_clean_or_raise
 from cqpm.core.models import AuditEntry
-from cqpm.core.registry import fire_hook
+from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 from evaluations.models import CompanyOpinion, EvaluationDossier, OpinionCapacity, Rating
 from referentials.models import Capacity, EvaluationMethod
 
+from ..events import RESULTS_VALIDATED
 from ..models import CapacityResult, Decision, ResultSheet
-from ..seams import RESULTS_VALIDATED
 from ._common import ensure_evaluator_of
 
 Outcome = CapacityResult.Outcome
@@ -446,7 +446,7 @@ def result_sheet_validate(*, registration: Registration, by: User) -> ResultShee
             registration_id=registration.pk,
             centre_id=registration.campaign.centre_id,
         )
-        fire_hook(RESULTS_VALIDATED, sheet=sheet, registration=registration, by=by)
+        emit(RESULTS_VALIDATED, sheet=sheet, registration=registration, by=by)
         return sheet
 
 

@@ -15,10 +15,10 @@ from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
-from cqpm.core.registry import fire_hook
+from cqpm.core.registry import emit
 
+from ..events import COMMISSION_SESSION_DATED
 from ..models import CommissionAssignment, CommissionSession, Interview
-from ..seams import COMMISSION_SESSION_DATED
 from ._common import ensure_active, ensure_staff_of
 
 PLANNING = Activity.COMMISSION_PLANNING
@@ -144,7 +144,7 @@ def commission_session_create(
             campaign=campaign, date=date, place=place, date_override_reason=reason
         )
         session.evaluators.set(evaluators)
-        fire_hook(COMMISSION_SESSION_DATED, session=session, by=by)
+        emit(COMMISSION_SESSION_DATED, session=session, by=by)
         after = {
             "campaign": campaign.pk,
             "date": date,
@@ -184,7 +184,7 @@ def commission_session_reschedule(
         before = {"date": locked.date, "date_override_reason": locked.date_override_reason}
         locked.date, locked.date_override_reason = date, reason
         locked.save(update_fields=["date", "date_override_reason", "updated_at"])
-        fire_hook(COMMISSION_SESSION_DATED, session=locked, by=by)
+        emit(COMMISSION_SESSION_DATED, session=locked, by=by)
         audit_log(
             action="cqpm.commission.session.rescheduled",
             obj=locked,
@@ -292,7 +292,7 @@ def commission_session_edit(
         for name, value in after.items():
             setattr(locked, name, value)
         locked.save(update_fields=[*fields, "updated_at"])
-        fire_hook(COMMISSION_SESSION_DATED, session=locked, by=by)
+        emit(COMMISSION_SESSION_DATED, session=locked, by=by)
         changed = [name for name in fields if before[name] != after[name]]
         audit_log(
             action="cqpm.commission.session.updated",

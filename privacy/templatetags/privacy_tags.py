@@ -1,6 +1,6 @@
 from django import template
 
-from cqpm.core.registry import registry
+from cqpm.core.registry import value_label
 
 register = template.Library()
 
@@ -8,7 +8,7 @@ register = template.Library()
 @register.filter
 def code_label(value):
     """The French label of a coded value (a stage, an outcome), as the audit history shows it."""
-    return registry.value_labels.get(value, value) if isinstance(value, str) else value
+    return value_label(value) if isinstance(value, str) else value
 
 
 @register.filter

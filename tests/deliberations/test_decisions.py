@@ -254,7 +254,7 @@ def test_only_the_president_amends_with_a_reason_and_both_remain(
                 by=jury_president,
             )
     finally:
-        registry.handlers[DECISION_AMENDED].pop("tests.listener")
+        registry.reactions[DECISION_AMENDED].pop("tests.listener")
     decision.refresh_from_db()
     assert (decision.is_active, new.is_active, new.supersedes) == (False, True, decision)
     assert received == [(decision.pk, new.pk, jury_president)]

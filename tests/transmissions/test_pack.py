@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from cqpm.core.models import AuditEntry
 from deliberations.services import jury_decision_amend
+from documents.events import DOCUMENT_READY
 from documents.models import Document
 from evaluations.pdf import tiny_pdf
 from transmissions.models import PackSending, TransmissionPack
@@ -201,7 +202,7 @@ def test_it_waits_while_the_documents_are_not_ready_and_builds_when_they_are(clo
     from cqpm.core.registry import listening
 
     assert build_pack(closed.pack.pk) == "waiting"
-    with listening("documents.document_ready") as ready:
+    with listening(DOCUMENT_READY) as ready:
         generate_all(closed.session)
     assert len(ready) == 2  # the minutes and the notice: each queues the build again
     closed.pack.refresh_from_db()

@@ -1,4 +1,4 @@
-"""The `data` of each event, built from the lifecycle hooks' payloads: ids and API addresses only.
+"""The `data` of each webhook event, built from the event's payload: ids and API addresses only.
 
 Objects are named by id and by their address in the REST API (`{SITE_URL}/api/v1/<kind>/<id>/`),
 where a partner reads the rest with its token: a webhook says *what changed*, not everything

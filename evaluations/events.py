@@ -1,0 +1,34 @@
+"""The events the evaluations app emits to reactions (declared once: cqpm.core.registry)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
+from django.utils.translation import gettext_lazy as _
+
+from cqpm.core.registry import declare_event
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from .models import CommissionSession
+
+# Emitted inside the transaction that dates a commission session (created, rescheduled or its
+# date, time or place changed; each audited on its own). A reaction raises DomainError (field
+# "date") when something planned after the commission (a jury) would no longer follow it.
+COMMISSION_SESSION_DATED = "cqpm.commission.session.dated"
+
+
+class CommissionSessionDated(TypedDict):
+    session: CommissionSession
+    by: User | None
+
+
+def declare() -> None:
+    declare_event(
+        COMMISSION_SESSION_DATED,
+        _("Commission datée"),
+        _("La commission d'évaluation {object} a une nouvelle date, heure ou lieu."),
+        payload=CommissionSessionDated,
+        audited=False,
+    )
