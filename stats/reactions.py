@@ -20,7 +20,7 @@ def on_decision_amended(*, old, new, by=None) -> None:
 
 
 def on_pack_sent(*, sending: PackSending, by=None) -> None:
-    """transmissions.pack_sent: the sending reaches the branch's list, pending until a worker
-    hashes its archive again, after the commit."""
+    """PACK_SENT: the sending reaches the branch's list, pending until a worker hashes its
+    archive again, after the commit."""
     arrival_open(sending=sending)
     enqueue_on_commit(check_arrival, sending.pk)

@@ -93,6 +93,7 @@ def test_an_amendment_reacts_in_the_declared_order_and_revokes_the_credential_on
     assert [r.uid for r in reactions(DECISION_AMENDED)] == [
         "documents.revoke_and_renew",
         "transmissions.to_resend",
+        "stats.count_amended_session",
         "webhooks",
     ]
     assert [r.uid for r in reactions(DOCUMENT_REVOKED)] == ["credentials.revoke", "webhooks"]

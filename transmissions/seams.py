@@ -1,11 +1,10 @@
 """What the transmissions app declares in the registry (cqpm.core.registry), and its reactions
-to the jury's and the documents' lifecycle hooks."""
+to the jury's and the documents' events."""
 
 from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import (
     declare_event,
-    declare_hook,
     declare_labels,
     react,
     register_demo_seeder,
@@ -13,19 +12,19 @@ from cqpm.core.registry import (
     register_nav,
 )
 
+from . import events
+from .events import PACK_SENT  # noqa: F401 - reacted to
+
 
 def register() -> None:
     from deliberations.events import DECISION_AMENDED, JURY_SESSION_CLOSED
     from documents.events import DOCUMENT_READY
 
     from . import demo, nav
-    from .hooks import PACK_SENT
     from .models import PackReminder, PackSending, TransmissionPack
     from .services.packs import on_decision_amended, on_document_ready, on_jury_session_closed
 
-    declare_hook(
-        PACK_SENT, doc="A sending to the GTP was recorded (sending, by), in its transaction"
-    )
+    events.declare()
     register_nav("transmissions", nav.items, order=60)
     register_home_item("transmissions.overdue", nav.home_overdue, order=60)
     # After documents (50): the pack is built from the minutes and notices they generated.
@@ -76,11 +75,6 @@ EVENTS = [
         "cqpm.transmissions.pack.rebuild_requested",
         _("Dossier de transmission à reconstituer"),
         _("{actor} a demandé la reconstitution du dossier {object}."),
-    ),
-    (
-        "cqpm.transmissions.pack.sent",
-        _("Transmission envoyée au GTP"),
-        _("{actor} a enregistré l'envoi au GTP du dossier {object}, le {sent_on} ({channel})."),
     ),
     (
         "cqpm.transmissions.sending.acknowledged",

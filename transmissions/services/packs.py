@@ -29,13 +29,13 @@ from candidates.selectors import staff_centre_ids
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.queueing import enqueue_on_commit
-from cqpm.core.registry import fire_hook
+from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
 from documents.models import Document
 from documents.services import document_request
 
-from ..hooks import PACK_SENT
+from ..events import PACK_SENT
 from ..models import PackSending, TransmissionPack
 from .contents import write_pack
 from .uploads import acknowledgement_check
@@ -333,7 +333,7 @@ def pack_record_sending(
             },
             centre_id=_centre_id(locked),
         )
-        fire_hook(PACK_SENT, sending=sending, by=by)
+        emit(PACK_SENT, sending=sending, by=by)
     return sending
 
 
