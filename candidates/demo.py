@@ -5,7 +5,8 @@ and centre.
 
 Accounts (printed by seed_demo, one line each, tab-separated, also written to
 var/demo-accounts.tsv): `ROLE<TAB>CENTRE<TAB>EMAIL<TAB>PASSWORD[<TAB>TOTP_SECRET]`, ROLE one of
-staff, tutor, evaluator, jury_president, jury_member (one per centre, CENTRE = centre code),
+staff, tutor, evaluator, jury_president, jury_member, candidate (one per centre, CENTRE = centre
+code; candidate added by the portal app's seeder),
 reviewer, branch (the GTP « Certifications », national) and none (CENTRE empty). Staff, jury
 and branch roles must use TOTP: their fifth column is the base32 secret of their authenticator.
 Passwords and secrets are derived from SECRET_KEY, so a
@@ -111,6 +112,8 @@ DEMO_CAMPAIGNS = [
     ),
 ]
 CENTRE_ROLES = ("staff", "tutor", "evaluator", "jury_president", "jury_member")
+# Per-centre accounts that later seeders add to `ctx.accounts` (the portal app's candidate).
+LATER_CENTRE_ROLES = ("candidate",)
 MFA_ROLES = frozenset({"staff", "jury_president", "jury_member", "branch"})
 PER_STAGE = 3
 
@@ -255,6 +258,9 @@ def accounts_of(ctx: DemoContext) -> list[DemoAccount]:
     for centre in ctx.centres:
         for role in CENTRE_ROLES:
             rows.append(_credentials(role, centre.code, ctx.accounts[role][centre.code]))
+        for role in LATER_CENTRE_ROLES:
+            if centre.code in ctx.accounts.get(role, {}):
+                rows.append(_credentials(role, centre.code, ctx.accounts[role][centre.code]))
     rows.append(_credentials("reviewer", "", ctx.accounts["reviewer"][""]))
     rows.append(_credentials("branch", "", ctx.accounts["branch"][""]))
     rows.append(_credentials("none", "", ctx.accounts["none"][""]))

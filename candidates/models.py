@@ -312,6 +312,17 @@ class Candidate(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
     address = models.TextField(_("adresse"), blank=True)
+    # The account the person signs in with to their own space (portal app), set when staff
+    # invite them: one account (an e-mail) may hold the person's records at several centres.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte de l'espace candidat"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="candidate_records",
+    )
     identity_key = models.CharField(_("clé d'identité"), max_length=310, editable=False)
     homonym = models.PositiveSmallIntegerField(_("homonyme n°"), default=0, editable=False)
     # Names and e-mail folded (validators.search_fold): what the `q` of the lists compares, with

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("transmissions.urls")),
     path("", include("stats.urls")),
     path("", include("webhooks.urls")),
+    path("", include("portal.urls")),
     # Outside /comptes/ on purpose: that prefix is exempt from the mandatory TOTP, a token is not.
     path("jetons-api/", include("api.urls_tokens")),
     path("api/", include("api.urls")),

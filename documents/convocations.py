@@ -28,6 +28,7 @@ from cqpm.core.queueing import enqueue_on_commit
 from deliberations.models import JuryCandidate, JurySession
 from evaluations.models import CommissionAssignment
 
+from .calendar import convocation_ics, ics_filename
 from .models import Convocation
 
 if TYPE_CHECKING:
@@ -144,7 +145,10 @@ def convocation_send(
     pdf = convocation_pdf(registration=registration, appointment=appointment)
     recipients = [candidate.email]
     tutor_email = registration.tutor.email if registration.tutor is not None else ""
-    message = _message(registration, appointment, pdf, tutor_email, resent=previous is not None)
+    sequence = Convocation.objects.filter(registration=registration, kind=kind).count()
+    message = _message(
+        registration, appointment, pdf, tutor_email, resent=previous is not None, sequence=sequence
+    )
     with transaction.atomic():
         convocation = Convocation.objects.create(
             registration=registration,
@@ -174,7 +178,9 @@ def convocation_send(
     return convocation
 
 
-def _message(registration, appointment: Appointment, pdf: bytes, tutor_email: str, *, resent):
+def _message(
+    registration, appointment: Appointment, pdf: bytes, tutor_email: str, *, resent, sequence=0
+):
     context = {
         "candidate": registration.candidate,
         "campaign": registration.campaign,
@@ -197,6 +203,9 @@ def _message(registration, appointment: Appointment, pdf: bytes, tutor_email: st
     )
     name = f"convocation-{appointment.kind}-{appointment.date:%Y-%m-%d}.pdf"
     message.attach(name, pdf, "application/pdf")
+    # The same appointment for a calendar (the candidate's space offers it too).
+    ics = convocation_ics(registration=registration, appointment=appointment, sequence=sequence)
+    message.attach(ics_filename(appointment), ics, "text/calendar")
     return message
 
 

@@ -25,9 +25,10 @@ from accounts.invitations import invitation_path
 from candidates.models import CentreMembership
 from credentials.services import credential_issue
 from deliberations.models import Decision, JuryCandidate, JuryMember, JurySession
-from documents.models import Document, DocumentBatch
+from documents.models import Convocation, Document, DocumentBatch
 from evaluations.models import CommissionAssignment, EvaluationDossier, Interview
 from evaluations.pdf import tiny_pdf
+from portal.models import CorrectionRequest
 from referentials import case
 from transmissions.models import PackSending, TransmissionPack
 from webhooks.models import Delivery, Endpoint
@@ -50,6 +51,7 @@ PERSONAS = (
     "jury_member",
     "branch",
     "no_role",
+    "candidate",
     "anonymous",
 )
 LOGIN = 302  # anonymous visitors are sent to the login page
@@ -358,6 +360,25 @@ TABLE: dict[str, Row] = {
     # Everyone manages their own API tokens; nobody revokes another person's.
     "api_tokens:list": Row(get=expect(default=200)),
     "api_tokens:revoke": Row(k(pk=Lit("1")), expect(default=405), post_only=True),
+    # --- The candidate's own space: the scenario's candidate only; staff act on theirs by POST.
+    "portal:home": Row(get=expect(candidate=200)),
+    "portal:registration": Row(REG, expect(candidate=200)),
+    "portal:report": Row(REG, expect(candidate=200)),
+    "portal:data": Row(REG, expect(candidate=200)),
+    "portal:convocation": Row(k(pk="convocation"), expect(candidate=200)),
+    "portal:convocation_ics": Row(k(pk="convocation"), expect(candidate=200)),
+    "portal:document": Row(k(pk="document"), expect(candidate=200)),
+    "portal:export": Row(k(fmt=Lit("json")), expect(candidate=200)),
+    "portal:invite": Row(REG, staff(405, staff_b=405), post_only=True),
+    "portal:corrections": Row(CAMPAIGN, staff()),
+    "portal:correction_decide": Row(k(pk="correction"), staff(405, staff_b=405), post_only=True),
+}
+
+# The candidate's own pages (the scenario's registration is theirs).
+CANDIDATE_PAGES = {name for name in TABLE if name.startswith("portal:")} - {
+    "portal:invite",
+    "portal:corrections",
+    "portal:correction_decide",
 }
 
 EXCLUDED_PREFIXES = ("admin/",)
@@ -472,6 +493,24 @@ def scenario(
         endpoint=webhook, event="ping", occurred_at=timezone.now(), payload={"event": "ping"}
     )
     invitee = UserFactory(email="invite@exemple.fr", password=None)
+    # The registration's candidate, invited to their space; a convocation and a request of theirs.
+    holder = UserFactory(email="candidat@exemple.fr", password=None)
+    registration.candidate.account = holder
+    registration.candidate.save(update_fields=["account"])
+    convocation = Convocation.objects.create(
+        registration=registration,
+        kind=Convocation.Kind.JURY,
+        session_id=session.pk,
+        date=session.date,
+        place="Lyon",
+        sha256="0" * 64,
+    )
+    correction = CorrectionRequest.objects.create(
+        candidate=registration.candidate,
+        registration=registration,
+        message="Mon téléphone a changé.",
+        requested_by=holder,
+    )
     _uid, token = invitation_path(invitee).rstrip("/").split("/")[-2:]
     return SimpleNamespace(
         centre=centre_a,
@@ -496,6 +535,9 @@ def scenario(
         webhook=webhook,
         webhook_delivery=webhook_delivery,
         invitation=SimpleNamespace(uidb64=_uid, token=token),
+        holder=holder,
+        convocation=convocation,
+        correction=correction,
     )
 
 
@@ -517,6 +559,7 @@ def _short_health_ping(settings):
 
 @pytest.fixture
 def clients(
+    scenario,
     staff_a,
     staff_b,
     reviewer,
@@ -529,6 +572,7 @@ def clients(
     outsider,
 ):
     users = {
+        "candidate": scenario.holder,
         "staff_a": staff_a,
         "staff_b": staff_b,
         "reviewer": reviewer,
@@ -610,9 +654,11 @@ def test_it_never_answers_200_outside_the_scope(scenario, clients):
             assert row.get["no_role"] != 200, name
             assert row.get["anonymous"] != 200, name
             assert row.get["staff_b"] != 200 or row.kwargs is None, name
+        if name not in own_pages | CANDIDATE_PAGES:
+            assert row.get["candidate"] != 200, name
 
 
-@pytest.mark.parametrize("persona", ["no_role", "staff_b"])
+@pytest.mark.parametrize("persona", ["no_role", "staff_b", "candidate"])
 def test_it_answers_404_to_outsiders_posting(scenario, clients, persona):
     wrong = []
     for name, row in TABLE.items():

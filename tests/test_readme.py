@@ -18,7 +18,7 @@ def test_it_shows_in_the_readme_the_accounts_seed_demo_prints():
     call_command("seed_demo", stdout=out)
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
     lines = [line.split("\t") for line in out.getvalue().splitlines() if "\t" in line]
-    assert len(lines) == 13
+    assert len(lines) == 15
     for cells in lines:
         row = "| " + " | ".join(f"`{c}`" if c else "" for c in cells + [""] * (5 - len(cells)))
         assert row + " |" in readme, row

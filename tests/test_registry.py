@@ -82,9 +82,11 @@ def test_contributions_come_in_workflow_order():
         "documents",
         "transmissions",
         "stats",
+        "portal",
     ]
-    assert [c.name for c in sections()] == ["evaluations", "deliberations", "privacy"]
+    assert [c.name for c in sections()] == ["evaluations", "deliberations", "portal", "privacy"]
     assert [c.name for c in nav_providers()] == [
+        "portal",  # « Mon espace candidat », for candidates only
         "referentials",
         "candidates",
         "evaluations",

@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "webhooks",
     # The branch's view (issue 21): statistics over every centre and the packs it receives.
     "stats",
+    # The candidate's own space (issue 24): reads the later apps' work for the person.
+    "portal",
     # The REST API (issue 13): last, it reads every domain app and nothing imports it.
     "rest_framework",
     "drf_spectacular",
@@ -223,6 +225,12 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Candidates sign in by a code e-mailed to them (portal app): no password to remember. Only an
+# existing account gets a code (ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS below), sign-up stays closed
+# (AccountAdapter), three tries per code, valid 15 minutes, rate limited below.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 900
 # Per client address (cqpm.core.clientip, through AccountAdapter.get_client_ip) and per account
 # (the e-mail address); the counters live in the cache, Redis in production.
 ACCOUNT_RATE_LIMITS = {
@@ -230,6 +238,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,3/15m/key",
     "reset_password_from_key": "20/m/ip",
+    "request_login_code": "20/m/ip,3/15m/key",
 }
 # A reset asked for an unknown address sends nothing (the default mail invites to sign up,
 # and sign-up is closed).

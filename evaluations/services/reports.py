@@ -103,13 +103,26 @@ def report_upload(
     accept_late: bool = False,
     today: datetime.date | None = None,
 ) -> Report:
-    """Store a new PDF version of the report while evaluations are in progress; late ones need
+    """Store a new PDF version of the report while evaluations are in progress, by staff of the
+    centre or by the candidate themselves (their own space); late ones need staff's
     `accept_late`; DomainError."""
-    ensure_staff_of(by, centre_id_of(registration))
+    by_candidate = registration.candidate.account_id is not None and (
+        registration.candidate.account_id == getattr(by, "pk", None)
+    )
+    if not by_candidate:
+        ensure_staff_of(by, centre_id_of(registration))
     ensure_campaign_allows(registration, Activity.REPORT)
     ensure_active(registration)
     size = report_check_file(upload=upload)
     is_late = report_is_late(registration=registration, today=today)
+    if is_late and by_candidate:
+        raise DomainError(
+            _(
+                "La date limite de remise des rapports (%(deadline)s) est passée : remettez "
+                "votre rapport à votre centre d'examen, qui peut l'accepter en retard."
+            )
+            % {"deadline": registration.campaign.report_deadline.strftime("%d/%m/%Y")}
+        )
     if is_late and not accept_late:
         raise DomainError(
             _(

@@ -75,8 +75,11 @@ def _bulk(client, kind, context_pk, ids, capture):
 
 
 def _pdf_title(message) -> str:
-    ((name, content, mimetype),) = message.attachments
+    (name, content, mimetype), (ics_name, ics, ics_type) = message.attachments
     assert mimetype == "application/pdf" and name.endswith(".pdf")
+    # The same appointment for a calendar, beside the PDF.
+    assert ics_type == "text/calendar" and ics_name == name.removesuffix(".pdf") + ".ics"
+    assert "BEGIN:VEVENT" in (ics if isinstance(ics, str) else ics.decode())
     assert_sealed(content)
     with pikepdf.open(io.BytesIO(content)) as pdf:
         return str(pdf.docinfo["/Title"])
