@@ -218,3 +218,25 @@ class Convocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
+
+
+class DocumentFile(models.Model):
+    """One sealed file issued for a document: its SHA-256, recorded at every signed version (a
+    re-sealing with a timestamp, the minutes once signed), so /verifier/ recognises each."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files")
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("émis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fichier émis")
+        verbose_name_plural = _("fichiers émis")
+        ordering = ["document", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "sha256"], name="documents_documentfile_once_per_hash"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.sha256

@@ -17,7 +17,7 @@ from deliberations.models import (
 )
 from deliberations.services.carry_over import validated_blocks
 
-from .models import Document, DocumentBatch
+from .models import Convocation, Document, DocumentBatch
 
 Status = Document.Status
 
@@ -251,3 +251,30 @@ def validated_block_lines(
                 )
             ]
     return [BlockLine(b.code, b.title, end, end < on) for b, end in rows]
+
+
+def document_for_file(*, sha256: str) -> Document | None:
+    """The delivered document one of whose issued files has this SHA-256 (annotated like
+    document_for_verification), or None."""
+    return (
+        Document.objects.filter(Q(files__sha256=sha256) | Q(sha256=sha256))
+        .filter(Q(status=Status.READY) | Q(status=Status.REVOKED) & ~Q(sha256=""))
+        .annotate(is_current=current_decision_condition())
+        .select_related(
+            "registration__candidate", "decision", "jury_session__campaign__referential"
+        )
+        .distinct()
+        .first()
+    )
+
+
+def convocation_for_file(*, sha256: str) -> Convocation | None:
+    """The convocation whose PDF had this SHA-256, or None."""
+    return Convocation.objects.filter(sha256=sha256).order_by("-sent_at").first()
+
+
+def last_convocation_of(*, convocation: Convocation) -> Convocation | None:
+    """The last convocation of the same registration and kind (the one the candidate holds)."""
+    return Convocation.objects.filter(
+        registration_id=convocation.registration_id, kind=convocation.kind
+    ).first()

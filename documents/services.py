@@ -36,7 +36,7 @@ from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
 
 from .events import DOCUMENT_READY, DOCUMENT_REVOKED
-from .models import Document, DocumentBatch
+from .models import Document, DocumentBatch, DocumentFile
 
 Kind = Document.Kind
 Status = Document.Status
@@ -412,6 +412,7 @@ def _finish(document: Document, started: datetime.datetime, *, status: str, **fi
         if document.batch_id:
             transaction.on_commit(partial(_archive_if_complete, document.batch_id))
         if status == Status.READY:
+            DocumentFile.objects.get_or_create(document=document, sha256=document.sha256)
             emit(DOCUMENT_READY, document=document)
     return document
 

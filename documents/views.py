@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.models import Registration
 from cqpm.core.actions import run_action
@@ -20,6 +21,7 @@ from cqpm.core.ratelimit import Rate, limit
 from cqpm.core.registry import document_page_extras
 
 from . import selectors, services
+from .file_check import pdf_file_check
 from .models import Document
 
 VERIFY_RATE = Rate(amount=30, window=60)  # lookups per client address per minute
@@ -143,12 +145,40 @@ def _attachment(field_file, filename: str, content_type: str) -> FileResponse:
 # --- Public verification -------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
+@limit(
+    "documents.verify",
+    per_address=VERIFY_RATE,
+    message=_lazy(
+        "Trop de vérifications ont été demandées depuis votre adresse. Réessayez dans une minute."
+    ),
+)
 def verify_form(request):
+    """A printed code (GET), or an uploaded PDF (POST) whose seal and hash are checked."""
+    if request.method == "POST":
+        return _verify_file(request)
     code = request.GET.get("code", "").strip().lower()
     if code:
         return redirect("documents:verify", code=code)
     return render(request, "documents/verify_form.html")
+
+
+def _verify_file(request):
+    upload = request.FILES.get("fichier")
+    error = None
+    if upload is None:
+        error = _("Choisissez le fichier PDF à vérifier.")
+    elif upload.size > settings.PDF_VERIFY_MAX_BYTES:
+        error = _("Le fichier dépasse %(mb)s Mo : ce n'est pas un document que nous émettons.") % {
+            "mb": settings.PDF_VERIFY_MAX_BYTES // (1024 * 1024)
+        }
+    if error:
+        return render(request, "documents/verify_form.html", {"file_error": error}, status=400)
+    check = pdf_file_check(data=upload.read())
+    context = {"check": check, "name": upload.name[:120]}
+    if check.document is not None:
+        context |= _verification_context(check.document)
+    return render(request, "documents/verify_file.html", context)
 
 
 @require_GET
