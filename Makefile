@@ -72,6 +72,7 @@ bench: setup
 	$(PY) scripts/bench_deliberation.py
 	$(PY) scripts/bench_imports.py
 	$(PY) scripts/bench_scale.py
+	$(PY) scripts/bench_stats.py
 	$(PY) scripts/bench_credentials.py
 	$(PY) scripts/bench_api.py
 

@@ -36,6 +36,9 @@ class StatisticsFilterForm(forms.Form):
             ("", _("Tous les CQPM")),
             *((code, f"{code} — {title}") for code, title in selectors.cqpm_choices(scope=scope)),
         ]
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if select else "form-control"
         self.fields["centre"].choices = [
             ("", _("Tous les centres")),
             *selectors.centre_choices(scope=scope),

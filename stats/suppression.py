@@ -4,7 +4,8 @@ A cell counting fewer than `THRESHOLD` people (zero included) is hidden (primary
 A table also publishes sums (a row's total of its parts, a column's national total); where a
 sum and all but one of its terms are visible, the hidden one is recovered by subtraction, so
 another term of that sum is hidden too, the smallest (secondary suppression), until no sum has
-exactly one hidden member. Pure functions over plain dicts: the selectors count in SQL, this
+exactly one hidden member, nor hidden terms that the total shows add up to fewer than five.
+Pure functions over plain dicts: the selectors count in SQL, this
 decides what may be shown.
 """
 
@@ -34,7 +35,7 @@ def hidden_cells(cells: Mapping[Key, int], relations: Iterable[Relation]) -> set
         changed = False
         for total, parts in relations:
             members = [total, *parts]
-            if sum(key in hidden for key in members) != 1:
+            if not _exposed(total, parts, cells, hidden):
                 continue
             # Prefer hiding another term to hiding the total: the total is the most useful.
             visible = [key for key in parts if key not in hidden] or [
@@ -45,6 +46,20 @@ def hidden_cells(cells: Mapping[Key, int], relations: Iterable[Relation]) -> set
             hidden.add(min(visible, key=lambda key: (cells[key], repr(key))))
             changed = True
     return hidden
+
+
+def _exposed(total: Key, parts: list[Key], cells: Mapping[Key, int], hidden: set[Key]) -> bool:
+    """Whether a sum gives a hidden term away: one member hidden alone, or hidden terms
+    adding up (by the published total) to fewer than the threshold, which bounds each of them
+    (three hidden zeros beside a total equal to the visible terms are zeros)."""
+    members = [total, *parts]
+    count = sum(key in hidden for key in members)
+    if count == 1:
+        return True
+    hidden_parts = [key for key in parts if key in hidden]
+    if total in hidden or not hidden_parts or len(hidden_parts) == len(parts):
+        return False
+    return sum(cells[key] for key in hidden_parts) < THRESHOLD
 
 
 def shown(value: int, key: Key, hidden: set[Key]) -> int | str:

@@ -55,6 +55,16 @@ def test_it_spreads_to_the_rows_and_columns_a_secondary_cell_belongs_to():
     assert ("T", "all") not in hidden  # the national total stays published
 
 
+def test_hidden_terms_adding_up_to_fewer_than_five_take_a_larger_one_with_them():
+    # 28 = 28 + 0 + 0 + 0: the three hidden zeros would be known to be zeros.
+    cells = {"t": 28, "a": 28, "b": 0, "c": 0, "d": 0}
+    hidden = hidden_cells(cells, [("t", ["a", "b", "c", "d"])])
+    assert hidden == {"a", "b", "c", "d"}
+    # 30 = 24 + 3 + 3: the hidden 3 and 3 add up to 6, each may be 0 to 6.
+    cells = {"t": 30, "a": 24, "b": 3, "c": 3}
+    assert hidden_cells(cells, [("t", ["a", "b", "c"])]) == {"b", "c"}
+
+
 def test_no_hidden_cell_is_recoverable_on_any_small_table():
     """Every 2 x 2 table of counts 0..7 with its totals: nothing comes back by subtraction."""
     for a, b, c, d in itertools.product(range(0, 8, 3), repeat=4):
