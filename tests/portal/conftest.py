@@ -11,6 +11,7 @@ from django.utils import timezone
 from candidates.models import Campaign
 from portal.services import candidate_invite
 
+from ..documents.conftest import _private_broker, jury  # noqa: F401 - shared fixtures
 from ..factories.candidates import CampaignFactory, CandidateFactory, RegistrationFactory
 
 

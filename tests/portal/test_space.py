@@ -254,3 +254,93 @@ def test_the_own_export_leaves_out_the_work_before_the_decision(candidate_client
     assert candidate_client.get(reverse("portal:export", args=["pdf"]))["Content-Type"] == (
         "application/pdf"
     )
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+
+def test_nothing_of_the_jury_shows_before_the_session_is_closed_then_everything_does(
+    jury, staff_a, client, django_capture_on_commit_callbacks
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    from deliberations.models import JurySession
+    from documents import services as documents
+    from documents.models import Document
+
+    registration = jury.alice
+    registration.candidate.email = "eloise@exemple.fr"
+    registration.candidate.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate = candidate_invite(registration=registration, by=staff_a)
+    client.force_login(candidate.account)
+    url = reverse("portal:registration", args=[registration.pk])
+
+    JurySession.objects.filter(pk=jury.session.pk).update(status=JurySession.Status.DELIBERATING)
+    page = client.get(url).content.decode()
+    assert "Admissible" not in page and "Acquise" not in page
+    assert "après la délibération du jury" in page
+
+    JurySession.objects.filter(pk=jury.session.pk).update(status=JurySession.Status.CLOSED)
+    document = documents.document_request(
+        kind=Document.Kind.CERTIFICATE, registration=registration, by=staff_a
+    )
+    documents.document_generate(document_id=document.pk)
+    page = client.get(url)
+    html = page.content.decode()
+    assert "Admissible : le CQPM vous est attribué." in html and "Acquise" in html
+    linkedin = page.context["results"].credential.linkedin_url
+    assert linkedin.startswith(
+        "https://www.linkedin.com/profile/add?"
+    ) and linkedin in html.replace("&amp;", "&")
+    query = parse_qs(urlsplit(linkedin).query)
+    document.refresh_from_db()
+    assert query["startTask"] == ["CERTIFICATION_NAME"]
+    assert query["certId"] == [f"urn:uuid:{document.credential.uuid}"]
+    assert query["certUrl"][0].endswith(f"/verifier/{document.verification_code}/")
+    assert query["issueYear"] == [str(jury.session.date.year)]
+    assert query["organizationName"] and query["name"][0].startswith("CQPM ")
+    download = client.get(reverse("portal:document", args=[document.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    # Another candidate's certificate stays out of reach.
+    other = documents.document_request(
+        kind=Document.Kind.CAPACITY_NOTICE, registration=jury.bob, by=staff_a
+    )
+    assert client.get(reverse("portal:document", args=[other.pk])).status_code == 404
+
+
+def test_staff_invite_many_candidates_from_the_candidates_list(
+    running, staff_a, client_for, django_capture_on_commit_callbacks
+):
+    from cqpm.core import tasks as core_tasks
+    from cqpm.core.models import BulkJob
+
+    staff = client_for(staff_a)
+    page = staff.get(reverse("candidates:registration_list", args=[running.campaign.pk]))
+    assert reverse("core:bulk_confirm", args=["candidats-inviter"]) in page.content.decode()
+    ids = [running.registration.pk, running.other.pk]
+    confirm = staff.post(
+        reverse("core:bulk_confirm", args=["candidats-inviter"]),
+        {"contexte": running.campaign.pk, "ids": ids},
+    )
+    assert confirm.status_code == 200
+    with django_capture_on_commit_callbacks():
+        staff.post(
+            reverse("core:bulk_start", args=["candidats-inviter"]),
+            {"contexte": running.campaign.pk, "ids": ids},
+        )
+    job = BulkJob.objects.latest("pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        core_tasks.bulk_job_run(job.pk)
+    assert Candidate.objects.filter(account__isnull=False).count() == 2
+    assert len(mail.outbox) == 2
+    # Someone else's campaign: its registrations are out of reach.
+    assert (
+        client_for(staff_a)
+        .post(
+            reverse("core:bulk_confirm", args=["candidats-inviter"]),
+            {"contexte": 999999, "ids": ids},
+        )
+        .status_code
+        == 404
+    )
