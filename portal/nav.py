@@ -7,7 +7,9 @@ from .selectors import is_candidate
 
 
 def items(user) -> list[NavItem]:
-    if not is_candidate(user=user):
+    # Staff pages already know the user's centres: no query there for a menu entry that staff
+    # (who are not candidates as a rule) do not need; /espace-candidat/ still serves them.
+    if getattr(user, "_cqpm_staff_centre_ids", None) or not is_candidate(user=user):
         return []
     return [
         NavItem(

@@ -1,6 +1,7 @@
 """The staff's view of the candidate space on a registration's page: whether the person is
 invited (and a button to invite them), their answers to convocations, their correction
-requests with the form that decides them. Staff of the centre only; three queries."""
+requests with the form that decides them. Staff of the centre only; no query for a person not
+invited yet (nothing of theirs to show), two once invited."""
 
 from django.template.loader import render_to_string
 
@@ -14,6 +15,9 @@ from .forms import CorrectionDecisionForm
 def registration_section(request, registration: Registration) -> str:
     if registration.campaign.centre_id not in staff_centre_ids(user=request.user):
         return ""
+    if registration.candidate.account_id is None:
+        context = {"registration": registration, "candidate": registration.candidate}
+        return render_to_string("portal/_staff_section.html", context, request=request)
     convocations = list(
         Convocation.objects.filter(registration=registration)
         .select_related("candidate_answer")
