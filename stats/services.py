@@ -3,6 +3,7 @@ from the decisions and results in SQL), and the check of a transmission on its a
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import zipfile
 
@@ -132,6 +133,19 @@ def arrival_check(*, sending_id: int) -> str:
         },
     )
     return status
+
+
+def arrivals_check_pending(*, older_than: datetime.timedelta = datetime.timedelta(hours=1)) -> int:
+    """Check the arrivals still pending (their task lost with the broker); returns how many."""
+    since = timezone.now() - older_than
+    ids = list(
+        PackArrival.objects.filter(
+            status=ArrivalStatus.PENDING, sending__created_at__lt=since
+        ).values_list("sending_id", flat=True)
+    )
+    for sending_id in ids:
+        arrival_check(sending_id=sending_id)
+    return len(ids)
 
 
 def _check_archive(sending: PackSending) -> tuple[str, int, list[str]]:

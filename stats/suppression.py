@@ -24,8 +24,8 @@ Relation = tuple[Key, Sequence[Key]]
 def hidden_cells(cells: Mapping[Key, int], relations: Iterable[Relation]) -> set[Key]:
     """Keys of the cells to hide: those under the threshold, then what their sums would give
     away. Relations naming unknown keys are an error (a sum must be checked whole)."""
-    relations = [(total, list(parts)) for total, parts in relations]
-    for total, parts in relations:
+    checked: list[tuple[Key, list[Key]]] = [(total, list(parts)) for total, parts in relations]
+    for total, parts in checked:
         missing = [key for key in (total, *parts) if key not in cells]
         if missing:
             raise KeyError(f"relation names unknown cells: {missing!r}")
@@ -33,7 +33,7 @@ def hidden_cells(cells: Mapping[Key, int], relations: Iterable[Relation]) -> set
     changed = True
     while changed:
         changed = False
-        for total, parts in relations:
+        for total, parts in checked:
             members = [total, *parts]
             if not _exposed(total, parts, cells, hidden):
                 continue

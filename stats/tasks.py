@@ -21,3 +21,9 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 def check_arrival(sending_id: int) -> str:
     """Hash again the archive a centre recorded as sent to the GTP, and each file it holds."""
     return services.arrival_check(sending_id=sending_id)
+
+
+@shared_task(name="stats.tasks.check_pending_arrivals", acks_late=True)
+def check_pending_arrivals() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): arrivals still pending an hour on are checked here."""
+    return services.arrivals_check_pending()

@@ -427,6 +427,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "transmissions.tasks.send_pack_reminders",
         "schedule": crontab(hour=7, minute=45),
     },
+    # Arrivals at the GTP whose check the queue lost (broker down at the sending) checked again.
+    "stats-arrivals": {
+        "task": "stats.tasks.check_pending_arrivals",
+        "schedule": crontab(minute=20),
+    },
     # Holders and staff told two months before acquired capacities lapse (once per capacity).
     "capacity-expiry-notices": {
         "task": "transmissions.tasks.send_expiry_notices",

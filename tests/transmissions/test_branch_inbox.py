@@ -11,6 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from cqpm.core.models import AuditEntry
 from deliberations.models import Decision
@@ -18,7 +19,7 @@ from deliberations.services import jury_decision_amend
 from evaluations.pdf import tiny_pdf
 from stats.models import OutcomeCount, PackArrival
 from stats.services import arrival_check
-from transmissions.models import TransmissionPack
+from transmissions.models import PackSending, TransmissionPack
 from transmissions.services import pack_build, pack_record_sending
 
 from .conftest import JURY_DATE, generate_all
@@ -64,6 +65,18 @@ def test_a_sent_pack_reaches_the_branch_and_its_hashes_are_checked_again(sent, c
     # Neither a candidate's name nor a way to their file: the list shows the pack, not people.
     assert "Lefèvre" not in page and "Quenderec" not in page
     assert arrival_check(sending_id=sent.sending.pk) == "ok"  # safe to run twice
+
+
+def test_an_arrival_whose_check_was_lost_is_checked_by_the_hourly_task(sent):
+    from stats.tasks import check_pending_arrivals
+
+    assert check_pending_arrivals() == 0  # just sent: its own task is on its way
+    PackSending.objects.filter(pk=sent.sending.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    assert check_pending_arrivals() == 1
+    assert PackArrival.objects.get(sending=sent.sending).status == PackArrival.Status.OK
+    assert check_pending_arrivals() == 0
 
 
 def test_an_archive_changed_after_the_sending_is_reported(sent, client_for, branch):
