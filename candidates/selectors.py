@@ -8,6 +8,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqpm.core.access import scope
 from cqpm.core.registry import missing_filters
 
 from .models import Campaign, CentreMembership, ExamCentre, Registration
@@ -36,20 +37,20 @@ def is_centre_staff(*, user) -> bool:
 
 
 def centre_list_for(*, user) -> QuerySet[ExamCentre]:
-    return ExamCentre.objects.filter(pk__in=staff_centre_ids(user=user))
+    return scope(user, "centre.manage", ExamCentre.objects.all())
 
 
 def membership_list_for(*, user, centre: ExamCentre) -> QuerySet[CentreMembership]:
     """The people of one of the user's centres, with their account and company."""
     return (
-        CentreMembership.objects.filter(centre_id__in=staff_centre_ids(user=user), centre=centre)
+        CentreMembership.objects.filter(centre__in=centre_list_for(user=user), centre=centre)
         .select_related("user", "company")
         .order_by("role", "user__last_name", "user__first_name", "user__email")
     )
 
 
 def campaign_list_for(*, user, with_counts: bool = False) -> QuerySet[Campaign]:
-    qs = Campaign.objects.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
+    qs = scope(user, "campaign.manage", Campaign.objects.all()).select_related(
         "centre", "referential"
     )
     if with_counts:
@@ -108,7 +109,7 @@ def registration_list_for(
 ) -> QuerySet[Registration]:
     """Registrations the user may see as staff: search by name, e-mail or company (without case
     or accents), filters (stage, pathway, company, what is missing), sort ("-" reverses)."""
-    qs = Registration.objects.filter(campaign__centre_id__in=staff_centre_ids(user=user))
+    qs = scope(user, "registration.manage", Registration.objects.all())
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     qs = registrations_search(qs, search)

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.urls import NoReverseMatch, reverse
 
 from candidates.models import Campaign, CentreMembership, Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import scope
 from cqpm.core.models import AuditEntry
 from evaluations.models import CommissionAssignment, DossierCapacity, InterviewNote, OpinionCapacity
 from referentials.models import Capacity, CriterionKind, EvaluationMethod
@@ -43,28 +43,15 @@ def is_evaluator_of(*, registration: Registration, user: Any) -> bool:
 
 def evaluation_registration_list_for(*, user: Any) -> QuerySet[Registration]:
     """Registrations whose evaluation page the user may open: evaluators (write), staff (read)."""
-    if not getattr(user, "is_authenticated", False):
-        return Registration.objects.none()
-    # Correlated (EXISTS per row), not `pk IN (<every registration the user evaluates>)`: the
-    # latter reads every registration of the nation to build the set before looking up one.
-    seated = CommissionAssignment.objects.filter(
-        registration_id=OuterRef("pk"), session__evaluators=user
-    )
-    return Registration.objects.filter(
-        Q(campaign__centre_id__in=staff_centre_ids(user=user))
-        | (Q(Exists(seated)) & ~Q(company_id__in=_own_companies(user)))
-    )
+    # The evaluator's part is correlated (EXISTS per row, access/roles.py), not `pk IN (<every
+    # registration the user evaluates>)`, which reads the nation's registrations to look up one.
+    return scope(user, "registration.evaluate", Registration.objects.all())
 
 
 def jury_session_list_for(*, user: Any) -> QuerySet[JurySession]:
     """Jury sessions the user sits on, and those of the centres where they are staff."""
-    if not getattr(user, "is_authenticated", False):
-        return JurySession.objects.none()
-    seats = JuryMember.objects.filter(user=user).values("session_id")
     return (
-        JurySession.objects.filter(
-            Q(campaign__centre_id__in=staff_centre_ids(user=user)) | Q(pk__in=seats)
-        )
+        scope(user, "jury_session.view", JurySession.objects.all())
         .select_related("campaign__centre", "campaign__referential")
         .order_by("-date", "pk")
     )
@@ -72,14 +59,14 @@ def jury_session_list_for(*, user: Any) -> QuerySet[JurySession]:
 
 def jury_session_staff_list_for(*, user: Any) -> QuerySet[JurySession]:
     """Jury sessions the user manages as staff of the centre."""
-    return JurySession.objects.filter(
-        campaign__centre_id__in=staff_centre_ids(user=user)
-    ).select_related("campaign__centre", "campaign__referential")
+    return scope(user, "jury_session.manage", JurySession.objects.all()).select_related(
+        "campaign__centre", "campaign__referential"
+    )
 
 
 def campaign_jury_list_for(*, user: Any) -> QuerySet[Campaign]:
     """Campaigns whose jury sessions the user manages as staff."""
-    return Campaign.objects.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
+    return scope(user, "campaign.manage", Campaign.objects.all()).select_related(
         "centre", "referential"
     )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, When
 
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import scope
 from deliberations.models import (
     BlockValidation,
     CapacityResult,
@@ -23,21 +23,19 @@ Status = Document.Status
 
 
 def jury_session_list_for(*, user) -> QuerySet[JurySession]:
-    return JurySession.objects.filter(
-        campaign__centre_id__in=staff_centre_ids(user=user)
-    ).select_related("campaign__centre", "campaign__referential")
+    return scope(user, "jury_session.manage", JurySession.objects.all()).select_related(
+        "campaign__centre", "campaign__referential"
+    )
 
 
 def document_list_for(*, user) -> QuerySet[Document]:
-    return Document.objects.filter(
-        jury_session__campaign__centre_id__in=staff_centre_ids(user=user)
-    ).select_related("registration__candidate", "jury_session")
+    return scope(user, "document.manage", Document.objects.all()).select_related(
+        "registration__candidate", "jury_session"
+    )
 
 
 def batch_list_for(*, user) -> QuerySet[DocumentBatch]:
-    return DocumentBatch.objects.filter(
-        jury_session__campaign__centre_id__in=staff_centre_ids(user=user)
-    )
+    return scope(user, "document_batch.manage", DocumentBatch.objects.all())
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,14 @@ to it; a respondent only their opinions; an evaluator only the registrations of 
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from candidates.models import Campaign, CentreMembership, Registration
-from candidates.selectors import registration_list_for, registrations_search, staff_centre_ids
+from candidates.selectors import registration_list_for, registrations_search
 from candidates.validators import search_fold
+from cqpm.core.access import scope
 
 from .models import (
-    CommissionAssignment,
     CommissionSession,
     CompanyOpinion,
     EvaluationDossier,
@@ -57,11 +57,7 @@ def dossier_counts_for_campaign(*, user, campaign: Campaign) -> dict[str, int]:
 
 def dossier_list_for_reviewer(*, user) -> QuerySet[EvaluationDossier]:
     """The resource centre sees the dossiers submitted to it and those it reviewed, nothing else."""
-    if not getattr(user, "is_reviewer", False):
-        return EvaluationDossier.objects.none()
-    return EvaluationDossier.objects.filter(
-        Q(status=EvaluationDossier.Status.SUBMITTED) | Q(reviewed_by=user)
-    ).select_related(
+    return scope(user, "dossier.review", EvaluationDossier.objects.all()).select_related(
         "registration__candidate",
         "registration__campaign__centre",
         "registration__campaign__referential",
@@ -130,34 +126,20 @@ def registration_list_for_evaluator(
 
 def registration_list_for_staff_or_evaluator(*, user) -> QuerySet[Registration]:
     """Staff of the centre and evaluators of the registration's session (interview, reports)."""
-    if not getattr(user, "is_authenticated", False):
-        return Registration.objects.none()
-    seated = CommissionAssignment.objects.filter(
-        registration=OuterRef("pk"), session__evaluators=user
+    return scope(user, "registration.evidence", Registration.objects.all()).select_related(
+        "candidate", "company", "campaign__centre", "campaign__referential"
     )
-    return Registration.objects.filter(
-        Q(campaign__centre_id__in=staff_centre_ids(user=user)) | Q(Exists(seated))
-    ).select_related("candidate", "company", "campaign__centre", "campaign__referential")
 
 
 def report_list_for(*, user) -> QuerySet[Report]:
     """Report versions the user may download: staff of the centre, evaluators of the session."""
-    if not getattr(user, "is_authenticated", False):
-        return Report.objects.none()
-    seated = CommissionAssignment.objects.filter(
-        registration=OuterRef("registration"), session__evaluators=user
-    )
-    return Report.objects.filter(
-        Q(registration__campaign__centre_id__in=staff_centre_ids(user=user)) | Q(Exists(seated))
-    )
+    return scope(user, "report.download", Report.objects.all())
 
 
 def opinion_list_for_respondent(*, user) -> QuerySet[CompanyOpinion]:
     """The opinions the user answers for (withdrawn candidates left out), soonest due first."""
-    if not getattr(user, "is_authenticated", False):
-        return CompanyOpinion.objects.none()
     return (
-        CompanyOpinion.objects.filter(respondent=user)
+        scope(user, "opinion.answer", CompanyOpinion.objects.all())
         .exclude(registration__stage=Registration.Stage.WITHDRAWN)
         .select_related(
             "registration__candidate",
@@ -176,9 +158,8 @@ def is_respondent(*, user) -> bool:
 def session_list_for(*, user, campaign: Campaign) -> QuerySet[CommissionSession]:
     """A staff user's sessions of one campaign, with their evaluators and candidate counts."""
     return (
-        CommissionSession.objects.filter(
-            campaign=campaign, campaign__centre_id__in=staff_centre_ids(user=user)
-        )
+        scope(user, "commission_session.manage", CommissionSession.objects.all())
+        .filter(campaign=campaign)
         .annotate(candidate_count=Count("assignments", distinct=True))
         .prefetch_related("evaluators")
         .order_by("date", "pk")

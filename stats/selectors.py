@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from candidates.models import ExamCentre
 from candidates.selectors import staff_centre_ids
+from cqpm.core.access import holds, scope
 from deliberations.models import Decision
 from transmissions.models import PackSending, TransmissionPack
 
@@ -25,7 +26,8 @@ ABSENT = (Decision.Outcome.ABSENT, Decision.Outcome.EXCUSED)
 
 
 def is_branch(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_branch", False))
+    """Reads every centre's statistics and the packs sent to the GTP (the branch's role)."""
+    return holds(user, "pack.receive")
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,10 @@ def statistics_scope_for(*, user: Any) -> Scope | None:
     """The branch: every centre; staff: their centres; anyone else: None (404)."""
     if is_branch(user):
         return Scope(centre_ids=None)
-    ids = staff_centre_ids(user=user)
-    return Scope(centre_ids=tuple(ids)) if ids else None
+    if not holds(user, "statistics.read"):
+        return None
+    # The rows scope(user, "statistics.read") selects, read from the ids cached on the user.
+    return Scope(centre_ids=tuple(staff_centre_ids(user=user)))
 
 
 @dataclass(frozen=True)
@@ -180,11 +184,13 @@ def public_rate_counts(
 
 def received_sendings_for(*, user: Any) -> QuerySet[PackSending]:
     """Every sending recorded by a centre (the latest first), for the branch only."""
-    if not is_branch(user):
-        return PackSending.objects.none()
-    return PackSending.objects.select_related(
-        "pack__session__campaign__centre", "pack__session__campaign__referential", "arrival"
-    ).order_by("-sent_on", "-pk")
+    return (
+        scope(user, "pack.receive", PackSending.objects.all())
+        .select_related(
+            "pack__session__campaign__centre", "pack__session__campaign__referential", "arrival"
+        )
+        .order_by("-sent_on", "-pk")
+    )
 
 
 def overdue_packs_national(*, user: Any) -> QuerySet[TransmissionPack]:

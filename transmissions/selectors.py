@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from candidates.models import Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import scope
 from deliberations.models import Decision, JurySession
 from documents.models import Document
 
@@ -18,15 +18,15 @@ from .models import PackSending, TransmissionPack
 
 def session_list_for(*, user: Any) -> QuerySet[JurySession]:
     """Jury sessions of the centres where the user is staff (the tracker's scope)."""
-    return JurySession.objects.filter(
-        campaign__centre_id__in=staff_centre_ids(user=user)
-    ).select_related("campaign__centre", "campaign__referential")
+    return scope(user, "jury_session.manage", JurySession.objects.all()).select_related(
+        "campaign__centre", "campaign__referential"
+    )
 
 
 def pack_list_for(*, user: Any) -> QuerySet[TransmissionPack]:
-    return TransmissionPack.objects.filter(
-        session__campaign__centre_id__in=staff_centre_ids(user=user)
-    ).select_related("session__campaign__centre", "session__campaign__referential")
+    return scope(user, "pack.manage", TransmissionPack.objects.all()).select_related(
+        "session__campaign__centre", "session__campaign__referential"
+    )
 
 
 def tracker_rows_for(*, user: Any) -> QuerySet[JurySession]:
@@ -49,9 +49,9 @@ def overdue_packs_for(*, user: Any) -> QuerySet[TransmissionPack]:
 
 
 def sending_list_for(*, user: Any) -> QuerySet[PackSending]:
-    return PackSending.objects.filter(
-        pack__session__campaign__centre_id__in=staff_centre_ids(user=user)
-    ).select_related("pack__session", "recorded_by")
+    return scope(user, "pack_sending.manage", PackSending.objects.all()).select_related(
+        "pack__session", "recorded_by"
+    )
 
 
 def pack_or_none(*, session: JurySession) -> TransmissionPack | None:

@@ -122,6 +122,8 @@ INSTALLED_APPS = [
     "stats",
     # The candidate's own space (issue 24): reads the later apps' work for the person.
     "portal",
+    # Who may do what (issue 25): the actions and one function per role.
+    "access",
     # The REST API (issue 13): last, it reads every domain app and nothing imports it.
     "rest_framework",
     "drf_spectacular",

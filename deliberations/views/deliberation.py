@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from candidates.lifecycle import Activity, campaign_allows
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
+from cqpm.core.access import get_or_404, permitted
 from cqpm.core.permissions import get_scoped_or_404
 
 from ..forms import AmendForm, DecisionForm
@@ -140,18 +141,21 @@ def _render(request, session: JurySession, *, page_number, typed: Typed | None =
     deliberating = session.status == JurySession.Status.DELIBERATING and campaign_allows(
         campaign=session.campaign, activity=Activity.DELIBERATION
     )
-    president = seat is not None and seat.is_president
+    allowed = permitted(
+        request.user, session, ("jury_session.record", "jury_session.close", "jury_session.amend")
+    )
+    president = "jury_session.close" in allowed
     context = {
         "session": session,
         "seat": seat,
         "page": page,
         "rows": rows,
         "total": total,
-        "can_record": deliberating and seat is not None and seat.present,
+        "can_record": deliberating and "jury_session.record" in allowed,
         "can_close": deliberating and president and timezone.localdate() >= session.date,
         "close_not_before": deliberating and president and timezone.localdate() < session.date,
         "can_amend": session.is_closed
-        and president
+        and "jury_session.amend" in allowed
         and campaign_allows(campaign=session.campaign, activity=Activity.AMENDMENT),
         "outcomes": Decision.Outcome.choices,
     }
@@ -224,11 +228,10 @@ def jury_close(request, pk: int):
 
 @login_required
 def decision_amend(request, pk: int):
-    presided = Decision.objects.filter(
-        session__members__user=request.user, session__members__is_president=True
-    )
-    decision = get_scoped_or_404(
-        presided.select_related("session__campaign", "registration__candidate", "recorded_by"),
+    decision = get_or_404(
+        request.user,
+        "decision.amend",
+        Decision.objects.select_related("session__campaign", "registration__candidate", "recorded_by"),
         pk=pk,
     )
     form = AmendForm(request.POST or None, initial={"jury_reason": decision.jury_reason})

@@ -1,0 +1,70 @@
+"""Every action a person may be granted, on which kind of object (one declaration each)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cqpm.core.access import declare_action
+
+ACTIONS = (
+    ("centre.manage", "candidates.ExamCentre", _("gérer un centre d'examen et ses personnes")),
+    ("campaign.manage", "candidates.Campaign", _("gérer une campagne")),
+    ("registration.manage", "candidates.Registration", _("gérer une inscription")),
+    (
+        "registration.evaluate",
+        "candidates.Registration",
+        _("ouvrir la fiche d'évaluation d'une inscription"),
+    ),
+    (
+        "registration.evidence",
+        "candidates.Registration",
+        _("consulter les preuves d'une inscription (rapport, entretien)"),
+    ),
+    ("report.download", "evaluations.Report", _("télécharger le rapport d'un candidat")),
+    ("dossier.review", "evaluations.EvaluationDossier", _("approuver ou renvoyer un dossier")),
+    ("opinion.answer", "evaluations.CompanyOpinion", _("donner l'avis de l'entreprise")),
+    (
+        "commission_session.manage",
+        "evaluations.CommissionSession",
+        _("planifier une commission d'évaluation"),
+    ),
+    ("jury_session.view", "deliberations.JurySession", _("ouvrir une session de jury")),
+    (
+        "jury_session.manage",
+        "deliberations.JurySession",
+        _("convoquer et organiser une session de jury"),
+    ),
+    (
+        "jury_session.record",
+        "deliberations.JurySession",
+        _("enregistrer les décisions d'une session de jury (membre présent)"),
+    ),
+    ("jury_session.close", "deliberations.JurySession", _("clore une session de jury")),
+    (
+        "jury_session.amend",
+        "deliberations.JurySession",
+        _("modifier les décisions d'une session close (président)"),
+    ),
+    ("decision.amend", "deliberations.Decision", _("modifier une décision après le jury")),
+    ("document.manage", "documents.Document", _("générer et télécharger les documents")),
+    (
+        "document_batch.manage",
+        "documents.DocumentBatch",
+        _("générer les documents d'une session"),
+    ),
+    ("pack.manage", "transmissions.TransmissionPack", _("préparer et envoyer un dossier au GTP")),
+    (
+        "pack_sending.manage",
+        "transmissions.PackSending",
+        _("enregistrer l'envoi d'un dossier au GTP"),
+    ),
+    (
+        "pack.receive",
+        "transmissions.PackSending",
+        _("recevoir les dossiers envoyés au GTP et en accuser réception"),
+    ),
+    ("statistics.read", "candidates.ExamCentre", _("lire les statistiques d'un centre")),
+)
+
+
+def register() -> None:
+    for code, model, label in ACTIONS:
+        declare_action(code, model=model, label=label)

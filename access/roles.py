@@ -1,0 +1,124 @@
+"""One function per relation that gives rights: `grants(user) -> {action: filter}`.
+
+Each function answers with the filters of the rows the user reaches through that relation, or an
+empty dict when the user does not hold it; it makes no query beyond the facts cached on the user
+(`staff_centre_ids`). `_everyone(user)` is the stand-in of cqpm.core.access.table(): answer with
+every action the role may give, without reading the database. How to add a role: see the
+docstring of cqpm/core/access.py.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import CentreMembership
+from candidates.selectors import staff_centre_ids
+from cqpm.core.access import Grants, User, register_role
+from deliberations.models import JuryMember
+from evaluations.models import CommissionAssignment, EvaluationDossier
+
+EVERY_ROW = Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another role's
+
+
+def _everyone(user: User) -> bool:
+    return getattr(user, "everyone", False)
+
+
+def centre_staff(user: User) -> Grants:
+    """Staff of an exam centre: everything of the campaigns of their centres."""
+    ids = [0] if _everyone(user) else staff_centre_ids(user=user)
+    if not ids:
+        return {}
+    in_centres = Q(campaign__centre_id__in=ids)
+    of_registration = Q(registration__campaign__centre_id__in=ids)
+    of_session = Q(jury_session__campaign__centre_id__in=ids)
+    return {
+        "centre.manage": Q(pk__in=ids),
+        "statistics.read": Q(pk__in=ids),
+        "campaign.manage": Q(centre_id__in=ids),
+        "registration.manage": in_centres,
+        "registration.evaluate": in_centres,
+        "registration.evidence": in_centres,
+        "report.download": of_registration,
+        "commission_session.manage": in_centres,
+        "jury_session.view": in_centres,
+        "jury_session.manage": in_centres,
+        "document.manage": of_session,
+        "document_batch.manage": of_session,
+        "pack.manage": Q(session__campaign__centre_id__in=ids),
+        "pack_sending.manage": Q(pack__session__campaign__centre_id__in=ids),
+    }
+
+
+def resource_centre(user: User) -> Grants:
+    """The resource centre: the dossiers submitted to it and those it reviewed."""
+    if not (_everyone(user) or getattr(user, "is_reviewer", False)):
+        return {}
+    submitted = Q(status=EvaluationDossier.Status.SUBMITTED)
+    return {"dossier.review": submitted | Q(reviewed_by=user.pk)}
+
+
+def company_respondent(user: User) -> Grants:
+    """A tutor or manager designated to give the company's opinion: those opinions only."""
+    return {"opinion.answer": Q(respondent=user.pk)}
+
+
+def evaluator(user: User) -> Grants:
+    """An evaluator of commission sessions: their registrations, never one of their own company."""
+    seated = CommissionAssignment.objects.filter(
+        registration_id=OuterRef("pk"), session__evaluators=user.pk
+    )
+    seated_report = CommissionAssignment.objects.filter(
+        registration_id=OuterRef("registration_id"), session__evaluators=user.pk
+    )
+    own_companies = CentreMembership.objects.filter(
+        user=user.pk, role=CentreMembership.Role.EVALUATOR, company__isnull=False
+    ).values("company_id")
+    return {
+        "registration.evaluate": Q(Exists(seated)) & ~Q(company_id__in=own_companies),
+        "registration.evidence": Q(Exists(seated)),
+        "report.download": Q(Exists(seated_report)),
+    }
+
+
+def jury_member(user: User) -> Grants:
+    """A member of jury sessions: those sessions; present members record decisions."""
+    seats = JuryMember.objects.filter(user=user.pk)
+    return {
+        "jury_session.view": Q(pk__in=seats.values("session_id")),
+        "jury_session.record": Q(pk__in=seats.filter(present=True).values("session_id")),
+    }
+
+
+def jury_president(user: User) -> Grants:
+    """The president of a jury session: closes it and amends its decisions afterwards."""
+    presided = JuryMember.objects.filter(user=user.pk, is_president=True).values("session_id")
+    return {
+        "jury_session.close": Q(pk__in=presided),
+        "jury_session.amend": Q(pk__in=presided),
+        "decision.amend": Q(session_id__in=presided),
+    }
+
+
+def branch(user: User) -> Grants:
+    """The branch (CPNEFP, GTP « Certifications »): statistics of every centre, the packs sent."""
+    if not (_everyone(user) or getattr(user, "is_branch", False)):
+        return {}
+    return {"statistics.read": EVERY_ROW, "pack.receive": EVERY_ROW}
+
+
+ROLES = (
+    ("staff", centre_staff, _("personnel d'un centre d'examen")),
+    ("reviewer", resource_centre, _("centre de ressource")),
+    ("respondent", company_respondent, _("tuteur ou répondant de l'entreprise")),
+    ("evaluator", evaluator, _("évaluateur d'une commission")),
+    ("jury_member", jury_member, _("membre d'un jury")),
+    ("jury_president", jury_president, _("président d'un jury")),
+    ("branch", branch, _("branche (CPNEFP, GTP « Certifications »)")),
+)
+
+
+def register() -> None:
+    for order, (name, grants, label) in enumerate(ROLES):
+        register_role(name, grants, label=label, order=order * 10)

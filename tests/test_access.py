@@ -1,0 +1,122 @@
+"""The one access model (cqpm/core/access.py, access/roles.py): its table in the docs, its
+rules on roles and actions, and what a person reaches through it."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Q
+
+from access.docs import render
+from candidates.models import Registration
+from cqpm.core import access
+from deliberations.models import JurySession
+
+from .factories.candidates import RegistrationFactory
+from .factories.deliberations import jury
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_docs_table_is_the_one_the_code_generates():
+    assert (ROOT / "docs" / "ACCESS.md").read_text(encoding="utf-8") == render(), (
+        "docs/ACCESS.md differs from the code: run `manage.py access_table --write`"
+    )
+
+
+def test_the_check_command_fails_on_a_stale_doc(tmp_path, monkeypatch):
+    from access.management.commands import access_table
+
+    stale = tmp_path / "ACCESS.md"
+    stale.write_text("ancienne table\n", encoding="utf-8")
+    monkeypatch.setattr(access_table, "DOC", stale)
+    with pytest.raises(CommandError, match="ne correspond plus"):
+        call_command("access_table", "--check")
+    call_command("access_table", "--write")
+    call_command("access_table", "--check")
+
+
+@pytest.mark.django_db
+def test_every_role_grants_declared_actions_only():
+    # An action nobody may do is dead weight: every declared action has a role.
+    assert [a.code for a, roles in access.table() if not roles] == []
+
+    def sneaky(user):
+        return {"registration.fly": Q(pk=1)}
+
+    with _extra_role("sneaky", sneaky), pytest.raises(ImproperlyConfigured):
+        access.table_markdown() and access.scope(_fresh_user(), "registration.manage")
+
+
+def test_a_role_cannot_be_registered_twice_differently():
+    with pytest.raises(ImproperlyConfigured):
+        access.register_role("staff", lambda user: {}, label="autre", order=0)
+
+
+def test_an_undeclared_action_is_refused(staff_a):
+    with pytest.raises(ImproperlyConfigured):
+        access.scope(staff_a, "registration.fly")
+
+
+def test_the_roles_of_one_person_add_up(
+    db, centre_a, centre_b, staff_a, jury_president, jury_member
+):
+    own = RegistrationFactory(campaign__centre=centre_a)
+    other = RegistrationFactory(campaign__centre=centre_b)
+    session = jury(campaign=own.campaign, president=jury_president, members=[jury_member])
+    assert list(access.scope(staff_a, "registration.manage")) == [own]
+    assert access.can(staff_a, "registration.manage", own)
+    assert not access.can(staff_a, "registration.manage", other)
+    # A jury member reaches their session and nothing of the registrations' files.
+    assert list(access.scope(jury_member, "jury_session.view")) == [session]
+    assert not access.holds(jury_member, "registration.manage")
+    assert access.scope(jury_member, "registration.manage").count() == 0
+
+
+def test_an_empty_filter_of_one_role_never_widens_another(db, centre_a, centre_b, staff_a):
+    """`Q()` OR-ed with a filter is that filter: a role reaching every row must say so."""
+    RegistrationFactory(campaign__centre=centre_b)
+    with _extra_role("everything_by_mistake", lambda user: {"registration.manage": Q()}):
+        # Q() | staff filter == staff filter in Django: the role gives nothing more.
+        assert access.scope(staff_a, "registration.manage").count() == 0
+
+
+def test_permitted_answers_several_actions_in_one_query(
+    db, django_assert_num_queries, centre_a, jury_president, jury_member
+):
+    registration = RegistrationFactory(campaign__centre=centre_a)
+    session = jury(campaign=registration.campaign, president=jury_president, members=[jury_member])
+    codes = ("jury_session.record", "jury_session.close", "jury_session.view")
+    access.holds(jury_president, "jury_session.view")  # the role facts, read once per request
+    with django_assert_num_queries(1):
+        allowed = access.permitted(jury_president, session, codes)
+    assert {"jury_session.close", "jury_session.view"} <= allowed
+    assert "jury_session.close" not in access.permitted(jury_member, session, codes)
+    assert access.permitted(jury_member, JurySession(pk=None), codes) == frozenset()
+
+
+def test_anonymous_visitors_reach_nothing():
+    from django.contrib.auth.models import AnonymousUser
+
+    for declared, _roles in access.table():
+        assert not access.holds(AnonymousUser(), declared.code)
+    assert access.scope(AnonymousUser(), "registration.manage").model is Registration
+
+
+def _fresh_user():
+    from .factories.accounts import UserFactory
+
+    return UserFactory()
+
+
+class _extra_role:
+    def __init__(self, name, grants):
+        self.name, self.grants = name, grants
+
+    def __enter__(self):
+        access.register_role(self.name, self.grants, label=self.name, order=999)
+
+    def __exit__(self, *exc):
+        access._roles.pop(self.name, None)
