@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.lifecycle import Activity, campaign_allows
+from cqpm.core.access import get_or_404, permitted
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
-from cqpm.core.access import get_or_404, permitted
 from cqpm.core.permissions import get_scoped_or_404
 
 from ..forms import AmendForm, DecisionForm
@@ -231,7 +231,9 @@ def decision_amend(request, pk: int):
     decision = get_or_404(
         request.user,
         "decision.amend",
-        Decision.objects.select_related("session__campaign", "registration__candidate", "recorded_by"),
+        Decision.objects.select_related(
+            "session__campaign", "registration__candidate", "recorded_by"
+        ),
         pk=pk,
     )
     form = AmendForm(request.POST or None, initial={"jury_reason": decision.jury_reason})
