@@ -61,6 +61,26 @@ ACTIONS = (
         "transmissions.PackSending",
         _("recevoir les dossiers envoyés au GTP et en accuser réception"),
     ),
+    (
+        "registration.own",
+        "candidates.Registration",
+        _("suivre sa propre inscription (rapport, données, résultats)"),
+    ),
+    (
+        "convocation.answer",
+        "documents.Convocation",
+        _("lire et accuser réception de sa convocation"),
+    ),
+    (
+        "document.take_away",
+        "documents.Document",
+        _("télécharger son attestation ou sa notification"),
+    ),
+    (
+        "correction.decide",
+        "portal.CorrectionRequest",
+        _("accepter ou refuser une demande de correction"),
+    ),
     ("statistics.read", "candidates.ExamCentre", _("lire les statistiques d'un centre")),
 )
 

@@ -47,6 +47,7 @@ def centre_staff(user: User) -> Grants:
         "document.manage": of_session,
         "document_batch.manage": of_session,
         "pack.manage": Q(session__campaign__centre_id__in=ids),
+        "correction.decide": of_registration,
         "pack_sending.manage": Q(pack__session__campaign__centre_id__in=ids),
     }
 
@@ -101,6 +102,15 @@ def jury_president(user: User) -> Grants:
     }
 
 
+def candidate(user: User) -> Grants:
+    """A candidate: their own registrations, convocations and documents, at every centre."""
+    return {
+        "registration.own": Q(candidate__account=user.pk),
+        "convocation.answer": Q(registration__candidate__account=user.pk),
+        "document.take_away": Q(registration__candidate__account=user.pk),
+    }
+
+
 def branch(user: User) -> Grants:
     """The branch (CPNEFP, GTP « Certifications »): statistics of every centre, the packs sent."""
     if not (_everyone(user) or getattr(user, "is_branch", False)):
@@ -115,6 +125,7 @@ ROLES = (
     ("evaluator", evaluator, _("évaluateur d'une commission")),
     ("jury_member", jury_member, _("membre d'un jury")),
     ("jury_president", jury_president, _("président d'un jury")),
+    ("candidate", candidate, _("candidat")),
     ("branch", branch, _("branche (CPNEFP, GTP « Certifications »)")),
 )
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from candidates.models import Campaign, Candidate, Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import scope
 from deliberations.models import Decision, JurySession
 from documents.models import Convocation, Document
 
@@ -33,9 +33,7 @@ def is_candidate(*, user) -> bool:
 
 def own_registrations(*, user) -> QuerySet[Registration]:
     """The user's own registrations, at every centre (empty for anyone but a candidate)."""
-    if not getattr(user, "is_authenticated", False):
-        return Registration.objects.none()
-    return Registration.objects.filter(candidate__account=user).select_related(
+    return scope(user, "registration.own", Registration.objects.all()).select_related(
         "candidate", "campaign__centre", "campaign__referential", "company", "tutor"
     )
 
@@ -46,7 +44,7 @@ def own_registrations_listed(*, user) -> QuerySet[Registration]:
 
 def own_convocations(*, user) -> QuerySet[Convocation]:
     return (
-        Convocation.objects.filter(registration__candidate__account=user)
+        scope(user, "convocation.answer", Convocation.objects.all())
         .select_related("registration__campaign__centre", "registration__campaign__referential")
         .select_related("candidate_answer")
     )
@@ -80,12 +78,15 @@ def decision_in_force(*, registration: Registration) -> Decision | None:
 
 def own_documents(*, user) -> QuerySet[Document]:
     """The candidate's certificate or notice, ready and of a decision in force."""
-    return Document.objects.filter(
-        registration__candidate__account=user,
-        kind__in=OWN_KINDS,
-        status=Document.Status.READY,
-        decision__is_active=True,
-    ).select_related("registration__campaign__referential", "registration__campaign__centre")
+    return (
+        scope(user, "document.take_away", Document.objects.all())
+        .filter(
+            kind__in=OWN_KINDS,
+            status=Document.Status.READY,
+            decision__is_active=True,
+        )
+        .select_related("registration__campaign__referential", "registration__campaign__centre")
+    )
 
 
 def own_corrections(*, registration: Registration) -> QuerySet[CorrectionRequest]:
@@ -94,17 +95,16 @@ def own_corrections(*, registration: Registration) -> QuerySet[CorrectionRequest
 
 def corrections_for_staff(*, user) -> QuerySet[CorrectionRequest]:
     """Requests of the registrations of the user's centres (staff)."""
-    return CorrectionRequest.objects.filter(
-        registration__campaign__centre_id__in=staff_centre_ids(user=user)
-    ).select_related("candidate", "registration__campaign", "requested_by", "decided_by")
+    return scope(user, "correction.decide", CorrectionRequest.objects.all()).select_related(
+        "candidate", "registration__campaign", "requested_by", "decided_by"
+    )
 
 
 def registrations_for_invitation(*, user, campaign: Campaign) -> QuerySet[Registration]:
     """The registrations of a campaign of the user's centres (what staff may invite)."""
     return (
-        Registration.objects.filter(
-            campaign=campaign, campaign__centre_id__in=staff_centre_ids(user=user)
-        )
+        scope(user, "registration.manage", Registration.objects.all())
+        .filter(campaign=campaign)
         .select_related("candidate", "campaign__centre")
         .order_by("candidate__last_name", "candidate__first_name", "pk")
     )
