@@ -36,3 +36,21 @@ def tasks(user) -> list[HomeTask]:
         )
         for s in sessions
     ]
+
+
+def signature_tasks(user) -> list[HomeTask]:
+    """A jury member's « procès-verbal à signer », one per minutes awaiting them (one query)."""
+    from .selectors import minutes_awaiting_signature_of
+
+    return [
+        HomeTask(
+            document.jury_session.campaign.name,
+            _("Procès-verbal du jury du %(date)s à signer")
+            % {"date": document.jury_session.date.strftime("%d/%m/%Y")},
+            reverse("documents:sign", args=[document.pk]),
+            1,
+            document.jury_session.date,
+            10,
+        )
+        for document in minutes_awaiting_signature_of(user=user)
+    ]

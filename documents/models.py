@@ -7,6 +7,7 @@ One row per document and version. Generating twice gives the same document: at m
 import datetime
 import secrets
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Registration
 from cqpm.core.constraints import choices_constraint
+from cqpm.core.errors import DomainError
 from cqpm.core.models import TimeStampedModel
 from deliberations.models import Decision, JurySession
 
@@ -62,7 +64,8 @@ class Document(TimeStampedModel):
         Status.QUEUED: {Status.RUNNING, Status.REVOKED},
         # A running job goes back to the queue only when stale (its worker died).
         Status.RUNNING: {Status.READY, Status.FAILED, Status.QUEUED, Status.REVOKED},
-        Status.READY: {Status.REVOKED},
+        # Ready minutes go back to the queue once, to be sealed with the jury's signatures.
+        Status.READY: {Status.REVOKED, Status.QUEUED},
         Status.FAILED: {Status.QUEUED, Status.RUNNING, Status.REVOKED},
         Status.REVOKED: set(),
     }
@@ -100,6 +103,8 @@ class Document(TimeStampedModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
     revoked_reason = models.TextField(_("motif de révocation"), blank=True)
+    # The minutes: when the last signature of the jury came in (then sealed with them).
+    signed_at = models.DateTimeField(_("signé par le jury le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("document")
@@ -240,3 +245,57 @@ class DocumentFile(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+class SignatureRole(models.TextChoices):
+    ATTENDANCE = "attendance", _("Feuille d'émargement")
+    MINUTES = "minutes", _("Procès-verbal")
+
+
+class Signature(models.Model):
+    """A jury member's signature of the minutes' attendance sheet, or the president's of the
+    minutes: the statement they confirmed, the hash of the file they read, when and from where,
+    after a fresh two-factor confirmation. Append-only (a trigger on PostgreSQL, save() here)."""
+
+    Role = SignatureRole
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="signatures")
+    member = models.ForeignKey(
+        "deliberations.JuryMember", on_delete=models.PROTECT, related_name="signatures"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("objet"), max_length=16, choices=SignatureRole.choices)
+    statement = models.TextField(_("déclaration"))
+    document_sha256 = models.CharField(_("empreinte du document signé"), max_length=64)
+    signed_at = models.DateTimeField(_("signé le"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("double authentification confirmée le"))
+    client_ip = models.GenericIPAddressField(_("adresse"))
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["document", "signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "member", "role"], name="documents_signature_once"
+            ),
+            choices_constraint(
+                app="documents", model="signature", field="role", choices=SignatureRole
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="signature_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.user} — {self.signed_at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise DomainError(_("Une signature ne se modifie pas."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DomainError(_("Une signature ne s'efface pas."))

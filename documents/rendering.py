@@ -250,7 +250,11 @@ def _minutes_context(document: Document) -> dict:
         (label, sum(1 for d in final if d.outcome == value))
         for value, label in Decision.Outcome.choices
     ]
+    from .signatures import minutes_signature_lines
+
     return {
+        "signature_lines": minutes_signature_lines(document=document),
+        "signed_at": document.signed_at,
         "members": members,
         "colleges": colleges,
         "decisions": decisions,

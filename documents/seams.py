@@ -26,6 +26,7 @@ def register() -> None:
 
     register_demo_seeder("documents", demo.seed, order=50)
     register_home_tasks("documents", home.tasks, order=50)
+    register_home_tasks("documents.signatures", home.signature_tasks, order=45)
     events.declare()
     # First of an amendment's reactions: the documents (and, through their revocation, the
     # credential) go before the pack that lists them is marked to resend.
@@ -92,6 +93,24 @@ EVENTS = [
         "cqpm.documents.document.failed",
         _("Échec de la génération"),
         _("La génération du document {object} a échoué ; elle peut être relancée."),
+    ),
+    (
+        "cqpm.documents.minutes.signed",
+        _("Procès-verbal signé"),
+        _(
+            "{actor} a signé le procès-verbal {object} après une confirmation à deux facteurs "
+            "({roles})."
+        ),
+    ),
+    (
+        "cqpm.documents.minutes.completed",
+        _("Procès-verbal signé par tout le jury"),
+        _("Toutes les signatures du procès-verbal {object} sont recueillies : il est scellé."),
+    ),
+    (
+        "cqpm.documents.minutes.reminded",
+        _("Signatures du procès-verbal relancées"),
+        _("{actor} a relancé par e-mail les membres du jury qui n'ont pas signé {object}."),
     ),
     (
         "cqpm.documents.batch.requested",

@@ -12,6 +12,7 @@ from deliberations.models import (
     BlockValidation,
     CapacityResult,
     Decision,
+    JuryMember,
     JurySession,
     ResultSheet,
 )
@@ -276,3 +277,44 @@ def last_convocation_of(*, convocation: Convocation) -> Convocation | None:
     return Convocation.objects.filter(
         registration_id=convocation.registration_id, kind=convocation.kind
     ).first()
+
+
+def minutes_to_sign_for(*, user) -> QuerySet[Document]:
+    """The ready minutes of the closed sessions where `user` sits on the jury (what they may read
+    and sign; the service says what each must sign)."""
+    return Document.objects.filter(
+        kind=Document.Kind.JURY_MINUTES,
+        status=Status.READY,
+        jury_session__members__user=user,
+    ).select_related("jury_session__campaign")
+
+
+def minutes_awaiting_signature_of(*, user) -> QuerySet[Document]:
+    """Ready, not yet signed minutes awaiting a signature of `user`: their attendance if present,
+    the minutes if president, in one query."""
+    from .models import Signature, SignatureRole
+
+    seat = JuryMember.objects.filter(session=OuterRef("jury_session"), user=user)
+    signed = Signature.objects.filter(document=OuterRef("pk"), user=user)
+    return (
+        Document.objects.filter(
+            kind=Document.Kind.JURY_MINUTES, status=Status.READY, signed_at__isnull=True
+        )
+        .filter(
+            Exists(seat.filter(present=True))
+            & ~Exists(signed.filter(role=SignatureRole.ATTENDANCE))
+            | Exists(seat.filter(is_president=True))
+            & ~Exists(signed.filter(role=SignatureRole.MINUTES))
+        )
+        .select_related("jury_session__campaign")
+        .order_by("jury_session__date", "pk")
+    )
+
+
+def live_minutes(*, jury_session: JurySession) -> Document | None:
+    """The session's minutes in force (not revoked), or None."""
+    return (
+        Document.objects.filter(jury_session=jury_session, kind=Document.Kind.JURY_MINUTES)
+        .exclude(status=Status.REVOKED)
+        .first()
+    )

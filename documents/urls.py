@@ -11,6 +11,13 @@ urlpatterns = [
     path("documents/<int:pk>/relancer/", views.document_retry, name="retry"),
     path("documents/<int:pk>/telecharger/", views.document_download, name="download"),
     path("documents/lots/<int:pk>/archive/", views.batch_download, name="batch_download"),
+    path("documents/<int:pk>/signer/", views.minutes_sign, name="sign"),
+    path(
+        "documents/<int:pk>/signer/pdf/",
+        views.minutes_download_for_signature,
+        name="sign_download",
+    ),
+    path("documents/<int:pk>/signatures/relancer/", views.minutes_remind, name="sign_remind"),
     path("verifier/", views.verify_form, name="verify_form"),
     path("verifier/<str:code>/", views.verify, name="verify"),
 ]

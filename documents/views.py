@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+from urllib.parse import urlencode
+
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,12 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candidates.models import Registration
 from cqpm.core.actions import run_action
+from cqpm.core.clientip import client_ip
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 from cqpm.core.ratelimit import Rate, limit
 from cqpm.core.registry import document_page_extras
 
-from . import selectors, services
+from . import selectors, services, signatures
 from .file_check import pdf_file_check
 from .models import Document
 
@@ -33,6 +38,10 @@ def session_documents(request, pk: int):
     session = get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
     context = _panel_context(session)
     context["revoked"] = selectors.revoked_documents(jury_session=session)
+    minutes = selectors.live_minutes(jury_session=session)
+    context["minutes"] = minutes
+    if minutes is not None and minutes.status == Document.Status.READY:
+        context["signature_lines"] = signatures.minutes_signature_lines(document=minutes)
     return render(request, "documents/session_documents.html", context)
 
 
@@ -238,3 +247,97 @@ def _capacities_until(document: Document):
     if document.kind != Document.Kind.CAPACITY_NOTICE or not document.registration_id:
         return None
     return selectors.acquired_valid_until(registration_id=document.registration_id)
+
+
+# --- The jury signs its minutes ------------------------------------------------------------
+
+
+def _mfa_confirmed_at(request):
+    """When this session last passed a two-factor check (allauth records each authentication
+    method in the session: the login's TOTP step, or a reauthentication), else None."""
+    records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY) or []
+    times = [r.get("at") for r in records if r.get("method") == "mfa" and r.get("at")]
+    if not times:
+        return None
+    return datetime.datetime.fromtimestamp(max(times), tz=datetime.UTC)
+
+
+def _is_fresh(confirmed_at) -> bool:
+    timeout = datetime.timedelta(seconds=settings.ACCOUNT_REAUTHENTICATION_TIMEOUT)
+    return confirmed_at is not None and confirmed_at >= timezone.now() - timeout
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_sign(request, pk: int):
+    document = get_scoped_or_404(selectors.minutes_to_sign_for(user=request.user), pk=pk)
+    confirmed_at = _mfa_confirmed_at(request)
+    if request.method == "POST":
+        if not _is_fresh(confirmed_at):
+            messages.warning(
+                request, _("Confirmez votre identité par votre code à deux facteurs pour signer.")
+            )
+            return redirect(_reauthenticate_url(request))
+        if request.POST.get("statement") != "on":
+            messages.error(request, _("Cochez la déclaration pour signer."))
+            return redirect("documents:sign", pk=pk)
+        done = run_action(
+            request,
+            lambda: signatures.minutes_sign(
+                document=document,
+                by=request.user,
+                confirmed_at=confirmed_at,
+                client_ip=client_ip(request),
+                sha256=request.POST.get("sha256", ""),
+            ),
+            success=_("Votre signature est enregistrée."),
+        )
+        if done:
+            return redirect("home")
+        return redirect("documents:sign", pk=pk)
+    lines = signatures.minutes_signature_lines(document=document)
+    mine = [line for line in lines if line.member.user_id == request.user.pk]
+    return render(
+        request,
+        "documents/minutes_sign.html",
+        {
+            "document": document,
+            "session": document.jury_session,
+            "lines": lines,
+            "mine": mine,
+            "pending": [line for line in mine if line.signature is None],
+            "statements": [
+                signatures.minutes_statement(document=document, role=line.role)
+                for line in mine
+                if line.signature is None
+            ],
+            "fresh": _is_fresh(confirmed_at),
+            "reauthenticate_url": _reauthenticate_url(request),
+        },
+    )
+
+
+def _reauthenticate_url(request) -> str:
+    return f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.path})}"
+
+
+@login_required
+@require_GET
+def minutes_download_for_signature(request, pk: int):
+    document = get_scoped_or_404(selectors.minutes_to_sign_for(user=request.user), pk=pk)
+    return _attachment(document.file, document.download_name, "application/pdf")
+
+
+@login_required
+@require_POST
+def minutes_remind(request, pk: int):
+    document = get_scoped_or_404(
+        selectors.document_list_for(user=request.user).filter(kind=Document.Kind.JURY_MINUTES),
+        pk=pk,
+    )
+    run_action(
+        request,
+        lambda: signatures.minutes_signatures_remind(document=document, by=request.user),
+        success=_("Les membres du jury qui n'ont pas signé ont été relancés par e-mail."),
+    )
+    return redirect("documents:session", pk=document.jury_session_id)

@@ -275,6 +275,10 @@ TABLE: dict[str, Row] = {
     "documents:retry": Row(k(pk="document"), expect(default=405), post_only=True),
     "documents:download": Row(k(pk="document"), staff()),
     "documents:batch_download": Row(k(pk="batch"), staff()),
+    # The jury signs its minutes: the members of the session only; staff remind (POST).
+    "documents:sign": Row(k(pk="minutes"), expect(jury_president=200, jury_member=200)),
+    "documents:sign_download": Row(k(pk="minutes"), expect(jury_president=200, jury_member=200)),
+    "documents:sign_remind": Row(k(pk="minutes"), expect(default=405), post_only=True),
     # --- Transmission to the GTP (staff of the session's centre)
     "transmissions:tracker_list": Row(get=staff(staff_b=200)),
     "transmissions:tracker": Row(JURY, staff()),
@@ -469,6 +473,12 @@ def scenario(
     document.sha256 = "0" * 64
     document.save()
     credential_issue(document=document)
+    minutes = Document(
+        kind=Document.Kind.JURY_MINUTES, jury_session=session, status=Document.Status.READY
+    )
+    minutes.file.save("pv.pdf", ContentFile(tiny_pdf("Procès-verbal")), save=False)
+    minutes.sha256 = "1" * 64
+    minutes.save()
     batch = DocumentBatch(jury_session=session, requested_by=staff_a)
     batch.archive.save("lot.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
     batch.save()
@@ -530,6 +540,7 @@ def scenario(
         jury_candidate=JuryCandidate.objects.get(session=session),
         decision=decision,
         document=document,
+        minutes=minutes,
         batch=batch,
         sending=sending,
         webhook=webhook,

@@ -246,6 +246,9 @@ ACCOUNT_RATE_LIMITS = {
 # and sign-up is closed).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CQPM] "
+# A signature of the minutes needs a two-factor confirmation this recent (seconds), the same
+# window allauth gives its reauthentication.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CQPM campagnes"
