@@ -18,6 +18,11 @@ ACTIONS = (
         "candidates.Registration",
         _("consulter les preuves d'une inscription (rapport, entretien)"),
     ),
+    (
+        "interview.record",
+        "candidates.Registration",
+        _("enregistrer l'entretien d'un candidat de sa commission"),
+    ),
     ("report.download", "evaluations.Report", _("télécharger le rapport d'un candidat")),
     ("dossier.review", "evaluations.EvaluationDossier", _("approuver ou renvoyer un dossier")),
     ("opinion.answer", "evaluations.CompanyOpinion", _("donner l'avis de l'entreprise")),

@@ -79,6 +79,7 @@ def evaluator(user: User) -> Grants:
     return {
         "registration.evaluate": Q(Exists(seated)) & ~Q(company_id__in=own_companies),
         "registration.evidence": Q(Exists(seated)),
+        "interview.record": Q(Exists(seated)),
         "report.download": Q(Exists(seated_report)),
     }
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
@@ -195,7 +195,8 @@ def table() -> list[tuple[Action, list[str]]]:
 
     Each role's grants are asked of a stand-in user that holds every role (`_Everyone`), so the
     table says what a role may give, not what one person holds."""
-    everyone = _Everyone()
+    # Not a model user: it answers the few attributes role functions read, and `everyone`.
+    everyone = cast("User", _Everyone())
     granted: dict[str, list[str]] = {}
     for role in roles():
         for code in role.grants(everyone):

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from candidates.lifecycle import Activity, campaign_allows
+from cqpm.core.access import can
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -30,7 +31,7 @@ def interview_page(request, registration_pk: int):
     can_record = (
         session is not None
         and campaign_allows(campaign=registration.campaign, activity=Activity.INTERVIEW)
-        and session.evaluators.filter(pk=request.user.pk).exists()
+        and can(request.user, "interview.record", registration)
     )
     capacities = registration.campaign.referential.capacities.all()
     form = None
