@@ -14,6 +14,7 @@ import datetime
 
 from django.utils import timezone
 
+from candidates.demo import FIRST_NAMES_WITH_CIVILITY
 from candidates.models import Campaign, Candidate, Company, Pathway, Registration
 from deliberations.models import CapacityResult, Decision, JuryMember, JurySession, ResultSheet
 from transmissions.models import PackSending, TransmissionPack
@@ -23,7 +24,8 @@ from .services import arrival_check, session_counts_refresh
 
 HISTORY = [90, 270, 450, 630]  # days before today of each history jury
 PER_CAMPAIGN = 24
-NAME = "Responsable d'affaires — session antérieure n° {n} (historique)"
+HISTORY_MARK = "(historique)"
+NAME = "Responsable d'affaires — session antérieure n° {n} " + HISTORY_MARK
 DOMAIN = "historique.demo.cqpm.local"
 
 
@@ -74,7 +76,13 @@ def _history(ctx, centre, referential, index: int, n: int, days: int) -> None:
         college="employee",
         present=True,
     )
-    company = Company.objects.filter(siret__startswith="99").order_by("pk").first()
+    # A company of the centre's showcase people (never the evaluators' own).
+    company = (
+        Company.objects.filter(registrations__campaign__centre=centre)
+        .exclude(registrations__campaign__name__endswith="(historique)")
+        .order_by("pk")
+        .first()
+    )
     capacities = list(referential.capacities.order_by("number"))
     for i in range(PER_CAMPAIGN):
         _candidate(campaign, session, company, capacities, president, index, n, i)
@@ -84,10 +92,11 @@ def _history(ctx, centre, referential, index: int, n: int, days: int) -> None:
 
 def _candidate(campaign, session, company, capacities, president, index, n, i) -> None:
     person = (index * 10 + n) * 100 + i
+    first_name, civility = FIRST_NAMES_WITH_CIVILITY[person % len(FIRST_NAMES_WITH_CIVILITY)]
     candidate = Candidate.objects.create(
-        civility="Mme" if i % 2 else "M.",
+        civility=civility,
         last_name=f"Historique{person:05d}",
-        first_name=("Hélène", "Claire", "Anne")[i % 3] if i % 2 else ("Jean", "Luc", "Marc")[i % 3],
+        first_name=first_name,
         birth_date=datetime.date(1975, 1, 1) + datetime.timedelta(days=person * 11 % 9000),
         email=f"candidat.{person:05d}@{DOMAIN}",
     )
@@ -148,6 +157,11 @@ def _send_one(ctx) -> None:
     if not ctx.centres:
         return
     centre = ctx.centres[0]
+    demo_packs = PackSending.objects.filter(
+        pack__session__campaign__centre=centre, pack__session__campaign__in=ctx.campaigns
+    )
+    if demo_packs.exists():  # sent on an earlier run: once is enough
+        return
     pack = (
         TransmissionPack.objects.filter(
             session__campaign__centre=centre,
