@@ -62,7 +62,7 @@ class IssuerKey:
 
     def public_jwk(self) -> dict[str, Any]:
         jwk = self.private.as_dict(private=False)
-        return {k: jwk[k] for k in PUBLIC_MEMBERS[jwk["kty"]]}
+        return {k: jwk[k] for k in PUBLIC_MEMBERS[str(jwk["kty"])]}
 
 
 def import_jwk(jwk: dict[str, Any]) -> ECKey | OKPKey:

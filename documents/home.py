@@ -44,13 +44,14 @@ def signature_tasks(user) -> list[HomeTask]:
 
     return [
         HomeTask(
-            document.jury_session.campaign.name,
+            session.campaign.name,
             _("Procès-verbal du jury du %(date)s à signer")
-            % {"date": document.jury_session.date.strftime("%d/%m/%Y")},
+            % {"date": session.date.strftime("%d/%m/%Y")},
             reverse("documents:sign", args=[document.pk]),
             1,
-            document.jury_session.date,
+            session.date,
             10,
         )
         for document in minutes_awaiting_signature_of(user=user)
+        if (session := document.jury_session) is not None
     ]

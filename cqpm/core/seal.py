@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
@@ -95,7 +96,7 @@ class _KeptKeySigner(signers.SimpleSigner):
     """pyHanko's SimpleSigner parses the private key again at every signature (about 0.27 s for
     RSA 3072 with cryptography's key checks, twice per seal): this one parses it once."""
 
-    _pyca_key = None
+    _pyca_key: Any = None
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -105,8 +106,13 @@ class _KeptKeySigner(signers.SimpleSigner):
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
         if mechanism.signature_algo != "rsassa_pkcs1v15":
             return super().sign_raw(data, digest_algorithm)
+        from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
         if self._pyca_key is None:
-            self._pyca_key = load_der_private_key(self.signing_key.dump(), password=None)
+            key = load_der_private_key(self.signing_key.dump(), password=None)
+            if not isinstance(key, RSAPrivateKey):  # the mechanism above says RSA
+                return super().sign_raw(data, digest_algorithm)
+            self._pyca_key = key
         hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
         return self._pyca_key.sign(data, PKCS1v15(), hash_algorithm)
 
