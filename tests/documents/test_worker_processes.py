@@ -109,6 +109,9 @@ def _start_worker(queue: str, log: Path, *, var: Path, database: str) -> subproc
         "CELERY_BROKER_URL": celery_app.conf.broker_url,
         "CQPM_VAR_DIR": str(var),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # The session's throwaway seal (tests/conftest.py), not a demo certificate under var/.
+        "PDF_SEAL_PKCS12_FILE": str(settings.PDF_SEAL_PKCS12_FILE),
+        "PDF_SEAL_PASSPHRASE": settings.PDF_SEAL_PASSPHRASE,
     }
     command = [
         sys.executable, "-m", "celery", "-A", "cqpm", "worker",

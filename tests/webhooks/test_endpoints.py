@@ -205,6 +205,9 @@ def test_the_production_settings_refuse_http_and_private_addresses_whatever_the_
         # What production requires besides: a shared cache and the credentials' signing keys.
         "CACHE_URL": "redis://127.0.0.1:6379/0",
         "CREDENTIALS_KEYS": _signing_keys(tmp_path),
+        # ... and the PDF seal's certificate (the session's throwaway one, tests/conftest.py).
+        "PDF_SEAL_PKCS12_FILE": str(settings.PDF_SEAL_PKCS12_FILE),
+        "PDF_SEAL_PASSPHRASE": settings.PDF_SEAL_PASSPHRASE,
     }
     env.pop("CELERY_BROKER_URL", None)
     result = subprocess.run(
