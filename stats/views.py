@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -14,15 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from candidates.models import ExamCentre
-from cqpm.core.actions import run_action
 from cqpm.core.permissions import get_scoped_or_404
 from referentials.models import Referential
 from transmissions.forms import AcknowledgementForm
-from transmissions.services import pack_sending_acknowledge
+from transmissions.views import acknowledge_from_form
 
 from . import exports, report, selectors
 from .charts import draw
@@ -143,19 +140,5 @@ def inbox_acknowledge(request, pk: int):
     """The GTP's acknowledgement of receipt, given from its list through the transmissions
     service (the same rule and checks as when a centre attaches it)."""
     sending = get_scoped_or_404(selectors.received_sendings_for(user=request.user), pk=pk)
-    form = AcknowledgementForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choisissez l'accusé de réception à déposer."))
-    else:
-        upload = form.cleaned_data["acknowledgement"]
-        run_action(
-            request,
-            lambda: pack_sending_acknowledge(
-                sending=sending,
-                acknowledgement=upload,
-                acknowledgement_name=upload.name,
-                by=request.user,
-            ),
-            success=_("L'accusé de réception est joint à l'envoi."),
-        )
+    acknowledge_from_form(request, sending)
     return redirect("stats:inbox")

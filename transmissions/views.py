@@ -111,6 +111,12 @@ def rebuild(request, pk: int):
 def acknowledgement_add(request, pk: int):
     """The GTP's acknowledgement of receipt, arrived after the sending was recorded."""
     sending = get_scoped_or_404(selectors.sending_list_for(user=request.user), pk=pk)
+    acknowledge_from_form(request, sending)
+    return redirect("transmissions:tracker", pk=sending.pack.session_id)
+
+
+def acknowledge_from_form(request, sending) -> None:
+    """Attach the posted acknowledgement through the transmissions service (centre or GTP)."""
     form = AcknowledgementForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choisissez l'accusé de réception à déposer."))
@@ -126,7 +132,6 @@ def acknowledgement_add(request, pk: int):
             ),
             success=_("L'accusé de réception est joint à l'envoi."),
         )
-    return redirect("transmissions:tracker", pk=sending.pack.session_id)
 
 
 @login_required
