@@ -16,13 +16,16 @@ timestamp token (RFC 3161) and each sealing differs: the file hash is recorded p
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
@@ -32,6 +35,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import DocumentMetadata
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper
+
+T = TypeVar("T")
 
 SEAL_FIELD = "Sceau"
 SEAL_REASON = "Document émis et scellé par l'organisme certificateur"
@@ -188,8 +193,22 @@ def pdf_seal(data: bytes, *, when: datetime.datetime) -> bytes:
     # Without a timestamp the signature's size is known: reserving room for it spares pyHanko a
     # dry-run signature to estimate it (a third of the seal's time).
     reserved = None if timestamper else SEAL_BYTES_RESERVED
-    output = pdf_signer.sign_pdf(_writer(data, when), bytes_reserved=reserved)
+    output = _outside_event_loop(
+        lambda: pdf_signer.sign_pdf(_writer(data, when), bytes_reserved=reserved)
+    )
     return output.getvalue()
+
+
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """Run `work` here, or in a fresh thread when this thread already runs an event loop:
+    pyHanko's synchronous API calls `asyncio.run()`, which refuses to nest (a page rendered inside
+    an async server or a browser test's loop)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 class _DatedSigner(signers.PdfSigner):
@@ -304,7 +323,9 @@ def pdf_seal_check(data: bytes) -> SealReport:
     try:
         ours = seal_certificate()
         context = ValidationContext(trust_roots=[ours], allow_fetching=False)
-        status = validate_pdf_signature(embedded, signer_validation_context=context)
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(embedded, signer_validation_context=context)
+        )
     except Exception:  # noqa: BLE001 - a malformed signature is an altered one
         return SealReport(readable=True, sealed=True, sha256=sha256)
     cert = status.signing_cert

@@ -35,6 +35,20 @@ def test_render_pdf_seals_last_and_keeps_the_attachment():
     assert render_pdf(html=HTML) == render_pdf(html=HTML)
 
 
+def test_sealing_and_checking_work_inside_a_running_event_loop():
+    """pyHanko calls asyncio.run(): a PDF rendered from async code (an ASGI server, a browser
+    test's loop) is still sealed and checked."""
+    import asyncio
+
+    async def inside_a_loop():
+        data = render_pdf(html=HTML)
+        return data, pdf_seal_check(data)
+
+    data, report = asyncio.run(inside_a_loop())
+    assert_sealed(data)
+    assert report.valid
+
+
 def test_one_byte_changed_is_reported_altered():
     data = bytearray(render_pdf(html=HTML))
     assert pdf_seal_check(bytes(data)).valid
