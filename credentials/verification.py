@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import gzip
 import json
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import Resolver404, resolve
@@ -70,10 +72,22 @@ class Verdict:
             "achievement": achievement.get("name", ""),
             "code": achievement.get("humanCode", ""),
             "version": achievement.get("version", ""),
-            "valid_from": str(self.credential.get("validFrom", ""))[:10],
+            "valid_from": local_day(self.credential.get("validFrom")),
             "issuer": issuer.get("name", "") if isinstance(issuer, dict) else str(issuer),
             "capacities": [a.get("targetName", "") for a in achievement.get("alignment") or []],
         }
+
+
+def local_day(instant: Any) -> datetime.date | None:
+    """The day of an XML Schema dateTime in the product's time zone: the jury's day, stored as
+    Paris midnight in UTC (« 2026-08-08T22:00:00Z » is the 9th), not its first ten characters."""
+    try:
+        parsed = datetime.datetime.fromisoformat(str(instant).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.date()
+    return parsed.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def credential_verify(*, text: str) -> Verdict:

@@ -70,6 +70,12 @@ def _jury_memberships(centre: ExamCentre):
 
 class JurySessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Heure"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        required=False,
+        help_text=_("L'heure de convocation des candidats, indiquée sur leur convocation."),
+    )
     place = forms.CharField(label=_("Lieu"), max_length=255)
     president = MembershipChoiceField(label=_("Président du jury"), queryset=None)
     members = MembershipMultipleChoiceField(

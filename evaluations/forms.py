@@ -218,6 +218,12 @@ class CancelForm(forms.Form):
 
 class SessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(
+        label=_("Heure"),
+        widget=TIME_WIDGET,
+        required=False,
+        help_text=_("L'heure de convocation des candidats, indiquée sur leur convocation."),
+    )
     place = forms.CharField(label=_("Lieu"), max_length=255)
     override_reason = forms.CharField(**OVERRIDE_REASON)
     evaluators = forms.ModelMultipleChoiceField(

@@ -291,6 +291,7 @@ def jury_session_create(
     president: CentreMembership,
     members: Iterable[CentreMembership],
     by: User,
+    start_time: datetime.time | None = None,
 ) -> JurySession:
     """Staff plan a campaign's jury session (from Planifiée to Jury) after its commission, with
     its members and exactly one president; raises DomainError (not staff, campaign status, date
@@ -300,7 +301,9 @@ def jury_session_create(
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         campaign_ensure_allows(campaign=campaign, activity=PLANNING)
         jury_date_check(campaign=campaign, date=date)
-        session = JurySession(campaign=campaign, date=date, place=(place or "").strip())
+        session = JurySession(
+            campaign=campaign, date=date, start_time=start_time, place=(place or "").strip()
+        )
         full_clean_or_raise(session)
         session.save()
         seats = {m.pk: m for m in members}
@@ -314,6 +317,7 @@ def jury_session_create(
             session,
             {
                 "date": date.isoformat(),
+                "start_time": start_time.isoformat("minutes") if start_time else None,
                 "place": session.place,
                 "president": president.user_id,
                 "members": sorted(m.user_id for m in seats.values()),

@@ -127,6 +127,7 @@ def commission_session_create(
     by: User,
     evaluators: Iterable[Any] = (),
     override_reason: str = "",
+    start_time: datetime.time | None = None,
 ) -> CommissionSession:
     """Staff plan a session (from Planifiée until evaluations end) with evaluators of the
     campaign's centre, dated after the evidence is due or with a reason; DomainError otherwise."""
@@ -141,13 +142,18 @@ def commission_session_create(
             campaign=campaign, date=date, override_reason=override_reason
         )
         session = CommissionSession.objects.create(
-            campaign=campaign, date=date, place=place, date_override_reason=reason
+            campaign=campaign,
+            date=date,
+            start_time=start_time,
+            place=place,
+            date_override_reason=reason,
         )
         session.evaluators.set(evaluators)
         emit(COMMISSION_SESSION_DATED, session=session, by=by)
         after = {
             "campaign": campaign.pk,
             "date": date,
+            "start_time": start_time,
             "place": place,
             "evaluators": [u.email for u in evaluators],
         }

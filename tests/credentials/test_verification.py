@@ -2,6 +2,7 @@
 signed by another key, by an unknown or withdrawn key, malformed, revoked — never a 500."""
 
 import base64
+import datetime
 import html as html_module
 import json
 import shutil
@@ -172,3 +173,14 @@ def test_credentials_signed_before_a_rotation_still_verify_until_the_key_is_with
     path.write_text(json.dumps(entries))
     assert "n'est pas publiée par l'émetteur" in page(client, text=old.jwt)
     assert "Badge authentique et valide." in page(client, text=new.jwt)
+
+
+def test_it_shows_the_jury_day_in_french_and_in_paris_not_the_utc_instants_first_characters(
+    client, certificate
+):
+    day = certificate.decision.session.date
+    token = certificate.credential.jwt
+    assert payload(token)["validFrom"].startswith(f"{day - datetime.timedelta(days=1):%Y-%m-%d}")
+    html = page(client, text=token)
+    assert f'Date du jury</dt><dd class="col-sm-9">{day:%d/%m/%Y}</dd>' in html
+    assert f"{day - datetime.timedelta(days=1):%Y-%m-%d}" not in html.split("<form")[0]

@@ -42,9 +42,11 @@ def test_it_creates_a_session_with_one_president_and_colleges(
         president=_membership(jury_president, centre_a),
         members=[_membership(jury_member, centre_a), _membership(jury_president, centre_a)],
         by=staff_a,
+        start_time=datetime.time(9, 30),
     )
     seats = {m.user: (m.college, m.is_president) for m in session.members.all()}
     assert seats == {jury_president: ("employer", True), jury_member: ("employee", False)}
+    assert session.start_time == datetime.time(9, 30)  # the convocation's hour
 
 
 def test_it_refuses_members_from_outside_the_centres_jury(

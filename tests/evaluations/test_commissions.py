@@ -164,11 +164,17 @@ def test_it_creates_a_session_and_assigns_through_the_pages(
     client = client_for(staff_a)
     response = client.post(
         reverse("evaluations:campaign_commissions", args=[campaign_a.pk]),
-        {"date": "2027-04-10", "place": "Lyon", "evaluators": [evaluator.pk]},
+        {
+            "date": "2027-04-10",
+            "start_time": "14:30",
+            "place": "Lyon",
+            "evaluators": [evaluator.pk],
+        },
         follow=True,
     )
     assert "La commission est créée." in text(response)
     session = CommissionSession.objects.get()
+    assert session.start_time == datetime.time(14, 30)  # the convocation's hour
     response = client.post(
         reverse("evaluations:session_assign", args=[campaign_a.pk, session.pk]),
         {"assign-registration": registration_a.pk},
