@@ -6,6 +6,8 @@ What the broker never got or lost is sent again by `requeue_documents`, which be
 minute (settings.CELERY_BEAT_SCHEDULE).
 """
 
+from typing import Any
+
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -14,7 +16,7 @@ from . import convocations, services
 from .models import DocumentBatch
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-COMMON = {
+COMMON: dict[str, Any] = {
     "acks_late": True,
     "autoretry_for": TRANSIENT_ERRORS,
     "max_retries": 3,

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 from django.core import checks
 
@@ -14,7 +18,7 @@ class CoreConfig(AppConfig):
         checks.register(check_seams)
 
 
-def check_seams(app_configs=None, **kwargs):
+def check_seams(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Refuse to start when a handler waits on a lifecycle hook no app declared."""
     from .registry import check_registry
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -19,7 +19,7 @@ def audit_log(
     action: str,
     obj: models.Model,
     by: User | None = None,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     registration_id: int | None = None,
     centre_id: int | None = None,
 ) -> AuditEntry:
@@ -40,7 +40,7 @@ def audit_log(
     )
 
 
-def audit_history(*, registration_id: int):
+def audit_history(*, registration_id: int) -> models.QuerySet[AuditEntry]:
     """Every entry about one registration, oldest first, with its author."""
     return (
         AuditEntry.objects.filter(registration_id=registration_id)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,7 +139,7 @@ def _item(*, job: BulkJob, action: BulkAction | None, context: Any, item_id: int
     return obj
 
 
-def bulk_job_list_for(*, user: User):
+def bulk_job_list_for(*, user: User) -> QuerySet[BulkJob]:
     """The jobs a person started (only theirs: progress is never shown to anyone else)."""
     if not getattr(user, "is_authenticated", False):
         return BulkJob.objects.none()

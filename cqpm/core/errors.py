@@ -1,6 +1,12 @@
 """The root of every business error: a French, translatable message that views show as is."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms import BaseForm
 from django.utils.functional import Promise
 
 
@@ -42,7 +48,7 @@ def validation_text(error: ValidationError) -> str:
     return " ".join(dict.fromkeys(error.messages))
 
 
-def full_clean_or_raise(obj, **kwargs) -> None:
+def full_clean_or_raise(obj: Model, **kwargs: Any) -> None:
     """Run the model's checks and turn their messages into one French DomainError."""
     try:
         obj.full_clean(**kwargs)
@@ -50,6 +56,6 @@ def full_clean_or_raise(obj, **kwargs) -> None:
         raise DomainError(validation_text(exc)) from exc
 
 
-def add_to_form(form, error: DomainError) -> None:
+def add_to_form(form: BaseForm, error: DomainError) -> None:
     """Show a DomainError on the form: on its field when the form has it, else on top."""
     form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -14,6 +14,7 @@ import dataclasses
 import hmac
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -33,7 +34,7 @@ LIVENESS_PATH = "/healthz"
 class LivenessMiddleware:
     """Answers `/healthz` before anything else runs (host check, https redirect, sessions)."""
 
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -43,7 +44,7 @@ class LivenessMiddleware:
 
 
 @dataclasses.dataclass
-class CeleryWorkers(HealthCheck):
+class CeleryWorkers(HealthCheck):  # type: ignore[misc]  # django-health-check ships no types
     """At least one worker answers a ping through the broker within HEALTH_CELERY_TIMEOUT."""
 
     def check_status(self) -> None:
@@ -69,7 +70,7 @@ COMPONENTS: dict[str, tuple[str | Promise, Callable[[], HealthCheck]]] = {
 }
 
 
-def run_checks() -> dict[str, dict]:
+def run_checks() -> dict[str, dict[str, Any]]:
     """Each component's verdict: its French label, ok or not, and the error (for staff only)."""
     results = {}
     for name, (label, factory) in COMPONENTS.items():
@@ -103,7 +104,7 @@ def health(request: HttpRequest) -> HttpResponse:
     code = 200 if healthy else 503
     components = results if may_see_details(request) else None
     if "application/json" in request.headers.get("Accept", ""):
-        body: dict = {"status": status}
+        body: dict[str, Any] = {"status": status}
         if components is not None:
             body["components"] = components
         return JsonResponse(body, status=code, json_dumps_params={"ensure_ascii": False})

@@ -1,5 +1,9 @@
 """Shared pieces: a timestamped base model and the append-only audit log."""
 
+from __future__ import annotations
+
+from typing import Any
+
 import pgtrigger
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,11 +22,11 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AuditEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ARG002 - append-only
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:  # noqa: ARG002 - append-only
         raise DomainError(_("Le journal d'audit ne peut pas être modifié."))
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise DomainError(_("Le journal d'audit ne peut pas être effacé."))
 
 
@@ -70,12 +74,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise DomainError(_("Le journal d'audit ne peut pas être modifié."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise DomainError(_("Le journal d'audit ne peut pas être effacé."))
 
 

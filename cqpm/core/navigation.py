@@ -8,11 +8,17 @@ imports none of them.
 - the home page: `HomeTask`s from `register_home_tasks` providers, what the person must do next.
 """
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from .access import User
 
 from .registry import (
     campaign_tab_providers,
@@ -53,7 +59,7 @@ class HomeTask:
         return self.due is not None and self.due < timezone.localdate()
 
 
-def nav_items_for(user) -> list[NavItem]:
+def nav_items_for(user: User | None) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     items: list[NavItem] = []
@@ -62,7 +68,7 @@ def nav_items_for(user) -> list[NavItem]:
     return items
 
 
-def campaign_tabs_for(user, campaign) -> list[CampaignTab]:
+def campaign_tabs_for(user: User | None, campaign: Any) -> list[CampaignTab]:
     if not getattr(user, "is_authenticated", False):
         return []
     tabs: list[CampaignTab] = []
@@ -71,7 +77,7 @@ def campaign_tabs_for(user, campaign) -> list[CampaignTab]:
     return tabs
 
 
-def home_tasks_for(user) -> list[HomeTask]:
+def home_tasks_for(user: User | None) -> list[HomeTask]:
     if not getattr(user, "is_authenticated", False):
         return []
     tasks: list[HomeTask] = []
@@ -80,7 +86,7 @@ def home_tasks_for(user) -> list[HomeTask]:
     return tasks
 
 
-def registration_links_for(user, registration) -> list[NavItem]:
+def registration_links_for(user: User | None, registration: Any) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     links: list[NavItem] = []

@@ -47,7 +47,7 @@ def incoming_request_id(request: HttpRequest) -> str:
 class RequestIdMiddleware:
     """Sets the request's id, path and user for its log lines; logs one access line at the end."""
 
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -115,7 +115,7 @@ class JsonFormatter(logging.Formatter):
 
 
 @before_task_publish.connect
-def _put_request_id_in_headers(headers: dict | None = None, **_: Any) -> None:
+def _put_request_id_in_headers(headers: dict[str, Any] | None = None, **_: Any) -> None:
     current = request_id.get()
     if current and headers is not None:
         headers.setdefault(TASK_HEADER, current)

@@ -28,7 +28,7 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
 
 
 class OutageMiddleware:
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

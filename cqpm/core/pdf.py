@@ -18,6 +18,7 @@ import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import SubElement, tostring  # nosec B405 - builds XML, parses none
 
@@ -68,14 +69,14 @@ _lock = threading.Lock()
 _state: dict[str, object] = {}
 
 
-class StaticOnlyURLFetcher(URLFetcher):
+class StaticOnlyURLFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Serve `file://` URLs under the static roots and `data:` URIs; refuse everything else."""
 
     def __init__(self, roots: list[Path]) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
 
-    def fetch(self, url: str, headers=None):
+    def fetch(self, url: str, headers: Any = None) -> Any:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "data":
@@ -140,10 +141,10 @@ def layout_pdf(*, html: str, base_url: str | None = None) -> LaidOutDocument:
     return document.render(stylesheets=[css], font_config=font_config)
 
 
-class ArchivalMetadata(DocumentMetadata):
+class ArchivalMetadata(DocumentMetadata):  # type: ignore[misc]  # WeasyPrint ships no types
     """WeasyPrint's XMP packet plus `dc:language`, which PDF/A readers expect and it omits."""
 
-    def generate_rdf_metadata(self, variant, version, conformance):
+    def generate_rdf_metadata(self, variant: str, version: str, conformance: str) -> bytes:
         # WeasyPrint's own output, never untrusted input.
         rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
         if self.lang:
@@ -153,7 +154,7 @@ class ArchivalMetadata(DocumentMetadata):
                 SubElement(description, f"{{{NS['dc']}}}language"), f"{{{NS['rdf']}}}Bag"
             )
             SubElement(bag, f"{{{NS['rdf']}}}li").text = self.lang
-        return tostring(rdf, encoding="utf-8")
+        return bytes(tostring(rdf, encoding="utf-8"))
 
 
 def render_pdf(
@@ -196,7 +197,7 @@ def render_pdf(
     return pdf_seal(data, when=when) if sealed else data
 
 
-def _unique_associated_files(document: LaidOutDocument, pdf) -> None:
+def _unique_associated_files(document: LaidOutDocument, pdf: Any) -> None:
     """List each associated file once in the catalog's /AF.
 
     WeasyPrint 70 adds a file spec to /AF twice: once from the EmbeddedFiles name tree, once from

@@ -1,6 +1,8 @@
 """Fetch-or-deny: every object a view touches comes from a queryset already scoped to the user."""
 
-from typing import TypeVar
+from __future__ import annotations
+
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -9,7 +11,7 @@ from django.http import Http404
 M = TypeVar("M", bound=models.Model)
 
 
-def get_scoped_or_404(queryset: models.QuerySet[M], **lookup) -> M:
+def get_scoped_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
     """Return the object if it is in the user's scope; outsiders get a 404, never a 403."""
     try:
         return queryset.get(**lookup)

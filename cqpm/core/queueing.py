@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
@@ -43,7 +44,7 @@ def enqueue_on_commit(
     transaction.on_commit(partial(_send, task, args, on_failure), using=using)
 
 
-def _send(task: Any, args: tuple, on_failure: Callable[[], None] | None) -> None:
+def _send(task: Any, args: tuple[Any, ...], on_failure: Callable[[], None] | None) -> None:
     deferral = _request_deferral.get()
     if deferral is None or not deferral.broker_down:
         try:
@@ -69,10 +70,10 @@ class DeferredWorkMiddleware:
     """Tells the person, in French, that work their action queued will follow later when the
     broker refused it. Placed after MessageMiddleware, so the notice reaches the next page."""
 
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _request_deferral.set(_Deferral())
         try:
             response = self.get_response(request)

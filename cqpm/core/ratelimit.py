@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -72,13 +73,13 @@ def limit(
     per_account: Rate | None = None,
     account: Callable[..., str | None] | None = None,
     message: str | Promise = "",  # may be lazy: rendered in the language of the request
-) -> Callable:
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a view: each request counts against the client address and, when `account`
     names one from the view's arguments, against that account; over either limit, a 429."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             over = hit(scope, "ip", client_ip(request), per_address)
             name = account(request, *args, **kwargs) if account is not None else None
             if per_account is not None and name:

@@ -277,7 +277,7 @@ def declare_labels(
 
 
 def _label_into(
-    space: dict[str, str | Promise], labels: Mapping[str, str | Promise], what: str, of
+    space: dict[str, str | Promise], labels: Mapping[str, str | Promise], what: str, of: str | None
 ) -> None:
     for name, label in labels.items():
         if name in space and str(space[name]) != str(label):
@@ -312,7 +312,9 @@ def value_label(value: str, *, within: Sequence[str | None] = ()) -> str | Promi
 # --- Page sections, navigation, demo ------------------------------------------------------------
 
 
-def _contribute(kind: dict[str, Contribution], name: str, provider, order: int) -> None:
+def _contribute(
+    kind: dict[str, Contribution], name: str, provider: Callable[..., Any], order: int
+) -> None:
     if name in kind and kind[name].provider is not provider:
         raise ImproperlyConfigured(f"Contribution {name!r} is registered twice.")
     kind[name] = Contribution(name=name, provider=provider, order=order)
@@ -327,7 +329,7 @@ def register_section(name: str, provider: Callable[[Any, Any], str], *, order: i
     _contribute(registry.sections, name, provider, order)
 
 
-def register_nav(name: str, provider: Callable[[Any], list], *, order: int) -> None:
+def register_nav(name: str, provider: Callable[[Any], list[Any]], *, order: int) -> None:
     """Navigation entries: `provider(user) -> list[NavItem]` (only what the user may use)."""
     _contribute(registry.nav, name, provider, order)
 
@@ -337,18 +339,20 @@ def register_home_item(name: str, provider: Callable[[Any], str], *, order: int)
     _contribute(registry.home_items, name, provider, order)
 
 
-def register_home_tasks(name: str, provider: Callable[[Any], list], *, order: int) -> None:
+def register_home_tasks(name: str, provider: Callable[[Any], list[Any]], *, order: int) -> None:
     """Tasks on the home page: `provider(user) -> list[HomeTask]` (only the user's own work)."""
     _contribute(registry.home_tasks, name, provider, order)
 
 
-def register_campaign_tab(name: str, provider: Callable[[Any, Any], list], *, order: int) -> None:
+def register_campaign_tab(
+    name: str, provider: Callable[[Any, Any], list[Any]], *, order: int
+) -> None:
     """Tabs of the campaign frame: `provider(user, campaign) -> list[CampaignTab]`."""
     _contribute(registry.campaign_tabs, name, provider, order)
 
 
 def register_registration_link(
-    name: str, provider: Callable[[Any, Any], list], *, order: int
+    name: str, provider: Callable[[Any, Any], list[Any]], *, order: int
 ) -> None:
     """Links of a registration's row: `provider(user, registration) -> list[NavItem]`."""
     _contribute(registry.registration_links, name, provider, order)
@@ -359,7 +363,9 @@ def register_demo_seeder(name: str, seed: Callable[..., None], *, order: int) ->
     _contribute(registry.demo_seeders, name, seed, order)
 
 
-def register_audit_redactor(name: str, provider: Callable[[list], None], *, order: int) -> None:
+def register_audit_redactor(
+    name: str, provider: Callable[[list[Any]], None], *, order: int
+) -> None:
     """Redact audit entries before they are read: `provider(entries) -> None`, in place."""
     _contribute(registry.audit_redactors, name, provider, order)
 

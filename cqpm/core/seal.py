@@ -33,6 +33,7 @@ from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import DocumentMetadata
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
@@ -46,7 +47,7 @@ SEAL_BYTES_RESERVED = 8192
 DEMO_SUBJECT = "CQPM — certificat de DÉMONSTRATION, sans valeur"
 
 _lock = threading.Lock()
-_cache: dict[tuple, signers.SimpleSigner] = {}
+_cache: dict[tuple[object, ...], signers.SimpleSigner] = {}
 
 
 @dataclass(frozen=True)
@@ -119,16 +120,18 @@ class _KeptKeySigner(signers.SimpleSigner):
                 return super().sign_raw(data, digest_algorithm)
             self._pyca_key = key
         hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
-        return self._pyca_key.sign(data, PKCS1v15(), hash_algorithm)
+        return bytes(self._pyca_key.sign(data, PKCS1v15(), hash_algorithm))
 
 
 def _load(source: SealSource) -> signers.SimpleSigner:
     if source.key and source.cert:
-        signer = signers.SimpleSigner.load(
+        signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
             str(source.key), str(source.cert), key_passphrase=source.passphrase
         )
     else:
-        signer = signers.SimpleSigner.load_pkcs12(str(source.pkcs12), passphrase=source.passphrase)
+        signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+            str(source.pkcs12), passphrase=source.passphrase
+        )
     if signer is None:
         raise ImproperlyConfigured(
             f"Certificat du sceau illisible ({source.describe()}) : fichier ou phrase secrète "
@@ -156,7 +159,7 @@ def seal_holder_name(cert: asn1_x509.Certificate | None = None) -> str:
 class _FixedDateMetadata(DocumentMetadata):
     """pyHanko stamps the modification date with "now"; a seal is dated by its document."""
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         fixed = self.__dict__.get("fixed_date")
         if name == "last_modified" and value == "now" and fixed is not None:
             value = fixed
@@ -196,7 +199,7 @@ def pdf_seal(data: bytes, *, when: datetime.datetime) -> bytes:
     output = _outside_event_loop(
         lambda: pdf_signer.sign_pdf(_writer(data, when), bytes_reserved=reserved)
     )
-    return output.getvalue()
+    return bytes(output.getvalue())
 
 
 def _outside_event_loop(work: Callable[[], T]) -> T:
@@ -214,11 +217,13 @@ def _outside_event_loop(work: Callable[[], T]) -> T:
 class _DatedSigner(signers.PdfSigner):
     """A PdfSigner whose session is dated by the document, not by the clock."""
 
-    def __init__(self, *args, when: datetime.datetime, **kwargs) -> None:
+    def __init__(self, *args: Any, when: datetime.datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.when = when
 
-    def init_signing_session(self, pdf_out, existing_fields_only=False):
+    def init_signing_session(
+        self, pdf_out: BasePdfFileWriter, existing_fields_only: bool = False
+    ) -> signers.pdf_signer.PdfSigningSession:
         session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
         session.system_time = self.when
         return session

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
@@ -25,7 +25,7 @@ from django.core.files.storage import Storage, default_storage
 class FileSystemStorage(DjangoFileSystemStorage):
     """Django's filesystem storage, plus `replace` by temporary file and atomic rename."""
 
-    def replace(self, name: str, content: File) -> str:
+    def replace(self, name: str, content: File[Any]) -> str:
         target = Path(self.path(name))
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".tmp")
@@ -56,6 +56,6 @@ def storage_replace(
             "cqpm.core.storage_s3.S3Storage."
         )
     if isinstance(content, bytes):
-        return replace(name, ContentFile(content))
+        return str(replace(name, ContentFile(content)))
     content.seek(0)
-    return replace(name, File(content))
+    return str(replace(name, File(content)))

@@ -9,13 +9,19 @@
 Each refusal is a French DomainError.
 """
 
+from __future__ import annotations
+
 import io
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
+
+if TYPE_CHECKING:
+    import pikepdf
+    import PIL.Image
 
 # Keys and action types that run or carry something inside a PDF.
 _ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
@@ -50,7 +56,7 @@ def pdf_refuse_active_content(upload: IO[bytes]) -> None:
         )
 
 
-def _active_content(pdf) -> str:
+def _active_content(pdf: pikepdf.Pdf) -> str:
     import pikepdf
 
     if len(pdf.attachments):
@@ -75,14 +81,14 @@ def _active_content(pdf) -> str:
     return ""
 
 
-def _nested(value) -> bool:
+def _nested(value: object) -> bool:
     """A direct dictionary or array inside an object (indirect ones are visited on their own)."""
     import pikepdf
 
     return isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect
 
 
-def _active_in(obj) -> str:
+def _active_in(obj: pikepdf.Object) -> str:
     import pikepdf
 
     keys = set(obj.keys())
@@ -98,7 +104,7 @@ def _active_in(obj) -> str:
     return ""
 
 
-def image_reencode(upload: IO[bytes], *, name: str = "image") -> ContentFile:
+def image_reencode(upload: IO[bytes], *, name: str = "image") -> ContentFile[bytes]:
     """Decode an image (pixel budget enforced) and return it re-encoded as PNG; DomainError."""
     from PIL import Image, UnidentifiedImageError
 
@@ -125,7 +131,7 @@ def image_reencode(upload: IO[bytes], *, name: str = "image") -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"{stem}.png")
 
 
-def _has_alpha(image) -> bool:
+def _has_alpha(image: PIL.Image.Image) -> bool:
     return image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
     )

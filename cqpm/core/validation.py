@@ -6,8 +6,11 @@ PostgreSQL enforces and SQLite does not), NUL and control characters (PostgreSQL
 text), e-mail shape and dates. Each check returns French messages, empty when the value fits.
 """
 
+from __future__ import annotations
+
 import datetime
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -34,7 +37,7 @@ def text_problems(value: str, *, multiline: bool = False) -> list[str]:
     ]
 
 
-def integer_problems(field: models.Field, value: int) -> list[str]:
+def integer_problems(field: models.Field[Any, Any], value: int) -> list[str]:
     low, high = INTEGER_RANGES.get(field.get_internal_type(), (None, None))
     if low is not None and value < low or high is not None and value > high:
         return [

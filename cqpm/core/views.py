@@ -2,7 +2,7 @@ import datetime
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
@@ -17,7 +17,7 @@ def _grouped(tasks: list[HomeTask]) -> list[tuple[str, list[HomeTask]]]:
     group, late first, then by due date."""
     far = datetime.date.max
 
-    def key(task: HomeTask):
+    def key(task: HomeTask) -> tuple[datetime.date, int]:
         return (task.due or far, task.order)
 
     groups = [
@@ -28,7 +28,7 @@ def _grouped(tasks: list[HomeTask]) -> list[tuple[str, list[HomeTask]]]:
 
 
 @login_required
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     """Each person's home: what they must do next, then the spaces they may use."""
     # Blocks other apps contribute (cqpm.core.registry.register_home_item), e.g. overdue work.
     blocks = [html for item in home_items() if (html := item.provider(request))]
@@ -36,12 +36,12 @@ def home(request):
     return render(request, "home.html", {"home_blocks": blocks, "task_groups": groups})
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
 @require_safe
-def favicon(request):
+def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever the page says: send them to the static file (its
     hashed, long-cached name in production), no login, and let them keep the answer a day."""
     response = HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -28,7 +28,7 @@ def transition(
     allowed: Mapping[S, Set[S]],
     field: str = "status",
     changes: Mapping[str, Any] | None = None,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     registration_id: int | None = None,
     centre_id: int | None = None,
     clean: bool = True,

@@ -5,7 +5,9 @@ by default; DATABASE_URL, CELERY_BROKER_URL and CACHE_URL point the same code at
 Redis. A bad value fails at start-up with a message naming the variable.
 """
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import environ
 from celery.schedules import crontab
@@ -18,7 +20,10 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
-def _env(reader, name, **kwargs):
+T = TypeVar("T")
+
+
+def _env(reader: Callable[..., T], name: str, **kwargs: Any) -> T:
     try:
         return reader(name, **kwargs)
     except (ValueError, ImproperlyConfigured, KeyError) as exc:
@@ -276,7 +281,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_env(env.str, "MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 
-def file_storages(*, bucket: str, endpoint_url: str = "", **options) -> dict:
+def file_storages(*, bucket: str, endpoint_url: str = "", **options: Any) -> dict[str, Any]:
     """STORAGES["default"]: MEDIA_ROOT on this host, or the S3-compatible bucket when one is
     named (several hosts then share it)."""
     if not bucket:
@@ -535,7 +540,7 @@ HEALTH_CHECK_TOKEN = _env(env.str, "HEALTH_CHECK_TOKEN", default="")
 HEALTH_CELERY_TIMEOUT = _env(env.float, "HEALTH_CELERY_TIMEOUT", default=1.0)  # seconds
 
 
-def logging_config(*, fmt: str, level: str) -> dict:
+def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
     """Console logs with each record's request id, path and user; `json`: one object a line."""
     if fmt not in ("text", "json"):
         raise ValueError(f"{fmt!r} : attendu text ou json")

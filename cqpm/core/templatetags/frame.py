@@ -6,17 +6,26 @@ from the tabs apps register (cqpm.core.registry.register_campaign_tab).
 Whoever sees no tab (an evaluator, a jury member) still sees where they are; the parent is linked
 for them only with `parent_open=True` (a page they may open)."""
 
-from django import template
+from typing import Any
 
-from ..navigation import campaign_tabs_for, registration_links_for
+from django import template
+from django.template import Context
+
+from ..navigation import NavItem, campaign_tabs_for, registration_links_for
 
 register = template.Library()
 
 
 @register.inclusion_tag("core/_campaign_frame.html", takes_context=True)
 def campaign_frame(
-    context, campaign, tab="", crumb="", parent="", parent_url="", parent_open=False
-) -> dict:
+    context: Context,
+    campaign: Any,
+    tab: str = "",
+    crumb: str = "",
+    parent: str = "",
+    parent_url: str = "",
+    parent_open: bool = False,
+) -> dict[str, Any]:
     request = context.get("request")
     tabs = campaign_tabs_for(getattr(request, "user", None), campaign)
     return {
@@ -31,7 +40,7 @@ def campaign_frame(
 
 
 @register.simple_tag(takes_context=True)
-def registration_links(context, registration) -> list:
+def registration_links(context: Context, registration: Any) -> list[NavItem]:
     """`{% registration_links r as links %}`: the later apps' pages for this registration."""
     request = context.get("request")
     return registration_links_for(getattr(request, "user", None), registration)

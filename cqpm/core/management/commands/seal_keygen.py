@@ -1,9 +1,10 @@
 """Create the demonstration certificate of the PDF seal (never for production)."""
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cqpm.core.seal import seal_demo_generate, seal_source
 
@@ -14,14 +15,14 @@ class Command(BaseCommand):
         "dans PDF_SEAL_PKCS12_FILE). En production, fournissez le certificat de l'organisme."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--if-missing",
             action="store_true",
             help="Ne rien faire si le certificat du sceau existe déjà (installation).",
         )
 
-    def handle(self, *args, if_missing: bool = False, **options):
+    def handle(self, *args: Any, if_missing: bool = False, **options: Any) -> None:
         source = seal_source()
         if source.key:
             raise CommandError(
