@@ -177,13 +177,12 @@ def document_download(request, pk):
     document = get_scoped_or_404(selectors.own_documents(user=request.user), pk=pk)
     if not document.file or selectors.decision_in_force(registration=document.registration) is None:
         raise Http404
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
     response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{document.kind}-{document.registration.campaign.referential.code}.pdf".replace(
-            " ", "-"
-        ),
-        content_type="application/pdf",
+        handle, as_attachment=True, filename=document.download_name, content_type="application/pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
