@@ -78,7 +78,7 @@ def account_find_or_invite(
 
 
 def accounts_bulk_invite(
-    *, emails: Iterable[str], by: User, data: dict | None = None
+    *, emails: Iterable[str], by: User, data: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Accounts for many (already clean) e-mails at once, as an import needs them: the known
     ones, and new ones created in one INSERT, each audited; returns e-mail -> account."""

@@ -1,6 +1,7 @@
 """Exam centres and their people, campaigns, candidates and their registrations."""
 
 import functools
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -79,7 +80,7 @@ class Company(TimeStampedModel):
     def searchable(self) -> str:
         return search_fold(f"{self.name} {self.siret}")
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = self.searchable()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name", "siret"} & set(update_fields):
@@ -358,7 +359,7 @@ class Candidate(TimeStampedModel):
     def searchable(self) -> str:
         return search_fold(" ".join(getattr(self, name) or "" for name in SEARCHED_FIELDS))
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.identity_key = identity_key_of(self.last_name, self.first_name)
         self.search_text = self.searchable()
         update_fields = kwargs.get("update_fields")

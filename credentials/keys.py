@@ -78,7 +78,7 @@ def algorithm_of(key: ECKey | OKPKey) -> str:
     return ALGORITHM if isinstance(key, ECKey) else LEGACY_ALGORITHM
 
 
-_cache: dict[tuple, list[IssuerKey]] = {}
+_cache: dict[tuple[Any, ...], list[IssuerKey]] = {}
 _lock = threading.Lock()
 
 

@@ -13,6 +13,7 @@ import datetime
 import gzip
 import secrets
 import uuid
+from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -200,7 +201,7 @@ def encode_bits(*, size: int, indexes: list[int]) -> str:
     return "u" + base64.urlsafe_b64encode(compressed).decode("ascii").rstrip("=")
 
 
-def status_list_credential(*, status_list: StatusList) -> dict:
+def status_list_credential(*, status_list: StatusList) -> dict[str, Any]:
     url = status_list_url(status_list.number)
     revoked = list(
         status_list.credentials.filter(revoked_at__isnull=False).values_list(
@@ -238,7 +239,7 @@ def status_list_served(*, number: int) -> str | None:
     key = status_list_cache_key(number)
     token = cache.get(key)
     if token is not None:
-        return token
+        return str(token)
     status_list = StatusList.objects.filter(number=number).first()
     if status_list is None:
         return None

@@ -127,12 +127,12 @@ def _token_from(text: str) -> str:
     return _token_of_issued(data)
 
 
-def _types(data: dict) -> list[str]:
+def _types(data: dict[str, Any]) -> list[str]:
     value = data.get("type", [])
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
-def _token_of_issued(data: dict) -> str:
+def _token_of_issued(data: dict[str, Any]) -> str:
     """A bare credential carries no signature: it is genuine only if it is exactly one we
     signed (looked up by its id), and then the signed copy is what gets checked."""
     identifier = str(data.get("id", ""))
@@ -159,14 +159,14 @@ def _token_of_issued(data: dict) -> str:
 JWT_CLAIMS = ("iss", "jti", "nbf", "sub", "exp")
 
 
-def payload_of(token: str) -> dict:
+def payload_of(token: str) -> dict[str, Any]:
     """The credential a VC-JWT carries: its payload without the JWT's registered claims."""
     payload = token.split(".")[1]
     data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     return {name: value for name, value in data.items() if name not in JWT_CLAIMS}
 
 
-def _header_of(token: str) -> dict:
+def _header_of(token: str) -> dict[str, Any]:
     parts = token.split(".")
     if len(parts) != 3 or not all(parts):
         raise Refused(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Candidate, Registration
@@ -50,7 +50,7 @@ def personal_data_export(
     }
 
 
-def candidates_for_email(*, email: str, centre_ids: list[int] | None):
+def candidates_for_email(*, email: str, centre_ids: list[int] | None) -> QuerySet[Candidate]:
     if not email:
         return Candidate.objects.none()
     people = Candidate.objects.filter(email__iexact=email)
@@ -240,7 +240,7 @@ def _results(r: Registration) -> dict[str, Any] | None:
     }
 
 
-def _audit(entries) -> list[dict[str, Any]]:
+def _audit(entries: QuerySet[AuditEntry]) -> list[dict[str, Any]]:
     listed = audit_redacted(entries.select_related("actor").order_by("at", "pk"))
     return [
         {

@@ -54,7 +54,7 @@ def redact_value(value: Any, replace: Replace) -> Any:
     return value
 
 
-def apply_redactions(entries: list) -> None:
+def apply_redactions(entries: list[Any]) -> None:
     """The registered audit redactor: swap in the redacted reading of erased entries."""
     from .models import AuditRedaction
 

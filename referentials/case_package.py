@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -79,7 +80,7 @@ def item_type_node(code: str) -> Node:
     return Node(ITEM_TYPES[code][0], identifier, case.uri("CFItemTypes", identifier))
 
 
-def case_item_type(code: str) -> dict:
+def case_item_type(code: str) -> dict[str, Any]:
     title, description, hierarchy = ITEM_TYPES[code]
     node = item_type_node(code)
     return {
@@ -93,7 +94,7 @@ def case_item_type(code: str) -> dict:
     }
 
 
-def case_document(referential: Referential, *, in_package: bool = False) -> dict:
+def case_document(referential: Referential, *, in_package: bool = False) -> dict[str, Any]:
     node = document_node(referential)
     status = "Adopted" if referential.is_published else "Deprecated"
     grade = (
@@ -129,7 +130,7 @@ def case_document(referential: Referential, *, in_package: bool = False) -> dict
 
 @dataclass
 class _Entry:
-    item: dict
+    item: dict[str, Any]
     parent: Node
     sequence: int
 
@@ -147,7 +148,7 @@ def _item(
     enumeration: int,
     type_code: str,
     notes: str = "",
-) -> dict:
+) -> dict[str, Any]:
     item = {
         "identifier": identifier,
         "fullStatement": statement,
@@ -226,7 +227,7 @@ def _entries(referential: Referential) -> list[_Entry]:
     return entries
 
 
-def _association(referential: Referential, entry: _Entry, *, in_package: bool) -> dict:
+def _association(referential: Referential, entry: _Entry, *, in_package: bool) -> dict[str, Any]:
     origin, destination = entry.node, entry.parent
     identifier = case.association_identifier(CHILD_OF, origin.identifier, destination.identifier)
     association = {
@@ -243,7 +244,7 @@ def _association(referential: Referential, entry: _Entry, *, in_package: bool) -
     return association
 
 
-def case_package(referential: Referential) -> dict:
+def case_package(referential: Referential) -> dict[str, Any]:
     """The whole version: document, items, their associations and the item types they use."""
     entries = _entries(referential)
     used = {entry.item["CFItemTypeURI"]["identifier"] for entry in entries}
@@ -261,7 +262,7 @@ def case_package(referential: Referential) -> dict:
     }
 
 
-def case_item(referential: Referential, identifier: str) -> dict | None:
+def case_item(referential: Referential, identifier: str) -> dict[str, Any] | None:
     """One item of the version served alone (with its CFDocumentURI), or None."""
     for entry in _entries(referential):
         if entry.item["identifier"] == identifier:
@@ -269,7 +270,7 @@ def case_item(referential: Referential, identifier: str) -> dict | None:
     return None
 
 
-def case_association(referential: Referential, identifier: str) -> dict | None:
+def case_association(referential: Referential, identifier: str) -> dict[str, Any] | None:
     for entry in _entries(referential):
         association = _association(referential, entry, in_package=False)
         if association["identifier"] == identifier:
@@ -303,11 +304,11 @@ class ItemChange:
     after_uri: str = ""
 
 
-def _key(item: dict) -> tuple[str, str]:
+def _key(item: dict[str, Any]) -> tuple[str, str]:
     return (item["CFItemType"], item["humanCodingScheme"])
 
 
-def case_compare(*, before: dict, after: dict) -> list[ItemChange]:
+def case_compare(*, before: dict[str, Any], after: dict[str, Any]) -> list[ItemChange]:
     """Items of two packages matched by (CFItemType, humanCodingScheme): added, removed, and
     changed (statement or notes), in the newer version's reading order, removed ones in place."""
     old = {_key(item): item for item in before["CFItems"]}
@@ -331,7 +332,7 @@ def case_compare(*, before: dict, after: dict) -> list[ItemChange]:
     return changes
 
 
-def _text(item: dict) -> str:
+def _text(item: dict[str, Any]) -> str:
     """What readers compare: the statement, then the notes (conditions, methods) if any."""
     notes = item.get("notes", "")
     return f"{item['fullStatement']}\n{notes}" if notes else item["fullStatement"]

@@ -4,6 +4,8 @@ A published version is immutable: services refuse to change it and the children'
 refuses as a last line of defence; a change makes a new draft version.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -110,7 +112,7 @@ class Referential(TimeStampedModel):
         "notes",
     )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             self._guard_content()
         super().save(*args, **kwargs)
@@ -148,7 +150,7 @@ class FrozenGuardMixin:
         if status and status != Referential.Status.DRAFT:
             raise DomainError(_("Un référentiel publié ne peut pas être modifié."))
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self._guard()
         super().save(*args, **kwargs)
 

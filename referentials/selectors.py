@@ -4,21 +4,27 @@ Every logged-in user reads published and archived versions (campaigns may still 
 archived one); drafts are for administrators only.
 """
 
+from __future__ import annotations
+
 import hashlib
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .case_package import case_identifiers
 from .models import Block, Capacity, CriterionKind, Referential
 
+if TYPE_CHECKING:
+    from cqpm.core.access import User
 
-def _sees_drafts(user) -> bool:
-    return bool(user.is_superuser or user.is_staff)
+
+def _sees_drafts(user: User) -> bool:
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "is_staff", False))
 
 
-def referential_list_for(*, user, query: str = "") -> QuerySet[Referential]:
+def referential_list_for(*, user: User, query: str = "") -> QuerySet[Referential]:
     """Versions the user may read, newest version first per code, searchable by code or title."""
     qs = _readable_by(user)
     query = query.strip()
@@ -27,13 +33,13 @@ def referential_list_for(*, user, query: str = "") -> QuerySet[Referential]:
     return qs.annotate(capacity_count=Count("capacities")).order_by("code", "-version")
 
 
-def _readable_by(user) -> QuerySet[Referential]:
+def _readable_by(user: User) -> QuerySet[Referential]:
     if _sees_drafts(user):
         return Referential.objects.all()
     return Referential.objects.exclude(status=Referential.Status.DRAFT)
 
 
-def referential_detail_queryset_for(*, user) -> QuerySet[Referential]:
+def referential_detail_queryset_for(*, user: User) -> QuerySet[Referential]:
     """The readable versions with everything their page shows, in a fixed number of queries."""
     capacities = Capacity.objects.order_by("number").prefetch_related("conditions", "criteria")
     return (
@@ -80,8 +86,8 @@ def referential_sections(*, referential: Referential) -> list[Section]:
     return [*ordered, loose] if loose.capacities or not ordered else ordered
 
 
-def _position(item) -> int:
-    return item.position
+def _position(item: Any) -> int:
+    return int(item.position)
 
 
 def _criteria_groups(capacity: Capacity) -> list[CriteriaGroup]:

@@ -32,7 +32,7 @@ TRANSITIONS = {
 HEADER_FIELDS = ("title", "category", "level", "issuer", "last_modified", "objective", "missions")
 
 
-def referential_export(*, referential: Referential) -> dict:
+def referential_export(*, referential: Referential) -> dict[str, Any]:
     """The canonical dict of one version, in the file contract's shape and key order."""
     prefetch_related_objects(
         [referential], "blocks", "capacities__conditions", "capacities__criteria"
@@ -66,7 +66,7 @@ def referential_export(*, referential: Referential) -> dict:
     return data
 
 
-def _export_capacity(capacity: Capacity) -> dict:
+def _export_capacity(capacity: Capacity) -> dict[str, Any]:
     criteria = sorted(capacity.criteria.all(), key=lambda c: c.position)
     return {
         "number": capacity.number,
@@ -77,7 +77,9 @@ def _export_capacity(capacity: Capacity) -> dict:
     }
 
 
-def referential_import(*, data: dict, by: User | None = None, publish: bool = False) -> Referential:
+def referential_import(
+    *, data: dict[str, Any], by: User | None = None, publish: bool = False
+) -> Referential:
     """Load `data` for its code: a first version is published at once; a changed file for a
     published code becomes a new draft version, published only by an explicit action
     (`publish=True`, the admin's or the command's); identical content returns the version
@@ -144,7 +146,7 @@ def referential_new_draft(*, referential: Referential, by: User) -> Referential:
     return copy
 
 
-def referential_update(*, referential: Referential, data: dict, by: User) -> Referential:
+def referential_update(*, referential: Referential, data: dict[str, Any], by: User) -> Referential:
     """Replace the whole content of a draft with `data` (same code); raises DomainError for a
     published or archived version, ReferentialFileError for invalid data."""
     clean = referential_data_validate(data=data)
@@ -226,7 +228,7 @@ def _next_version(code: str) -> int:
     return (latest or 0) + 1
 
 
-def _fill(referential: Referential, clean: dict) -> None:
+def _fill(referential: Referential, clean: dict[str, Any]) -> None:
     for name in HEADER_FIELDS:
         setattr(referential, name, clean.get(name, ""))
     referential.notes = clean.get("notes", "")
@@ -234,7 +236,7 @@ def _fill(referential: Referential, clean: dict) -> None:
     referential.rncp_number = clean.get("rncp_number", "")
 
 
-def _create_version(clean: dict, *, version: int) -> Referential:
+def _create_version(clean: dict[str, Any], *, version: int) -> Referential:
     """A new draft version holding `clean`, children included (bulk: the draft is ours)."""
     referential = Referential(code=clean["code"], version=version, status=Status.DRAFT)
     _fill(referential, clean)
@@ -244,7 +246,7 @@ def _create_version(clean: dict, *, version: int) -> Referential:
     return referential
 
 
-def _write_content(referential: Referential, clean: dict) -> None:
+def _write_content(referential: Referential, clean: dict[str, Any]) -> None:
     Block.objects.bulk_create(
         Block(referential=referential, position=position, code=b["code"], title=b["title"])
         for position, b in enumerate(clean["blocks"], start=1)

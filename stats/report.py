@@ -51,7 +51,7 @@ def percent(value: float | None) -> str:
     return HIDDEN if value is None else f"{number_format(value, 1)} %"
 
 
-def _cell(value: int, key: Any, hidden: set) -> int | str:
+def _cell(value: int, key: Any, hidden: set[Any]) -> int | str:
     return HIDDEN if key in hidden else value
 
 
@@ -61,7 +61,7 @@ def _group_label(group: str, row: dict[str, Any]) -> str:
     if group == "cqpm":
         return f"{row['key']} — {row['label']}"
     if group == "centre":
-        return row["label"]
+        return str(row["label"])
     return str(row["key"])
 
 
@@ -84,7 +84,7 @@ def outcome_tables(
         cells[(TOTAL, column)] = sum(cells[(key, column)] for key in keys)
     for bucket in DelayBucket.values:
         cells[("delay", bucket)] = delays.get(bucket, 0)
-    relations: list = [
+    relations: list[Any] = [
         ((key, "presented"), [(key, "admissible"), (key, "partial")]) for key in [*keys, TOTAL]
     ]
     relations += [((TOTAL, column), [(key, column) for key in keys]) for column in OUTCOME_COLUMNS]
@@ -93,7 +93,9 @@ def outcome_tables(
     return _outcomes(group, rows, cells, hidden), _delays(cells, hidden)
 
 
-def _outcomes(group: str, rows: list[dict], cells: dict, hidden: set) -> Table:
+def _outcomes(
+    group: str, rows: list[dict[str, Any]], cells: dict[Any, int], hidden: set[Any]
+) -> Table:
     table = Table(
         key="resultats",
         title=_("Résultats du jury"),
@@ -133,7 +135,7 @@ def _outcomes(group: str, rows: list[dict], cells: dict, hidden: set) -> Table:
     return table
 
 
-def _delays(cells: dict, hidden: set) -> Table:
+def _delays(cells: dict[Any, int], hidden: set[Any]) -> Table:
     table = Table(
         key="delais",
         title=_("Délai entre l'inscription et le jury"),

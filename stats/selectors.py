@@ -5,9 +5,11 @@ per-session counts (stats.models), a constant number of queries whatever the vol
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import F, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -60,8 +62,8 @@ class Filters:
     pathway: str = ""
 
 
-def _counts(model, scope: Scope, filters: Filters) -> QuerySet:
-    qs = model.objects.all()
+def _counts(model: type[models.Model], scope: Scope, filters: Filters) -> QuerySet[Any]:
+    qs: QuerySet[Any] = model._default_manager.all()
     if scope.centre_ids is not None:
         qs = qs.filter(centre_id__in=scope.centre_ids)
     if filters.centre:
@@ -86,7 +88,7 @@ GROUPS: dict[str, dict[str, Any]] = {
 }
 
 
-def _people(outcomes) -> Sum:
+def _people(outcomes: Iterable[str]) -> Sum:
     return Sum("people", filter=Q(outcome__in=outcomes), default=0)
 
 

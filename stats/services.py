@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import zipfile
+from typing import IO
 
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -22,14 +24,14 @@ CHUNK = 256 * 1024
 MANIFEST_NAME = "manifeste-sha256.txt"
 
 
-def _months(later: str, earlier: str):
+def _months(later: str, earlier: str) -> CombinedExpression:
     """Calendar months from `earlier` to `later` (two date columns), in SQL on every backend."""
     return (ExtractYear(later) * 12 + ExtractMonth(later)) - (
         ExtractYear(earlier) * 12 + ExtractMonth(earlier)
     )
 
 
-def _delay_bucket():
+def _delay_bucket() -> tuple[Case, CombinedExpression]:
     months = _months("session__date", "registration__registered_on")
     return Case(
         When(Q(months__lt=6), then=Value(DelayBucket.UNDER_6)),
@@ -167,7 +169,7 @@ def _check_archive(sending: PackSending) -> tuple[str, int, list[str]]:
     return (ArrivalStatus.MISMATCH if problems else ArrivalStatus.OK), checked, problems
 
 
-def _check_manifest(handle) -> tuple[int, list[str]]:
+def _check_manifest(handle: IO[bytes]) -> tuple[int, list[str]]:
     """Each file listed in the archive's manifest hashed again; the names that differ."""
     try:
         archive = zipfile.ZipFile(handle)

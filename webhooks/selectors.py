@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from candidates.models import ExamCentre
@@ -9,22 +11,27 @@ from candidates.selectors import staff_centre_ids
 
 from .models import Attempt, Delivery, Endpoint
 
+if TYPE_CHECKING:
+    from cqpm.core.access import User
+
 RECENT = 50  # deliveries shown on a page
 
 
-def endpoint_list_for(*, user) -> QuerySet[Endpoint]:
+def endpoint_list_for(*, user: User) -> QuerySet[Endpoint]:
     return Endpoint.objects.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
         "centre"
     )
 
 
-def delivery_list_for(*, user) -> QuerySet[Delivery]:
+def delivery_list_for(*, user: User) -> QuerySet[Delivery]:
     return Delivery.objects.filter(
         endpoint__centre_id__in=staff_centre_ids(user=user)
     ).select_related("endpoint__centre")
 
 
-def recent_deliveries(*, user, centre: ExamCentre | None = None, endpoint: Endpoint | None = None):
+def recent_deliveries(
+    *, user: User, centre: ExamCentre | None = None, endpoint: Endpoint | None = None
+) -> QuerySet[Delivery]:
     """The latest deliveries of one of the user's centres or endpoints, newest first."""
     deliveries = delivery_list_for(user=user).defer("payload")
     if centre is not None:

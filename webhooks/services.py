@@ -161,7 +161,7 @@ def endpoint_ping(*, endpoint: Endpoint, by: User) -> Delivery:
 # --- Deliveries: creation (inside the firing transaction) ---------------------------------
 
 
-def deliveries_create(*, centre_id: int, event: str, datas: list[dict]) -> list[Delivery]:
+def deliveries_create(*, centre_id: int, event: str, datas: list[dict[str, Any]]) -> list[Delivery]:
     """One delivery per active endpoint of the centre subscribed to `event` and per `data`,
     written with one query to find the endpoints and bulk INSERTs, sent after the commit."""
     if not datas:
@@ -179,7 +179,11 @@ def deliveries_create(*, centre_id: int, event: str, datas: list[dict]) -> list[
 
 
 def _create(
-    endpoints: list[Endpoint], *, event: str, datas: list[dict], occurred_at: datetime.datetime
+    endpoints: list[Endpoint],
+    *,
+    event: str,
+    datas: list[dict[str, Any]],
+    occurred_at: datetime.datetime,
 ) -> list[Delivery]:
     deliveries = []
     for endpoint in endpoints:
@@ -199,7 +203,7 @@ def _create(
     return deliveries
 
 
-def _body(delivery: Delivery, centre: ExamCentre, data: dict) -> dict[str, Any]:
+def _body(delivery: Delivery, centre: ExamCentre, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(delivery.uid),
         "event": delivery.event,
@@ -279,7 +283,11 @@ def delivery_attempt(*, delivery_id: int) -> Outcome:
 
 
 def _record(
-    delivery: Delivery, claimed_at: datetime.datetime, answer: sending.Answer, *, final=False
+    delivery: Delivery,
+    claimed_at: datetime.datetime,
+    answer: sending.Answer,
+    *,
+    final: bool = False,
 ) -> Outcome:
     """Log the attempt and move the delivery on, if our claim still holds."""
     now = timezone.now()

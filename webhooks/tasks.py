@@ -7,7 +7,9 @@ max_retries is the same number as a backstop. What the broker never got or lost 
 by `requeue_deliveries`, which beat runs every minute (settings.CELERY_BEAT_SCHEDULE).
 """
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
@@ -27,7 +29,7 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
-def deliver_webhook(self, delivery_id: int) -> str:
+def deliver_webhook(self: Task[Any, Any], delivery_id: int) -> str:
     outcome = services.delivery_attempt(delivery_id=delivery_id)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in, max_retries=settings.WEBHOOKS_MAX_ATTEMPTS)
