@@ -120,3 +120,33 @@ class _extra_role:
 
     def __exit__(self, *exc):
         access._roles.pop(self.name, None)
+
+
+def test_can_answers_from_the_ids_an_object_holds_without_a_query(
+    db, django_assert_num_queries, centre_a, centre_b, staff_a, evaluator
+):
+    own = RegistrationFactory(campaign__centre=centre_a)
+    other = RegistrationFactory(campaign__centre=centre_b)
+    own = Registration.objects.select_related("campaign").get(pk=own.pk)
+    other = Registration.objects.select_related("campaign").get(pk=other.pk)
+    access.holds(staff_a, "registration.manage")  # the role facts, read once per request
+    with django_assert_num_queries(0):
+        assert access.can(staff_a, "registration.manage", own)
+        assert not access.can(staff_a, "registration.manage", other)
+        assert access.can(staff_a, "campaign.manage", own.campaign)
+        assert access.can_id(staff_a, "centre.manage", centre_a.pk)
+        assert not access.can_id(staff_a, "centre.manage", centre_b.pk)
+        assert access.scope_ids(staff_a, "centre.manage") == [centre_a.pk]
+    # A filter the object cannot answer (a subquery) is asked of the database, once.
+    access.holds(evaluator, "registration.evaluate")
+    with django_assert_num_queries(1):
+        assert not access.can(evaluator, "registration.evaluate", own)
+
+
+def test_the_services_staff_guard_refuses_in_french(db, centre_a, centre_b, staff_a):
+    from cqpm.core.errors import DomainError
+
+    access.ensure_centre_staff(staff_a, centre_a.pk)
+    access.ensure_centre_staff(None, centre_b.pk)  # the system
+    with pytest.raises(DomainError, match="personnel de ce centre"):
+        access.ensure_centre_staff(staff_a, centre_b.pk)

@@ -35,6 +35,9 @@ from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .errors import DomainError
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -148,16 +151,166 @@ def scope(user: User, code: str, queryset: QuerySet[M] | None = None) -> QuerySe
     return qs.filter(combined)
 
 
+def scope_ids(user: User, code: str) -> list[int]:
+    """The primary keys of the user's scope for `code`: read from the roles' filters when they
+    list them (`pk__in=[…]`, no query), from the database otherwise."""
+    combined = condition(user, code)
+    if combined is None:
+        return []
+    listed = _listed_pks(combined)
+    if listed is not None:
+        return listed
+    return list(scope(user, code).values_list("pk", flat=True))
+
+
+def _listed_pks(q: Q) -> list[int] | None:
+    if q.negated or (q.connector != Q.OR and len(q.children) > 1):
+        return None
+    pks: list[int] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            inner = _listed_pks(child)
+            if inner is None:
+                return None
+            pks += inner
+        elif (
+            isinstance(child, tuple)
+            and child[0] in ("pk__in", "id__in")
+            and isinstance(child[1], list | tuple | set | frozenset)
+        ):
+            pks += list(child[1])
+        else:
+            return None
+    return list(dict.fromkeys(pks))
+
+
 def holds(user: User, code: str) -> bool:
     """True when some role of the user grants `code` at all (no query): shows an entry point."""
     return condition(user, code) is not None
 
 
 def can(user: User, code: str, obj: models.Model) -> bool:
-    """True when `obj` is in the user's scope for `code` (one query at most)."""
-    if obj.pk is None or not holds(user, code):
+    """True when `obj` is in the user's scope for `code` (one query at most, none when the
+    roles' filters compare ids the object already holds, e.g. its campaign's centre)."""
+    if obj.pk is None:
         return False
+    combined = condition(user, code)
+    if combined is None:
+        return False
+    known = _decide(combined, obj, [1])
+    if known is not None:
+        return known
     return scope(user, code).filter(pk=obj.pk).exists()
+
+
+def can_id(user: User, code: str, pk: int | None) -> bool:
+    """`can()` for the object of the action's model whose primary key is `pk`."""
+    if pk is None:
+        return False
+    return can(user, code, apps.get_model(action(code).model)(pk=pk))
+
+
+def ensure(
+    by: User | None, code: str, obj: models.Model, message: str | Promise | None = None
+) -> None:
+    """Refuse (DomainError "forbidden") unless `by` may do `code` to `obj`; the system (None)
+    and superusers (who act through the admin and commands) pass. For services' guards."""
+    if by is None or getattr(by, "is_superuser", False) or can(by, code, obj):
+        return
+    raise DomainError(message or _("Vous n'avez pas le droit de faire cela."), code="forbidden")
+
+
+def ensure_centre_staff(by: User | None, centre_id: int) -> None:
+    """Refuse unless `by` may manage the centre (`centre.manage`: its staff), a superuser, or the
+    system (None); no query beyond the user's roles (the services' one staff guard)."""
+    ensure(
+        by,
+        "centre.manage",
+        apps.get_model(action("centre.manage").model)(pk=centre_id),
+        _("Vous ne faites pas partie du personnel de ce centre d'examen."),
+    )
+
+
+# --- Deciding a filter on an object in memory -------------------------------------------------
+# Only lookups on primary and foreign keys against literal values are decided here (they do not
+# change under the object's feet); anything else (a status, a subquery, Exists) is left to the
+# database. Related objects are followed when loaded (select_related or cached), and one that is
+# not may be loaded once per question (`loads`): never more queries than asking the database,
+# and the object keeps it (the caller usually reads `registration.campaign` next).
+
+_UNKNOWN = object()
+
+
+def _decide(q: Q, obj: models.Model, loads: list[int]) -> bool | None:
+    """True/False when `q` can be decided from `obj`'s loaded keys, None when it cannot."""
+    answers: list[bool | None] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            answers.append(_decide(child, obj, loads))
+        elif isinstance(child, tuple) and len(child) == 2:
+            answers.append(_decide_lookup(child[0], child[1], obj, loads))
+        else:
+            answers.append(None)
+    if q.connector == Q.OR:
+        result: bool | None = True if True in answers else (None if None in answers else False)
+    else:
+        result = False if False in answers else (None if None in answers else True)
+    if result is not None and q.negated:
+        return not result
+    return result
+
+
+def _decide_lookup(lookup: str, value: object, obj: models.Model, loads: list[int]) -> bool | None:
+    parts = lookup.split("__")
+    op = "exact"
+    if parts[-1] in ("in", "exact", "isnull"):
+        op = parts.pop()
+    held = _key_value(obj, parts, loads)
+    if held is _UNKNOWN:
+        return None
+    if op == "isnull":
+        return (held is None) is bool(value)
+    if isinstance(value, models.Model):
+        value = value.pk
+    if op == "in":
+        if not isinstance(value, list | tuple | set | frozenset):
+            return None  # a queryset or an expression: the database decides
+        return held in value
+    if not isinstance(value, int | str) or isinstance(value, bool):
+        return None
+    return held == value
+
+
+def _key_value(obj: models.Model, parts: list[str], loads: list[int]) -> object:
+    """The value of the key `parts` reaches from `obj`, or _UNKNOWN (not a key, not loaded)."""
+    current: models.Model | None = obj
+    for index, name in enumerate(parts):
+        if current is None:
+            return None
+        last = index == len(parts) - 1
+        if name == "pk":
+            return current.pk if last else _UNKNOWN
+        try:
+            field = current._meta.get_field(name)
+        except Exception:  # an attname (centre_id) or a reverse relation
+            field = next((f for f in current._meta.concrete_fields if f.attname == name), None)
+            if field is None or not last:
+                return _UNKNOWN
+            return getattr(current, field.attname)
+        if getattr(field, "primary_key", False) and last:
+            return current.pk
+        if not (getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False)):
+            return _UNKNOWN
+        if not getattr(field, "concrete", False):
+            return _UNKNOWN  # a reverse one-to-one
+        if last:
+            return getattr(current, field.attname)
+        if not field.is_cached(current):  # type: ignore[union-attr]
+            if not loads[0]:
+                return _UNKNOWN
+            loads[0] -= 1
+        current = getattr(current, name)
+    return _UNKNOWN
 
 
 def permitted(user: User, obj: models.Model, codes: tuple[str, ...]) -> frozenset[str]:
