@@ -51,7 +51,10 @@ class CorrectionRequestForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Téléphone"), max_length=32, required=False)
     address = forms.CharField(
-        label=_("Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Adresse"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     message = forms.CharField(
         label=_("Votre demande"),

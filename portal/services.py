@@ -316,7 +316,15 @@ def candidate_export(*, user: User, fmt: str) -> dict[str, Any]:
         for row in person.get("registrations", []):
             if row.get("id") not in decided:
                 undecided = True
-                for hidden in ("company_opinion", "interview", "results", "decisions"):
+                # Documents and the opinion's reminders wait for the decision too.
+                for hidden in (
+                    "company_opinion",
+                    "interview",
+                    "results",
+                    "decisions",
+                    "documents",
+                    "emails",
+                ):
                     row[hidden] = None
         if undecided:  # their trace in the journal waits for the decision too
             person["audit"] = [

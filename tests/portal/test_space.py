@@ -224,6 +224,16 @@ def test_a_correction_request_staff_accept_changes_the_data_through_the_rectific
     assert AuditEntry.objects.filter(action="cqpm.candidate.updated").exists()
 
 
+def test_a_request_too_long_is_refused_in_french_and_nothing_is_kept(candidate_client, invited):
+    url = reverse("portal:data", args=[invited.registration.pk])
+    response = candidate_client.post(url, {"address": "x" * 501, "message": "Nouvelle adresse."})
+    assert response.status_code == 200
+    assert "500 caractères" in response.content.decode()
+    response = candidate_client.post(url, {"phone": "06", "message": "m" * 2001})
+    assert "2000 caractères" in response.content.decode()
+    assert not CorrectionRequest.objects.exists()
+
+
 def test_a_refusal_needs_a_reply_the_candidate_reads(candidate_client, invited, staff_a):
     url = reverse("portal:data", args=[invited.registration.pk])
     candidate_client.post(url, {"last_name": "Martins", "message": "Mon nom est Martins."})
@@ -248,6 +258,7 @@ def test_the_own_export_leaves_out_the_work_before_the_decision(candidate_client
     (person,) = data["people"]
     (registration,) = person["registrations"]
     assert registration["company_opinion"] is None and registration["results"] is None
+    assert registration["documents"] is None and registration["emails"] is None
     assert AuditEntry.objects.filter(
         action="cqpm.privacy.person.exported", actor=invited.user
     ).exists()
