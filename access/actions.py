@@ -87,6 +87,22 @@ ACTIONS = (
         _("accepter ou refuser une demande de correction"),
     ),
     ("statistics.read", "candidates.ExamCentre", _("lire les statistiques d'un centre")),
+    (
+        "person.manage",
+        "candidates.Candidate",
+        _("exporter, rectifier ou effacer les données d'une personne"),
+    ),
+    (
+        "retention.read",
+        "privacy.RetentionItem",
+        _("lire le rapport de conservation des données de son centre"),
+    ),
+    ("endpoint.manage", "webhooks.Endpoint", _("gérer les webhooks d'un centre")),
+    (
+        "delivery.manage",
+        "webhooks.Delivery",
+        _("consulter et relancer les livraisons de webhooks"),
+    ),
 )
 
 

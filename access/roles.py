@@ -1,9 +1,10 @@
 """One function per relation that gives rights: `grants(user) -> {action: filter}`.
 
 Each function answers with the filters of the rows the user reaches through that relation, or an
-empty dict when the user does not hold it; it makes no query beyond the facts cached on the user
-(`staff_centre_ids`). `_everyone(user)` is the stand-in of cqpm.core.access.table(): answer with
-every action the role may give, without reading the database. How to add a role: see the
+empty dict when the user does not hold it; it makes no query beyond its facts
+(`_staff_centre_ids`, read once: cqpm.core.access caches the grants on the user object).
+`_everyone(user)` is the stand-in of cqpm.core.access.table(): answer with every action the
+role may give, without reading the database. How to add a role: see the
 docstring of cqpm/core/access.py.
 """
 
@@ -13,7 +14,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import CentreMembership
-from candidates.selectors import staff_centre_ids
 from cqpm.core.access import Grants, User, register_role
 from deliberations.models import JuryMember
 from evaluations.models import CommissionAssignment, EvaluationDossier
@@ -25,9 +25,18 @@ def _everyone(user: User) -> bool:
     return getattr(user, "everyone", False)
 
 
+def _staff_centre_ids(user: User) -> list[int]:
+    """Ids of the centres where the user is staff (one query; read once per user object)."""
+    return list(
+        CentreMembership.objects.filter(user=user.pk, role=CentreMembership.Role.STAFF).values_list(
+            "centre_id", flat=True
+        )
+    )
+
+
 def centre_staff(user: User) -> Grants:
     """Staff of an exam centre: everything of the campaigns of their centres."""
-    ids = [0] if _everyone(user) else staff_centre_ids(user=user)
+    ids = [0] if _everyone(user) else _staff_centre_ids(user)
     if not ids:
         return {}
     in_centres = Q(campaign__centre_id__in=ids)
@@ -49,6 +58,10 @@ def centre_staff(user: User) -> Grants:
         "pack.manage": Q(session__campaign__centre_id__in=ids),
         "correction.decide": of_registration,
         "pack_sending.manage": Q(pack__session__campaign__centre_id__in=ids),
+        "person.manage": Q(registrations__campaign__centre_id__in=ids),
+        "retention.read": Q(centre_id__in=ids),
+        "endpoint.manage": Q(centre_id__in=ids),
+        "delivery.manage": Q(endpoint__centre_id__in=ids),
     }
 
 

@@ -1,10 +1,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cqpm.core.access import can
 from cqpm.core.navigation import CampaignTab, NavItem
 
 from .lifecycle import Activity, campaign_allows, registration_mode
-from .selectors import is_centre_staff, staff_centre_ids
+from .selectors import is_centre_staff
 
 
 def items(user) -> list[NavItem]:
@@ -27,7 +28,7 @@ def items(user) -> list[NavItem]:
 
 def campaign_tabs(user, campaign) -> list[CampaignTab]:
     """The campaign frame's first tabs, for the staff of the campaign's centre."""
-    if campaign.centre_id not in staff_centre_ids(user=user):
+    if not can(user, "campaign.manage", campaign):
         return []
     tabs = [
         CampaignTab("dashboard", _("Tableau de bord"), _url("campaign_detail", campaign)),

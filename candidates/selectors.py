@@ -8,7 +8,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cqpm.core.access import scope
+from cqpm.core.access import holds, scope, scope_ids
 from cqpm.core.registry import missing_filters
 
 from .models import Campaign, CentreMembership, ExamCentre, Registration
@@ -17,23 +17,9 @@ from .validators import search_fold
 Stage = Registration.Stage
 
 
-def staff_centre_ids(*, user) -> list[int]:
-    """Ids of the centres where the user is staff (cached on the user object per request)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_cqpm_staff_centre_ids", None)
-    if cached is None:
-        cached = list(
-            CentreMembership.objects.filter(
-                user=user, role=CentreMembership.Role.STAFF
-            ).values_list("centre_id", flat=True)
-        )
-        user._cqpm_staff_centre_ids = cached
-    return cached
-
-
 def is_centre_staff(*, user) -> bool:
-    return bool(staff_centre_ids(user=user))
+    """Staff of at least one centre (the access role `staff`; no query once roles are read)."""
+    return holds(user, "centre.manage")
 
 
 def centre_list_for(*, user) -> QuerySet[ExamCentre]:
@@ -66,7 +52,9 @@ def tutor_choices_for(*, user):
     """Accounts already tutoring a registration at one of the user's centres."""
     return (
         get_user_model()
-        .objects.filter(tutored_registrations__campaign__centre_id__in=staff_centre_ids(user=user))
+        .objects.filter(
+            tutored_registrations__campaign__centre_id__in=scope_ids(user, "centre.manage")
+        )
         .distinct()
         .order_by("last_name", "first_name", "email")
     )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import scope
 from cqpm.core.registry import BulkAction
 
 from .models import JurySession
@@ -27,9 +27,8 @@ def _registrations(*, user, context):
     # Every registration of the session's campaign: the service refuses, with its reason, those
     # that cannot be put before this jury (withdrawn, already before a jury…).
     return (
-        Registration.objects.filter(
-            campaign_id=context.campaign_id, campaign__centre_id__in=staff_centre_ids(user=user)
-        )
+        scope(user, "registration.manage", Registration.objects.all())
+        .filter(campaign_id=context.campaign_id)
         .select_related("candidate")
         .order_by("candidate__last_name", "candidate__first_name", "pk")
     )

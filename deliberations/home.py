@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from candidates.models import Campaign, Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import holds, scope
 from cqpm.core.navigation import HomeTask
 from evaluations.home import due_soon
 from evaluations.selectors import FINISHED
@@ -22,18 +22,18 @@ RESULTS_SHOWN = 20
 
 def tasks(user) -> list[HomeTask]:
     out: list[HomeTask] = []
-    centres = staff_centre_ids(user=user)
-    if centres:
-        out += _staff_tasks(centres)
+    if holds(user, "campaign.manage"):
+        out += _staff_tasks(user)
     out += _evaluator_tasks(user)
     out += _jury_tasks(user)
     return out
 
 
-def _staff_tasks(centres: list[int]) -> list[HomeTask]:
+def _staff_tasks(user) -> list[HomeTask]:
     out = []
     unconvened = (
-        Campaign.objects.filter(centre_id__in=centres, status=Campaign.Status.JURY)
+        scope(user, "campaign.manage", Campaign.objects.all())
+        .filter(status=Campaign.Status.JURY)
         .annotate(n_sessions=Count("jury_sessions"))
         .filter(n_sessions=0)
         .only("pk", "name", "jury_date")
@@ -45,8 +45,8 @@ def _staff_tasks(centres: list[int]) -> list[HomeTask]:
                 HomeTask(campaign.name, _("Jury à constituer"), url, 1, campaign.jury_date, 50)
             )
     waiting = (
-        Registration.objects.filter(
-            campaign__centre_id__in=centres,
+        scope(user, "registration.manage", Registration.objects.all())
+        .filter(
             campaign__status=Campaign.Status.JURY,
             result_sheet__status=ResultSheet.Status.VALIDATED,
             jury_seats__isnull=True,

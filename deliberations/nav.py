@@ -4,7 +4,7 @@ commission and jury pages from their candidates and campaigns."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import can
 from cqpm.core.navigation import CampaignTab, NavItem
 from evaluations.selectors import FINISHED
 
@@ -25,7 +25,7 @@ def items(user) -> list[NavItem]:
 
 def campaign_tabs(user, campaign) -> list[CampaignTab]:
     """The jury sessions of a campaign, for the staff of its centre."""
-    if campaign.centre_id not in staff_centre_ids(user=user):
+    if not can(user, "campaign.manage", campaign):
         return []
     return [
         CampaignTab(

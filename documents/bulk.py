@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import scope
 from cqpm.core.registry import BulkAction
 from deliberations.models import JurySession
 from evaluations.models import CommissionSession
@@ -15,9 +15,8 @@ from .convocations import Kind, convocation_send
 
 def _commission(*, user, pk):
     return (
-        CommissionSession.objects.filter(
-            campaign__centre_id__in=staff_centre_ids(user=user), cancelled_at__isnull=True
-        )
+        scope(user, "commission_session.manage", CommissionSession.objects.all())
+        .filter(cancelled_at__isnull=True)
         .select_related("campaign")
         .filter(pk=pk)
         .first()
@@ -26,18 +25,20 @@ def _commission(*, user, pk):
 
 def _jury(*, user, pk):
     return (
-        JurySession.objects.filter(
-            campaign__centre_id__in=staff_centre_ids(user=user), status=JurySession.Status.PLANNED
-        )
+        scope(user, "jury_session.manage", JurySession.objects.all())
+        .filter(status=JurySession.Status.PLANNED)
         .select_related("campaign")
         .filter(pk=pk)
         .first()
     )
 
 
-def _registrations():
-    return Registration.objects.select_related("candidate", "campaign__centre", "tutor").order_by(
-        "candidate__last_name", "candidate__first_name", "pk"
+def _registrations(user):
+    """The registrations the user manages, in the order the bulk page lists them."""
+    return (
+        scope(user, "registration.manage", Registration.objects.all())
+        .select_related("candidate", "campaign__centre", "tutor")
+        .order_by("candidate__last_name", "candidate__first_name", "pk")
     )
 
 
@@ -53,9 +54,8 @@ COMMISSION_CONVOCATIONS = BulkAction(
         "copie à leur tuteur) ; ceux qui en ont déjà reçu une la recevront à nouveau."
     ),
     context=_commission,
-    scope=lambda *, user, context: _registrations().filter(
-        commission_assignment__session=context,
-        campaign__centre_id__in=staff_centre_ids(user=user),
+    scope=lambda *, user, context: _registrations(user).filter(
+        commission_assignment__session=context
     ),
     run=lambda *, obj, by, context: convocation_send(registration=obj, kind=Kind.INTERVIEW, by=by),
     describe=_describe,
@@ -73,9 +73,7 @@ JURY_CONVOCATIONS = BulkAction(
         "leur tuteur) ; ceux qui en ont déjà reçu une la recevront à nouveau."
     ),
     context=_jury,
-    scope=lambda *, user, context: _registrations().filter(
-        jury_seats__session=context, campaign__centre_id__in=staff_centre_ids(user=user)
-    ),
+    scope=lambda *, user, context: _registrations(user).filter(jury_seats__session=context),
     run=lambda *, obj, by, context: convocation_send(registration=obj, kind=Kind.JURY, by=by),
     describe=_describe,
     back=lambda context: reverse("deliberations:jury_candidates", args=[context.pk]),

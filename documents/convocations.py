@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import can_id
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.pdf import render_pdf
@@ -131,7 +131,7 @@ def convocation_send(
     recorded and audited; with `only_if_changed`, nothing is sent when the last convocation
     already announced the same appointment (returns None). Raises DomainError."""
     centre_id = registration.campaign.centre_id
-    if by is not None and not by.is_superuser and centre_id not in staff_centre_ids(user=by):
+    if by is not None and not by.is_superuser and not can_id(by, "centre.manage", centre_id):
         raise DomainError(_("Vous ne faites pas partie du personnel de ce centre d'examen."))
     if registration.is_withdrawn:
         raise DomainError(_("%(name)s est désinscrit.") % _name(registration))

@@ -6,19 +6,17 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import holds, scope
 from cqpm.core.navigation import HomeTask
 from deliberations.models import JurySession
 
 
 def tasks(user) -> list[HomeTask]:
-    centres = staff_centre_ids(user=user)
-    if not centres:
+    if not holds(user, "document_batch.manage"):
         return []
     sessions = (
-        JurySession.objects.filter(
-            campaign__centre_id__in=centres, status=JurySession.Status.CLOSED
-        )
+        scope(user, "jury_session.manage", JurySession.objects.all())
+        .filter(status=JurySession.Status.CLOSED)
         .annotate(n_documents=Count("documents", filter=Q(documents__registration__isnull=False)))
         .filter(n_documents=0)
         .select_related("campaign")

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Registration
-from candidates.selectors import campaign_list_for, staff_centre_ids
+from candidates.selectors import campaign_list_for
+from cqpm.core.access import scope
 from cqpm.core.registry import BulkAction
 
 from .selectors import dossier_list_for_reviewer
@@ -51,9 +52,8 @@ def _campaign(*, user, pk):
 
 def _campaign_registrations(*, user, context):
     return (
-        Registration.objects.filter(
-            campaign=context, campaign__centre_id__in=staff_centre_ids(user=user)
-        )
+        scope(user, "registration.manage", Registration.objects.all())
+        .filter(campaign=context)
         .select_related("candidate", "campaign__centre", "tutor")
         .order_by("candidate__last_name", "candidate__first_name", "pk")
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Campaign, Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import holds, scope
 from cqpm.core.navigation import HomeTask
 
 from .models import CompanyOpinion, EvaluationDossier
@@ -25,9 +25,8 @@ HORIZON_DAYS = 7
 
 def tasks(user) -> list[HomeTask]:
     out: list[HomeTask] = []
-    centres = staff_centre_ids(user=user)
-    if centres:
-        out += _staff_tasks(centres)
+    if holds(user, "registration.manage"):
+        out += _staff_tasks(scope(user, "registration.manage", Registration.objects.all()))
     if getattr(user, "is_reviewer", False):
         out += _review_tasks(user)
     out += _respondent_tasks(user)
@@ -50,8 +49,7 @@ def _per_campaign(queryset: QuerySet[Registration], deadline: str) -> list[dict]
     )
 
 
-def _staff_tasks(centres: list[int]) -> list[HomeTask]:
-    ours = Registration.objects.filter(campaign__centre_id__in=centres)
+def _staff_tasks(ours: QuerySet[Registration]) -> list[HomeTask]:
     preparing = ours.filter(
         campaign__status__in=[Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS]
     )

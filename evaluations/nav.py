@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import can
 from cqpm.core.navigation import CampaignTab, NavItem
 
 from .selectors import is_evaluator, is_respondent
@@ -40,7 +40,7 @@ def items(user) -> list[NavItem]:
 
 def campaign_tabs(user, campaign) -> list[CampaignTab]:
     """The dossiers and the commissions of a campaign, for the staff of its centre."""
-    if campaign.centre_id not in staff_centre_ids(user=user):
+    if not can(user, "campaign.manage", campaign):
         return []
     return [
         CampaignTab(

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.template.loader import render_to_string
 
 from candidates.models import Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import can
 
 from .models import (
     CommissionAssignment,
@@ -78,7 +78,7 @@ def registration_context(*, registration: Registration, user) -> dict[str, Evalu
         opinion=_related(loaded, "company_opinion"),
         session=assignment.session if assignment else None,
         interview=_related(loaded, "interview"),
-        is_staff=loaded.campaign.centre_id in staff_centre_ids(user=user),
+        is_staff=can(user, "registration.manage", loaded),
         is_session_evaluator=loaded.is_session_evaluator,
     )
     return {"evaluation": sections}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Campaign, Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import holds, scope
 from cqpm.core.navigation import HomeTask
 from documents.models import Convocation
 
@@ -24,9 +24,8 @@ REPORT_DUE = (Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS)
 
 def tasks(user) -> list[HomeTask]:
     out = candidate_tasks(user) if is_candidate(user=user) else []
-    centres = staff_centre_ids(user=user)
-    if centres:
-        out += _staff_tasks(centres)
+    if holds(user, "correction.decide"):
+        out += _staff_tasks(user)
     return out
 
 
@@ -99,12 +98,10 @@ def _convocation_tasks(registrations: list[Registration]) -> list[HomeTask]:
     ]
 
 
-def _staff_tasks(centres: list[int]) -> list[HomeTask]:
+def _staff_tasks(user) -> list[HomeTask]:
     pending = (
-        CorrectionRequest.objects.filter(
-            status=CorrectionRequest.Status.PENDING,
-            registration__campaign__centre_id__in=centres,
-        )
+        scope(user, "correction.decide", CorrectionRequest.objects.all())
+        .filter(status=CorrectionRequest.Status.PENDING)
         .order_by()
         .values("registration__campaign_id", "registration__campaign__name")
         .annotate(n=Count("pk"))

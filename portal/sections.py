@@ -6,14 +6,14 @@ invited yet (nothing of theirs to show), two once invited."""
 from django.template.loader import render_to_string
 
 from candidates.models import Registration
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import can
 from documents.models import Convocation
 
 from .forms import CorrectionDecisionForm
 
 
 def registration_section(request, registration: Registration) -> str:
-    if registration.campaign.centre_id not in staff_centre_ids(user=request.user):
+    if not can(request.user, "registration.manage", registration):
         return ""
     if registration.candidate.account_id is None:
         context = {"registration": registration, "candidate": registration.candidate}

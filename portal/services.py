@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import account_find_or_invite
 from candidates.models import Candidate, Registration
-from candidates.selectors import staff_centre_ids
 from candidates.services import PersonData
+from cqpm.core.access import ensure_centre_staff
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.workflow import transition
@@ -43,12 +43,7 @@ MAX_TEXT = 2000
 
 
 def _ensure_staff(by: User, registration: Registration) -> None:
-    if getattr(by, "is_superuser", False):
-        return
-    if registration.campaign.centre_id not in staff_centre_ids(user=by):
-        raise DomainError(
-            _("Vous ne faites pas partie du personnel de ce centre d'examen."), code="forbidden"
-        )
+    ensure_centre_staff(by, registration.campaign.centre_id)
 
 
 def _ensure_holder(by: User, registration: Registration) -> None:

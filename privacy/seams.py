@@ -69,9 +69,9 @@ def nav_items(user) -> list[NavItem]:
 
 
 def registration_section(request, registration) -> str:
-    from candidates.selectors import staff_centre_ids
+    from cqpm.core.access import can
 
-    if registration.campaign.centre_id not in staff_centre_ids(user=request.user):
+    if not can(request.user, "registration.manage", registration):
         return ""
     return render_to_string(
         "privacy/_registration_section.html", {"registration": registration}, request=request

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from candidates.models import Candidate
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import scope
 
 from .models import RetentionItem, RetentionReport
 
@@ -17,11 +17,8 @@ if TYPE_CHECKING:
 
 def person_list_for(*, user: User) -> QuerySet[Candidate]:
     """People with a registration at one of the user's centres (staff only; empty otherwise)."""
-    centres = staff_centre_ids(user=user)
     return (
-        Candidate.objects.filter(registrations__campaign__centre_id__in=centres)
-        .select_related("erasure")
-        .distinct()
+        scope(user, "person.manage", Candidate.objects.all()).select_related("erasure").distinct()
     )
 
 
@@ -37,7 +34,7 @@ def retention_report_for(*, user: User) -> tuple[RetentionReport | None, QuerySe
     report = RetentionReport.objects.first()
     items = RetentionItem.objects.none()
     if report is not None:
-        items = report.items.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
+        items = scope(user, "retention.read", report.items.all()).select_related(
             "candidate", "centre", "evidence"
         )
     return report, items

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from candidates.models import Campaign, Candidate, Registration
-from candidates.selectors import staff_centre_ids
 from candidates.services import PersonData, candidate_update
+from cqpm.core.access import can, scope_ids
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
@@ -53,10 +53,9 @@ def _ensure_holds(by: User | None, candidate: Candidate) -> list[int] | None:
     """The centres of `by` that hold the person (None: the system sees all); DomainError."""
     if by is None or by.is_superuser:
         return None
-    centres = staff_centre_ids(user=by)
-    if not candidate.registrations.filter(campaign__centre_id__in=centres).exists():
+    if not can(by, "person.manage", candidate):
         raise DomainError(_("Cette personne n'est pas suivie par votre centre."), code="forbidden")
-    return centres
+    return scope_ids(by, "centre.manage")
 
 
 def _anchor(candidate: Candidate, centres: list[int] | None) -> Registration | None:

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from candidates.selectors import staff_centre_ids
 from candidates.services import PersonData
 from candidates.views._fetch import staff_required
+from cqpm.core.access import scope, scope_ids
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -41,8 +41,8 @@ def person_search(request):
 @require_GET
 def person_detail(request, pk):
     person = _person_for(request, pk)
-    registrations = person.registrations.filter(
-        campaign__centre_id__in=staff_centre_ids(user=request.user)
+    registrations = scope(
+        request.user, "registration.manage", person.registrations.all()
     ).select_related("campaign__centre")
     return render(
         request,
@@ -54,7 +54,7 @@ def person_detail(request, pk):
 def _export(request, person, fmt: str) -> dict:
     services.person_export_record(candidate=person, fmt=fmt, by=request.user)
     return personal_data_export(
-        email=person.email, candidates=[person], centre_ids=staff_centre_ids(user=request.user)
+        email=person.email, candidates=[person], centre_ids=scope_ids(request.user, "centre.manage")
     )
 
 

@@ -15,8 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from candidates.models import ExamCentre
-from candidates.selectors import staff_centre_ids
-from cqpm.core.access import holds, scope
+from cqpm.core.access import holds, scope, scope_ids
 from deliberations.models import Decision
 from transmissions.models import PackSending, TransmissionPack
 
@@ -49,8 +48,8 @@ def statistics_scope_for(*, user: Any) -> Scope | None:
         return Scope(centre_ids=None)
     if not holds(user, "statistics.read"):
         return None
-    # The rows scope(user, "statistics.read") selects, read from the ids cached on the user.
-    return Scope(centre_ids=tuple(staff_centre_ids(user=user)))
+    # The rows scope(user, "statistics.read") selects, read from the roles' filters (no query).
+    return Scope(centre_ids=tuple(scope_ids(user, "statistics.read")))
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import holds
 from cqpm.core.navigation import NavItem
 
 from .selectors import overdue_packs_for
 
 
 def items(user) -> list[NavItem]:
-    if not staff_centre_ids(user=user):
+    if not holds(user, "pack.manage"):
         return []
     return [
         NavItem(
@@ -28,7 +28,7 @@ def items(user) -> list[NavItem]:
 
 def home_overdue(request) -> str:
     """The staff home's alert: transmissions past their due date and not sent."""
-    if not staff_centre_ids(user=request.user):
+    if not holds(request.user, "pack.manage"):
         return ""
     overdue = list(overdue_packs_for(user=request.user)[:20])
     if not overdue:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import holds
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 @login_required
 @require_GET
 def tracker_list(request):
-    if not staff_centre_ids(user=request.user):
+    if not holds(request.user, "pack.manage"):
         raise Http404
     page = Paginator(selectors.tracker_rows_for(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from candidates.models import ExamCentre
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import scope
 
 from .models import Attempt, Delivery, Endpoint
 
@@ -18,15 +18,11 @@ RECENT = 50  # deliveries shown on a page
 
 
 def endpoint_list_for(*, user: User) -> QuerySet[Endpoint]:
-    return Endpoint.objects.filter(centre_id__in=staff_centre_ids(user=user)).select_related(
-        "centre"
-    )
+    return scope(user, "endpoint.manage", Endpoint.objects.all()).select_related("centre")
 
 
 def delivery_list_for(*, user: User) -> QuerySet[Delivery]:
-    return Delivery.objects.filter(
-        endpoint__centre_id__in=staff_centre_ids(user=user)
-    ).select_related("endpoint__centre")
+    return scope(user, "delivery.manage", Delivery.objects.all()).select_related("endpoint__centre")
 
 
 def recent_deliveries(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from candidates.models import ExamCentre
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import ensure_centre_staff
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.queueing import enqueue_on_commit
@@ -44,13 +44,6 @@ USER_AGENT = "CQPM-Webhooks/1"
 
 
 # --- Endpoints -----------------------------------------------------------------------------
-
-
-def _ensure_staff_of(by: User, centre_id: int) -> None:
-    if not by.is_superuser and centre_id not in staff_centre_ids(user=by):
-        raise DomainError(
-            _("Vous ne faites pas partie du personnel de ce centre d'examen."), code="forbidden"
-        )
 
 
 def _clean(*, url: str, description: str, events: Iterable[str]) -> dict[str, Any]:
@@ -76,7 +69,7 @@ def endpoint_create(
 ) -> Endpoint:
     """Register an endpoint of `centre` with a new signing secret; DomainError on a refused
     address (http or private in production), no event, or someone not staff of the centre."""
-    _ensure_staff_of(by, centre.pk)
+    ensure_centre_staff(by, centre.pk)
     fields = _clean(url=url, description=description, events=events)
     with transaction.atomic():
         endpoint = Endpoint.objects.create(
@@ -102,7 +95,7 @@ def endpoint_update(
     by: User,
 ) -> Endpoint:
     """Change an endpoint's address, events or active flag (audited, before and after)."""
-    _ensure_staff_of(by, endpoint.centre_id)
+    ensure_centre_staff(by, endpoint.centre_id)
     fields = {**_clean(url=url, description=description, events=events), "is_active": is_active}
     with transaction.atomic():
         locked = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
@@ -126,7 +119,7 @@ def endpoint_update(
 def endpoint_rotate_secret(*, endpoint: Endpoint, by: User) -> Endpoint:
     """Replace the signing secret at once (the old one stops verifying); audited, the secret
     itself never written to the log."""
-    _ensure_staff_of(by, endpoint.centre_id)
+    ensure_centre_staff(by, endpoint.centre_id)
     with transaction.atomic():
         locked = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
         locked.secret, locked.secret_rotated_at = new_secret(), timezone.now()
@@ -142,7 +135,7 @@ def endpoint_rotate_secret(*, endpoint: Endpoint, by: User) -> Endpoint:
 
 def endpoint_ping(*, endpoint: Endpoint, by: User) -> Delivery:
     """Send a test delivery (event "ping") to an active endpoint; audited."""
-    _ensure_staff_of(by, endpoint.centre_id)
+    ensure_centre_staff(by, endpoint.centre_id)
     if not endpoint.is_active:
         raise DomainError(_("Activez ce point de réception avant de le tester."))
     with transaction.atomic():
@@ -333,7 +326,7 @@ def _record(
 def delivery_replay(*, delivery: Delivery, by: User) -> Delivery:
     """Send a finished delivery again, same body and id, as a new round of attempts; audited.
     DomainError while it is still being sent, or when its endpoint is deactivated."""
-    _ensure_staff_of(by, delivery.endpoint.centre_id)
+    ensure_centre_staff(by, delivery.endpoint.centre_id)
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().select_related("endpoint").get(pk=delivery.pk)
         if not locked.is_finished:

@@ -2,22 +2,10 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from cqpm.core.access import ensure_centre_staff
 
-from accounts.models import User
-from cqpm.core.errors import DomainError
-
-from ..selectors import staff_centre_ids
-
-
-def ensure_staff_of(by: User, centre_id: int) -> None:
-    """Refuse unless `by` is staff of the centre, a superuser, or the system (None)."""
-    if by is None or getattr(by, "is_superuser", False):
-        return
-    if centre_id not in staff_centre_ids(user=by):
-        raise DomainError(
-            _("Vous ne faites pas partie du personnel de ce centre d'examen."), code="forbidden"
-        )
+# The one staff guard (cqpm.core.access), under the name this app's services use.
+ensure_staff_of = ensure_centre_staff
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict]:

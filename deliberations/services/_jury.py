@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import can
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, InvalidTransition
 
@@ -19,7 +19,7 @@ def seat_of(session: JurySession, user: User) -> JuryMember | None:
 
 
 def ensure_staff_or_president(session: JurySession, by: User) -> None:
-    if session.campaign.centre_id in staff_centre_ids(user=by):
+    if can(by, "jury_session.manage", session):
         return
     seat = seat_of(session, by)
     if seat is None or not seat.is_president:

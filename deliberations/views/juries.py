@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.lifecycle import Activity, campaign_allows
-from candidates.selectors import registrations_search, staff_centre_ids
+from candidates.selectors import registrations_search
+from cqpm.core.access import can, holds
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
@@ -76,7 +77,7 @@ def campaign_juries(request, pk: int):
 @login_required
 def jury_list(request):
     user = request.user
-    require(is_jury_person(user=user) or bool(staff_centre_ids(user=user)))
+    require(is_jury_person(user=user) or holds(user, "jury_session.manage"))
     page = paginate(request, _with_counts(jury_session_list_for(user=user)))
     return render(request, "deliberations/jury_list.html", {"page": page})
 
@@ -84,7 +85,7 @@ def jury_list(request):
 @login_required
 def jury_detail(request, pk: int):
     session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
-    is_staff = session.campaign.centre_id in staff_centre_ids(user=request.user)
+    is_staff = can(request.user, "jury_session.manage", session)
     seat = seat_for(session=session, user=request.user)
     # What the page offers follows the session's state and the campaign's status (lifecycle).
     campaign = session.campaign

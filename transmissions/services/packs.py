@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from candidates.selectors import staff_centre_ids
+from cqpm.core.access import can_id
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.queueing import enqueue_on_commit
@@ -95,7 +95,7 @@ def pack_prepare(*, session: JurySession, by: User) -> TransmissionPack:
 
 
 def _ensure_staff(by: User, centre_id: int) -> None:
-    if centre_id not in staff_centre_ids(user=by):
+    if not can_id(by, "centre.manage", centre_id):
         raise DomainError(_("Seul le personnel du centre d'examen gère la transmission au GTP."))
 
 
