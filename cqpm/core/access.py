@@ -291,21 +291,21 @@ def _key_value(obj: models.Model, parts: list[str], loads: list[int]) -> object:
         if name == "pk":
             return current.pk if last else _UNKNOWN
         try:
-            field = current._meta.get_field(name)
+            found = current._meta.get_field(name)
         except Exception:  # an attname (centre_id) or a reverse relation
-            field = next((f for f in current._meta.concrete_fields if f.attname == name), None)
-            if field is None or not last:
+            local = next((f for f in current._meta.concrete_fields if f.attname == name), None)
+            if local is None or not last:
                 return _UNKNOWN
-            return getattr(current, field.attname)
-        if getattr(field, "primary_key", False) and last:
+            return getattr(current, local.attname)
+        if not isinstance(found, models.Field):
+            return _UNKNOWN  # a reverse relation or a generic key: the database decides
+        if found.primary_key and last:
             return current.pk
-        if not (getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False)):
+        if not (found.many_to_one or found.one_to_one) or not found.concrete:
             return _UNKNOWN
-        if not getattr(field, "concrete", False):
-            return _UNKNOWN  # a reverse one-to-one
         if last:
-            return getattr(current, field.attname)
-        if not field.is_cached(current):  # type: ignore[union-attr]
+            return getattr(current, found.attname)
+        if not found.is_cached(current):  # type: ignore[attr-defined]  # a related field
             if not loads[0]:
                 return _UNKNOWN
             loads[0] -= 1
