@@ -85,12 +85,16 @@ def artifacts():
 class Journey:
     """Screenshots numbered in order, and axe-core's verdict on every page visited."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, widths: tuple[int, ...] = ()):
         self.folder = folder
         self.step = 0
         self.violations: list[str] = []
         self.known: set[str] = set()
         self.csp_violations: list[str] = []
+        # With `widths`, every page is checked again at each of them (axe and no horizontal
+        # scroll), then given back its own size; `too_wide` says what sticks out where.
+        self.widths = widths
+        self.too_wide: list[str] = []
 
     def watch(self, context) -> None:
         """Serve axe-core from the site's origin and collect Content-Security-Policy violations."""
@@ -111,6 +115,21 @@ class Journey:
         self.step += 1
         page.screenshot(path=str(self.folder / f"{self.step:02d}-{name}.png"), full_page=True)
         page.add_script_tag(url=AXE_PATH)
+        if not self.widths:
+            self._axe(page, name)
+            return
+        size = page.viewport_size
+        try:
+            for width in self.widths:
+                page.set_viewport_size({"width": width, "height": 900})
+                self._axe(page, f"{name} @{width}px")
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > width:
+                    self.too_wide.append(f"{name} @{width}px: {scroll}px — {page.evaluate(WIDEST)}")
+        finally:
+            page.set_viewport_size(size)
+
+    def _axe(self, page, name: str) -> None:
         result = page.evaluate(
             "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
             " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
@@ -129,6 +148,17 @@ class Journey:
                     f"{name} ({page.url}): [{violation['impact']}] {violation['id']} — "
                     f"{violation['help']} — {json.dumps(violation['nodes'], ensure_ascii=False)}"
                 )
+
+
+# Names the elements that stick out of the screen, to say what to fix when a width check fails.
+WIDEST = """() => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .filter(e => !e.closest('.table-responsive') || e.classList.contains('table-responsive'))
+  .slice(0, 8)
+  .map(e => e.tagName.toLowerCase()
+            + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
+            + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')
+  .join(', ')"""
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The jury's and the tutor's pages on a phone (390 x 844): nothing wider than the screen (no
+"""The jury's and the tutor's pages on a phone (390 x 844), and the staff's and the reviewer's
+pages of the journey on a phone and on a 1280 px laptop: nothing wider than the screen (no
 horizontal scroll), a screenshot of each under artifacts/narrow/, and no serious or critical
 accessibility violation (axe-core)."""
 
@@ -13,7 +14,7 @@ from tests.factories.candidates import CampaignFactory, CandidateFactory, Regist
 from tests.factories.deliberations import jury, results
 from tests.factories.evaluations import OpinionFactory
 
-from .conftest import ROOT, Journey
+from .conftest import ROOT, WIDEST, Journey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,18 +22,19 @@ PHONE = {"width": 390, "height": 844}
 FOLDER = ROOT / "artifacts" / "narrow"
 
 
-def _signed_in(browser, live_server, journey, user):
+def _signed_in(browser, live_server, journey, user, viewport=PHONE):
     """A phone-sized browser context already signed in as `user` (the login pages are the
     journey's business; here, the pages a person uses on a phone)."""
     client = Client()
     client.force_login(user)
+    phone = viewport["width"] < 576
     context = browser.new_context(
         base_url=live_server.url,
         locale="fr-FR",
-        viewport=PHONE,
+        viewport=viewport,
         device_scale_factor=1,
-        is_mobile=True,
-        has_touch=True,
+        is_mobile=phone,
+        has_touch=phone,
     )
     context.set_default_timeout(15_000)
     journey.watch(context)
@@ -121,12 +123,104 @@ def test_the_jury_and_tutor_pages_fit_a_390px_phone(
     assert len(list(FOLDER.glob("*.png"))) == 4
 
 
-# Names the elements that stick out of the screen, to say what to fix when the test fails.
-WIDEST = """() => Array.from(document.querySelectorAll('body *'))
-  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-  .filter(e => !e.closest('.table-responsive') || e.classList.contains('table-responsive'))
-  .slice(0, 8)
-  .map(e => e.tagName.toLowerCase()
-            + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
-            + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')
-  .join(', ')"""
+LAPTOP = {"width": 1280, "height": 800}
+# The middle height of each entry of the navigation bar: within a few pixels when it holds on one
+# line (a wrapped entry sits a line, some 40 px, lower).
+NAV_MIDDLES = """() => Object.fromEntries(
+  Array.from(document.querySelectorAll('#nav-principale .nav-link')).map(e => {
+    const r = e.getBoundingClientRect();
+    return [e.textContent.trim(), r.top + r.height / 2];
+  }))"""
+
+
+@pytest.fixture
+def office(centre_a, staff_a, evaluator, jury_president, jury_member):
+    """What staff and the reviewer handle in the journey: long names, submitted dossiers, a
+    commission, a closed jury with its decisions."""
+    from tests.factories.documents import decide
+    from tests.factories.evaluations import SessionFactory, assign, dossier_for
+
+    campaign = CampaignFactory(
+        centre=centre_a,
+        name="Campagne de printemps 2027 — Responsable d'affaires",
+        status=Campaign.Status.JURY,
+    )
+    people = [_long_named(campaign, n) for n in range(3)]
+    for registration in people:
+        dossier_for(registration, status="submitted")
+    commission = SessionFactory(campaign=campaign, evaluators=[evaluator])
+    for registration in people:
+        assign(commission, registration)
+    session = jury(
+        campaign,
+        president=jury_president,
+        members=[jury_member],
+        status=JurySession.Status.CLOSED,
+        registrations=people,
+    )
+    for registration in people:
+        decide(session=session, outcome="admissible", by=jury_president, registration=registration)
+    return campaign, people, commission, session
+
+
+def _office_pages(campaign, people, commission, session):
+    registration = people[0]
+    dossier = registration.dossier
+    return {
+        "staff": [
+            ("accueil", reverse("home")),
+            ("campagnes", reverse("candidates:campaign_list")),
+            ("campagne", reverse("candidates:campaign_detail", args=[campaign.pk])),
+            ("candidats", reverse("candidates:registration_list", args=[campaign.pk])),
+            ("fiche", reverse("candidates:registration_detail", args=[registration.pk])),
+            ("dossier", reverse("evaluations:dossier_edit", args=[registration.pk])),
+            ("dossiers", reverse("evaluations:campaign_dossiers", args=[campaign.pk])),
+            ("commissions", reverse("evaluations:campaign_commissions", args=[campaign.pk])),
+            (
+                "commission",
+                reverse("evaluations:session_detail", args=[campaign.pk, commission.pk]),
+            ),
+            ("jurys", reverse("deliberations:campaign_juries", args=[campaign.pk])),
+            ("jury", reverse("deliberations:jury_detail", args=[session.pk])),
+            ("jury-candidats", reverse("deliberations:jury_candidates", args=[session.pk])),
+            ("documents", reverse("documents:session", args=[session.pk])),
+        ],
+        "reviewer": [
+            ("relecture", reverse("evaluations:review_queue")),
+            ("relecture-dossier", reverse("evaluations:review_detail", args=[dossier.pk])),
+        ],
+    }
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390px", "1280px"])
+def test_the_staff_and_reviewer_pages_fit_a_phone_and_a_laptop(
+    browser, live_server, office, staff_a, reviewer, viewport
+):
+    folder = FOLDER / f"{viewport['width']}px"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    journey = Journey(folder)
+    pages = _office_pages(*office)
+    too_wide = []
+    for role, user in (("staff", staff_a), ("reviewer", reviewer)):
+        context = _signed_in(browser, live_server, journey, user, viewport)
+        try:
+            page = context.new_page()
+            for name, url in pages[role]:
+                response = page.goto(url)
+                assert response.status == 200, (name, response.status)
+                assert page.url.endswith(url), (name, page.url)
+                journey.check(page, name)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > viewport["width"]:
+                    too_wide.append(f"{name}: {width}px — {page.evaluate(WIDEST)}")
+                if role == "staff" and viewport is LAPTOP:
+                    # The whole menu on one line.
+                    middles = page.evaluate(NAV_MIDDLES)
+                    assert max(middles.values()) - min(middles.values()) < 10, (name, middles)
+        finally:
+            context.close()
+    assert not too_wide, f"horizontal scroll at {viewport['width']} px:\n" + "\n".join(too_wide)
+    assert journey.violations == [], "\n".join(journey.violations)
+    assert journey.csp_violations == []
