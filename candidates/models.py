@@ -14,7 +14,19 @@ from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
 from referentials.models import Referential
 
-from .validators import normalize_person_name, search_fold
+from .validators import (
+    CDC_NAME_MAX,
+    normalize_person_name,
+    search_fold,
+    validate_birth_date,
+    validate_cdc_client_id,
+    validate_cdc_contract_id,
+    validate_country_code,
+    validate_insee_commune,
+    validate_person_name,
+    validate_place_label,
+    validate_postal_code,
+)
 
 
 @functools.lru_cache(maxsize=64)
@@ -41,6 +53,22 @@ class ExamCentre(TimeStampedModel):
     logo = models.ImageField(_("logo"), upload_to="centres/logos/", blank=True)
     signatory_name = models.CharField(_("nom du signataire"), max_length=200, blank=True)
     signatory_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
+    # The certifier's ids at the Caisse des Dépôts (deposit of holders, docs/CDC.md); blank:
+    # settings.CDC_CLIENT_ID / CDC_CONTRACT_ID, the branch's.
+    cdc_client_id = models.CharField(
+        _("identifiant client CDC"),
+        max_length=8,
+        blank=True,
+        validators=[validate_cdc_client_id],
+        help_text=_("8 caractères ; laissez vide pour celui de la branche."),
+    )
+    cdc_contract_id = models.CharField(
+        _("identifiant de contrat CDC"),
+        max_length=20,
+        blank=True,
+        validators=[validate_cdc_contract_id],
+        help_text=_("20 caractères au plus ; laissez vide pour celui de la branche."),
+    )
 
     class Meta:
         verbose_name = _("centre d'examen")
@@ -49,6 +77,14 @@ class ExamCentre(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def cdc_certifier_ids(self) -> tuple[str, str]:
+        """(client id, contract id) the deposits of this centre's holders carry: the centre's
+        own when set, else the settings' (either may be "" when nobody has set it)."""
+        return (
+            self.cdc_client_id or settings.CDC_CLIENT_ID,
+            self.cdc_contract_id or settings.CDC_CONTRACT_ID,
+        )
 
 
 class CompanyManager(models.Manager):
@@ -273,6 +309,14 @@ def identity_key_of(last_name: str, first_name: str) -> str:
 
 
 SEARCHED_FIELDS = ("last_name", "first_name", "email")
+SEX_OF_CIVILITY = {"Mme": "F", "M.": "M"}
+
+
+class CandidateSex(models.TextChoices):
+    """sexe of the CDC's deposit."""
+
+    FEMALE = "F", _("Féminin")
+    MALE = "M", _("Masculin")
 
 
 class CandidateManager(models.Manager):
@@ -282,6 +326,7 @@ class CandidateManager(models.Manager):
         for candidate in objs:
             candidate.identity_key = identity_key_of(candidate.last_name, candidate.first_name)
             candidate.search_text = candidate.searchable()
+            candidate.fill_identity_defaults()
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -306,10 +351,81 @@ class Candidate(TimeStampedModel):
         MADAME = "Mme", _("Madame")
         MONSIEUR = "M.", _("Monsieur")
 
+    Sex = CandidateSex
+
     civility = models.CharField(_("civilité"), max_length=4, choices=Civility.choices)
-    last_name = models.CharField(_("nom"), max_length=150)
-    first_name = models.CharField(_("prénom"), max_length=150)
-    birth_date = models.DateField(_("date de naissance"))
+    # The name the person is known by in the product (lists, documents); the columns stay 150
+    # wide but entry holds them to the deposit's 60 characters (validators).
+    last_name = models.CharField(_("nom"), max_length=150, validators=[validate_person_name])
+    first_name = models.CharField(_("prénom"), max_length=150, validators=[validate_person_name])
+    birth_date = models.DateField(_("date de naissance"), validators=[validate_birth_date])
+    # Identity as the Caisse des Dépôts' deposit wants it (nomNaissance, nomUsage, prenom1-3,
+    # sexe, birth place and country). A blank birth name is the last name (save() fills it).
+    birth_name = models.CharField(
+        _("nom de naissance"),
+        max_length=CDC_NAME_MAX,
+        blank=True,
+        validators=[validate_person_name],
+        help_text=_("Laissé vide, c'est le nom."),
+    )
+    usage_name = models.CharField(
+        _("nom d'usage"),
+        max_length=CDC_NAME_MAX,
+        blank=True,
+        validators=[validate_person_name],
+        help_text=_("Seulement s'il diffère du nom de naissance."),
+    )
+    second_first_name = models.CharField(
+        _("deuxième prénom"), max_length=CDC_NAME_MAX, blank=True, validators=[validate_person_name]
+    )
+    third_first_name = models.CharField(
+        _("troisième prénom"),
+        max_length=CDC_NAME_MAX,
+        blank=True,
+        validators=[validate_person_name],
+    )
+    sex = models.CharField(
+        _("sexe"),
+        max_length=1,
+        choices=Sex.choices,
+        blank=True,
+        help_text=_("Laissé vide, il suit la civilité."),
+    )
+    birth_place_insee = models.CharField(
+        _("code INSEE de la commune de naissance"),
+        max_length=5,
+        blank=True,
+        validators=[validate_insee_commune],
+        help_text=_("5 caractères, par exemple 69123 (Lyon) ; pour une naissance en France."),
+    )
+    birth_postal_code = models.CharField(
+        _("code postal de la commune de naissance"),
+        max_length=9,
+        blank=True,
+        validators=[validate_postal_code],
+        help_text=_("À défaut du code INSEE (ou pour une naissance à l'étranger)."),
+    )
+    birth_place_label = models.CharField(
+        _("commune de naissance"),
+        max_length=CDC_NAME_MAX,
+        blank=True,
+        validators=[validate_place_label],
+    )
+    birth_country_code = models.CharField(
+        _("code du pays de naissance"),
+        max_length=3,
+        blank=True,
+        default="FRA",
+        validators=[validate_country_code],
+        help_text=_("3 lettres (ISO 3166-1), FRA pour la France."),
+    )
+    birth_country_label = models.CharField(
+        _("pays de naissance"),
+        max_length=CDC_NAME_MAX,
+        blank=True,
+        default="France",
+        validators=[validate_place_label],
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
     address = models.TextField(_("adresse"), blank=True)
@@ -344,6 +460,9 @@ class Candidate(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(identity_key=""), name="candidates_candidate_identity_set"
             ),
+            choices_constraint(
+                app="candidates", model="candidate", field="sex", choices=CandidateSex, blank=True
+            ),
         ]
         indexes = [
             models.Index(
@@ -359,12 +478,23 @@ class Candidate(TimeStampedModel):
     def searchable(self) -> str:
         return search_fold(" ".join(getattr(self, name) or "" for name in SEARCHED_FIELDS))
 
+    def fill_identity_defaults(self) -> None:
+        """What entry may leave blank: the birth name is the last name, the sex follows the
+        civility (both editable)."""
+        if not self.birth_name and len(self.last_name or "") <= CDC_NAME_MAX:
+            self.birth_name = self.last_name or ""
+        if not self.sex:
+            self.sex = SEX_OF_CIVILITY.get(self.civility, "")
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.identity_key = identity_key_of(self.last_name, self.first_name)
         self.search_text = self.searchable()
+        self.fill_identity_defaults()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"last_name", "first_name"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "identity_key"}
+            kwargs["update_fields"] = {*update_fields, "identity_key", "birth_name"}
+        if update_fields is not None and "civility" in update_fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sex"}
         if update_fields is not None and set(SEARCHED_FIELDS) & set(update_fields):
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
@@ -377,6 +507,61 @@ class Pathway(models.TextChoices):
     APPRENTICESHIP = "apprenticeship", _("Apprentissage")
     JOB_SEEKER = "job_seeker", _("Demandeur d'emploi")
     OTHER = "other", _("Autre")
+
+
+class AccessMode(models.TextChoices):
+    """How the candidate came to the certification (modaliteAcces of the CDC's deposit)."""
+
+    INITIAL = "FORMATION_INITIALE_HORS_APPRENTISSAGE", _("Formation initiale hors apprentissage")
+    APPRENTICESHIP = "FORMATION_INITIALE_APPRENTISSAGE", _("Formation initiale en apprentissage")
+    CONTINUING = (
+        "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION",
+        _("Formation continue hors contrat de professionnalisation"),
+    )
+    PROFESSIONALISATION = (
+        "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION",
+        _("Formation continue en contrat de professionnalisation"),
+    )
+    VAE = "VAE", _("Validation des acquis de l'expérience (VAE)")
+    FOREIGN_EQUIVALENCE = "EQUIVALENCE_DIPLOME_ETRANGER", _("Équivalence de diplôme étranger")
+    FREE_CANDIDATE = "CANDIDAT_LIBRE", _("Candidat libre")
+
+
+class VaeWay(models.TextChoices):
+    """voieAccessVAE of the deposit."""
+
+    LEAVE = "CONGES_VAE", _("Congé VAE")
+    CLASSIC = "VAE_CLASSIQUE", _("VAE classique")
+
+
+class RegistrationInitiative(models.TextChoices):
+    """initiativeInscription of the deposit: who took the initiative of the registration."""
+
+    HOLDER = "CERTIFIE", _("Le candidat lui-même")
+    TRAINING_BODY = "OF", _("L'organisme de formation")
+    JOB_CENTRE = "POLE_EMPLOI", _("France Travail (Pôle emploi)")
+    EMPLOYER = "EMPLOYEUR", _("L'employeur")
+    OTHER = "AUTRE", _("Autre")
+
+
+# The access mode a pathway stands for, when entry leaves it blank; "other" says nothing, so it
+# stays to be filled in (the deposit's check lists it).
+ACCESS_MODE_OF_PATHWAY = {
+    Pathway.CONTINUING: AccessMode.CONTINUING,
+    Pathway.VAE: AccessMode.VAE,
+    Pathway.PROFESSIONALISATION: AccessMode.PROFESSIONALISATION,
+    Pathway.APPRENTICESHIP: AccessMode.APPRENTICESHIP,
+    Pathway.JOB_SEEKER: AccessMode.CONTINUING,
+}
+
+
+class RegistrationManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts skip save(): fill the access mode here too."""
+        objs = list(objs)
+        for registration in objs:
+            registration.fill_access_defaults()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class RegistrationStage(models.TextChoices):
@@ -449,6 +634,23 @@ class Registration(TimeStampedModel):
         related_name="tutored_registrations",
     )
     registered_on = models.DateField(_("date d'inscription"))
+    # What the CDC's deposit says of the registration (modalitesInscription).
+    access_mode = models.CharField(
+        _("modalité d'accès"),
+        max_length=56,
+        choices=AccessMode.choices,
+        blank=True,
+        help_text=_("Laissée vide, elle suit le parcours."),
+    )
+    vae_way = models.CharField(
+        _("voie d'accès à la VAE"), max_length=16, choices=VaeWay.choices, blank=True
+    )
+    registration_initiative = models.CharField(
+        _("initiative de l'inscription"),
+        max_length=16,
+        choices=RegistrationInitiative.choices,
+        blank=True,
+    )
     stage = models.CharField(
         _("étape"), max_length=16, choices=Stage.choices, default=Stage.REGISTERED, db_index=True
     )
@@ -471,6 +673,27 @@ class Registration(TimeStampedModel):
             choices_constraint(
                 app="candidates", model="registration", field="stage", choices=RegistrationStage
             ),
+            choices_constraint(
+                app="candidates",
+                model="registration",
+                field="access_mode",
+                choices=AccessMode,
+                blank=True,
+            ),
+            choices_constraint(
+                app="candidates", model="registration", field="vae_way", choices=VaeWay, blank=True
+            ),
+            choices_constraint(
+                app="candidates",
+                model="registration",
+                field="registration_initiative",
+                choices=RegistrationInitiative,
+                blank=True,
+            ),
+            models.CheckConstraint(
+                condition=Q(vae_way="") | Q(access_mode=AccessMode.VAE),
+                name="candidates_registration_vae_way_only_for_vae",
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "stage"], name="candidates_reg_campaign_stage"),
@@ -480,8 +703,34 @@ class Registration(TimeStampedModel):
             models.Index(fields=["campaign", "company"], name="candidates_reg_campaign_comp"),
         ]
 
+    objects = RegistrationManager()
+
     def __str__(self) -> str:
         return f"{self.candidate} — {self.campaign}"
+
+    def fill_access_defaults(self) -> None:
+        """A blank access mode follows the pathway; a VAE way only goes with the VAE."""
+        if not self.access_mode:
+            self.access_mode = ACCESS_MODE_OF_PATHWAY.get(self.pathway, "")
+        if self.access_mode != AccessMode.VAE:
+            self.vae_way = ""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_access_defaults()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "pathway" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "access_mode", "vae_way"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.vae_way and self.access_mode and self.access_mode != AccessMode.VAE:
+            raise ValidationError(
+                {"vae_way": _("La voie d'accès à la VAE ne vaut que pour la modalité VAE.")}
+            )
+
+    @property
+    def access_mode_label(self) -> str:
+        return choice_label(AccessMode, self.access_mode) if self.access_mode else ""
 
     # Stages in workflow order, for sorting and for the dashboard.
     STAGE_ORDER = [

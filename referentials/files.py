@@ -11,6 +11,7 @@ import re
 from typing import Annotated, Any, Literal
 
 import yaml
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from pydantic import (
     AfterValidator,
@@ -29,6 +30,7 @@ from cqpm.core.errors import DomainError
 from cqpm.core.validation import INTEGER_RANGES, text_problems
 
 from .models import Block, Capacity, EvaluationMethod, Referential
+from .validators import normalize_rncp_code, validate_rncp_code
 
 KINDS = ("results", "methods", "procedures")
 TOP_KEYS = (
@@ -278,6 +280,16 @@ def _text(model, name: str):
     return Annotated[Text, StringConstraints(max_length=model._meta.get_field(name).max_length)]
 
 
+def _rncp_code(value: str) -> str:
+    """« RNCP 35231 » is written RNCP35231; anything else than RNCP and digits is refused."""
+    code = normalize_rncp_code(value)
+    try:
+        validate_rncp_code(code)
+    except DjangoValidationError as exc:
+        raise PydanticCustomError("rncp_code", exc.messages[0].rstrip(".")) from exc
+    return code
+
+
 def _number_range(model, name: str) -> tuple[int, int]:
     low, high = INTEGER_RANGES[model._meta.get_field(name).get_internal_type()]
     return max(low, 1), high
@@ -342,7 +354,9 @@ class ReferentialFile(_Schema):
     missions: Texts
     # Optional: a CQPM registered in the RNCP (its validated blocks stay valid 5 years).
     rncp_registered: bool = False
-    rncp_number: _text(Referential, "rncp_number") | None = None
+    rncp_number: Annotated[_text(Referential, "rncp_code"), AfterValidator(_rncp_code)] | None = (
+        None
+    )
     blocks: Annotated[list[BlockFile] | None, Field(max_length=MAX_ITEMS)] = None
     capacities: Annotated[list[CapacityFile], Field(min_length=1, max_length=MAX_CAPACITIES)]
     notes: Text | None = None

@@ -15,6 +15,8 @@ from cqpm.core.constraints import choices_constraint
 from cqpm.core.errors import DomainError
 from cqpm.core.models import TimeStampedModel
 
+from .validators import validate_rncp_block_code, validate_rncp_code
+
 
 class EvaluationMethod(models.TextChoices):
     PROFESSIONAL_PROJECT = (
@@ -55,8 +57,16 @@ class Referential(TimeStampedModel):
     objective = models.TextField(_("objectif professionnel"))
     missions = models.JSONField(_("exemples de missions"), default=list, blank=True)
     # A CQPM registered in the RNCP: its validated blocks stay valid 5 years (DESIGN.md §5.6).
+    # Registration, code and end are administrative facts that change over a published
+    # version's life (a renewal), so they are not content: services.referential_rncp_update
+    # sets them; a certificate is refused once the registration has ended (before the jury).
     rncp_registered = models.BooleanField(_("inscrit au RNCP"), default=False)
-    rncp_number = models.CharField(_("numéro RNCP"), max_length=32, blank=True)
+    rncp_code = models.CharField(
+        _("code RNCP"), max_length=32, blank=True, validators=[validate_rncp_code]
+    )
+    rncp_registration_end = models.DateField(
+        _("fin d'enregistrement au RNCP"), null=True, blank=True
+    )
     notes = models.TextField(
         _("notes de transcription"),
         blank=True,
@@ -107,8 +117,6 @@ class Referential(TimeStampedModel):
         "last_modified",
         "objective",
         "missions",
-        "rncp_registered",
-        "rncp_number",
         "notes",
     )
 
@@ -164,6 +172,9 @@ class Block(FrozenGuardMixin, models.Model):
     position = models.PositiveIntegerField(_("ordre"))
     code = models.CharField(_("code"), max_length=32)
     title = models.CharField(_("intitulé"), max_length=255)
+    rncp_code = models.CharField(
+        _("code RNCP du bloc"), max_length=32, blank=True, validators=[validate_rncp_block_code]
+    )
 
     class Meta:
         verbose_name = _("bloc de compétences")

@@ -49,8 +49,8 @@ def referential_export(*, referential: Referential) -> dict[str, Any]:
     )
     if referential.rncp_registered:
         data["rncp_registered"] = True
-        if referential.rncp_number:
-            data["rncp_number"] = referential.rncp_number
+        if referential.rncp_code:
+            data["rncp_number"] = referential.rncp_code
     capacities = sorted(referential.capacities.all(), key=lambda c: c.number)
     data["blocks"] = [
         {
@@ -233,7 +233,7 @@ def _fill(referential: Referential, clean: dict[str, Any]) -> None:
         setattr(referential, name, clean.get(name, ""))
     referential.notes = clean.get("notes", "")
     referential.rncp_registered = bool(clean.get("rncp_registered", False))
-    referential.rncp_number = clean.get("rncp_number", "")
+    referential.rncp_code = clean.get("rncp_number", "")
 
 
 def _create_version(clean: dict[str, Any], *, version: int) -> Referential:

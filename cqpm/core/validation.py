@@ -3,7 +3,8 @@
 Imports and file formats check each value here before anything is written, so that a preview
 called valid always imports: length (`max_length`), integer range (the portable ranges, which
 PostgreSQL enforces and SQLite does not), NUL and control characters (PostgreSQL refuses NUL in
-text), e-mail shape and dates. Each check returns French messages, empty when the value fits.
+text), e-mail shape, dates and the field's own validators. Each check returns French messages,
+empty when the value fits.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import EmailValidator, MaxLengthValidator, validate_email
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext as _
@@ -73,4 +74,16 @@ def field_problems(model: type[models.Model], name: str, value: object) -> list[
             validate_email(value)
         except ValidationError:
             return [_("adresse e-mail « %(value)s » invalide.") % {"value": value[:80]}]
+    return validator_problems(field, value) if value else []
+
+
+def validator_problems(field: models.Field, value: object) -> list[str]:
+    """The messages of the field's own validators (a name's characters, a code's shape...)."""
+    for validator in field.validators:
+        if isinstance(validator, MaxLengthValidator | EmailValidator):
+            continue  # said above, in the import's words
+        try:
+            validator(value)
+        except ValidationError as exc:
+            return list(exc.messages)
     return []

@@ -481,6 +481,18 @@ CREDENTIALS_ISSUER_NAME = _env(
     env.str, "CREDENTIALS_ISSUER_NAME", default="UIMM — Certification des CQPM"
 )
 
+# --- Deposit of holders with the Caisse des Dépôts (docs/CDC.md) --------------------------------
+# The certifier's ids at the CDC (8 characters; 20 at most); a centre's own ids, set on its page,
+# win over these.
+CDC_CLIENT_ID = _env(env.str, "CDC_CLIENT_ID", default="")
+CDC_CONTRACT_ID = _env(env.str, "CDC_CONTRACT_ID", default="")
+if CDC_CLIENT_ID and len(CDC_CLIENT_ID) != 8:
+    raise ImproperlyConfigured("Variable d'environnement CDC_CLIENT_ID invalide : 8 caractères")
+if len(CDC_CONTRACT_ID) > 20:
+    raise ImproperlyConfigured(
+        "Variable d'environnement CDC_CONTRACT_ID invalide : 20 caractères au plus"
+    )
+
 # --- The PDF seal (cqpm/core/seal.py) ----------------------------------------------------------
 # Every generated PDF is sealed (PAdES) with the organisation's key and certificate: a PKCS#12
 # file and its passphrase, or a PEM pair (PDF_SEAL_KEY_FILE + PDF_SEAL_CERT_FILE, which then win).

@@ -72,8 +72,8 @@ CORPUS = {
     ),
     "name_too_long": (
         "inscrits.csv",
-        csv_bytes([good_row(1, nom="D" * 151)]),
-        "Ligne 2, colonne « nom » : 150 caractères au plus (151 reçus).",
+        csv_bytes([good_row(1, nom="D" * 61)]),
+        "Ligne 2, colonne « nom » : 60 caractères au plus (61 reçus).",
     ),
     "phone_too_long": (
         "inscrits.csv",
@@ -234,8 +234,8 @@ def test_values_at_every_limit_preview_as_valid_and_import(client_for, staff_a, 
     """What the preview calls valid imports, on either database: each column at its limit."""
     row = good_row(
         1,
-        nom="N" * 150,
-        prenom="P" * 150,
+        nom="N" * 60,
+        prenom="P" * 60,
         email="e" * 243 + "@exemple.fr",
         telephone="0" * 32,
         entreprise="E" * 200,
@@ -251,7 +251,7 @@ def test_values_at_every_limit_preview_as_valid_and_import(client_for, staff_a, 
     confirm = client.post(upload["Location"] + "confirmer/")
     assert confirm.status_code == 302
     candidate = Registration.objects.get(campaign=campaign).candidate
-    assert (len(candidate.last_name), len(candidate.email), len(candidate.phone)) == (150, 254, 32)
+    assert (len(candidate.last_name), len(candidate.email), len(candidate.phone)) == (60, 254, 32)
 
 
 def test_an_xlsx_reads_numbers_as_a_person_sees_them(campaign):

@@ -55,7 +55,7 @@ def with_blocks(referential: Referential, blocks: dict[str, list[int]], *, rncp:
         )
         referential.capacities.filter(number__in=numbers).update(block=block)
     Referential.objects.filter(pk=referential.pk).update(
-        status=status, rncp_registered=rncp, rncp_number="RNCP12345" if rncp else ""
+        status=status, rncp_registered=rncp, rncp_code="RNCP12345" if rncp else ""
     )
     referential.refresh_from_db()
     return referential

@@ -290,9 +290,9 @@ def test_a_cqpm_registered_in_the_rncp_round_trips_and_others_keep_their_shape(d
         'missions: ["Une mission"]\nrncp_registered: true\nrncp_number: "RNCP 35231"\n',
     )
     referential = referential_import(data=referential_file_parse(text=text))
-    assert (referential.rncp_registered, referential.rncp_number) == (True, "RNCP 35231")
+    assert (referential.rncp_registered, referential.rncp_code) == (True, "RNCP35231")
     dumped = referential_file_dump(data=referential_export(referential=referential))
-    assert 'rncp_registered: true\nrncp_number: "RNCP 35231"\n' in dumped
+    assert 'rncp_registered: true\nrncp_number: "RNCP35231"\n' in dumped
     assert referential_file_parse(text=dumped) == referential_file_parse(text=text)
     # Outside the RNCP (the default, and the seed's case): nothing is written.
     plain = referential_file_parse(text=VALID.replace("2099 01 01 0001", "2099 01 01 0002"))
