@@ -51,8 +51,6 @@ def bulk_selection(
 
 def bulk_job_start(*, action: BulkAction, items: Sequence[Any], context: Any, by: User) -> BulkJob:
     """Record the job and queue its run after the commit; items come from `bulk_selection`."""
-    from .tasks import bulk_job_run
-
     centre_id = action.centre_of(context if context is not None else items[0])
     with transaction.atomic():
         job = BulkJob.objects.create(
@@ -71,7 +69,7 @@ def bulk_job_start(*, action: BulkAction, items: Sequence[Any], context: Any, by
             data={"kind": action.kind, "total": job.total},
             centre_id=centre_id,
         )
-        enqueue_on_commit(bulk_job_run, job.pk)
+        enqueue_on_commit("cqpm.core.tasks.bulk_job_run", job.pk)
     return job
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
@@ -37,14 +38,23 @@ class _Deferral:
 _request_deferral: ContextVar[_Deferral | None] = ContextVar("cqpm_deferral", default=None)
 
 
+def task_named(path: str) -> Any:
+    """The Celery task at dotted `path` ("documents.tasks.generate_document"), imported when
+    asked: services name their tasks instead of importing the module that imports them back."""
+    return import_string(path)
+
+
 def enqueue_on_commit(
     task: Any, *args: Any, on_failure: Callable[[], None] | None = None, using: str | None = None
 ) -> None:
-    """Send `task(*args)` once the current transaction commits; a broker outage is survived."""
+    """Send `task(*args)` once the current transaction commits; a broker outage is survived.
+    `task` is a task or its dotted path (looked up at sending time, see `task_named`)."""
     transaction.on_commit(partial(_send, task, args, on_failure), using=using)
 
 
 def _send(task: Any, args: tuple[Any, ...], on_failure: Callable[[], None] | None) -> None:
+    if isinstance(task, str):
+        task = task_named(task)
     deferral = _request_deferral.get()
     if deferral is None or not deferral.broker_down:
         try:
