@@ -213,15 +213,15 @@ def _message(
 
 
 def _resend_convoked(kind: str, session_id: int, by: User | None) -> None:
-    from .tasks import send_convocation
-
     convoked = (
         Convocation.objects.filter(kind=kind, session_id=session_id)
         .values_list("registration_id", flat=True)
         .distinct()
     )
     for registration_id in sorted(set(convoked)):
-        enqueue_on_commit(send_convocation, registration_id, kind, getattr(by, "pk", None))
+        enqueue_on_commit(
+            "documents.tasks.send_convocation", registration_id, kind, getattr(by, "pk", None)
+        )
 
 
 def on_commission_session_dated(*, session: Any, by: User | None = None) -> None:

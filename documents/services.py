@@ -29,7 +29,6 @@ from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
-from cqpm.core.queueing import enqueue_on_commit
 from cqpm.core.registry import emit
 from cqpm.core.storage import storage_replace
 from cqpm.core.workflow import transition
@@ -37,6 +36,7 @@ from deliberations.models import Decision, JurySession
 
 from .events import DOCUMENT_READY, DOCUMENT_REVOKED
 from .models import Document, DocumentBatch, DocumentFile
+from .queue import ARCHIVE, GENERATE, enqueue_archive, enqueue_generation, send_now
 
 Kind = Document.Kind
 Status = Document.Status
@@ -210,7 +210,7 @@ def _create(
         data={"kind": kind, "version": version},
         **_audit_ids(document),
     )
-    _enqueue_generation(document.pk)
+    enqueue_generation(document.pk)
     return document
 
 
@@ -231,7 +231,7 @@ def _requeue(
         },
         **_audit_ids(document),
     )
-    _enqueue_generation(document.pk)
+    enqueue_generation(document.pk)
     return document
 
 
@@ -268,7 +268,7 @@ def _resend(document: Document, *, by: User | None) -> Document:
         data={"before": Status.QUEUED, "after": Status.QUEUED},
         **_audit_ids(document),
     )
-    _enqueue_generation(document.pk)
+    enqueue_generation(document.pk)
     return document
 
 
@@ -289,18 +289,6 @@ def document_revoke(*, document: Document, reason: str, by: User | None) -> Docu
         )
         emit(DOCUMENT_REVOKED, document=document, reason=reason.strip(), by=by)
     return document
-
-
-def _enqueue_generation(document_id: int) -> None:
-    from .tasks import generate_document
-
-    enqueue_on_commit(generate_document, document_id, on_failure=partial(_mark_unsent, document_id))
-
-
-def _mark_unsent(document_id: int) -> None:
-    # After the commit, when the broker refused the message: the periodic requeue sends the
-    # documents without a queued_at first.
-    Document.objects.filter(pk=document_id, status=Status.QUEUED).update(queued_at=None)
 
 
 def _audit_ids(document: Document) -> dict:
@@ -474,7 +462,7 @@ def batch_request(*, jury_session: JurySession, by: User) -> DocumentBatch:
         if batch_is_complete(batch=batch):
             # Nothing to render (every document was ready): the archive must not wait for a
             # render that will never come.
-            _enqueue_archive(batch.pk)
+            enqueue_archive(batch.pk)
     return batch
 
 
@@ -486,14 +474,7 @@ def batch_is_complete(*, batch: DocumentBatch) -> bool:
 def _archive_if_complete(batch_id: int) -> None:
     batch = DocumentBatch.objects.filter(pk=batch_id).first()
     if batch is not None and batch_is_complete(batch=batch):
-        _enqueue_archive(batch_id)
-
-
-def _enqueue_archive(batch_id: int) -> None:
-    from .tasks import build_batch_archive
-
-    # Outside a transaction this sends at once; a refused send is left to the periodic requeue.
-    enqueue_on_commit(build_batch_archive, batch_id)
+        enqueue_archive(batch_id)
 
 
 def batch_archive(*, batch: DocumentBatch) -> DocumentBatch:
@@ -557,8 +538,6 @@ def documents_requeue(*, now: datetime.datetime | None = None) -> dict[str, list
     """Send again what the queue lost: renders of dead workers (back to the queue, or failed
     once interrupted DOCUMENTS_MAX_ATTEMPTS times), documents the broker refused or lost, and
     archives left behind. Safe to run twice; raises the broker's error if it is still down."""
-    from .tasks import build_batch_archive, generate_document
-
     now = now or timezone.now()
     failed = _fail_interrupted(Document.objects.all(), now=now)
     healed = []
@@ -572,14 +551,14 @@ def documents_requeue(*, now: datetime.datetime | None = None) -> dict[str, list
     for document_id, queued_at in Document.objects.filter(_lost_in_queue(now)).values_list(
         "pk", "queued_at"
     )[:REQUEUE_LIMIT]:
-        generate_document.apply_async((document_id,))
+        send_now(GENERATE, document_id)
         Document.objects.filter(pk=document_id, status=Status.QUEUED, queued_at=queued_at).update(
             queued_at=timezone.now()
         )
         resent.append(document_id)
     archives = list(_archives_behind().values_list("pk", flat=True)[:REQUEUE_LIMIT])
     for batch_id in archives:
-        build_batch_archive.apply_async((batch_id,))
+        send_now(ARCHIVE, batch_id)
     return {"failed": failed, "healed": healed, "resent": resent, "archives": archives}
 
 

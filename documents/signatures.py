@@ -30,6 +30,7 @@ from cqpm.core.workflow import transition
 from deliberations.models import JuryMember
 
 from .models import Document, Signature, SignatureRole
+from .queue import enqueue_generation
 
 Status = Document.Status
 
@@ -169,8 +170,6 @@ def minutes_sign(
 
 def _seal_with_signatures(document: Document, *, now: datetime.datetime, centre_id) -> None:
     """Every signature is in: the minutes are generated again, with them, and sealed."""
-    from .services import _enqueue_generation
-
     transition(
         document,
         to=Status.QUEUED,
@@ -181,7 +180,7 @@ def _seal_with_signatures(document: Document, *, now: datetime.datetime, centre_
         data={"before": Status.READY, "after": Status.QUEUED, "sha256": document.sha256},
         centre_id=centre_id,
     )
-    _enqueue_generation(document.pk)
+    enqueue_generation(document.pk)
 
 
 def minutes_signatures_remind(*, document: Document, by: User) -> int:
