@@ -26,7 +26,7 @@ from candidates.models import ExamCentre
 from cqpm.core.access import ensure_centre_staff
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
-from cqpm.core.queueing import enqueue_on_commit
+from cqpm.core.queueing import enqueue_on_commit, task_named
 
 from . import sending
 from .addresses import check_url
@@ -41,6 +41,7 @@ from .signing import (
 
 Status = Delivery.Status
 USER_AGENT = "CQPM-Webhooks/1"
+DELIVER = "webhooks.tasks.deliver_webhook"  # named, not imported: webhooks.tasks imports us
 
 
 # --- Endpoints -----------------------------------------------------------------------------
@@ -207,9 +208,7 @@ def _body(delivery: Delivery, centre: ExamCentre, data: dict[str, Any]) -> dict[
 
 
 def _enqueue(delivery_id: int) -> None:
-    from .tasks import deliver_webhook
-
-    enqueue_on_commit(deliver_webhook, delivery_id, on_failure=partial(_mark_unsent, delivery_id))
+    enqueue_on_commit(DELIVER, delivery_id, on_failure=partial(_mark_unsent, delivery_id))
 
 
 def _mark_unsent(delivery_id: int) -> None:
@@ -364,8 +363,6 @@ def deliveries_requeue(*, now: datetime.datetime | None = None) -> dict[str, lis
     """Send again what the queue lost: deliveries whose worker died during an attempt, never
     handed to the broker, or handed to it and never run. Safe to run twice; raises the broker's
     error if it is still down."""
-    from .tasks import deliver_webhook
-
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     lost = now - datetime.timedelta(seconds=settings.WEBHOOKS_REQUEUE_AFTER)
@@ -385,7 +382,7 @@ def deliveries_requeue(*, now: datetime.datetime | None = None) -> dict[str, lis
     for delivery_id, queued_at in waiting.order_by("pk").values_list("pk", "queued_at")[
         :REQUEUE_LIMIT
     ]:
-        deliver_webhook.apply_async((delivery_id,))
+        task_named(DELIVER).apply_async((delivery_id,))
         Delivery.objects.filter(pk=delivery_id, status=Status.PENDING, queued_at=queued_at).update(
             queued_at=timezone.now()
         )

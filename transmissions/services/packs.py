@@ -103,9 +103,7 @@ def _ensure_staff(by: User, centre_id: int) -> None:
 
 
 def enqueue_build(pack_id: int) -> None:
-    from ..tasks import build_pack
-
-    enqueue_on_commit(build_pack, pack_id)
+    enqueue_on_commit("transmissions.tasks.build_pack", pack_id)
 
 
 def _required_documents(session: JurySession) -> tuple[Document, list[Document]]:
