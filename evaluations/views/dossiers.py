@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from candidates.lifecycle import Activity, campaign_allows
 from candidates.models import Registration
+from cqpm.core.access import holds
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
@@ -120,7 +121,7 @@ def _filters(search: str, stages: list[str]) -> dict:
 
 @login_required
 def review_queue(request):
-    if not request.user.is_reviewer:
+    if not holds(request.user, "dossier.review"):
         raise Http404
     search = request.GET.get("q", "").replace("\x00", "")[:200]
     stages = [s for s in request.GET.getlist("stage") if s in Registration.Stage.values]
