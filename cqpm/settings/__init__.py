@@ -109,7 +109,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_htmx",
     "csp",
     "pgtrigger",
     "cqpm.core",
@@ -151,7 +150,6 @@ MIDDLEWARE = [
     "cqpm.core.queueing.DeferredWorkMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "cqpm.core.outage.OutageMiddleware",  # Redis down inside a view: a French 503, not a 500
