@@ -1,23 +1,33 @@
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
+
+from cqpm.core.clientip import client_ip
+from cqpm.core.ratelimit import hit, parse_rate
 
 from .models import ApiToken
 
 
-class TokenRateThrottle(SimpleRateThrottle):
-    """CQPM_API_THROTTLE_RATE requests per token (per person for a signed-in session), counted
-    in the cache (the shared Redis in production)."""
+class TokenRateThrottle(BaseThrottle):
+    """CQPM_API_THROTTLE_RATE requests per token (per person for a signed-in session, per address
+    for anyone else), counted by cqpm.core.ratelimit like every other limit of the site: a fixed
+    window in the shared cache that fails open when the cache is down."""
 
     scope = "api"
 
-    def get_rate(self) -> str:
-        return settings.CQPM_API_THROTTLE_RATE
+    def __init__(self) -> None:
+        self.window = 0
 
-    def get_cache_key(self, request, view) -> str | None:
+    def allow_request(self, request, view) -> bool:
+        rate = parse_rate(settings.CQPM_API_THROTTLE_RATE)
+        self.window = rate.window
         if isinstance(request.auth, ApiToken):
-            ident = f"token-{request.auth.prefix}"
+            per, ident = "token", request.auth.prefix
         elif request.user and request.user.is_authenticated:
-            ident = f"user-{request.user.pk}"
+            per, ident = "user", str(request.user.pk)
         else:
-            ident = f"ip-{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+            per, ident = "ip", client_ip(request)
+        return not hit(self.scope, per, ident, rate)
+
+    def wait(self) -> float:
+        """The window's length: the count starts again at its end at the latest."""
+        return float(self.window)

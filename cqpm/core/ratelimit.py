@@ -31,6 +31,18 @@ class Rate:
     window: int  # seconds
 
 
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(text: str) -> Rate:
+    """ "600/min", "3/m", "10/h"… (the settings' spelling, as DRF's) as a Rate; ValueError else."""
+    amount, _slash, period = text.partition("/")
+    seconds = _PERIODS.get(period.strip()[:1].lower())
+    if not amount.strip().isdigit() or seconds is None:
+        raise ValueError(f"Not a rate: {text!r} (expected e.g. '600/min').")
+    return Rate(amount=int(amount), window=seconds)
+
+
 def _cache_key(scope: str, per: str, value: str) -> str:
     digest = hashlib.sha256(value.encode()).hexdigest()[:32]
     return f"cqpm:rl:{scope}:{per}:{digest}"
