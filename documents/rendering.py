@@ -8,7 +8,6 @@ referential, the jury, the signatory and the verification code with its QR code 
 from __future__ import annotations
 
 import base64
-import calendar
 import datetime
 import mimetypes
 import re
@@ -24,6 +23,7 @@ from candidates.models import CentreMembership, ExamCentre
 from cqpm.core.pdf import render_pdf
 from cqpm.core.registry import DocumentExtra, document_pdf_extras
 from deliberations.models import CapacityResult, Decision, JurySession, ResultSheet
+from deliberations.rules import carry_over_end
 
 from .models import Document
 from .selectors import validated_block_lines
@@ -33,19 +33,8 @@ TEMPLATES = {
     Document.Kind.CAPACITY_NOTICE: "documents/pdf/capacity_notice.html",
     Document.Kind.JURY_MINUTES: "documents/pdf/jury_minutes.html",
 }
-# Acquired capacities stay valid this long after the jury (DESIGN.md §5.6).
-VALIDITY_MONTHS = 24
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"})
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """Same day `months` later, or the month's last day when it has none (29/02 -> 28/02)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def centre_city(centre: ExamCentre) -> str:
@@ -170,7 +159,7 @@ def _registration_context(document: Document) -> dict:
 
 def _notice_context(document: Document) -> dict:
     context = _registration_context(document)
-    default_until = add_months(context["decision"].session.date, VALIDITY_MONTHS)
+    default_until = carry_over_end(context["decision"].session.date)
     issued_on = timezone.localdate(document.created_at or timezone.now())
     lines = capacity_lines(
         registration=context["registration"], default_until=default_until, on=issued_on

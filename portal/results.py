@@ -13,8 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from candidates.models import Registration
-from deliberations.dates import carry_over_end
 from deliberations.models import Decision
+from deliberations.rules import carry_over_end
 from documents.models import Document
 from documents.rendering import CapacityLine, capacity_lines
 

@@ -23,8 +23,8 @@ from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 from referentials.models import Block, Referential
 
-from ..dates import block_validity_end, carry_over_end
 from ..models import BlockValidation, CapacityResult, Decision, ResultSheet
+from ..rules import block_validity_end, carry_over_end
 
 
 def acquired_validity_set(

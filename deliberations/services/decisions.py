@@ -22,6 +22,7 @@ from cqpm.core.workflow import transition
 
 from ..events import DECISION_AMENDED, DECISION_RECORDED, JURY_SESSION_CLOSED
 from ..models import CapacityResult, Decision, JuryCandidate, JurySession, ResultSheet
+from ..rules import proposed_outcome
 from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
 from .carry_over import acquired_validity_set, block_validity_set
 
@@ -64,7 +65,7 @@ def _check_outcome(registration: Registration, outcome: str, jury_reason: str) -
             code="results_not_validated",
         )
     acquired, total = capacity_tally(registration=registration)
-    proposed = Outcome.ADMISSIBLE if acquired >= total else Outcome.NOT_ADMISSIBLE
+    proposed = proposed_outcome(acquired=acquired, total=total)
     if departs(outcome, proposed) and not jury_reason:
         raise DomainError(_departure_refusal(outcome, acquired, total), code="reason_required")
     return proposed

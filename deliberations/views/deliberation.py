@@ -19,6 +19,7 @@ from cqpm.core.permissions import get_scoped_or_404
 
 from ..forms import AmendForm, DecisionForm
 from ..models import CapacityResult, Decision, JuryCandidate, JurySession
+from ..rules import proposed_outcome
 from ..selectors import (
     capacity_total,
     deliberation_rows,
@@ -91,9 +92,7 @@ class Row:
         """Admissible if and only if every capacity is acquired; None until results validated."""
         if not self.validated:
             return None
-        if self.acquired >= self.total:
-            return Decision.Outcome.ADMISSIBLE
-        return Decision.Outcome.NOT_ADMISSIBLE
+        return proposed_outcome(acquired=self.acquired, total=self.total)
 
     @property
     def proposed_label(self) -> str:

@@ -10,8 +10,8 @@ from candidates.importing import registrations_import
 from candidates.models import Registration
 from candidates.services import PersonData, registration_create
 from cqpm.core.errors import DomainError
-from deliberations.dates import add_months, carry_over_end
 from deliberations.models import CapacityResult, JurySession
+from deliberations.rules import block_validity_end, carry_over_end
 from deliberations.sections import registration_context
 from deliberations.services import (
     capacity_result_record,
@@ -40,17 +40,19 @@ END = datetime.date(2029, 5, 15)
 
 
 @pytest.mark.parametrize(
-    ("day", "months", "expected"),
+    ("jury_date", "expected"),
     [
-        (datetime.date(2027, 5, 15), 24, datetime.date(2029, 5, 15)),
-        (datetime.date(2027, 1, 31), 1, datetime.date(2027, 2, 28)),
-        (datetime.date(2028, 2, 29), 24, datetime.date(2030, 2, 28)),
-        (datetime.date(2027, 11, 30), 3, datetime.date(2028, 2, 29)),
-        (datetime.date(2027, 12, 15), 12, datetime.date(2028, 12, 15)),
+        (datetime.date(2027, 5, 15), datetime.date(2029, 5, 15)),
+        (datetime.date(2028, 2, 29), datetime.date(2030, 2, 28)),  # the month's last day
+        (datetime.date(2027, 12, 31), datetime.date(2029, 12, 31)),
     ],
 )
-def test_it_adds_months_clamping_to_the_months_end(day, months, expected):
-    assert add_months(day, months) == expected
+def test_capacities_end_24_months_later_clamping_to_the_months_end(jury_date, expected):
+    assert carry_over_end(jury_date) == expected
+
+
+def test_blocks_end_5_years_later_clamping_to_the_months_end():
+    assert block_validity_end(datetime.date(2028, 2, 29)) == datetime.date(2033, 2, 28)
 
 
 def test_it_keeps_capacities_24_months_from_the_jury_date():

@@ -11,7 +11,7 @@ from PIL import Image
 from cqpm.core.pdf import layout_pdf
 from deliberations.models import CapacityResult, Decision
 from documents.models import Document
-from documents.rendering import add_months, document_html, document_pdf
+from documents.rendering import document_html, document_pdf
 from documents.services import document_request
 
 from ..factories.documents import amend, decide
@@ -152,12 +152,6 @@ def test_it_inlines_the_centre_logo_without_any_fetch(jury, staff_a, centre_a):
 
     assert 'src="data:image/png;base64,' in html
     assert document_pdf(document).startswith(b"%PDF-")
-
-
-def test_it_adds_months_down_to_the_last_day_of_a_short_month():
-    assert add_months(datetime.date(2024, 2, 29), 24) == datetime.date(2026, 2, 28)
-    assert add_months(datetime.date(2027, 5, 15), 24) == datetime.date(2029, 5, 15)
-    assert add_months(datetime.date(2027, 11, 30), 3) == datetime.date(2028, 2, 29)
 
 
 def test_it_dates_the_signature_in_the_town_of_the_centre(jury, staff_a, centre_a):

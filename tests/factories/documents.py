@@ -15,6 +15,7 @@ from deliberations.models import (
     JurySession,
     ResultSheet,
 )
+from deliberations.rules import proposed_outcome
 
 from .candidates import CandidateFactory, RegistrationFactory
 
@@ -47,7 +48,7 @@ def _proposed(registration) -> str:
     acquired = CapacityResult.objects.filter(
         sheet__registration=registration, outcome="acquired"
     ).count()
-    return "admissible" if acquired >= total else "not_admissible"
+    return proposed_outcome(acquired=acquired, total=total)
 
 
 def _reason_if_departing(outcome, proposed, jury_reason) -> str:
