@@ -75,6 +75,7 @@ bench: setup
 	$(PY) scripts/bench_stats.py
 	$(PY) scripts/bench_credentials.py
 	$(PY) scripts/bench_api.py
+	$(PY) scripts/bench_cdc.py
 
 # Re-resolve the pinned set from pyproject.toml (needs the package index).
 lock:

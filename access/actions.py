@@ -103,6 +103,11 @@ ACTIONS = (
         "webhooks.Delivery",
         _("consulter et relancer les livraisons de webhooks"),
     ),
+    (
+        "cdc.export",
+        "candidates.Campaign",
+        _("déposer les titulaires d'une campagne à la Caisse des Dépôts"),
+    ),
 )
 
 

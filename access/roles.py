@@ -46,6 +46,7 @@ def centre_staff(user: User) -> Grants:
         "centre.manage": Q(pk__in=ids),
         "statistics.read": Q(pk__in=ids),
         "campaign.manage": Q(centre_id__in=ids),
+        "cdc.export": Q(centre_id__in=ids),
         "registration.manage": in_centres,
         "registration.evaluate": in_centres,
         "registration.evidence": in_centres,

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("stats.urls")),
     path("", include("webhooks.urls")),
     path("", include("portal.urls")),
+    path("", include("cdc.urls")),
     # Outside /comptes/ on purpose: that prefix is exempt from the mandatory TOTP, a token is not.
     path("jetons-api/", include("api.urls_tokens")),
     path("api/", include("api.urls")),

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.invitations import invitation_path
 from candidates.models import CentreMembership
+from cdc.models import CdcEntry, CdcFlux, CdcHolder
 from credentials.services import credential_issue
 from deliberations.models import Decision, JuryCandidate, JuryMember, JurySession
 from documents.models import Convocation, Document, DocumentBatch
@@ -287,6 +288,15 @@ TABLE: dict[str, Row] = {
     "transmissions:download": Row(JURY, staff()),
     "transmissions:acknowledgement": Row(k(pk="sending"), staff()),
     "transmissions:acknowledgement_add": Row(k(pk="sending"), expect(default=405), post_only=True),
+    # --- The deposit with the CDC (issue 23): the campaigns of the staff's centres. The report's
+    # upload names no object: any staff may post (its lines outside their reach are refused).
+    "cdc:tracker": Row(get=staff(staff_b=200)),
+    "cdc:report_upload": Row(get=expect(default=405)),
+    "cdc:campaign": Row(CAMPAIGN, staff()),
+    "cdc:export": Row(CAMPAIGN, expect(default=405), post_only=True),
+    "cdc:flux_download": Row(k(pk="cdc_flux"), staff()),
+    "cdc:flux_deposit": Row(k(pk="cdc_flux"), expect(default=405), post_only=True),
+    "cdc:holder_withdraw": Row(k(pk="cdc_holder"), expect(default=405), post_only=True),
     # --- The branch's view (issue 21): statistics for the branch (every centre) and each
     # centre's staff (their own); the public rate for anyone; received packs for the branch.
     "stats:dashboard": Row(get=staff(staff_b=200, branch=200)),
@@ -522,6 +532,13 @@ def scenario(
         requested_by=holder,
     )
     _uid, token = invitation_path(invitee).rstrip("/").split("/")[-2:]
+    cdc_flux = CdcFlux(id_flux="cqpm-acces", campaign=campaign, scope_label="Accès", sha256="0")
+    cdc_flux.file.save("flux.xml", ContentFile(b"<flux/>"), save=False)
+    cdc_flux.save()
+    cdc_entry = CdcEntry.objects.create(flux=cdc_flux, registration=registration, fingerprint="0")
+    cdc_holder = CdcHolder.objects.create(
+        registration=registration, status="deposited", entry=cdc_entry
+    )
     return SimpleNamespace(
         centre=centre_a,
         campaign=campaign,
@@ -549,6 +566,8 @@ def scenario(
         holder=holder,
         convocation=convocation,
         correction=correction,
+        cdc_flux=cdc_flux,
+        cdc_holder=cdc_holder,
     )
 
 

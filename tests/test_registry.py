@@ -92,6 +92,7 @@ def test_contributions_come_in_workflow_order():
         "evaluations",
         "deliberations",
         "transmissions",
+        "cdc",
         "stats",
         "webhooks",
         "privacy",

@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "stats",
     # The candidate's own space (issue 24): reads the later apps' work for the person.
     "portal",
+    # Holders deposited with the Caisse des Dépôts (issue 23): the XML flux and what it answered.
+    "cdc",
     # Who may do what (issue 25): the actions and one function per role.
     "access",
     # The REST API (issue 13): last, it reads every domain app and nothing imports it.
@@ -542,6 +544,20 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- Deposits with the Caisse des Dépôts (cdc app) -----------------------------------------------
+# The CDC's XSD the flux is validated against: replace the file (the kit's newer version) here.
+_CDC_XSD = BASE_DIR / "cdc" / "schema" / "cdc-cpf-pc5-1.1.2.xsd"
+CDC_XSD_PATH = Path(_env(env.str, "CDC_XSD_PATH", default=str(_CDC_XSD)))
+if not CDC_XSD_PATH.is_file():
+    raise ImproperlyConfigured(f"CDC_XSD_PATH : fichier introuvable ({CDC_XSD_PATH})")
+# Who sends the flux (emetteur/idClient): the certifier itself unless a trusted third party does.
+CDC_EMITTER_CLIENT_ID = _env(env.str, "CDC_EMITTER_CLIENT_ID", default="")
+CDC_DEPOSITOR = _env(env.str, "CDC_DEPOSITOR", default="CERTIFICATEUR")
+if CDC_DEPOSITOR not in ("CERTIFICATEUR", "TIERS_CONFIANCE"):
+    raise ImproperlyConfigured("CDC_DEPOSITOR : attendu CERTIFICATEUR ou TIERS_CONFIANCE")
+# The legal deadline of a deposit, in months after the jury.
+CDC_DEPOSIT_MONTHS = _env(env.int, "CDC_DEPOSIT_MONTHS", default=3)
 
 # --- Health and operations -----------------------------------------------------------------------
 # /sante/ shows which component is down to staff, and to a monitoring system sending
