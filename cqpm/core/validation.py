@@ -77,7 +77,7 @@ def field_problems(model: type[models.Model], name: str, value: object) -> list[
     return validator_problems(field, value) if value else []
 
 
-def validator_problems(field: models.Field, value: object) -> list[str]:
+def validator_problems(field: models.Field[Any, Any], value: object) -> list[str]:
     """The messages of the field's own validators (a name's characters, a code's shape...)."""
     for validator in field.validators:
         if isinstance(validator, MaxLengthValidator | EmailValidator):
