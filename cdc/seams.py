@@ -6,11 +6,12 @@ from cqpm.core.registry import (
     register_campaign_tab,
     register_home_tasks,
     register_nav,
+    register_section,
 )
 
 
 def register() -> None:
-    from . import events, home, nav
+    from . import events, home, nav, sections
     from .models import CdcEntry, CdcHolder
 
     events.declare()
@@ -19,3 +20,5 @@ def register() -> None:
     register_nav("cdc", nav.items, order=65)
     register_campaign_tab("cdc", nav.campaign_tabs, order=70)
     register_home_tasks("cdc", home.tasks, order=70)
+    # After the jury's section (40): the deposit follows the decision.
+    register_section("cdc", sections.registration_section, order=45)

@@ -199,10 +199,14 @@ def _todo(row: HolderRow, holder: CdcHolder | None) -> str:
     return Todo.WAIT if holder.status == CdcHolder.Status.DEPOSITED else Todo.DONE
 
 
-def holder_lines(target: Target) -> Iterator[HolderLine]:
-    """Every certified person of the target, by RNCP code then registration, streamed."""
+def holder_lines(target: Target, *, registration_id: int | None = None) -> Iterator[HolderLine]:
+    """Every certified person of the target (or that one registration), by RNCP code then
+    registration, streamed."""
+    decisions = certified_decisions(target)
+    if registration_id is not None:
+        decisions = decisions.filter(registration_id=registration_id)
     decisions = (
-        certified_decisions(target)
+        decisions
         # An erased person's identity is anonymised: it is never deposited (docs/CDC.md).
         .filter(registration__candidate__erasure__isnull=True)
         .select_related(

@@ -84,7 +84,13 @@ def test_contributions_come_in_workflow_order():
         "stats",
         "portal",
     ]
-    assert [c.name for c in sections()] == ["evaluations", "deliberations", "portal", "privacy"]
+    assert [c.name for c in sections()] == [
+        "evaluations",
+        "deliberations",
+        "cdc",
+        "portal",
+        "privacy",
+    ]
     assert [c.name for c in nav_providers()] == [
         "portal",  # « Mon espace candidat », for candidates only
         "referentials",

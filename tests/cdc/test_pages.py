@@ -188,3 +188,20 @@ def test_the_pages_cost_the_same_queries_whatever_the_number_of_holders(
         admitted=more,
     )
     assert counts() == before
+
+
+def test_the_registration_page_shows_where_the_holder_stands(closed, client_for, staff_a):
+    from cdc.selectors import Target
+    from cdc.services import cdc_export, cdc_flux_deposit
+
+    client = client_for(staff_a)
+    missing = client.get(reverse("candidates:registration_detail", args=[closed.missing.pk]))
+    html = missing.content.decode()
+    assert "Dépôt à la Caisse des Dépôts" in html and "Lieu de naissance manquant" in html
+    flux = cdc_export(target=Target(campaign=closed.campaign), by=staff_a).flux
+    cdc_flux_deposit(flux=flux, by=staff_a)
+    page = client.get(reverse("candidates:registration_detail", args=[closed.holders[0].pk]))
+    html = page.content.decode()
+    assert "Déposé, en attente du compte rendu" in html and flux.id_flux in html
+    failing = client.get(reverse("candidates:registration_detail", args=[closed.failing.pk]))
+    assert "Dépôt à la Caisse des Dépôts" not in failing.content.decode()
