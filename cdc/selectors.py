@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from candidates.lifecycle import Activity, campaign_allows
 from candidates.models import Campaign, ExamCentre, Registration
 from cqpm.core.access import scope
 from deliberations.models import Decision, JurySession
@@ -174,10 +175,17 @@ class HolderLine:
     def due_on(self) -> datetime.date:
         return deadline(self.jury_date)
 
+    # Whether the registration may still be edited (its campaign not closed): else the person's
+    # data is rectified on the privacy page.
+    editable: bool = True
+    candidate_id: int = 0
+
     @property
     def url(self) -> str:
         """Where the missing data is filled in: the registration's identity page."""
-        return identity_url(self.row.registration_id)
+        if self.editable:
+            return identity_url(self.row.registration_id)
+        return reverse("privacy:person_correct", args=[self.candidate_id])
 
     @property
     def overdue(self) -> bool:
@@ -186,7 +194,7 @@ class HolderLine:
 
 
 def identity_url(registration_id: int) -> str:
-    return reverse("candidates:registration_update", args=[registration_id])
+    return reverse("candidates:registration_update", args=[registration_id]) + "#etat-civil"
 
 
 def _todo(row: HolderRow, holder: CdcHolder | None) -> str:
@@ -226,6 +234,10 @@ def holder_lines(target: Target, *, registration_id: int | None = None) -> Itera
             holder=holder,
             problems=holder_problems(row),
             todo=_todo(row, holder),
+            editable=campaign_allows(
+                campaign=decision.registration.campaign, activity=Activity.REGISTRATION_EDIT
+            ),
+            candidate_id=decision.registration.candidate_id,
         )
 
 

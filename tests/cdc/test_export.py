@@ -6,7 +6,7 @@ import datetime
 import pytest
 from lxml import etree
 
-from candidates.models import Candidate
+from candidates.models import Campaign, Candidate
 from cdc.models import CdcEntry, CdcFlux, CdcHolder
 from cdc.report import ReportErrors
 from cdc.selectors import Target, Todo, check_report, holder_lines, withdrawals
@@ -40,8 +40,12 @@ def test_the_check_lists_the_holder_without_a_birth_place(closed):
     line = report.refused[0]
     assert "Lieu de naissance manquant (code INSEE ou code postal de la commune)." in line.problems
     assert "Commune de naissance manquante (libellé)." in line.problems
-    assert line.url == f"/inscriptions/{closed.missing.pk}/modifier/"
+    assert line.url == f"/inscriptions/{closed.missing.pk}/modifier/#etat-civil"
     assert not report.blocking
+    # Once the campaign is closed, the registration is read only: the person's data is rectified.
+    Campaign.objects.filter(pk=closed.campaign.pk).update(status=Campaign.Status.CLOSED)
+    line = check_report(Target(campaign=closed.campaign)).refused[0]
+    assert line.url == f"/donnees-personnelles/{closed.missing.candidate_id}/rectifier/"
 
 
 def test_the_export_validates_and_carries_the_complete_holders_only(closed, staff_a):

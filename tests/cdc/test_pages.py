@@ -205,3 +205,9 @@ def test_the_registration_page_shows_where_the_holder_stands(closed, client_for,
     assert "Déposé, en attente du compte rendu" in html and flux.id_flux in html
     failing = client.get(reverse("candidates:registration_detail", args=[closed.failing.pk]))
     assert "Dépôt à la Caisse des Dépôts" not in failing.content.decode()
+
+
+def test_the_command_writes_bytes_to_a_real_standard_output(closed, capsysbinary):
+    call_command("cdc_export", "--campaign", closed.campaign.pk)
+    out = capsysbinary.readouterr().out
+    assert out.startswith(b"<?xml") and validate(io.BytesIO(out)) == []
