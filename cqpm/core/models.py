@@ -145,3 +145,41 @@ class BulkJob(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status == self.Status.DONE
+
+
+class OutgoingMail(models.Model):
+    """One e-mail to send (its addressees: one person, with a copy to their tutor at most),
+    written in the transaction of the change it tells of and sent after the commit
+    (cqpm.core.mail). `sent_at` set means sent, once; a failed attempt leaves it pending for
+    the periodic flush, up to `MAX_ATTEMPTS`."""
+
+    MAX_ATTEMPTS = 5
+
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("nature"), max_length=100, blank=True)
+    to = models.JSONField(_("destinataires"), default=list)
+    cc = models.JSONField(_("copie à"), default=list, blank=True)
+    subject = models.CharField(_("objet"), max_length=998)
+    body = models.TextField(_("texte"))
+    html = models.TextField(_("HTML"), blank=True)
+    # [{"name": "convocation.pdf", "mimetype": "application/pdf", "content": "<base64>"}]
+    attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
+    claimed_at = models.DateTimeField(_("envoi commencé le"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail à envoyer")
+        verbose_name_plural = _("e-mails à envoyer")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="core_mail_unsent_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

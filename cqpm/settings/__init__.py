@@ -427,6 +427,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.run_retention",
         "schedule": crontab(hour=3, minute=15),
     },
+    # The outbox (cqpm.core.mail): mail its after-commit delivery could not send, sent again.
+    "mail-flush": {
+        "task": "cqpm.core.tasks.send_pending_mail",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "documents-requeue": {
         "task": "documents.tasks.requeue_documents",
         "schedule": 60.0,
