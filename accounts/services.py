@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cqpm.core.audit import audit_log
+from cqpm.core.mail import mail_queue
 
 from .invitations import invitation_url
 
@@ -73,7 +73,7 @@ def account_find_or_invite(
             centre_id=centre_id,
         )
     if welcome:
-        transaction.on_commit(lambda: send_welcome(user))
+        send_welcome(user)  # queued in the outbox, sent after the commit
     return user, True
 
 
@@ -121,15 +121,15 @@ def accounts_bulk_invite(
 
 def send_welcome(user: User) -> None:
     # No password in the mail: a one-time link lets the person choose it.
-    send_mail(
-        _("Votre compte sur Campagnes CQPM"),
-        _(
+    mail_queue(
+        to=[user.email],
+        subject=_("Votre compte sur Campagnes CQPM"),
+        body=_(
             "Bonjour,\n\nUn compte a été ouvert pour vous sur Campagnes CQPM "
             "avec l'adresse %(email)s.\n"
             "Pour choisir votre mot de passe, suivez ce lien (valable une seule fois) : "
             "%(link)s\n"
         )
         % {"email": user.email, "link": invitation_url(user)},
-        None,
-        [user.email],
+        kind="accounts/welcome",
     )

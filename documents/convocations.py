@@ -23,6 +23,7 @@ from candidates.models import Registration
 from cqpm.core.access import can_id
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
+from cqpm.core.mail import mail_queue_message
 from cqpm.core.pdf import render_pdf
 from cqpm.core.queueing import enqueue_on_commit
 from deliberations.models import JuryCandidate, JurySession
@@ -174,7 +175,7 @@ def convocation_send(
             registration_id=registration.pk,
             centre_id=centre_id,
         )
-        transaction.on_commit(message.send)
+        mail_queue_message(message, kind=f"documents/convocation-{kind}")
     return convocation
 
 

@@ -26,6 +26,7 @@ from accounts.models import User
 from candidates.services._common import ensure_staff_of
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
+from cqpm.core.mail import mail_queue_message
 from cqpm.core.workflow import transition
 from deliberations.models import JuryMember
 
@@ -207,7 +208,7 @@ def minutes_signatures_remind(*, document: Document, by: User) -> int:
                     "date": document.jury_session.date.strftime("%d/%m/%Y")
                 }
             message = EmailMessage(subject=subject, body=body, to=[user.email])
-            transaction.on_commit(message.send)
+            mail_queue_message(message, kind="documents/minutes_to_sign")
         audit_log(
             action="cqpm.documents.minutes.reminded",
             obj=document,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from candidates.services import PersonData
 from cqpm.core.access import ensure_centre_staff
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
+from cqpm.core.mail import mail_queue
 from cqpm.core.workflow import transition
 from documents.models import Convocation
 from evaluations.models import Report
@@ -91,7 +91,7 @@ def candidate_invite(*, registration: Registration, by: User) -> Candidate:
             data={"email": user.email, "again": again, "new_account": created},
             **_where(registration),
         )
-        transaction.on_commit(lambda: _send_invitation(user, registration))
+        _send_invitation(user, registration)  # queued in the outbox, sent after the commit
     registration.candidate = locked
     return locked
 
@@ -99,9 +99,10 @@ def candidate_invite(*, registration: Registration, by: User) -> Candidate:
 def _send_invitation(user: User, registration: Registration) -> None:
     campaign = registration.campaign
     link = settings.SITE_URL.rstrip("/") + reverse("account_request_login_code")
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("Votre espace candidat CQPM"),
-        _(
+    mail_queue(
+        to=[user.email],
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("Votre espace candidat CQPM"),
+        body=_(
             "Bonjour,\n\n%(centre)s vous ouvre votre espace candidat pour la qualification "
             "« %(title)s » (%(campaign)s).\n\nVous y remettez votre rapport, confirmez vos "
             "convocations, vérifiez vos données et, après le jury, retrouvez votre résultat, "
@@ -116,8 +117,7 @@ def _send_invitation(user: User, registration: Registration) -> None:
             "link": link,
             "email": user.email,
         },
-        None,
-        [user.email],
+        kind="portal/invitation",
     )
 
 

@@ -20,6 +20,7 @@ from candidates.lifecycle import ALLOWED, Activity
 from candidates.models import Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import ConcurrentUpdate, DomainError
+from cqpm.core.mail import send_templated
 from cqpm.core.models import AuditEntry
 from cqpm.core.workflow import transition
 from referentials.models import Criterion
@@ -38,7 +39,7 @@ from ._common import (
     ensure_campaign_allows,
     ensure_staff_of,
 )
-from ._mail import absolute_url, send_templated
+from ._mail import absolute_url
 
 Status = CompanyOpinion.Status
 REMINDER_HORIZON_DAYS = 7
@@ -198,7 +199,9 @@ def _notify_respondent(opinion_pk: int) -> None:
         name, subject = "invitation", _("Invitation : avis de l'entreprise sur un candidat CQPM")
     else:
         name, subject = "respondent_named", _("Un avis d'entreprise vous est demandé")
-    send_templated(name=name, to=user.email, subject=subject, context=context)
+    send_templated(
+        template=f"evaluations/email/{name}", to=user.email, subject=subject, context=context
+    )
 
 
 # --- Drafting and submitting --------------------------------------------------------------------
@@ -472,7 +475,7 @@ def _remind(opinion: CompanyOpinion, *, today: datetime.date) -> bool:
             return False
         # Sent inside the transaction: if sending fails, the row goes too and tomorrow retries.
         send_templated(
-            name=f"reminder_{kind}",
+            template=f"evaluations/email/reminder_{kind}",
             to=opinion.respondent.email,
             subject=_("Rappel : avis de l'entreprise à transmettre avant le %(date)s")
             % {"date": deadline.strftime("%d/%m/%Y")}

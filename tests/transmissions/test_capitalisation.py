@@ -6,6 +6,7 @@ import html
 
 import pytest
 import time_machine
+from django.test import TestCase
 from django.urls import reverse
 
 from deliberations.models import CapacityResult
@@ -26,7 +27,8 @@ def _on(day: datetime.date):
 
 
 def _twice(day):
-    with _on(day):
+    # Mail leaves the outbox after the commit (cqpm.core.mail): commit as the worker would.
+    with _on(day), TestCase.captureOnCommitCallbacks(execute=True):
         return send_expiry_notices(), send_expiry_notices()
 
 

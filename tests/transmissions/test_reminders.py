@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import TestCase
 from django.urls import reverse
 
 from deliberations.models import JurySession
@@ -33,7 +34,8 @@ def _on(day: datetime.date):
 
 
 def _run_twice(day):
-    with _on(day):
+    # Mail leaves the outbox after the commit (cqpm.core.mail): commit as the worker would.
+    with _on(day), TestCase.captureOnCommitCallbacks(execute=True):
         first = send_pack_reminders()["reminders"]
         second = send_pack_reminders()["reminders"]
     return first, second

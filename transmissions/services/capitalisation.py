@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqpm.core.audit import audit_log
+from cqpm.core.mail import send_templated
 from deliberations.models import BlockValidation, CapacityResult, Decision
 
 from ..models import BlockExpiryNotice, ExpiryNotice
-from .mail import absolute_url, send_templated, staff_emails
+from .mail import absolute_url, staff_emails
 
 NOTICE_AHEAD = relativedelta(months=2)
 
@@ -144,14 +145,14 @@ def _notify_blocks(validations: list[BlockValidation]) -> int:
         }
         if candidate.email:
             send_templated(
-                name="block_expiry_holder",
+                template="transmissions/email/block_expiry_holder",
                 to=[candidate.email],
                 subject=_("Vos blocs de compétences du CQPM %(code)s expirent le %(date)s")
                 % {"code": campaign.referential.code, "date": valid_until.strftime("%d/%m/%Y")},
                 context=context,
             )
         send_templated(
-            name="block_expiry_staff",
+            template="transmissions/email/block_expiry_staff",
             to=staff_emails(centre_id=campaign.centre_id),
             subject=_("Blocs de compétences de %(name)s expirant le %(date)s")
             % {"name": candidate, "date": valid_until.strftime("%d/%m/%Y")},
@@ -203,10 +204,13 @@ def _notify(results: list[CapacityResult]) -> int:
         }
         if candidate.email:
             send_templated(
-                name="expiry_holder", to=[candidate.email], subject=subject, context=context
+                template="transmissions/email/expiry_holder",
+                to=[candidate.email],
+                subject=subject,
+                context=context,
             )
         send_templated(
-            name="expiry_staff",
+            template="transmissions/email/expiry_staff",
             to=staff_emails(centre_id=campaign.centre_id),
             subject=_("Capacités de %(name)s expirant le %(date)s")
             % {"name": candidate, "date": valid_until.strftime("%d/%m/%Y")},

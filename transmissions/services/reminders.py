@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqpm.core.audit import audit_log
+from cqpm.core.mail import send_templated
 
 from ..models import PackReminder, TransmissionPack
-from .mail import absolute_url, send_templated, staff_emails
+from .mail import absolute_url, staff_emails
 
 # Most urgent first: when both thresholds are passed, only the nearer one is sent.
 THRESHOLDS = (
@@ -69,7 +70,7 @@ def _remind(pack: TransmissionPack, *, today: datetime.date) -> bool:
         )
         # Sent inside the transaction: if sending fails, the row goes too and tomorrow retries.
         send_templated(
-            name="pack_reminder",
+            template="transmissions/email/pack_reminder",
             to=recipients,
             subject=_("Transmission au GTP à faire avant le %(date)s — jury du %(jury)s")
             % {
