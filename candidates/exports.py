@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from .importing.reading import COLUMNS
-from .models import Registration
+from .importing.reading import COLUMNS, IDENTITY_COLUMNS, OPTIONAL_COLUMNS
+from .models import AccessMode, Registration, RegistrationInitiative, VaeWay, choice_label
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +37,20 @@ EXTRA_COLUMNS = ("date_inscription", "etape")
 
 
 def header() -> list[str]:
-    return [*COLUMNS, *EXTRA_COLUMNS]
+    return [*COLUMNS, *OPTIONAL_COLUMNS, *EXTRA_COLUMNS]
+
+
+def _identity(candidate, reg) -> list:
+    """The optional columns of the deposit's identity, in OPTIONAL_COLUMNS' order."""
+    identity = {**IDENTITY_COLUMNS, "sexe": "sex"}
+    return [
+        *(getattr(candidate, identity[column]) for column in OPTIONAL_COLUMNS[:10]),
+        choice_label(AccessMode, reg.access_mode) if reg.access_mode else "",
+        choice_label(VaeWay, reg.vae_way) if reg.vae_way else "",
+        choice_label(RegistrationInitiative, reg.registration_initiative)
+        if reg.registration_initiative
+        else "",
+    ]
 
 
 def rows(registrations: QuerySet[Registration]) -> Iterator[list]:
@@ -55,6 +68,7 @@ def rows(registrations: QuerySet[Registration]) -> Iterator[list]:
             company.siret if company else "",
             reg.pathway_label,
             reg.tutor.email if reg.tutor_id else "",
+            *_identity(candidate, reg),
             reg.registered_on,
             reg.stage_label,
         ]

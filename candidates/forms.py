@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +12,18 @@ from cqpm.core.registry import missing_filters
 from referentials.models import Referential
 
 from . import selectors
-from .models import Campaign, Candidate, CentreMembership, ExamCentre, Pathway, Registration
-from .services import CampaignData, CentreData, PersonData
+from .models import (
+    ACCESS_MODE_OF_PATHWAY,
+    SEX_OF_CIVILITY,
+    AccessMode,
+    Campaign,
+    Candidate,
+    CentreMembership,
+    ExamCentre,
+    Pathway,
+    Registration,
+)
+from .services import AccessData, CampaignData, CentreData, PersonData
 from .services.centres import LOGO_MAX_BYTES
 from .validators import validate_siret
 
@@ -114,17 +125,70 @@ class MembershipForm(forms.Form):
         return _clean_siret(self.cleaned_data["company_siret"])
 
 
+def model_field(model, name: str, **kwargs) -> forms.Field:
+    """The form field of a model field: its label, help, length and validators (one rule;
+    Django's form field leaves the model's own validators to a ModelForm's full_clean)."""
+    field = model._meta.get_field(name)
+    own = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    return field.formfield(validators=own, **kwargs)
+
+
+# The person's identity the CDC deposit needs, beside the name (RegistrationForm and the
+# privacy rectification show them; their rules are the model fields' validators).
+IDENTITY_FORM_FIELDS = (
+    "birth_name",
+    "usage_name",
+    "second_first_name",
+    "third_first_name",
+    "sex",
+    "birth_place_insee",
+    "birth_postal_code",
+    "birth_place_label",
+    "birth_country_code",
+    "birth_country_label",
+)
+ACCESS_FORM_FIELDS = ("access_mode", "vae_way", "registration_initiative")
+
+
+def identity_form_fields() -> dict[str, forms.Field]:
+    return {name: model_field(Candidate, name) for name in IDENTITY_FORM_FIELDS}
+
+
+def identity_initial(candidate: Candidate) -> dict:
+    """What the form shows: a birth name equal to the name and a sex equal to the civility's
+    are shown blank (« suit le nom / la civilité »), so that correcting those carries them."""
+    values = {name: getattr(candidate, name) for name in IDENTITY_FORM_FIELDS}
+    if values["birth_name"] == candidate.last_name:
+        values["birth_name"] = ""
+    if values["sex"] == SEX_OF_CIVILITY.get(candidate.civility):
+        values["sex"] = ""
+    return values
+
+
 class RegistrationForm(forms.Form):
     civility = forms.ChoiceField(label=_("Civilité"), choices=Candidate.Civility.choices)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    birth_date = forms.DateField(label=_("Date de naissance"), **_DATE)
+    last_name = model_field(Candidate, "last_name")
+    first_name = model_field(Candidate, "first_name")
+    birth_date = model_field(Candidate, "birth_date", **_DATE)
+    birth_name = model_field(Candidate, "birth_name")
+    usage_name = model_field(Candidate, "usage_name")
+    second_first_name = model_field(Candidate, "second_first_name")
+    third_first_name = model_field(Candidate, "third_first_name")
+    sex = model_field(Candidate, "sex")
+    birth_place_insee = model_field(Candidate, "birth_place_insee")
+    birth_postal_code = model_field(Candidate, "birth_postal_code")
+    birth_place_label = model_field(Candidate, "birth_place_label")
+    birth_country_code = model_field(Candidate, "birth_country_code")
+    birth_country_label = model_field(Candidate, "birth_country_label")
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Téléphone"), required=False, max_length=32)
     address = forms.CharField(
         label=_("Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     pathway = forms.ChoiceField(label=_("Parcours"), choices=Pathway.choices)
+    access_mode = model_field(Registration, "access_mode")
+    vae_way = model_field(Registration, "vae_way")
+    registration_initiative = model_field(Registration, "registration_initiative")
     registered_on = forms.DateField(label=_("Date d'inscription"), **_DATE)
     company_siret = forms.CharField(
         label=_("SIRET de l'entreprise"),
@@ -165,9 +229,16 @@ class RegistrationForm(forms.Form):
     @classmethod
     def initial_for(cls, registration: Registration) -> dict:
         candidate = registration.candidate
+        access_mode = registration.access_mode
+        if access_mode == ACCESS_MODE_OF_PATHWAY.get(registration.pathway, ""):
+            access_mode = ""  # it follows the pathway
         return {
             **{name: getattr(candidate, name) for name in PersonData.__dataclass_fields__},
+            **identity_initial(candidate),
             "pathway": registration.pathway,
+            "access_mode": access_mode,
+            "vae_way": registration.vae_way,
+            "registration_initiative": registration.registration_initiative,
             "registered_on": registration.registered_on,
             "company_siret": registration.company.siret if registration.company_id else "",
             "tutor": registration.tutor_id,
@@ -182,6 +253,11 @@ class RegistrationForm(forms.Form):
             raise ValidationError(
                 _("Choisissez un tuteur dans la liste ou indiquez son e-mail, pas les deux.")
             )
+        mode = data.get("access_mode") or ACCESS_MODE_OF_PATHWAY.get(data.get("pathway", ""), "")
+        if data.get("vae_way") and mode != AccessMode.VAE:
+            self.add_error(
+                "vae_way", _("La voie d'accès à la VAE ne vaut que pour la modalité VAE.")
+            )
         return data
 
     def person(self) -> PersonData:
@@ -194,6 +270,7 @@ class RegistrationForm(forms.Form):
         return {
             "person": self.person(),
             "pathway": data["pathway"],
+            "access": AccessData(**{name: data[name] for name in ACCESS_FORM_FIELDS}),
             "registered_on": data["registered_on"],
             "company_siret": data["company_siret"],
             "company_name": data["company_name"],

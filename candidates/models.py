@@ -478,6 +478,25 @@ class Candidate(TimeStampedModel):
     def searchable(self) -> str:
         return search_fold(" ".join(getattr(self, name) or "" for name in SEARCHED_FIELDS))
 
+    @property
+    def first_names(self) -> list[str]:
+        names = (self.first_name, self.second_first_name, self.third_first_name)
+        return [name for name in names if name]
+
+    @property
+    def has_birth_place(self) -> bool:
+        """A commune the deposit can name: its INSEE code or its postal code."""
+        return bool(self.birth_place_insee or self.birth_postal_code)
+
+    @property
+    def birth_place_display(self) -> str:
+        code = self.birth_place_insee or self.birth_postal_code
+        place = " ".join(
+            part for part in (self.birth_place_label, f"({code})" if code else "") if part
+        )
+        country = self.birth_country_label or self.birth_country_code
+        return ", ".join(part for part in (place, country) if part) if place else ""
+
     def fill_identity_defaults(self) -> None:
         """What entry may leave blank: the birth name is the last name, the sex follows the
         civility (both editable)."""
@@ -546,7 +565,7 @@ class RegistrationInitiative(models.TextChoices):
 
 # The access mode a pathway stands for, when entry leaves it blank; "other" says nothing, so it
 # stays to be filled in (the deposit's check lists it).
-ACCESS_MODE_OF_PATHWAY = {
+ACCESS_MODE_OF_PATHWAY: dict[str, str] = {
     Pathway.CONTINUING: AccessMode.CONTINUING,
     Pathway.VAE: AccessMode.VAE,
     Pathway.PROFESSIONALISATION: AccessMode.PROFESSIONALISATION,

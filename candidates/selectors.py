@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cqpm.core.access import holds, scope, scope_ids
 from cqpm.core.registry import missing_filters
 
+from .lifecycle import Activity, campaign_allows
 from .models import Campaign, CentreMembership, ExamCentre, Registration
 from .validators import search_fold
 
@@ -260,3 +262,14 @@ def _late_items(campaign: Campaign, raw: dict[str, int], today: datetime.date) -
             )
         )
     return late
+
+
+def identity_edit_url(*, registration: Registration) -> str:
+    """Where staff fill in a person's identity for the CDC deposit (« #etat-civil »): the
+    registration's form while the campaign allows editing it, else the rectification page of
+    the person (privacy app), which stays open after the campaign closes."""
+    if not registration.is_withdrawn and campaign_allows(
+        campaign=registration.campaign, activity=Activity.REGISTRATION_EDIT
+    ):
+        return reverse("candidates:registration_update", args=[registration.pk]) + "#etat-civil"
+    return reverse("privacy:person_correct", args=[registration.candidate_id]) + "#etat-civil"

@@ -15,9 +15,15 @@ from django.views.decorators.http import require_POST
 
 from cqpm.core.errors import DomainError, add_to_form
 
-from .importing import COLUMNS, DIFFERENT, SAME, ImportRefused, registrations_import
+from .importing import DIFFERENT, SAME, ImportRefused, registrations_import
 from .importing.reading import MAX_BYTES
-from .importing.template import accepted_values, stage_note, template_csv, template_xlsx
+from .importing.template import (
+    ALL_COLUMNS,
+    accepted_values,
+    stage_note,
+    template_csv,
+    template_xlsx,
+)
 from .importing.uploads import EXTENSIONS, upload_discard, upload_read, upload_store
 from .lifecycle import campaign_ensure_accepts_registration, registration_mode
 from .views._fetch import campaign_for, staff_required
@@ -125,7 +131,7 @@ def import_upload(request, pk):
         {
             "campaign": campaign,
             "form": form,
-            "columns": COLUMNS,
+            "columns": ALL_COLUMNS,
             "refusal": refusal,
             "accepted": accepted_values(),
             "stage_note": stage_note(),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from candidates.forms import identity_form_fields, model_field
 from candidates.models import Candidate
 
 
@@ -25,6 +26,16 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Par exemple : demande écrite de la personne du 12/03, pièce d'identité vue."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The names and birth date under the model's rules, then the identity the CDC deposit
+        # needs (the registration form's fields), the reason last.
+        reason = self.fields.pop("reason")
+        for name in ("last_name", "first_name", "birth_date"):
+            self.fields[name].validators = model_field(Candidate, name).validators
+        self.fields.update(identity_form_fields())
+        self.fields["reason"] = reason
 
 
 class ErasureForm(forms.Form):

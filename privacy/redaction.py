@@ -26,6 +26,14 @@ def personal_values(candidate: Candidate) -> list[str]:
         candidate.phone,
         candidate.address,
         *candidate.address.splitlines(),
+        # The deposit's identity (not the country: « France » names no one).
+        candidate.birth_name,
+        candidate.usage_name,
+        candidate.second_first_name,
+        candidate.third_first_name,
+        candidate.birth_place_insee,
+        candidate.birth_postal_code,
+        candidate.birth_place_label,
     ]
     birth = candidate.birth_date
     if isinstance(birth, datetime.date):

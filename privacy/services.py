@@ -207,6 +207,19 @@ def _drop_documents(registration_ids: list[int], erased: _Erased) -> None:
     documents.exclude(file="").update(file="")
 
 
+ERASED_IDENTITY = (
+    "usage_name",
+    "second_first_name",
+    "third_first_name",
+    "sex",
+    "birth_place_insee",
+    "birth_postal_code",
+    "birth_place_label",
+    "birth_country_code",
+    "birth_country_label",
+)
+
+
 def _anonymise(candidate: Candidate, placeholder: str) -> None:
     taken = Candidate.objects.filter(
         last_name=placeholder, first_name="", birth_date=PLACEHOLDER_BIRTH_DATE
@@ -218,6 +231,10 @@ def _anonymise(candidate: Candidate, placeholder: str) -> None:
     candidate.email = ""
     candidate.phone = ""
     candidate.address = ""
+    # The deposit's identity too: the birth name is the placeholder, the rest is emptied.
+    candidate.birth_name = placeholder
+    for name in ERASED_IDENTITY:
+        setattr(candidate, name, "")
     candidate.homonym = 0 if taken is None else taken + 1
     candidate.save()
 

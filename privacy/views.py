@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from candidates.forms import identity_initial
 from candidates.services import PersonData
 from candidates.views._fetch import staff_required
 from cqpm.core.access import scope, scope_ids
@@ -91,6 +92,7 @@ def person_correct(request, pk):
             "address",
         )
     }
+    initial.update(identity_initial(person))
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)

@@ -292,6 +292,9 @@ def write_rows(
                 candidate_id=people[row.line],
                 company_id=lookups.companies.get(row.siret) if row.siret else None,
                 pathway=row.pathway,
+                access_mode=row.access_mode,
+                vae_way=row.vae_way,
+                registration_initiative=row.registration_initiative,
                 tutor_id=lookups.tutors.get(row.tutor_email) if row.tutor_email else None,
                 registered_on=today,
                 stage=row.stage,
@@ -394,6 +397,7 @@ def _create_candidates(rows: list[ImportRow], lookups: Lookups) -> dict[int, int
                 email=row.email,
                 phone=row.phone,
                 homonym=lookups.new_people[row.line],
+                **row.identity,
             )
             for row in batch
         ]

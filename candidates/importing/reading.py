@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,7 +23,17 @@ from django.utils.translation import ngettext
 from cqpm.core.errors import DomainError
 from cqpm.core.validation import field_problems, text_problems
 
-from ..models import Candidate, Company, Pathway, Registration, identity_key_of
+from ..models import (
+    ACCESS_MODE_OF_PATHWAY,
+    AccessMode,
+    Candidate,
+    Company,
+    Pathway,
+    Registration,
+    RegistrationInitiative,
+    VaeWay,
+    identity_key_of,
+)
 from ..validators import normalize_siret, validate_siret
 
 COLUMNS = (
@@ -37,6 +48,24 @@ COLUMNS = (
     "parcours",
     "tuteur_email",
 )
+# Optional: what the Caisse des Dépôts' deposit needs beyond them; a file without them imports
+# as before (the birth name is then the name, the sex the civility's, the country France, the
+# access mode the pathway's).
+OPTIONAL_COLUMNS = (
+    "nom_naissance",
+    "nom_usage",
+    "prenom_2",
+    "prenom_3",
+    "sexe",
+    "code_insee_naissance",
+    "code_postal_naissance",
+    "commune_naissance",
+    "code_pays_naissance",
+    "pays_naissance",
+    "modalite_acces",
+    "voie_vae",
+    "initiative_inscription",
+)
 HEADER_ALIASES = {
     "date_de_naissance": "date_naissance",
     "e_mail": "email",
@@ -44,6 +73,11 @@ HEADER_ALIASES = {
     "tel": "telephone",
     "email_tuteur": "tuteur_email",
     "tuteur_e_mail": "tuteur_email",
+    "deuxieme_prenom": "prenom_2",
+    "troisieme_prenom": "prenom_3",
+    "lieu_naissance": "commune_naissance",
+    "commune_de_naissance": "commune_naissance",
+    "pays_de_naissance": "pays_naissance",
 }
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -77,6 +111,34 @@ CIVILITIES = {
 PATHWAYS = {normalize(label): value for value, label in Pathway.choices} | {
     value: value for value in Pathway.values
 }
+SEXES = {"m": "M", "masculin": "M", "h": "M", "homme": "M", "f": "F", "feminin": "F"} | {
+    "femme": "F"
+}
+
+
+def _choices_read(choices: type[models.Choices]) -> dict[str, str]:
+    """A choice by its value (the deposit's code) or its French label, any case or accents."""
+    return {normalize(label): value for value, label in choices.choices} | {
+        normalize(value): value for value in choices.values
+    }
+
+
+ACCESS_MODES = _choices_read(AccessMode)
+VAE_WAYS = _choices_read(VaeWay)
+INITIATIVES = _choices_read(RegistrationInitiative)
+# Each optional identity column and the Candidate field it is stored in.
+IDENTITY_COLUMNS = {
+    "nom_naissance": "birth_name",
+    "nom_usage": "usage_name",
+    "prenom_2": "second_first_name",
+    "prenom_3": "third_first_name",
+    "code_insee_naissance": "birth_place_insee",
+    "code_postal_naissance": "birth_postal_code",
+    "commune_naissance": "birth_place_label",
+    "code_pays_naissance": "birth_country_code",
+    "pays_naissance": "birth_country_label",
+}
+_UPPER_COLUMNS = frozenset({"code_insee_naissance", "code_postal_naissance", "code_pays_naissance"})
 
 
 # --- Results and errors ------------------------------------------------------------------------
@@ -126,7 +188,7 @@ class ImportRefused(DomainError):
         super().__init__(message, code="import_refused")
 
 
-COLUMNS_ORDER = {name: position for position, name in enumerate(COLUMNS)}
+COLUMNS_ORDER = {name: position for position, name in enumerate((*COLUMNS, *OPTIONAL_COLUMNS))}
 
 
 def file_error(message: str) -> ImportRefused:
@@ -149,6 +211,11 @@ class ImportRow:
     pathway: str = Pathway.CONTINUING
     tutor_email: str = ""
     stage: str = Registration.Stage.REGISTERED
+    # The deposit's identity (Candidate's field names); blank ones take the model's defaults.
+    identity: dict[str, str] = field(default_factory=dict)
+    access_mode: str = ""
+    vae_way: str = ""
+    registration_initiative: str = ""
     person_key: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -190,7 +257,8 @@ def parse_file(*, data: bytes, filename: str) -> list[ImportRow]:
             count += 1
             if count > MAX_ROWS:
                 raise file_error(_("Le fichier dépasse %(max)d lignes.") % {"max": MAX_ROWS})
-            values = {name: _cell(cells, i, name) for name, i in columns.items()}
+            values = dict.fromkeys(OPTIONAL_COLUMNS, "")
+            values.update((name, _cell(cells, i, name)) for name, i in columns.items())
             row = _parse_row(line, values, issues)
             if row is not None and not _duplicate(row, seen, issues):
                 rows.append(row)
@@ -448,7 +516,7 @@ def _header_columns(line: int, names: list[str]) -> dict[str, int]:
     for position, name in enumerate(names):
         key = normalize(name).replace(" ", "_").replace("-", "_")
         key = HEADER_ALIASES.get(key, key)
-        if key in COLUMNS and key not in columns:
+        if (key in COLUMNS or key in OPTIONAL_COLUMNS) and key not in columns:
             columns[key] = position
     missing = [name for name in COLUMNS if name not in columns]
     if missing:
@@ -498,6 +566,8 @@ def _parse_row(line: int, values: dict[str, str], issues: list[ImportIssue]) -> 
     pathway = PATHWAYS.get(normalize(values["parcours"]))
     if pathway is None:
         bad("parcours", _pathway_message(values["parcours"]))
+    identity = _identity(values, civility, bad)
+    access = _access(values, pathway, bad)
     if found:
         issues.extend(found)
         return None
@@ -513,7 +583,51 @@ def _parse_row(line: int, values: dict[str, str], issues: list[ImportIssue]) -> 
         siret=siret,
         pathway=pathway,
         tutor_email=values["tuteur_email"].lower(),
+        identity=identity,
+        **access,
     )
+
+
+def _identity(values: dict[str, str], civility: str | None, bad) -> dict[str, str]:
+    """The optional identity columns, checked by the Candidate fields' own rules."""
+    identity: dict[str, str] = {}
+    for column, name in IDENTITY_COLUMNS.items():
+        value = values[column].upper() if column in _UPPER_COLUMNS else values[column]
+        for message in field_problems(Candidate, name, value):
+            bad(column, message)
+        if value:
+            identity[name] = value
+    if values["code_pays_naissance"] or values["pays_naissance"]:
+        # A country given in one column only: the other is not France.
+        identity.setdefault("birth_country_code", "")
+        identity.setdefault("birth_country_label", "")
+    raw_sex = values["sexe"]
+    if raw_sex:
+        sex = SEXES.get(normalize(raw_sex))
+        if sex is None:
+            bad("sexe", _("sexe « %(value)s » inconnu : M ou F attendu.") % {"value": raw_sex[:20]})
+        else:
+            identity["sex"] = sex
+    return identity
+
+
+def _access(values: dict[str, str], pathway: str | None, bad) -> dict[str, str]:
+    read = {}
+    for column, name, known in (
+        ("modalite_acces", "access_mode", ACCESS_MODES),
+        ("voie_vae", "vae_way", VAE_WAYS),
+        ("initiative_inscription", "registration_initiative", INITIATIVES),
+    ):
+        raw = values[column]
+        read[name] = known.get(normalize(raw), "") if raw else ""
+        if raw and not read[name]:
+            accepted = ", ".join(sorted(set(known.values())))
+            bad(column, _("« %(value)s » inconnu : %(accepted)s.")
+                % {"value": raw[:60], "accepted": accepted})  # fmt: skip
+    mode = read["access_mode"] or ACCESS_MODE_OF_PATHWAY.get(pathway or "", "")
+    if read["vae_way"] and mode != AccessMode.VAE:
+        bad("voie_vae", _("une voie d'accès à la VAE ne vaut que pour la modalité VAE."))
+    return read
 
 
 @lru_cache(maxsize=1024)

@@ -12,9 +12,10 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
-from ..models import Pathway, RegistrationStage
-from .reading import COLUMNS
+from ..models import AccessMode, Pathway, RegistrationInitiative, RegistrationStage
+from .reading import COLUMNS, OPTIONAL_COLUMNS
 
 EXAMPLE = {
     "civilite": "Mme",
@@ -27,7 +28,21 @@ EXAMPLE = {
     "siret": "73282932000074",
     "parcours": str(Pathway.CONTINUING.label),
     "tuteur_email": "",
+    "nom_naissance": "Durand",
+    "nom_usage": "Martin",
+    "prenom_2": "Marie",
+    "prenom_3": "",
+    "sexe": "F",
+    "code_insee_naissance": "69123",
+    "code_postal_naissance": "",
+    "commune_naissance": "Lyon",
+    "code_pays_naissance": "FRA",
+    "pays_naissance": "France",
+    "modalite_acces": str(AccessMode.CONTINUING.label),
+    "voie_vae": "",
+    "initiative_inscription": str(RegistrationInitiative.EMPLOYER.label),
 }
+ALL_COLUMNS = (*COLUMNS, *OPTIONAL_COLUMNS)
 
 
 def accepted_values() -> list[tuple[str, str, str]]:
@@ -50,6 +65,45 @@ def accepted_values() -> list[tuple[str, str, str]]:
             no,
             _("Compte du tuteur : existant, ou créé sans mot de passe et invité ensuite."),
         ),
+        *identity_values(),
+    ]
+
+
+def identity_values() -> list[tuple[str, str, str]]:
+    """The optional columns of the Caisse des Dépôts' deposit (Passeport de compétences)."""
+    no = _("non")
+    names = _("60 caractères au plus : lettres, chiffres, espaces, tirets, apostrophes.")
+    modes = ", ".join(str(label) for label in AccessMode.labels)
+    return [
+        ("nom_naissance", no, _("Nom de naissance s'il diffère du nom. ") + names),
+        ("nom_usage", no, _("Nom d'usage s'il diffère du nom de naissance. ") + names),
+        ("prenom_2", no, _("Deuxième prénom. ") + names),
+        ("prenom_3", no, _("Troisième prénom. ") + names),
+        ("sexe", no, _("M ou F ; vide : celui de la civilité.")),
+        (
+            "code_insee_naissance",
+            no,
+            _("Code INSEE de la commune de naissance : 5 caractères (69123 ; 2A004 en Corse)."),
+        ),
+        (
+            "code_postal_naissance",
+            no,
+            _("À défaut du code INSEE : code postal, 1 à 9 chiffres ou lettres."),
+        ),
+        ("commune_naissance", no, _("Nom de la commune de naissance, 60 caractères au plus.")),
+        (
+            "code_pays_naissance",
+            no,
+            _("3 lettres ISO 3166-1 (FRA, DZA, PRT…) ; vides tous deux : France."),
+        ),
+        ("pays_naissance", no, _("Nom du pays de naissance, 60 caractères au plus.")),
+        ("modalite_acces", no, _("Vide : celle du parcours. Sinon : ") + modes + "."),
+        ("voie_vae", no, _("Pour la modalité VAE : Congé VAE ou VAE classique.")),
+        (
+            "initiative_inscription",
+            no,
+            ", ".join(str(label) for label in RegistrationInitiative.labels) + ".",
+        ),
     ]
 
 
@@ -66,8 +120,8 @@ def template_csv() -> bytes:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerow([_as_text(EXAMPLE[column]) for column in COLUMNS])
+    writer.writerow(ALL_COLUMNS)
+    writer.writerow([_as_text(EXAMPLE[column]) for column in ALL_COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -75,15 +129,15 @@ def template_xlsx() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Candidats")
-    sheet.append(list(COLUMNS))
-    sheet.append([EXAMPLE[column] for column in COLUMNS])
+    sheet.append(list(ALL_COLUMNS))
+    sheet.append([EXAMPLE[column] for column in ALL_COLUMNS])
     for cell in sheet[2]:
         if isinstance(cell.value, datetime.date):
             cell.number_format = "DD/MM/YYYY"
         else:
             cell.number_format = "@"  # text: SIRET and telephone keep their leading zeros
-    for column in "ABCDEFGHIJ":
-        sheet.column_dimensions[column].width = 20
+    for position in range(1, len(ALL_COLUMNS) + 1):
+        sheet.column_dimensions[get_column_letter(position)].width = 20
     help_sheet = workbook.create_sheet(_("Valeurs acceptées"))
     help_sheet.append([_("Colonne"), _("Obligatoire"), _("Valeurs acceptées")])
     for row in accepted_values():

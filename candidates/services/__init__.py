@@ -19,6 +19,7 @@ from .centres import (
 )
 from .companies import company_find_or_create
 from .registrations import (
+    AccessData,
     PersonData,
     candidate_find_or_create,
     candidate_update,
@@ -32,6 +33,7 @@ __all__ = [
     "CAMPAIGN_TRANSITION_ACTIONS",
     "CampaignData",
     "CentreData",
+    "AccessData",
     "PersonData",
     "campaign_create",
     "campaign_transition",

@@ -17,7 +17,14 @@ from cqpm.core.workflow import transition
 
 from ..events import REGISTRATIONS_CREATED
 from ..lifecycle import Activity, campaign_ensure_accepts_registration, campaign_ensure_allows
-from ..models import Campaign, Candidate, Pathway, Registration, identity_key_of
+from ..models import (
+    ACCESS_MODE_OF_PATHWAY,
+    Campaign,
+    Candidate,
+    Pathway,
+    Registration,
+    identity_key_of,
+)
 from ._common import changes_between, ensure_staff_of
 from .companies import company_find_or_create
 
@@ -31,11 +38,37 @@ class PersonData:
     email: str = ""
     phone: str = ""
     address: str = ""
+    # The CDC deposit's identity (Candidate's fields of the same names). None: unchanged on an
+    # update, the model's default on a creation (so callers that do not know them keep them).
+    birth_name: str | None = None
+    usage_name: str | None = None
+    second_first_name: str | None = None
+    third_first_name: str | None = None
+    sex: str | None = None
+    birth_place_insee: str | None = None
+    birth_postal_code: str | None = None
+    birth_place_label: str | None = None
+    birth_country_code: str | None = None
+    birth_country_label: str | None = None
 
     def cleaned(self) -> "PersonData":
         values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
         values["email"] = values["email"].lower()
+        for code in CODE_FIELDS:
+            if values[code]:
+                values[code] = values[code].upper()
         return PersonData(**values)  # type: ignore[arg-type]  # the same fields, stripped
+
+    def given(self) -> dict[str, Any]:
+        """The fields to write: every one but the identity fields left at None."""
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
+
+# Codes written in capitals whatever was typed (2a004 is 2A004, fra is FRA).
+CODE_FIELDS = ("birth_place_insee", "birth_postal_code", "birth_country_code")
+IDENTITY_FIELDS = tuple(name for name in PersonData.__dataclass_fields__ if name not in {
+    "civility", "last_name", "first_name", "birth_date", "email", "phone", "address"
+})  # fmt: skip
 
 
 def _check_person(person: PersonData) -> None:
@@ -69,7 +102,7 @@ def candidate_find_or_create(*, person: PersonData, by: User) -> Candidate:
     if existing is not None:
         return existing
     with transaction.atomic():
-        candidate = Candidate(**asdict(person))
+        candidate = Candidate(**person.given())
         full_clean_or_raise(candidate, validate_constraints=False)
         try:
             with transaction.atomic():
@@ -99,9 +132,33 @@ def _tutor(tutor: Any, tutor_email: str, by: User) -> Any:
     return tutor
 
 
+@dataclass(frozen=True)
+class AccessData:
+    """What the CDC deposit says of a registration (Registration's fields of the same names);
+    a blank access mode follows the pathway."""
+
+    access_mode: str = ""
+    vae_way: str = ""
+    registration_initiative: str = ""
+
+
+def _access_set(registration: Registration, access: AccessData | None, old_pathway: str) -> None:
+    """Write `access` (None: keep it, but an access mode that only followed the old pathway
+    follows the new one)."""
+    if access is None:
+        if registration.access_mode == ACCESS_MODE_OF_PATHWAY.get(old_pathway, ""):
+            registration.access_mode = ""
+        return
+    for name, value in asdict(access).items():
+        setattr(registration, name, (value or "").strip())
+
+
 def _snapshot(registration: Registration) -> dict[str, Any]:
     return {
         "pathway": registration.pathway,
+        "access_mode": registration.access_mode,
+        "vae_way": registration.vae_way,
+        "registration_initiative": registration.registration_initiative,
         "registered_on": registration.registered_on,
         "company": str(registration.company) if registration.company_id else None,
         "tutor": registration.tutor.email if registration.tutor is not None else None,
@@ -120,6 +177,7 @@ def registration_create(
     tutor: Any = None,
     tutor_email: str = "",
     late_reason: str = "",
+    access: AccessData | None = None,
 ) -> Registration:
     """Register a person once per campaign while registrations are open, or during evaluations
     with a `late_reason` (recorded and audited); raises DomainError."""
@@ -147,6 +205,7 @@ def registration_create(
             registered_on=registered_on or timezone.localdate(),
             late_reason=late_reason,
         )
+        _access_set(registration, access, pathway)
         full_clean_or_raise(registration, validate_constraints=False)
         try:
             with transaction.atomic():
@@ -191,6 +250,7 @@ def registration_update(
     company_name: str = "",
     tutor: Any = None,
     tutor_email: str = "",
+    access: AccessData | None = None,
 ) -> Registration:
     """Correct a registration (and its person) until withdrawal or campaign closure; DomainError."""
     ensure_staff_of(by, registration.campaign.centre_id)
@@ -208,7 +268,8 @@ def registration_update(
         if person is not None:
             _candidate_update(locked, person, by)
         before = _snapshot(locked)
-        locked.pathway = pathway
+        old_pathway, locked.pathway = locked.pathway, pathway
+        _access_set(locked, access, old_pathway)
         locked.registered_on = registered_on
         locked.company = (
             company_find_or_create(siret=company_siret, name=company_name, by=by)
@@ -256,8 +317,9 @@ def candidate_update(
     _check_person(person)
     if _same_person(person, exclude_pk=candidate.pk) is not None:
         _raise_identity_conflict()
-    before = {name: getattr(candidate, name) for name in asdict(person)}
-    for name, value in asdict(person).items():
+    given = person.given()
+    before = {name: getattr(candidate, name) for name in given}
+    for name, value in given.items():
         setattr(candidate, name, value)
     full_clean_or_raise(candidate, validate_constraints=False)
     try:
@@ -265,7 +327,9 @@ def candidate_update(
             candidate.save()
     except IntegrityError:  # someone took this identity meanwhile
         _raise_identity_conflict()
-    changes: dict[str, Any] = changes_between(before, asdict(person))
+    changes: dict[str, Any] = changes_between(
+        before, {name: getattr(candidate, name) for name in given}
+    )
     if changes["after"]:
         if reason:
             changes["reason"] = reason

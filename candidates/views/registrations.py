@@ -88,6 +88,7 @@ def registration_detail(request, pk):
             "registration": registration,
             "campaign": registration.campaign,
             "history": registration_history(registration=registration),
+            "identity_url": selectors.identity_edit_url(registration=registration),
             "sections": _sections(request, registration),
         },
     )

@@ -121,3 +121,167 @@ def test_a_centre_carries_its_own_cdc_ids_or_the_settings(settings):
     with pytest.raises(ValidationError) as caught:
         centre.full_clean()
     assert "exactement 8" in str(caught.value)
+
+
+# --- Entry points: the registration page and the import -----------------------------------------
+
+IDENTITY = {
+    "birth_name": "Durand",
+    "usage_name": "Bernard",
+    "second_first_name": "Marie",
+    "sex": "M",
+    "birth_place_insee": "69123",
+    "birth_place_label": "Lyon",
+    "birth_country_code": "FRA",
+    "birth_country_label": "France",
+    "access_mode": "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION",
+    "registration_initiative": "EMPLOYEUR",
+}
+
+
+def _page_form(**overrides):
+    from tests.candidates.test_views_registrations import _form
+
+    return _form(**{**IDENTITY, **overrides})
+
+
+def _create(client, campaign, **overrides):
+    from django.urls import reverse
+
+    return client.post(
+        reverse("candidates:registration_create", args=[campaign.pk]), _page_form(**overrides)
+    )
+
+
+def test_the_registration_page_records_the_identity(client_for, staff_a, campaign_a):
+    response = _create(client_for(staff_a), campaign_a)
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    candidate = registration.candidate
+    assert (candidate.birth_name, candidate.usage_name, candidate.first_names) == (
+        "Durand",
+        "Bernard",
+        ["Loïc", "Marie"],
+    )
+    assert (candidate.birth_place_insee, candidate.birth_place_label) == ("69123", "Lyon")
+    assert registration.registration_initiative == "EMPLOYEUR"
+    from django.urls import reverse
+
+    page = client_for(staff_a).get(
+        reverse("candidates:registration_detail", args=[registration.pk])
+    )
+    assert "Lyon (69123), France" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("birth_name", "D" * 61, "au plus 60 caractères (actuellement 61)"),
+        ("last_name", "D" * 61, "60 caractères au plus (61 reçus)."),
+        ("first_name", "Lo\x00ïc", "caractère"),
+        ("usage_name", "Bernard 😀", "ne peut pas contenir « 😀 »"),
+        ("birth_date", "1899-12-31", "entre 1900 et 2099"),
+        ("birth_place_insee", "6912", "5 caractères"),
+        ("birth_country_code", "FR", "3 lettres majuscules"),
+        ("sex", "X", "Sélectionnez un choix valide"),
+        ("vae_way", "CONGES_VAE", "ne vaut que pour la modalité VAE"),
+    ],
+)
+def test_the_registration_page_refuses_hostile_values_and_writes_nothing(
+    client_for, staff_a, campaign_a, field, value, message
+):
+    response = _create(client_for(staff_a), campaign_a, **{field: value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Candidate.objects.exists() and not Registration.objects.exists()
+
+
+def test_editing_the_name_carries_a_birth_name_that_was_the_name(client_for, staff_a, campaign_a):
+    from django.urls import reverse
+
+    client = client_for(staff_a)
+    _create(client, campaign_a, birth_name="", usage_name="")
+    registration = Registration.objects.get()
+    assert registration.candidate.birth_name == "Bernard"
+    url = reverse("candidates:registration_update", args=[registration.pk])
+    initial = client.get(url).context["form"].initial
+    assert initial["birth_name"] == "" and initial["birth_place_insee"] == "69123"
+    data = {**_page_form(**initial), "last_name": "Bernardin", "tutor_email": ""}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["birth_date"] = registration.candidate.birth_date.isoformat()
+    data["registered_on"] = registration.registered_on.isoformat()
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    registration.candidate.refresh_from_db()
+    assert registration.candidate.birth_name == "Bernardin"
+    assert registration.candidate.birth_place_insee == "69123"
+
+
+def _identity_csv(**overrides):
+    from tests.candidates.data import HEADER, csv_bytes, good_row
+
+    extra = {
+        "nom_naissance": "Durand",
+        "prenom_2": "Marie",
+        "sexe": "F",
+        "code_insee_naissance": "2a004",
+        "commune_naissance": "Ajaccio",
+        "modalite_acces": "VAE",
+        "voie_vae": "VAE classique",
+        "initiative_inscription": "CERTIFIE",
+        **overrides,
+    }
+    return csv_bytes([good_row(1, **extra)], header=[*HEADER, *extra])
+
+
+def test_the_import_reads_the_identity_columns(campaign_a):
+    _run_import(campaign_a, _identity_csv())
+    registration = Registration.objects.get()
+    candidate = registration.candidate
+    assert (candidate.birth_name, candidate.second_first_name, candidate.sex) == (
+        "Durand",
+        "Marie",
+        "F",
+    )
+    assert (candidate.birth_place_insee, candidate.birth_place_label) == ("2A004", "Ajaccio")
+    assert (candidate.birth_country_code, candidate.birth_country_label) == ("FRA", "France")
+    assert (registration.access_mode, registration.vae_way) == ("VAE", "VAE_CLASSIQUE")
+    assert registration.registration_initiative == "CERTIFIE"
+
+
+def test_a_file_without_the_identity_columns_imports_as_before(campaign_a):
+    from tests.candidates.data import csv_bytes, good_row
+
+    _run_import(campaign_a, csv_bytes([good_row(1, nom="Durand")]))
+    candidate = Candidate.objects.get()
+    assert (candidate.birth_name, candidate.sex, candidate.birth_place_insee) == ("Durand", "F", "")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"nom_naissance": "D" * 61}, "colonne « nom_naissance » : 60 caractères au plus"),
+        ({"commune_naissance": "Ajaccio 🏝"}, "colonne « commune_naissance » : Un lieu"),
+        ({"code_insee_naissance": "2A04"}, "colonne « code_insee_naissance » : Le code INSEE"),
+        ({"prenom_2": "Ma\x00rie"}, "colonne « prenom_2 » : caractère de contrôle"),
+        ({"sexe": "X"}, "colonne « sexe » : sexe « X » inconnu"),
+        ({"modalite_acces": "Stage"}, "colonne « modalite_acces » : « Stage » inconnu"),
+        ({"modalite_acces": "Candidat libre"}, "colonne « voie_vae » : une voie d'accès"),
+        ({"date_naissance": "31/12/1899"}, "colonne « date_naissance »"),
+    ],
+)
+def test_the_import_refuses_hostile_identity_values_and_writes_nothing(
+    campaign_a, overrides, message
+):
+    from candidates.importing import ImportRefused
+
+    with pytest.raises(ImportRefused) as caught:
+        _run_import(campaign_a, _identity_csv(**overrides))
+    assert any(message in str(issue) for issue in caught.value.issues), caught.value.issues
+    assert not Candidate.objects.exists() and not Registration.objects.exists()
+
+
+def _run_import(campaign, data):
+    from tests.candidates.test_import import _import
+
+    return _import(campaign, data)

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from candidates.importing import COLUMNS, registrations_import
 from candidates.importing.reading import parse_file
+from candidates.importing.template import ALL_COLUMNS
 from candidates.models import Campaign, Candidate, Registration
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import CampaignFactory, CompanyFactory, RegistrationFactory
@@ -104,7 +105,7 @@ def _template(client, campaign, fmt):
 
 def test_the_csv_template_is_the_header_and_one_example_row(client_for, staff_a, campaign_a):
     lines = _template(client_for(staff_a), campaign_a, "csv").decode("utf-8-sig").splitlines()
-    assert lines[0] == ";".join(COLUMNS)
+    assert lines[0] == ";".join(ALL_COLUMNS)
     assert len(lines) == 2
     assert lines[1].startswith("Mme;Martin;Hélène;12/04/1990;")
 
@@ -113,10 +114,10 @@ def test_the_xlsx_template_explains_the_accepted_values(client_for, staff_a, cam
     workbook = load_workbook(io.BytesIO(_template(client_for(staff_a), campaign_a, "xlsx")))
     first, help_sheet = workbook.worksheets
     rows = list(first.iter_rows(values_only=True))
-    assert list(rows[0]) == list(COLUMNS) and len(rows) == 2
+    assert list(rows[0]) == list(ALL_COLUMNS) and len(rows) == 2
     assert rows[1][7] == "73282932000074" and rows[1][5] == "0601020304"
     words = " ".join(str(c) for row in help_sheet.iter_rows(values_only=True) for c in row if c)
-    for accepted in ("Monsieur", "Madame", "Formation continue", "VAE", "Apprentissage"):
+    for accepted in ("Monsieur", "Madame", "Formation continue", "VAE", "Apprentissage", "INSEE"):
         assert accepted in words
     for stage in ("Inscrit", "Admissible", "Désinscrit"):
         assert stage in words  # the export's stages, ignored on import

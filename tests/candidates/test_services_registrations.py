@@ -159,7 +159,13 @@ def test_it_updates_a_registration_and_its_person_with_audit(registration_a, sta
     assert registration_a.tutor == other_tutor
     assert registration_a.candidate.last_name == "Dupont-Martin"
     updated = AuditEntry.objects.get(action="cqpm.registration.updated")
-    assert updated.data["before"] == {"pathway": "continuing", "tutor": "tuteur@exemple.fr"}
+    assert updated.data["before"] == {
+        "pathway": "continuing",
+        "access_mode": "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION",
+        "tutor": "tuteur@exemple.fr",
+    }
+    # The access mode followed the pathway, so it follows the new one.
+    assert registration_a.access_mode == "FORMATION_INITIALE_APPRENTISSAGE"
     assert updated.registration_id == registration_a.pk
     person_entry = AuditEntry.objects.get(action="cqpm.candidate.updated")
     assert person_entry.registration_id == registration_a.pk
