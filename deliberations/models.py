@@ -425,3 +425,30 @@ class Decision(TimeStampedModel):
         """Admissible or not admissible against what the capacities imply (reason required)."""
         decided = (self.Outcome.ADMISSIBLE, self.Outcome.NOT_ADMISSIBLE)
         return self.outcome in decided and self.outcome != self.proposed
+
+
+class JuryRecusal(models.Model):
+    """A jury member kept out of one candidate's decision: they work for the candidate's company
+    (a conflict of interests, as an evaluator's). Written when deliberation opens (or when the
+    candidate is brought before a jury already deliberating), audited, shown on the minutes."""
+
+    session = models.ForeignKey(JurySession, on_delete=models.CASCADE, related_name="recusals")
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="recusals")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="jury_recusals"
+    )
+    company_name = models.CharField(_("entreprise"), max_length=200)
+    created_at = models.DateTimeField(_("écarté le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membre du jury écarté d'une décision")
+        verbose_name_plural = _("membres du jury écartés d'une décision")
+        ordering = ["session", "registration", "member"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "registration"], name="deliberations_recusal_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} — {self.registration}"

@@ -157,6 +157,14 @@ EVENTS = [
         _("{actor} a enregistré la feuille d'émargement du jury {object}."),
     ),
     (
+        "cqpm.jury.member.recused",
+        _("Membre du jury écarté d'une décision"),
+        _(
+            "Un membre du jury travaille chez {company}, l'entreprise du candidat : il ne prend "
+            "pas part à la décision du jury {object}."
+        ),
+    ),
+    (
         "cqpm.jury.deliberation.started",
         _("Délibération ouverte"),
         _("{actor} a ouvert la délibération du jury {object}."),

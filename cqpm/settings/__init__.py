@@ -476,6 +476,13 @@ DOCUMENTS_REQUEUE_AFTER = CELERY_TASK_TIME_LIMIT  # seconds
 # A render interrupted this many times (its worker killed) is marked failed instead of looping.
 DOCUMENTS_MAX_ATTEMPTS = 3
 
+# The paritaire jury: how many members must sit (convened) and be present (deliberating),
+# both colleges represented (deliberations/services/composition.py). At least 2, one per college:
+# the smallest jury that is paritaire; a centre whose rules ask more sets it higher.
+JURY_QUORUM = _env(env.int, "JURY_QUORUM", default=2)
+if JURY_QUORUM < 2:
+    raise ImproperlyConfigured("Variable d'environnement JURY_QUORUM invalide : au moins 2")
+
 # --- Verifiable credentials (Open Badges 3.0, see docs/CREDENTIALS.md) --------------------------
 # The issuer's signing keys: a JSON key file made by `manage.py credentials_keygen`, or the same
 # JSON in CREDENTIALS_KEYS (which then wins). Never in the database, never logged.

@@ -1,6 +1,12 @@
 """Writes of the commission and the jury, split by sub-domain; every rule raises DomainError."""
 
 from .carry_over import carry_over_for, carry_over_for_campaign
+from .composition import (
+    jury_composition_check,
+    jury_conflicts,
+    jury_presence_check,
+    jury_recusals_record,
+)
 from .decisions import jury_decision_amend, jury_decision_record, jury_session_close
 from .juries import (
     jury_attendance_record,
@@ -38,6 +44,10 @@ __all__ = [
     "carry_over_for",
     "carry_over_for_campaign",
     "jury_attendance_record",
+    "jury_composition_check",
+    "jury_conflicts",
+    "jury_presence_check",
+    "jury_recusals_record",
     "jury_candidate_remove",
     "jury_candidates_assign",
     "jury_decision_amend",

@@ -25,6 +25,7 @@ from ..models import CapacityResult, Decision, JuryCandidate, JurySession, Resul
 from ..rules import proposed_outcome
 from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
 from .carry_over import acquired_validity_set, block_validity_set
+from .composition import jury_decision_composition_check, jury_recusal_refusal
 
 Status = JurySession.Status
 Outcome = Decision.Outcome
@@ -116,6 +117,9 @@ def jury_decision_record(
     jury_reason = (jury_reason or "").strip()
     with transaction.atomic():
         session, registration, current = _lock_for_deliberation(session, registration)
+        jury_decision_composition_check(
+            session=session, registration=registration, seat=seat, by=by
+        )
         if (current.pk if current else None) != expected_decision_id:
             raise ConcurrentUpdate(_conflict_message(current, expected_decision_id))
         proposed = _check_outcome(registration, outcome, jury_reason)
@@ -245,6 +249,13 @@ def _supersede(
     return decision
 
 
+def _ensure_not_recused(session: JurySession, registration: Registration, by: User) -> None:
+    """The president never amends the decision on a candidate of their own company."""
+    refusal = jury_recusal_refusal(session=session, registration=registration, user=by)
+    if refusal is not None:
+        raise refusal
+
+
 def _stage_for(outcome: str) -> str:
     if outcome == Outcome.ADMISSIBLE:
         return Registration.Stage.ADMISSIBLE
@@ -362,6 +373,7 @@ def jury_decision_amend(
             .select_related("candidate", "campaign__referential")
             .get(pk=decision.registration_id)
         )
+        _ensure_not_recused(session, registration, by)
         old = Decision.objects.select_related("recorded_by").get(pk=decision.pk)
         if not old.is_active:
             current = Decision.objects.filter(registration=registration, is_active=True).first()

@@ -23,6 +23,7 @@ from ..events import JURY_SESSION_DATED
 from ..models import Decision, JuryCandidate, JuryMember, JurySession
 from ._common import ensure_staff_of
 from ._jury import audit_jury, ensure_staff_or_president, ensure_status, lock_session
+from .composition import jury_composition_check, jury_presence_check, jury_recusals_record
 
 Status = JurySession.Status
 DEFERRED = Decision.DEFERRED
@@ -295,7 +296,8 @@ def jury_session_create(
 ) -> JurySession:
     """Staff plan a campaign's jury session (from Planifiée to Jury) after its commission, with
     its members and exactly one president; raises DomainError (not staff, campaign status, date
-    before the commission, a member not on the centre's jury or collegeless)."""
+    before the commission, a member not on the centre's jury or collegeless, a composition
+    against the rules: both colleges, a president, the quorum — composition.py)."""
     ensure_staff_of(by, campaign.centre_id)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -308,8 +310,11 @@ def jury_session_create(
         session.save()
         seats = {m.pk: m for m in members}
         seats[president.pk] = president
-        for membership in seats.values():
+        seated = [
             _seat(session, membership, is_president=membership.pk == president.pk)
+            for membership in seats.values()
+        ]
+        jury_composition_check(members=seated)
         audit_jury(
             "cqpm.jury.session.created",
             session,
@@ -417,6 +422,8 @@ def jury_candidates_assign(
         JuryCandidate.objects.bulk_create(seats)
         for seat in seats:
             _after_seating(session, seat, by)
+        if session.status == Status.DELIBERATING:
+            jury_recusals_record(session=session, by=by, registrations=locked)
     return len(seats)
 
 
@@ -563,38 +570,19 @@ def jury_attendance_record(
 
 
 def jury_deliberation_start(*, session: JurySession, by: User) -> JurySession:
-    """Open deliberation (planned -> deliberating) once both colleges have a present member and
-    the president has signed, with the campaign at the jury; raises DomainError (French message
-    naming what is missing)."""
+    """Open deliberation (planned -> deliberating) once the members present form a jury (both
+    colleges, the president, the quorum: composition.py), with the campaign at the jury; members
+    of a candidate's company are kept out of that decision (recorded); raises DomainError
+    (French message naming the rule)."""
     ensure_staff_or_president(session, by)
     campaign_ensure_allows(campaign=session.campaign, activity=Activity.DELIBERATION)
     with transaction.atomic():
         session = lock_session(session)
         members = list(session.members.select_related("user"))
-        present_colleges = {m.college for m in members if m.present}
-        missing = [
-            str(label)
-            for value, label in CentreMembership.College.choices
-            if value not in present_colleges
-        ]
-        if missing:
-            raise DomainError(
-                _(
-                    "La délibération ne peut commencer que si les deux collèges sont présents : "
-                    "aucun membre présent pour le %(colleges)s."
-                )
-                % {"colleges": " et le ".join(m.lower() for m in missing)},
-                code="colleges_missing",
-            )
-        president = next((m for m in members if m.is_president), None)
-        if president is None:
-            raise DomainError(_("Le jury n'a pas de président : désignez-en un."))
-        if not president.present:
-            raise DomainError(
-                _("Le président du jury doit avoir émargé pour ouvrir la délibération.")
-            )
+        jury_presence_check(members=members)
         if not session.candidates.exists():
             raise DomainError(_("Aucun candidat n'est présenté à ce jury."))
+        jury_recusals_record(session=session, by=by)
         return transition(
             session,
             to=Status.DELIBERATING,

@@ -121,15 +121,16 @@ def test_the_reschedule_page_refuses_a_date_before_the_evidence(campaign, staff_
 # --- Jury sessions -------------------------------------------------------------------------------
 
 
-def test_a_jury_sits_after_its_commissions(campaign, staff_a, jury_president):
+def test_a_jury_sits_after_its_commissions(campaign, staff_a, jury_president, jury_member):
     president = _membership(campaign.centre, jury_president)
+    employee = _membership(campaign.centre, jury_member)
     with pytest.raises(DomainError, match="après la fin des commissions") as excinfo:
         jury_session_create(
             campaign=campaign,
             date=D(2027, 4, 20),
             place="Lyon",
             president=president,
-            members=[],
+            members=[employee],
             by=staff_a,
         )
     assert excinfo.value.field == "date"
@@ -140,7 +141,7 @@ def test_a_jury_sits_after_its_commissions(campaign, staff_a, jury_president):
             date=D(2027, 4, 30),
             place="Lyon",
             president=president,
-            members=[],
+            members=[employee],
             by=staff_a,
         )
     session = jury_session_create(
@@ -148,7 +149,7 @@ def test_a_jury_sits_after_its_commissions(campaign, staff_a, jury_president):
         date=D(2027, 5, 15),
         place="Lyon",
         president=president,
-        members=[],
+        members=[employee],
         by=staff_a,
     )
     assert JurySession.objects.get() == session

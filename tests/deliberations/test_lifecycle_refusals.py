@@ -87,7 +87,7 @@ def test_a_dossier_is_no_longer_drafted_at_the_jury(centre_a, staff_a, client_fo
 
 
 def test_commissions_and_juries_are_planned_from_planifiee_but_commissions_not_at_the_jury(
-    centre_a, staff_a, jury_president, client_for
+    centre_a, staff_a, jury_president, jury_member, client_for
 ):
     planned = CampaignFactory(centre=centre_a, status=S.PLANNED)
     commission_session_create(
@@ -98,7 +98,7 @@ def test_commissions_and_juries_are_planned_from_planifiee_but_commissions_not_a
         date=planned.jury_date,
         place="Lyon",
         president=CentreMembership.objects.get(user=jury_president, role="jury"),
-        members=[],
+        members=[CentreMembership.objects.get(user=jury_member, role="jury")],
         by=staff_a,
     )
     at_jury = CampaignFactory(centre=centre_a, status=S.JURY)

@@ -128,7 +128,7 @@ def test_the_cancel_page_is_a_confirmation_with_counts_then_cancels(
 
 
 def test_staff_edit_and_cancel_a_planned_jury_whose_candidates_go_back(
-    campaign, staff_a, jury_president
+    campaign, staff_a, jury_president, jury_member
 ):
     registration = RegistrationFactory(campaign=campaign, stage=Registration.Stage.COMMISSION)
     session = jury(campaign, president=jury_president, registrations=[registration])
@@ -154,7 +154,7 @@ def test_staff_edit_and_cancel_a_planned_jury_whose_candidates_go_back(
         date=D(2027, 5, 25),
         place="Lyon",
         president=session.members.get(is_president=True).user.centre_memberships.get(role="jury"),
-        members=[],
+        members=[jury_member.centre_memberships.get(role="jury")],
         by=staff_a,
     )
     assert other.status == JurySession.Status.PLANNED
