@@ -58,9 +58,16 @@ def test_from_the_jury_closing_to_a_flux_the_xsd_accepts(
     assert validate(io.BytesIO(_xml(client, flux))) == []
     client.post(reverse("cdc:flux_deposit", args=[flux.pk]))
 
-    for name, value in IDENTITY.items():
-        setattr(second.candidate, name, value)
-    second.candidate.save()
+    # The staff follow the check's link and fill in the birth place there.
+    url = reverse("candidates:registration_update", args=[second.pk])
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["birth_date"] = second.candidate.birth_date.isoformat()
+    data["registered_on"] = second.registered_on.isoformat()
+    data.update(IDENTITY)
+    assert client.post(url, data).status_code == 302
+    second.candidate.refresh_from_db()
+    assert second.candidate.birth_place_insee == "69123"
     html = client.get(reverse("cdc:campaign", args=[campaign.pk])).content.decode()
     assert "1 titulaire est prêt à déposer." in html
     client.post(reverse("cdc:export", args=[campaign.pk]), {"session": ""})
