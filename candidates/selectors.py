@@ -8,8 +8,10 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cqpm.core.access import holds, scope, scope_ids
+from cqpm.core.confirmation import Readiness
 from cqpm.core.registry import missing_filters
 
 from .lifecycle import Activity, campaign_allows
@@ -273,3 +275,93 @@ def identity_edit_url(*, registration: Registration) -> str:
     ):
         return reverse("candidates:registration_update", args=[registration.pk]) + "#etat-civil"
     return reverse("privacy:person_correct", args=[registration.candidate_id]) + "#etat-civil"
+
+
+# Names listed in a confirmation; beyond, a count ("… et 12 autres").
+READINESS_NAMES = 20
+
+
+def names_with_more(registrations: QuerySet[Registration], *, limit: int = READINESS_NAMES):
+    """Up to `limit` candidates' names, then « … et N autres », in two queries at most."""
+    rows = list(registrations.select_related("candidate").order_by("candidate__last_name")[:limit])
+    names = [str(r.candidate) for r in rows]
+    if len(rows) == limit:
+        more = registrations.count() - limit
+        if more > 0:
+            names.append(_("… et %(n)s autre(s)") % {"n": more})
+    return names
+
+
+def _missing(name: str):
+    found = {f.name: f for f in missing_filters()}.get(name)
+    return found.condition() if found else None
+
+
+def campaign_transition_readiness(*, campaign: Campaign, to: str) -> Readiness:
+    """What moving the campaign to `to` does and lacks: refused where the map forbids it;
+    the jury with candidates not evaluated, closing with candidates undecided, and a
+    cancellation each ask for a recorded reason."""
+    S = Campaign.Status
+    if to not in S.values:
+        return Readiness(blocking=True, refusal=_("Statut de campagne inconnu."))
+    target = S(to)
+    if target not in Campaign.TRANSITIONS.get(campaign.status, ()):
+        refusal = _("Action impossible : la campagne est à l'état « %(state)s ».") % {
+            "state": campaign.get_status_display()
+        }
+        return Readiness(blocking=True, refusal=refusal)
+    active = campaign.registrations.exclude(stage=Registration.Stage.WITHDRAWN)
+    if target == S.PLANNED and campaign.registrations.exists():
+        refusal = _(
+            "La campagne « %(name)s » a des inscrits : elle ne peut plus revenir à l'état "
+            "« Planifiée »."
+        ) % {"name": campaign.name}
+        return Readiness(blocking=True, refusal=refusal)
+    effects = [str(_TRANSITION_EFFECTS[target])]
+    missing: list[str] = []
+    reason_required = target == S.CANCELLED
+    reason_label = _("Motif de l'annulation") if reason_required else ""
+    if target == S.IN_PROGRESS and (condition := _missing("dossier_not_approved")) is not None:
+        names = names_with_more(active.filter(condition))
+        missing += [_("Dossier d'évaluation non approuvé : %(name)s") % {"name": n} for n in names]
+    if target == S.JURY and (condition := _missing("no_result")) is not None:
+        names = names_with_more(active.filter(condition))
+        missing += [_("Non évalué (résultats non validés) : %(name)s") % {"name": n} for n in names]
+        if names:
+            reason_required = True
+            reason_label = _("Motif du passage au jury avec des candidats non évalués")
+    if target == S.CLOSED and (condition := _missing("no_decision")) is not None:
+        names = names_with_more(active.filter(condition))
+        missing += [_("Sans décision du jury : %(name)s") % {"name": n} for n in names]
+        if names:
+            reason_required = True
+            reason_label = _("Motif de la clôture avec des candidats sans décision")
+    return Readiness(
+        effects=effects,
+        missing=missing,
+        reason_required=reason_required,
+        reason_label=reason_label,
+    )
+
+
+_TRANSITION_EFFECTS = {
+    Campaign.Status.PLANNED: _lazy("La campagne revient à l'état « Planifiée »."),
+    Campaign.Status.OPEN: _lazy(
+        "Les inscriptions et les imports sont ouverts ; les dossiers peuvent être préparés."
+    ),
+    Campaign.Status.IN_PROGRESS: _lazy(
+        "Les évaluations commencent : rapports, avis de l'entreprise, entretiens et résultats "
+        "de la commission ; une inscription tardive demandera un motif."
+    ),
+    Campaign.Status.JURY: _lazy(
+        "La campagne passe à l'étape du jury : plus aucune inscription, et un résultat ne change "
+        "plus qu'en rouvrant la commission avec un motif."
+    ),
+    Campaign.Status.CLOSED: _lazy(
+        "La campagne est clôturée : elle passe en lecture seule, seuls restent possibles les "
+        "rectifications du président et les documents qu'elles entraînent."
+    ),
+    Campaign.Status.CANCELLED: _lazy(
+        "La campagne est annulée : elle passe en lecture seule et plus rien ne pourra y être fait."
+    ),
+}

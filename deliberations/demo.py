@@ -41,6 +41,10 @@ OPEN_PLACE = "Salle du jury — délibération en cours (démonstration)"
 COMMISSION_PLACE = "Salle des commissions (démonstration)"
 
 
+# The demo has no report files: its validations say so, as a commission would.
+DEMO_NO_REPORT = "Jeu de démonstration : rapport remis sur papier."
+
+
 def seed(*, ctx) -> None:
     for campaign in ctx.campaigns:
         code = campaign.centre.code
@@ -168,7 +172,7 @@ def _results(
             by=evaluator,
         )
     if validate:
-        result_sheet_validate(registration=registration, by=evaluator)
+        result_sheet_validate(registration=registration, by=evaluator, reason=DEMO_NO_REPORT)
 
 
 def _jury(campaign, place: str, registrations: list[Registration], people: dict) -> JurySession:

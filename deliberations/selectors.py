@@ -7,9 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from candidates.models import Campaign, CentreMembership, Registration
 from cqpm.core.access import scope
+from cqpm.core.confirmation import Readiness
 from cqpm.core.models import AuditEntry
 from evaluations.models import CommissionAssignment, DossierCapacity, InterviewNote, OpinionCapacity
 from referentials.models import Capacity, CriterionKind, EvaluationMethod
@@ -319,4 +321,46 @@ def decision_history(*, registration: Registration) -> list[Decision]:
         Decision.objects.filter(registration=registration)
         .select_related("recorded_by", "session")
         .order_by("-created_at", "-pk")
+    )
+
+
+def results_validate_readiness(*, registration: Registration) -> Readiness:
+    """What validating the commission's results does and lacks: refused while the dossier is
+    not approved or a capacity has no result; a recorded reason when the report is not in."""
+    dossier = related_or_none(registration, "dossier")
+    opinion = related_or_none(registration, "company_opinion")
+    interview = related_or_none(registration, "interview")
+    decided = CapacityResult.objects.filter(sheet__registration_id=registration.pk).values(
+        "capacity_id"
+    )
+    undecided = Capacity.objects.filter(
+        referential_id=registration.campaign.referential_id
+    ).exclude(pk__in=decided)
+    blocking = [
+        _("Capacité %(n)s sans résultat : %(title)s") % {"n": c.number, "title": c.title}
+        for c in undecided.order_by("number")
+    ]
+    if dossier is None or dossier.status != "approved":
+        blocking.insert(0, _("Dossier d'évaluation non approuvé par le centre de ressource."))
+    has_report = registration.reports.exists()
+    missing = list(blocking)
+    if not has_report:
+        missing.append(_("Rapport du candidat : non remis."))
+    if opinion is None or not opinion.is_locked:
+        missing.append(_("Avis de l'entreprise : non transmis."))
+    if interview is None:
+        missing.append(_("Entretien : non enregistré."))
+    return Readiness(
+        effects=[
+            _("Les résultats de %(name)s sont validés et transmis au jury.")
+            % {"name": registration.candidate},
+            _("Ensuite, un résultat ne change que par une correction motivée."),
+        ],
+        missing=missing,
+        blocking=bool(blocking),
+        refusal=_("Toutes les capacités doivent être décidées, sur un dossier approuvé.")
+        if blocking
+        else "",
+        reason_required=not has_report,
+        reason_label=_("Motif de la validation sans rapport du candidat"),
     )

@@ -18,9 +18,15 @@ from referentials.models import Referential
 from ..events import CAMPAIGN_CALENDAR_CHANGED
 from ..lifecycle import Activity, campaign_ensure_allows
 from ..models import Campaign, ExamCentre
+from ..selectors import campaign_transition_readiness
 from ._common import changes_between, ensure_staff_of
 
 # One audit code per target status; before/after in the payload tell forwards from backwards.
+# The moves whose readiness may ask for a recorded reason (candidates.selectors).
+REASON_MAY_BE_REQUIRED = frozenset(
+    {Campaign.Status.JURY, Campaign.Status.CLOSED, Campaign.Status.CANCELLED}
+)
+
 CAMPAIGN_TRANSITION_ACTIONS = {
     Campaign.Status.PLANNED: "cqpm.campaign.replanned",
     Campaign.Status.OPEN: "cqpm.campaign.opened",
@@ -109,12 +115,22 @@ def campaign_update(
     return locked
 
 
-def campaign_transition(*, campaign: Campaign, to: str, by: User) -> Campaign:
+def campaign_transition(*, campaign: Campaign, to: str, by: User, reason: str = "") -> Campaign:
     """Move the campaign along Campaign.TRANSITIONS (back to Planifiée only without
-    registrations); raises DomainError (InvalidTransition)."""
+    registrations); a cancellation, the jury with candidates not evaluated and closing with
+    candidates undecided need a `reason` (audited); raises DomainError (InvalidTransition)."""
     ensure_staff_of(by, campaign.centre_id)
     if to not in CAMPAIGN_TRANSITION_ACTIONS:
         raise DomainError(_("Statut de campagne inconnu."))
+    reason = reason.strip()
+    if not reason and to in REASON_MAY_BE_REQUIRED:
+        readiness = campaign_transition_readiness(campaign=campaign, to=to)
+        if readiness.reason_required and not readiness.refused:
+            raise DomainError(
+                _("%(label)s : indiquez-le, il est enregistré dans l'historique.")
+                % {"label": readiness.reason_label},
+                code="reason_required",
+            )
     try:
         with transaction.atomic():
             # Locked first, as registration_create does: the two are serialised.
@@ -133,6 +149,7 @@ def campaign_transition(*, campaign: Campaign, to: str, by: User) -> Campaign:
                 by=by,
                 action=CAMPAIGN_TRANSITION_ACTIONS[Campaign.Status(to)],
                 allowed=Campaign.TRANSITIONS,
+                data={"reason": reason} if reason else None,
                 centre_id=campaign.centre_id,
             )
     except ValidationError as exc:

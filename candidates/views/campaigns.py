@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import DomainError, add_to_form
 
 from .. import selectors, services
@@ -74,9 +76,21 @@ def campaign_update(request, pk):
 @require_POST
 def campaign_transition(request, pk):
     campaign = campaign_for(request, pk)
+    to = request.POST.get("to", "")
+    step = confirmation(
+        request,
+        title=_("%(action)s — %(name)s")
+        % {"action": TRANSITION_LABELS.get(to, _("Changer le statut")), "name": campaign.name},
+        readiness=selectors.campaign_transition_readiness(campaign=campaign, to=to),
+        confirm_label=_("Confirmer"),
+        cancel_url=reverse("candidates:campaign_detail", args=[campaign.pk]),
+        danger=to == Campaign.Status.CANCELLED,
+    )
+    if step.response is not None:
+        return step.response
     try:
         campaign = services.campaign_transition(
-            campaign=campaign, to=request.POST.get("to", ""), by=request.user
+            campaign=campaign, to=to, by=request.user, reason=step.reason
         )
     except DomainError as exc:
         messages.error(request, exc.message)

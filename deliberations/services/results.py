@@ -410,10 +410,12 @@ def _refresh_disagreements(*, sheet: ResultSheet) -> None:
             result.save(update_fields=["disagrees_with_opinion", "updated_at"])
 
 
-def result_sheet_validate(*, registration: Registration, by: User) -> ResultSheet:
-    """The commission validates once every capacity is decided; raises DomainError listing the
-    capacities still without a result, or when the dossier is not approved or already validated."""
+def result_sheet_validate(*, registration: Registration, by: User, reason: str = "") -> ResultSheet:
+    """The commission validates once every capacity is decided, without the candidate's report
+    only with a recorded `reason`; raises DomainError listing the capacities still without a
+    result, or when the dossier is not approved, the reason missing or it is already validated."""
     ensure_evaluator_of(registration, by)
+    reason = reason.strip()
     campaign_ensure_allows(campaign=registration.campaign, activity=Activity.RESULTS)
     with transaction.atomic():
         Registration.objects.select_for_update().get(pk=registration.pk)
@@ -431,6 +433,11 @@ def result_sheet_validate(*, registration: Registration, by: User) -> ResultShee
                 % {"list": " ; ".join(str(c) for c in missing)},
                 code="capacities_missing",
             )
+        if not reason and not registration.reports.exists():
+            raise DomainError(
+                _("Le rapport du candidat n'est pas remis : indiquez le motif de la validation."),
+                code="reason_required",
+            )
         _refresh_disagreements(sheet=sheet)
         sheet = transition(
             sheet,
@@ -443,6 +450,7 @@ def result_sheet_validate(*, registration: Registration, by: User) -> ResultShee
                 "validated_by": by,
                 "version": sheet.version + 1,
             },
+            data={"reason": reason} if reason else None,
             registration_id=registration.pk,
             centre_id=registration.campaign.centre_id,
         )

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.lifecycle import Activity, campaign_allows
 from cqpm.core.actions import run_action
+from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 from evaluations.models import DossierCapacity
@@ -22,6 +24,7 @@ from ..selectors import (
     evaluation_registration_list_for,
     evaluation_sheet_for,
     is_evaluator_of,
+    results_validate_readiness,
     with_evaluation_relations,
 )
 from ..services import (
@@ -203,9 +206,20 @@ def _merge_conflict(
 @require_POST
 def results_validate(request, pk: int):
     registration = _registration(request, pk)
+    step = confirmation(
+        request,
+        title=_("Valider les résultats de la commission"),
+        readiness=results_validate_readiness(registration=registration),
+        confirm_label=_("Confirmer la validation"),
+        cancel_url=reverse("deliberations:evaluation", args=[registration.pk]),
+    )
+    if step.response is not None:
+        return step.response
     run_action(
         request,
-        lambda: result_sheet_validate(registration=registration, by=request.user),
+        lambda: result_sheet_validate(
+            registration=registration, by=request.user, reason=step.reason
+        ),
         success=_("Les résultats de la commission sont validés."),
     )
     return redirect("deliberations:evaluation", pk=registration.pk)

@@ -121,7 +121,9 @@ def test_it_refuses_a_transition_the_map_does_not_allow(campaign_a, staff_a):
 
 
 def test_it_refuses_to_edit_a_cancelled_campaign(campaign_a, staff_a):
-    campaign_transition(campaign=campaign_a, to=Campaign.Status.CANCELLED, by=staff_a)
+    campaign_transition(
+        campaign=campaign_a, to=Campaign.Status.CANCELLED, by=staff_a, reason="Annulée."
+    )
     data = dataclasses.replace(DATA)
     with pytest.raises(
         DomainError, match="annulée : elle est en lecture seule, il n'est plus possible de modifier"

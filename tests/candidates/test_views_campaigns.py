@@ -90,7 +90,12 @@ def test_it_changes_the_status_with_a_post_button(client_for, staff_a, campaign_
     page = client.get(reverse("candidates:campaign_detail", args=[campaign_a.pk])).content.decode()
     assert "Démarrer les évaluations" in page
     url = reverse("candidates:campaign_transition", args=[campaign_a.pk])
-    response = client.post(url, {"to": "in_progress"}, follow=True)
+    confirm = client.post(url, {"to": "in_progress"}).content.decode()
+    assert "Ce que cette action va faire" in confirm
+    assert 'name="confirm" value="1"' in confirm
+    campaign_a.refresh_from_db()
+    assert campaign_a.status == Campaign.Status.OPEN  # not confirmed: nothing changed
+    response = client.post(url, {"to": "in_progress", "confirm": "1"}, follow=True)
     assert "La campagne est maintenant « Évaluations en cours »." in response.content.decode()
     campaign_a.refresh_from_db()
     assert campaign_a.status == Campaign.Status.IN_PROGRESS

@@ -245,7 +245,9 @@ def test_the_commission_does_not_reevaluate_a_carried_capacity(
         methods=["interview"],
         by=evaluator,
     )
-    assert result_sheet_validate(registration=registration, by=evaluator).is_validated
+    assert result_sheet_validate(
+        registration=registration, by=evaluator, reason="Rapport remis sur papier."
+    ).is_validated
     assert carry_over_for(registration=registration) == []
 
 

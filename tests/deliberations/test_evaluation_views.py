@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cqpm.core.models import AuditEntry
 from deliberations.models import CapacityResult, ResultSheet
 from evaluations.models import Interview, InterviewNote, Rating, Report
 
@@ -131,12 +132,44 @@ def test_it_lists_missing_capacities_when_validation_is_refused(
     client_for, campaign, commission, evaluator
 ):
     registration = evaluated_registration(campaign=campaign, session=commission)
-    response = client_for(evaluator).post(
-        reverse("deliberations:results_validate", args=[registration.pk]), follow=True
-    )
-    body = response.content.decode()
-    assert "Capacités sans résultat : 1. Capacité 1 ; 2. Capacité 2 ; 3. Capacité 3." in body
+    url = reverse("deliberations:results_validate", args=[registration.pk])
+    client = client_for(evaluator)
+    body = client.post(url).content.decode()
+    assert "Ce qui manque" in body
+    assert "Capacité 1 sans résultat : Capacité 1" in body
+    assert "Rapport du candidat : non remis." in body
+    assert 'name="confirm"' not in body  # refused: nothing to confirm
+    response = client.post(url, {"confirm": "1", "motif": "Remis sur papier."})
+    assert response.status_code == 400
     assert not ResultSheet.objects.filter(status="validated").exists()
+
+
+def test_validation_asks_for_a_reason_without_the_report_then_records_it(
+    client_for, campaign, commission, evaluator
+):
+    registration = evaluated_registration(campaign=campaign, session=commission)
+    results(registration, validated=False)
+    url = reverse("deliberations:results_validate", args=[registration.pk])
+    client = client_for(evaluator)
+    body = client.post(url).content.decode()
+    assert "Rapport du candidat : non remis." in body
+    assert 'name="motif"' in body
+    assert not ResultSheet.objects.filter(status="validated").exists()  # not confirmed
+    assert client.post(url, {"confirm": "1"}).status_code == 400  # no reason
+    assert not ResultSheet.objects.filter(status="validated").exists()
+    client.post(url, {"confirm": "1", "motif": "Remis sur papier."})
+    assert ResultSheet.objects.get().status == "validated"
+    entry = AuditEntry.objects.get(action="cqpm.commission.results.validated")
+    assert entry.data["reason"] == "Remis sur papier."
+
+
+def test_the_validate_button_sits_below_the_results_form(
+    client_for, campaign, commission, evaluator
+):
+    registration = evaluated_registration(campaign=campaign, session=commission)
+    body = client_for(evaluator).get(_url(registration)).content.decode()
+    validate = body.index(reverse("deliberations:results_validate", args=[registration.pk]))
+    assert body.index("Enregistrer les résultats") < validate
 
 
 def test_it_lets_staff_read_without_recording(client_for, campaign, commission, staff_a, evaluator):

@@ -93,13 +93,17 @@ def test_it_validates_only_when_every_capacity_is_decided(campaign, commission, 
     registration = evaluated_registration(campaign=campaign, session=commission)
     _record(registration, 1, evaluator)
     with pytest.raises(DomainError) as refused:
-        result_sheet_validate(registration=registration, by=evaluator)
+        result_sheet_validate(
+            registration=registration, by=evaluator, reason="Rapport remis sur papier."
+        )
     assert "Capacités sans résultat : 2. Capacité 2 ; 3. Capacité 3." in refused.value.message
     assert ResultSheet.objects.get().status == "draft"
     _record(registration, 2, evaluator)
     _record(registration, 3, evaluator, outcome="not_acquired", justification="Non démontré.")
     with listening(RESULTS_VALIDATED) as fired:
-        sheet = result_sheet_validate(registration=registration, by=evaluator)
+        sheet = result_sheet_validate(
+            registration=registration, by=evaluator, reason="Rapport remis sur papier."
+        )
     assert sheet.status == "validated"
     assert [(p["sheet"].status, p["registration"], p["by"]) for p in fired] == [
         ("validated", registration, evaluator)
@@ -111,7 +115,9 @@ def test_it_validates_only_when_every_capacity_is_decided(campaign, commission, 
 def test_it_refuses_recording_once_validated(campaign, commission, evaluator):
     registration = evaluated_registration(campaign=campaign, session=commission)
     _record_all(registration, evaluator)
-    result_sheet_validate(registration=registration, by=evaluator)
+    result_sheet_validate(
+        registration=registration, by=evaluator, reason="Rapport remis sur papier."
+    )
     with pytest.raises(DomainError, match="correction motivée"):
         _record(registration, 1, evaluator, outcome="not_acquired", justification="Revu.")
     assert CapacityResult.objects.get(capacity__number=1).outcome == "acquired"
@@ -122,7 +128,9 @@ def test_it_corrects_a_validated_result_with_a_reason_kept_in_history(
 ):
     registration = evaluated_registration(campaign=campaign, session=commission)
     _record_all(registration, evaluator)
-    result_sheet_validate(registration=registration, by=evaluator)
+    result_sheet_validate(
+        registration=registration, by=evaluator, reason="Rapport remis sur papier."
+    )
     result = CapacityResult.objects.get(capacity__number=2)
     with pytest.raises(DomainError, match="motif de la correction est obligatoire"):
         capacity_result_correct(
@@ -198,6 +206,8 @@ def test_it_refreshes_flags_at_validation_when_the_opinion_came_late(
     _record_all(registration, evaluator)
     assert not CapacityResult.objects.filter(disagrees_with_opinion=True).exists()
     submitted_opinion(registration, {3: Rating.NOT_MASTERED})
-    result_sheet_validate(registration=registration, by=evaluator)
+    result_sheet_validate(
+        registration=registration, by=evaluator, reason="Rapport remis sur papier."
+    )
     flagged = CapacityResult.objects.filter(disagrees_with_opinion=True)
     assert [r.capacity.number for r in flagged] == [3]

@@ -220,7 +220,9 @@ def test_validation_makes_an_open_form_stale(registration, evaluator):
     capacity_results_record(
         registration=registration, rows=_rows(registration, TYPED), expected_version=0, by=evaluator
     )
-    sheet = result_sheet_validate(registration=registration, by=evaluator)
+    sheet = result_sheet_validate(
+        registration=registration, by=evaluator, reason="Rapport remis sur papier."
+    )
     assert sheet.version == 2
 
 
