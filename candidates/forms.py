@@ -76,6 +76,8 @@ class CentreForm(forms.ModelForm):
             "logo",
             "signatory_name",
             "signatory_title",
+            "cdc_client_id",
+            "cdc_contract_id",
         )
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 

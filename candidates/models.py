@@ -253,6 +253,11 @@ class Campaign(TimeStampedModel):
     def status_label(self) -> str:
         return choice_label(Campaign.Status, self.status)
 
+    @property
+    def rncp_ends_before_jury(self) -> bool:
+        """The referential's RNCP registration ends before the jury: no certificate then."""
+        return self.referential.rncp_ended_before(self.jury_date)
+
     def clean(self) -> None:
         """Dates in calendar order; each message sits on the field that breaks the order."""
         errors = campaign_date_errors(self)

@@ -33,6 +33,7 @@ from cqpm.core.registry import emit
 from cqpm.core.storage import storage_replace
 from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
+from referentials.services import referential_ensure_rncp_active
 
 from .events import DOCUMENT_READY, DOCUMENT_REVOKED
 from .models import Document, DocumentBatch, DocumentFile
@@ -154,6 +155,10 @@ def _registration_source(kind: str, registration: Registration | None) -> tuple[
     if kind == Kind.CERTIFICATE and decision.outcome != Decision.Outcome.ADMISSIBLE:
         raise DomainError(
             _("L'attestation de réussite n'est délivrée qu'à un candidat déclaré admissible.")
+        )
+    if kind == Kind.CERTIFICATE:
+        referential_ensure_rncp_active(
+            referential=registration.campaign.referential, on=decision.session.date
         )
     if kind == Kind.CAPACITY_NOTICE and decision.outcome != Decision.Outcome.NOT_ADMISSIBLE:
         raise DomainError(

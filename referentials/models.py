@@ -4,6 +4,7 @@ A published version is immutable: services refuse to change it and the children'
 refuses as a last line of defence; a change makes a new draft version.
 """
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -133,6 +134,11 @@ class Referential(TimeStampedModel):
             return
         if any(getattr(self, name) != value for name, value in stored.items()):
             raise DomainError(_("Un référentiel publié ne peut pas être modifié."))
+
+    def rncp_ended_before(self, day: datetime.date) -> bool:
+        """Whether the RNCP registration ended before `day` (a jury's date)."""
+        end = self.rncp_registration_end
+        return bool(self.rncp_registered and end is not None and end < day)
 
     @property
     def is_published(self) -> bool:

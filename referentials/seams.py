@@ -39,6 +39,11 @@ EVENTS = [
         _("{actor} a publié le référentiel {object}."),
     ),
     (
+        "cqpm.referentials.referential.rncp_updated",
+        _("Enregistrement RNCP modifié"),
+        _("{actor} a modifié l'enregistrement au RNCP du référentiel {object}."),
+    ),
+    (
         "cqpm.referentials.referential.archived",
         _("Référentiel archivé"),
         _("{actor} a archivé le référentiel {object}."),

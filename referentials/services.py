@@ -1,4 +1,5 @@
-"""Referential versions: import, export, new draft, draft update and publication.
+"""Referential versions: import, export, new draft, draft update and publication; the RNCP
+registration, which changes over a published version's life.
 
 A published (or archived) version never changes: every change goes through a new draft version
 that is then published by an explicit action, which archives the version it replaces — unless a
@@ -6,6 +7,8 @@ campaign that is not over still uses it (the `referentials.version_archiving` ho
 campaigns say so), in which case publishing is refused and nothing changes.
 """
 
+import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -15,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cqpm.core.audit import audit_log
-from cqpm.core.errors import DomainError, InvalidTransition
+from cqpm.core.errors import DomainError, InvalidTransition, full_clean_or_raise
 from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 
 from .events import VERSION_ARCHIVING
 from .files import KINDS, referential_data_validate
 from .models import Block, Capacity, Condition, Criterion, Referential
+from .validators import normalize_rncp_code
 
 Status = Referential.Status
 TRANSITIONS = {
@@ -278,3 +282,87 @@ def _write_content(referential: Referential, clean: dict[str, Any]) -> None:
         ]
     Condition.objects.bulk_create(conditions)
     Criterion.objects.bulk_create(criteria)
+
+
+@dataclass(frozen=True)
+class RncpData:
+    """A referential's RNCP registration: whether it is registered, its code (« RNCP35231 »),
+    the end of the registration, and its blocks' codes (block code -> « RNCP35231BC01 »)."""
+
+    registered: bool
+    code: str = ""
+    registration_end: datetime.date | None = None
+    block_codes: dict[str, str] = field(default_factory=dict)
+
+
+def referential_rncp_update(
+    *, referential: Referential, data: RncpData, by: User | None
+) -> Referential:
+    """Record the RNCP registration of any version, published ones too (a renewal is not a new
+    content); administrators only (None: a command); audited; raises DomainError."""
+    if by is not None and not by.is_superuser:
+        raise DomainError(_("Seul un administrateur modifie l'enregistrement au RNCP."))
+    code = normalize_rncp_code(data.code)
+    block_codes = {key: normalize_rncp_code(value) for key, value in data.block_codes.items()}
+    if (code or data.registration_end or any(block_codes.values())) and not data.registered:
+        raise DomainError(_("Un code ou une fin d'enregistrement RNCP suppose un CQPM inscrit."))
+    with transaction.atomic():
+        locked = Referential.objects.select_for_update().get(pk=referential.pk)
+        before = _rncp_snapshot(locked)
+        locked.rncp_registered, locked.rncp_code = data.registered, code
+        locked.rncp_registration_end = data.registration_end
+        full_clean_or_raise(locked, validate_constraints=False)
+        blocks = {block.code: block for block in locked.blocks.all()}
+        for key, value in block_codes.items():
+            if key not in blocks:
+                raise DomainError(_("Bloc « %(code)s » inconnu.") % {"code": key[:32]})
+            blocks[key].rncp_code = value
+            full_clean_or_raise(blocks[key], exclude=["referential"], validate_constraints=False)
+        locked.save()
+        for key, value in block_codes.items():
+            # A published version's blocks refuse save() (their content is frozen): the RNCP
+            # code is not content, so it is written past that guard, on this column alone.
+            Block.objects.filter(pk=blocks[key].pk).update(rncp_code=value)
+        changes = changes_of(before, _rncp_snapshot(locked))
+        if changes["after"]:
+            audit_log(
+                action="cqpm.referentials.referential.rncp_updated", obj=locked, by=by, data=changes
+            )
+    return locked
+
+
+def _rncp_snapshot(referential: Referential) -> dict[str, Any]:
+    return {
+        "rncp_registered": referential.rncp_registered,
+        "rncp_code": referential.rncp_code,
+        "rncp_registration_end": referential.rncp_registration_end,
+        "blocks": dict(referential.blocks.order_by("position").values_list("code", "rncp_code")),
+    }
+
+
+def changes_of(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {
+        "before": {key: before.get(key) for key in changed},
+        "after": {key: after[key] for key in changed},
+    }
+
+
+def referential_ensure_rncp_active(*, referential: Referential, on: datetime.date) -> None:
+    """A certificate of an RNCP certification is refused once its registration has ended
+    before `on` (the jury's date); raises DomainError."""
+    if referential.rncp_ended_before(on):
+        end = referential.rncp_registration_end
+        raise DomainError(
+            _(
+                "L'enregistrement au RNCP du référentiel « %(code)s » (%(rncp)s) a pris fin le "
+                "%(end)s, avant le jury du %(jury)s : l'attestation ne peut pas être délivrée."
+            )
+            % {
+                "code": referential.code,
+                "rncp": referential.rncp_code or _("sans code"),
+                "end": f"{end:%d/%m/%Y}" if end else "",
+                "jury": f"{on:%d/%m/%Y}",
+            },
+            code="rncp_ended",
+        )

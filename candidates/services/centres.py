@@ -30,6 +30,9 @@ class CentreData:
     phone: str = ""
     signatory_name: str = ""
     signatory_title: str = ""
+    # The certifier's ids at the Caisse des Dépôts for this centre's deposits (blank: settings).
+    cdc_client_id: str = ""
+    cdc_contract_id: str = ""
 
 
 def centre_update(

@@ -285,3 +285,30 @@ def _run_import(campaign, data):
     from tests.candidates.test_import import _import
 
     return _import(campaign, data)
+
+
+@pytest.mark.parametrize(
+    ("client_id", "contract_id", "status", "message"),
+    [
+        ("UIMM6901", "CTR-2027-01", 302, ""),
+        ("UIMM69", "", 200, "exactement 8"),
+        ("UIMM69😀1", "", 200, "exactement 8"),
+        ("", "C" * 21, 200, "comporte au plus 20 caractères"),
+    ],
+)
+def test_the_centre_page_sets_its_cdc_ids(
+    client_for, staff_a, centre_a, client_id, contract_id, status, message
+):
+    from django.urls import reverse
+
+    data = {"name": centre_a.name, "cdc_client_id": client_id, "cdc_contract_id": contract_id}
+    response = client_for(staff_a).post(
+        reverse("candidates:centre_update", args=[centre_a.pk]), data
+    )
+    assert response.status_code == status
+    centre_a.refresh_from_db()
+    if status == 302:
+        assert centre_a.cdc_certifier_ids() == (client_id, contract_id)
+    else:
+        assert message in response.content.decode()
+        assert centre_a.cdc_client_id == ""
