@@ -62,6 +62,14 @@ class User(AbstractUser):
         ),
     )
 
+    # Where known, the documents a person signs agree with it (« présidente », « présente »).
+    civility = models.CharField(
+        _("civilité"),
+        max_length=4,
+        choices=[("Mme", _("Madame")), ("M.", _("Monsieur"))],
+        blank=True,
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -74,6 +82,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def agreed(self, masculine: str, feminine: str, either: str) -> str:
+        """The word agreed with the person's civility, `either` (« présent(e) ») when unknown."""
+        return {"Mme": feminine, "M.": masculine}.get(self.civility, either)
 
     @cached_property
     def requires_mfa(self) -> bool:

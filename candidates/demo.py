@@ -144,6 +144,11 @@ FIRST_NAMES_WITH_CIVILITY = [
 ]  # fmt: skip
 FIRST_NAMES = [name for name, _civility in FIRST_NAMES_WITH_CIVILITY]
 CIVILITY_OF = dict(FIRST_NAMES_WITH_CIVILITY)
+# The accounts' civility: the minutes they sign agree with it (« présidente », « présent »).
+ACCOUNT_CIVILITY = {
+    "Claire": "Mme", "Yann": "M.", "Marc": "M.", "Gwenaëlle": "Mme", "Sophie": "Mme",
+    "Erwan": "M.", "Alain": "M.", "Françoise": "Mme", "Nadia": "Mme", "Thierry": "M.",
+}  # fmt: skip
 LAST_NAMES = [
     "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Leroy", "Moreau",
     "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent",
@@ -339,6 +344,10 @@ def _account(role: str, city: str, first: str, last: str, **extra: Any) -> Any:
     if created or not user.check_password(password):
         user.set_password(password)
         user.save(update_fields=["password"])
+    civility = ACCOUNT_CIVILITY.get(first, "")
+    if civility and user.civility != civility:
+        user.civility = civility
+        user.save(update_fields=["civility"])
     if role in MFA_ROLES:
         _totp(user, demo_totp_secret(email))
     return user

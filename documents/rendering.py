@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 from candidates.models import CentreMembership, ExamCentre
 from cqpm.core.pdf import render_pdf
 from cqpm.core.registry import DocumentExtra, document_pdf_extras
-from deliberations.models import CapacityResult, Decision, JurySession, ResultSheet
+from deliberations.models import CapacityResult, Decision, JuryRecusal, JurySession, ResultSheet
 from deliberations.rules import carry_over_end
+from deliberations.services.decisions import DELIBERATION_CHANGE_REASON
 
 from .models import Document
 from .selectors import validated_block_lines
@@ -217,7 +218,9 @@ def _superseded_by(decision: Decision) -> Decision | None:
 
 
 def _minutes_context(document: Document) -> dict:
-    session = document.jury_session
+    session = JurySession.objects.select_related("campaign__centre").get(
+        pk=document.jury_session_id
+    )
     members = list(session.members.select_related("user").order_by("-is_president", "pk"))
     colleges = [
         (label, [m for m in members if m.college == value])
@@ -239,9 +242,25 @@ def _minutes_context(document: Document) -> dict:
         (label, sum(1 for d in final if d.outcome == value))
         for value, label in Decision.Outcome.choices
     ]
+    recusals: dict[int, list[JuryRecusal]] = {}
+    for recusal in JuryRecusal.objects.filter(session=session).select_related("member__user"):
+        recusals.setdefault(recusal.registration_id, []).append(recusal)
+    for decision in decisions:
+        # Decided at the sitting: dated the sitting day; an amendment (the president's, after
+        # the closing) keeps its own date.
+        decision.in_session = (
+            decision.supersedes_id is None or decision.reason == DELIBERATION_CHANGE_REASON
+        )
+        decision.recusals = recusals.get(decision.registration_id, [])
     from .signatures import minutes_signature_lines
 
+    centre = session.campaign.centre
     return {
+        # The centre signs for the centre (its own signatory, never the jury's president).
+        "centre_signatory_name": centre.signatory_name,
+        "centre_signatory_title": centre.signatory_title,
+        "closed_later": session.closed_at is not None
+        and timezone.localdate(session.closed_at) != session.date,
         "signature_lines": minutes_signature_lines(document=document),
         "signed_at": document.signed_at,
         "members": members,

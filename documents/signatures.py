@@ -65,9 +65,16 @@ def minutes_signature_lines(*, document: Document) -> list[SignatureLine]:
     return lines
 
 
-def minutes_statement(*, document: Document, role: str) -> str:
-    """The sentence the signer confirms, naming the session and the file's hash."""
-    context = {"date": document.jury_session.date.strftime("%d/%m/%Y"), "sha": document.sha256}
+def minutes_statement(*, document: Document, role: str, user: User | None = None) -> str:
+    """The sentence the signer confirms, naming the session and the file's hash, agreed with
+    the signer's civility where known."""
+    context = {
+        "date": document.jury_session.date.strftime("%d/%m/%Y"),
+        "sha": document.sha256,
+        "present": user.agreed(_("présent"), _("présente"), _("présent(e)"))
+        if user is not None
+        else _("présent(e)"),
+    }
     if role == SignatureRole.MINUTES:
         return (
             _(
@@ -78,7 +85,7 @@ def minutes_statement(*, document: Document, role: str) -> str:
         )
     return (
         _(
-            "Je signe la feuille d'émargement du jury du %(date)s : j'étais présent(e) à la "
+            "Je signe la feuille d'émargement du jury du %(date)s : j'étais %(present)s à la "
             "séance (procès-verbal d'empreinte SHA-256 %(sha)s)."
         )
         % context
@@ -148,7 +155,7 @@ def minutes_sign(
                 member=line.member,
                 user=by,
                 role=line.role,
-                statement=minutes_statement(document=document, role=line.role),
+                statement=minutes_statement(document=document, role=line.role, user=by),
                 document_sha256=document.sha256,
                 signed_at=now,
                 confirmed_at=confirmed_at,

@@ -307,7 +307,7 @@ def minutes_sign(request, pk: int):
             "mine": mine,
             "pending": [line for line in mine if line.signature is None],
             "statements": [
-                signatures.minutes_statement(document=document, role=line.role)
+                signatures.minutes_statement(document=document, role=line.role, user=request.user)
                 for line in mine
                 if line.signature is None
             ],
