@@ -469,13 +469,18 @@ def grow_campaign(*, campaign: Campaign, total: int, ctx: DemoContext) -> int:
     ).count()
     companies = [_company(1000 + n, f"Entreprise {n + 1:02d} (démonstration)") for n in range(40)]
     tutor = ctx.accounts["tutor"][campaign.centre.code]
-    rows = [_bench_row(i, companies, tutor) for i in range(start, start + need)]
+    # Only the stages the campaign's status lets a registration reach (never withdrawn here).
+    stages = [
+        s for s in lifecycle.stages_allowed(campaign=campaign) if s != Registration.Stage.WITHDRAWN
+    ]
+    stages = stages or [Registration.Stage.REGISTERED]
+    rows = [_bench_row(i, companies, tutor, stages) for i in range(start, start + need)]
     registrations_bulk_create(campaign=campaign, rows=rows, by=None, source="seed_demo")
     ctx.say(f"Démo : {need} inscriptions ajoutées à « {campaign.name} ».")
     return need
 
 
-def _bench_row(i: int, companies: list[Company], tutor: Any) -> ImportRow:
+def _bench_row(i: int, companies: list[Company], tutor: Any, stages: list[str]) -> ImportRow:
     # (last, first) cycles every 2,400 people; the birth date tells the cycles apart, and stays
     # before 1990 so that no generated person is one of the showcase people.
     last, first, cycle = i % len(LAST_NAMES), (i // len(LAST_NAMES)) % len(FIRST_NAMES), i // 2400
@@ -491,5 +496,5 @@ def _bench_row(i: int, companies: list[Company], tutor: Any) -> ImportRow:
         company_name=company.name,
         pathway=Pathway.values[i % len(Pathway.values)],
         tutor_email=tutor.email if i % 3 == 0 else "",
-        stage=Registration.STAGE_ORDER[i % (len(Registration.STAGE_ORDER) - 1)],
+        stage=stages[i % len(stages)],
     )

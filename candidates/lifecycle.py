@@ -9,12 +9,13 @@ Pages ask `campaign_allows()` to decide which actions to offer, never a second c
 
 from enum import StrEnum
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cqpm.core.errors import DomainError
 
-from .models import Campaign
+from .models import Campaign, Registration
 
 S = Campaign.Status
 
@@ -67,6 +68,28 @@ ALLOWED: dict[Activity, frozenset[str]] = {
     Activity.AMENDMENT: frozenset({S.JURY, S.CLOSED}),
     Activity.DOCUMENTS: frozenset({S.JURY, S.CLOSED}),
 }
+
+# The stages a registration may stand at under each campaign status (what the activities above
+# let it reach): demo and bench data follow it, so no row sits where the campaign allows none.
+_ST = Registration.Stage
+_EARLY = (_ST.REGISTERED, _ST.DOSSIER, _ST.WITHDRAWN)
+_EVALUATED = (*_EARLY, _ST.EVIDENCE, _ST.COMMISSION)
+_ALL = tuple(Registration.STAGE_ORDER)
+STAGES_ALLOWED: dict[str, frozenset[str]] = {
+    S.PLANNED: frozenset(),
+    S.OPEN: frozenset(_EARLY),
+    S.IN_PROGRESS: frozenset(_EVALUATED),
+    S.JURY: frozenset(_ALL),
+    S.CLOSED: frozenset(_ALL),
+    S.CANCELLED: frozenset(_ALL),
+}
+
+
+def stages_allowed(*, campaign: Campaign) -> list[str]:
+    """The stages a registration of the campaign may stand at now, in workflow order."""
+    allowed = STAGES_ALLOWED.get(campaign.status, frozenset())
+    return [stage for stage in Registration.STAGE_ORDER if stage in allowed]
+
 
 # What refusing each activity says it was, with its preposition: "… avant <verb>".
 VERBS = {
@@ -176,7 +199,17 @@ def refusal_message(*, campaign: Campaign, activity: Activity | str) -> str:
 
 
 def campaign_ensure_allows(*, campaign: Campaign, activity: Activity | str) -> None:
-    """Raise a French DomainError (code "campaign_status") unless the status allows it."""
+    """Raise a French DomainError (code "campaign_status") unless the status allows it.
+
+    Inside a transaction (every write service checks there) the campaign's row is locked and
+    its status read afresh: a status change at the same instant waits for the write, or the
+    write sees the new status and is refused; it never slips through between check and write."""
+    if campaign.pk is not None and transaction.get_connection().in_atomic_block:
+        campaign.status = (
+            Campaign.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=campaign.pk)
+        )
     if not campaign_allows(campaign=campaign, activity=activity):
         raise DomainError(
             refusal_message(campaign=campaign, activity=activity), code="campaign_status"

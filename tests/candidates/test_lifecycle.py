@@ -331,3 +331,21 @@ def test_the_database_refuses_a_stage_outside_the_choices(centre_a):
         Registration.objects.filter(pk=registration.pk).update(stage="graduated")
     with pytest.raises(IntegrityError), transaction.atomic():
         Campaign.objects.filter(pk=registration.campaign_id).update(status="archived")
+
+
+def test_a_write_checks_the_campaign_status_as_it_stands_locked(db):
+    """A status changed at the same instant (here: by another request, after this one read the
+    campaign) is the one a write service sees: its check locks the row and reads it again."""
+    from django.db import transaction
+
+    from candidates.lifecycle import Activity, campaign_ensure_allows
+    from candidates.models import Campaign
+    from cqpm.core.errors import DomainError
+    from tests.factories.candidates import CampaignFactory
+
+    campaign = CampaignFactory(status=Campaign.Status.IN_PROGRESS)
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.JURY)
+    with transaction.atomic(), pytest.raises(DomainError) as refused:
+        campaign_ensure_allows(campaign=campaign, activity=Activity.REPORT)
+    assert refused.value.code == "campaign_status"
+    assert campaign.status == Campaign.Status.JURY
