@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from candidates.lifecycle import Activity, campaign_allows, refusal_message
 from candidates.models import Registration
 from cqpm.core.actions import run_action
 from cqpm.core.clientip import client_ip
@@ -38,6 +39,12 @@ def session_documents(request, pk: int):
     session = get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
     context = _panel_context(session)
     context["revoked"] = selectors.revoked_documents(jury_session=session)
+    # Offered as the service allows it: a closed jury, a campaign whose status allows documents
+    # (not one sent back from the jury).
+    allowed = campaign_allows(campaign=session.campaign, activity=Activity.DOCUMENTS)
+    context["can_generate"] = session.is_closed and allowed
+    if session.is_closed and not allowed:
+        context["refusal"] = refusal_message(campaign=session.campaign, activity=Activity.DOCUMENTS)
     minutes = selectors.live_minutes(jury_session=session)
     context["minutes"] = minutes
     if minutes is not None and minutes.status == Document.Status.READY:

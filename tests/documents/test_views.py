@@ -293,3 +293,20 @@ def test_an_amendment_keeps_the_previous_archive_offered_while_documents_are_ren
     assert "Archive ZIP en préparation" not in complete and "archive précédente" in complete
     assert download in rebuilt and "archive précédente" not in rebuilt
     assert "hx-trigger" not in rebuilt
+
+
+def test_it_does_not_offer_the_documents_once_the_campaign_is_sent_back(client_for, staff_a, jury):
+    """A campaign sent back from the jury to the evaluations: the jury stays closed, yet the
+    service refuses documents; the page says why instead of offering the button."""
+    from candidates.models import Campaign
+
+    Campaign.objects.filter(pk=jury.session.campaign_id).update(status=Campaign.Status.IN_PROGRESS)
+    client = client_for(staff_a)
+
+    page = client.get(reverse("documents:session", args=[jury.session.pk])).content.decode()
+    response = client.post(reverse("documents:batch_create", args=[jury.session.pk]), follow=True)
+
+    assert "Générer tous les documents" not in page
+    assert "de générer les documents" in page
+    assert not DocumentBatch.objects.exists()
+    assert response.status_code == 200
