@@ -25,6 +25,7 @@ def register() -> None:
     from . import bulk, demo, home, list_filters, nav, sections
     from .models import EvaluationDossier
     from .services.commissions import commission_sessions_check_calendar
+    from .services.reports import reports_recompute_late
 
     events.declare()
     # First of the calendar's reactions: commissions come before the juries that follow them.
@@ -33,6 +34,13 @@ def register() -> None:
         commission_sessions_check_calendar,
         uid="evaluations.commission_dates",
         order=10,
+    )
+    # The reports' « remis en retard » follows a report deadline that moves.
+    react(
+        CAMPAIGN_CALENDAR_CHANGED,
+        reports_recompute_late,
+        uid="evaluations.report_late_flags",
+        order=15,
     )
     register_nav("evaluations", nav.items, order=30)
     register_bulk_action(bulk.DOSSIER_APPROVE)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from candidates.lifecycle import Activity
-from candidates.models import Registration
+from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
 from cqpm.core.uploads import pdf_refuse_active_content
@@ -92,6 +92,26 @@ def report_is_late(*, registration: Registration, today: datetime.date | None = 
     """After the campaign's report deadline (a date in Europe/Paris), a report is late."""
     today = today or timezone.localdate()
     return today > registration.campaign.report_deadline
+
+
+def reports_recompute_late(*, campaign: Campaign, by: User | None = None) -> int:
+    """The campaign's calendar changed (CAMPAIGN_CALENDAR_CHANGED): each report's « remis en
+    retard » follows the report deadline now in force (handed in, in Paris, after it); returns
+    how many flags changed."""
+    late: list[int] = []
+    on_time: list[int] = []
+    rows = Report.objects.filter(registration__campaign=campaign).values_list(
+        "pk", "created_at", "is_late"
+    )
+    for pk, created_at, was_late in rows:
+        is_late = timezone.localdate(created_at) > campaign.report_deadline
+        if is_late != was_late:
+            (late if is_late else on_time).append(pk)
+    if late:
+        Report.objects.filter(pk__in=late).update(is_late=True)
+    if on_time:
+        Report.objects.filter(pk__in=on_time).update(is_late=False)
+    return len(late) + len(on_time)
 
 
 def report_upload(

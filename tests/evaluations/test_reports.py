@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates.models import Registration
 from cqpm.core.errors import DomainError
@@ -204,3 +205,26 @@ def test_it_answers_404_for_a_report_of_another_registration(
     report = _service(other, staff_a)
     url = reverse("evaluations:report_download", args=[registration_a.pk, report.pk])
     assert client_for(staff_a).get(url).status_code == 404
+
+
+def test_late_flags_follow_a_report_deadline_that_moves(registration_a, staff_a):
+    """CAMPAIGN_CALENDAR_CHANGED: a report handed in after the deadline in force is late, one
+    handed in before it is not, whatever it was flagged when handed in."""
+    from candidates.events import CAMPAIGN_CALENDAR_CHANGED
+    from cqpm.core.registry import emit
+    from evaluations.services.reports import reports_recompute_late
+    from tests.factories.evaluations import report_for
+
+    report = report_for(registration_a, by=staff_a, is_late=True)
+    campaign = registration_a.campaign
+    handed_in = timezone.localdate(report.created_at)
+    campaign.report_deadline = handed_in  # moved later: handed in on the day, on time
+    campaign.save(update_fields=["report_deadline"])
+    emit(CAMPAIGN_CALENDAR_CHANGED, campaign=campaign, by=staff_a)
+    report.refresh_from_db()
+    assert not report.is_late
+    campaign.report_deadline = handed_in - datetime.timedelta(days=1)  # moved earlier
+    assert reports_recompute_late(campaign=campaign) == 1
+    report.refresh_from_db()
+    assert report.is_late
+    assert reports_recompute_late(campaign=campaign) == 0  # twice: nothing more
