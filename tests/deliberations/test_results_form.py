@@ -342,3 +342,22 @@ def test_two_requests_posting_at_once_lose_nothing(
     # The refused page still holds what its evaluator typed.
     if refused[0] == "second":
         assert "Pas de preuve.</textarea>" in bodies["second"]
+
+
+def test_validated_meanwhile_the_page_keeps_the_typing_to_correct_from(
+    client_for, registration, evaluator, other_evaluator
+):
+    """Another evaluator validates while one types: nothing is saved over the validated sheet,
+    the page says so and gives back what was typed (read-only), for a motivated correction."""
+    capacity_results_record(
+        registration=registration, rows=_rows(registration, TYPED), expected_version=0, by=evaluator
+    )
+    result_sheet_validate(registration=registration, by=other_evaluator)
+    typed = {**TYPED, 3: ("not_acquired", "Présentation confuse, à reprendre.", ["interview"])}
+    response = client_for(evaluator).post(_url(registration), _form(registration, typed, 1))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Les résultats sont validés" in body
+    assert "Présentation confuse, à reprendre." in body
+    assert ResultSheet.objects.get(registration=registration).version == 2
+    assert not CapacityResult.objects.filter(justification__startswith="Présentation").exists()
