@@ -352,7 +352,7 @@ def test_validated_meanwhile_the_page_keeps_the_typing_to_correct_from(
     capacity_results_record(
         registration=registration, rows=_rows(registration, TYPED), expected_version=0, by=evaluator
     )
-    result_sheet_validate(registration=registration, by=other_evaluator)
+    result_sheet_validate(registration=registration, by=other_evaluator, reason="Rapport oral.")
     typed = {**TYPED, 3: ("not_acquired", "Présentation confuse, à reprendre.", ["interview"])}
     response = client_for(evaluator).post(_url(registration), _form(registration, typed, 1))
     assert response.status_code == 200
