@@ -56,10 +56,21 @@ from django.utils import timezone
 
 from cqpm.core.registry import demo_seeders
 from referentials.models import Referential
+from referentials.services import RncpData, referential_rncp_update
 
 from . import lifecycle, services
 from .importing import ImportRow, registrations_bulk_create
-from .models import Campaign, CentreMembership, Company, ExamCentre, Pathway, Registration
+from .models import (
+    AccessMode,
+    Campaign,
+    CentreMembership,
+    Company,
+    ExamCentre,
+    Pathway,
+    Registration,
+    RegistrationInitiative,
+    VaeWay,
+)
 from .services.campaigns import REASON_MAY_BE_REQUIRED
 from .validators import luhn_ok
 
@@ -158,6 +169,20 @@ LAST_NAMES = [
     "Lopez", "Fontaine", "Chevalier", "Robin", "Masson", "Sanchez", "Gérard", "Nguyen",
     "Boyer", "Denis", "Lemaire", "Duval", "Joly", "Gautier", "Roger", "Roche",
 ]  # fmt: skip
+# The CDC deposit (issue 23): the certifier's ids per demo centre, the seed CQPM's RNCP code, and
+# birth places (INSEE code, commune) given to every showcase person but one.
+CDC_IDS = {
+    "demo-lyon": ("DEMOLYON", "DEMO-CTR-LYON"),
+    "demo-nantes": ("DEMONANT", "DEMO-CTR-NANTES"),
+}
+DEMO_RNCP_CODE = "RNCP99999"  # fictitious: the seed's text names no registration
+BIRTH_PLACES = [
+    ("69123", "Lyon"), ("44109", "Nantes"), ("75056", "Paris"), ("13055", "Marseille"),
+    ("31555", "Toulouse"), ("35238", "Rennes"), ("29019", "Brest"), ("2A004", "Ajaccio"),
+    ("42218", "Saint-Étienne"), ("59350", "Lille"),
+]  # fmt: skip
+# In the jury campaign of the first centre, its first admissible person has no birth place: the
+# deposit's check shows what staff would have to fill in.
 COMPANY_NAMES = [
     "Forges de {city}",
     "Mécanique de précision de {city}",
@@ -242,7 +267,13 @@ def seed(*, ctx: DemoContext, referential: Referential | None = None) -> None:
     evaluator_company = _company(99, "Bureau d'études et d'évaluation (démonstration)")
     for index, (code, name, region, city) in enumerate(CENTRES):
         centre, _created = ExamCentre.objects.get_or_create(
-            code=code, defaults={"name": name, "region": region}
+            code=code,
+            defaults={
+                "name": name,
+                "region": region,
+                "cdc_client_id": CDC_IDS[code][0],
+                "cdc_contract_id": CDC_IDS[code][1],
+            },
         )
         ctx.centres.append(centre)
         for role in CENTRE_ROLES:
@@ -256,6 +287,7 @@ def seed(*, ctx: DemoContext, referential: Referential | None = None) -> None:
             ctx.targets[campaign.pk] = plan.target
             ctx.registrations[campaign.pk] = _showcase(campaign, index, city, ctx, plan, first)
             first += PER_STAGE * len(plan.stages)
+    _cdc_identity(ctx, referential)
     ctx.accounts["reviewer"] = {
         "": _account("reviewer", "", "Hélène", "Marchand", is_reviewer=True)
     }
@@ -408,6 +440,79 @@ def _campaign(centre: ExamCentre, referential: Referential, plan: DemoCampaign) 
     campaign = services.campaign_create(centre=centre, referential=referential, data=data, by=None)
     # Open, so that the showcase registrations can be made; later seeders move it on.
     return services.campaign_transition(campaign=campaign, to=Campaign.Status.OPEN, by=None)
+
+
+def _cdc_identity(ctx: DemoContext, referential: Referential) -> None:
+    """Every showcase person with their whole identity for the CDC deposit (birth place, a
+    second first name for some, the access mode and initiative of their registration, a
+    registration date within the campaign's window) but one, and the seed CQPM registered
+    in the RNCP; only what is still blank is filled, so reruns change nothing."""
+    if not referential.rncp_code:
+        referential_rncp_update(
+            referential=referential,
+            data=RncpData(
+                registered=True,
+                code=DEMO_RNCP_CODE,
+                registration_end=timezone.localdate() + datetime.timedelta(days=3 * 365),
+            ),
+            by=None,
+        )
+        referential.refresh_from_db()
+    missing = _without_birth_place(ctx)
+    for registrations in ctx.registrations.values():
+        for n, registration in enumerate(registrations):
+            _fill_person(registration.candidate, n, missing=registration.pk == missing)
+            _fill_registration(registration, n)
+
+
+def _without_birth_place(ctx: DemoContext) -> int | None:
+    for campaign in ctx.campaigns:
+        if ctx.targets.get(campaign.pk) == CS.JURY:
+            admissible = [
+                r for r in ctx.registrations[campaign.pk] if r.stage == Stage.ADMISSIBLE
+            ] or ctx.registrations[campaign.pk]
+            return admissible[0].pk if admissible else None
+    return None
+
+
+def _fill_person(candidate: Any, n: int, *, missing: bool) -> None:
+    values: dict[str, Any] = {}
+    if not missing and not candidate.birth_place_insee and not candidate.birth_postal_code:
+        insee, label = BIRTH_PLACES[candidate.pk % len(BIRTH_PLACES)]
+        values.update(birth_place_insee=insee, birth_place_label=label)
+    if n % 4 == 1 and candidate.civility == "Mme" and not candidate.usage_name:
+        values["usage_name"] = LAST_NAMES[(candidate.pk * 13) % len(LAST_NAMES)]
+    if n % 3 == 0 and not candidate.second_first_name:
+        values["second_first_name"] = FIRST_NAMES[(candidate.pk * 11) % len(FIRST_NAMES)]
+    if values:
+        type(candidate).objects.filter(pk=candidate.pk).update(**values)
+        for name, value in values.items():
+            setattr(candidate, name, value)
+
+
+def _fill_registration(registration: Registration, n: int) -> None:
+    values: dict[str, Any] = {}
+    if not registration.access_mode:
+        values["access_mode"] = AccessMode.FREE_CANDIDATE
+    if registration.access_mode == AccessMode.VAE and not registration.vae_way:
+        values["vae_way"] = VaeWay.CLASSIC
+    if not registration.registration_initiative:
+        values["registration_initiative"] = (
+            RegistrationInitiative.EMPLOYER
+            if registration.company_id
+            else RegistrationInitiative.HOLDER
+        )
+    campaign = registration.campaign
+    if registration.registered_on > campaign.registration_closes:
+        # Imported today; the demo dates it within the campaign's registration window.
+        span = (campaign.registration_closes - campaign.registration_opens).days
+        values["registered_on"] = campaign.registration_opens + datetime.timedelta(
+            days=n % max(span, 1)
+        )
+    if values:
+        Registration.objects.filter(pk=registration.pk).update(**values)
+        for name, value in values.items():
+            setattr(registration, name, value)
 
 
 def _showcase(
