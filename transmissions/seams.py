@@ -98,6 +98,14 @@ EVENTS = [
         ),
     ),
     (
+        "cqpm.transmissions.pack.minutes_signed",
+        _("Procès-verbal signé : transmission à reconstituer"),
+        _(
+            "Le procès-verbal signé et scellé remplace celui, non signé, du dossier {object} : "
+            "il est constitué de nouveau (à renvoyer s'il était envoyé)."
+        ),
+    ),
+    (
         "cqpm.transmissions.pack.reminded",
         _("Rappel de transmission envoyé"),
         _("Rappel « {reminder} » envoyé au personnel du centre pour la transmission {object}."),

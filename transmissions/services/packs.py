@@ -228,6 +228,8 @@ def on_document_ready(*, document: Document) -> None:
     notices is built once they are ready (queued after the commit)."""
     if document.kind not in (Document.Kind.JURY_MINUTES, Document.Kind.CAPACITY_NOTICE):
         return
+    if document.kind == Document.Kind.JURY_MINUTES and document.signed_at is not None:
+        _outdate_unsigned_minutes(document)
     pack_id = (
         TransmissionPack.objects.filter(session_id=document.jury_session_id, outdated=True)
         .values_list("pk", flat=True)
@@ -235,6 +237,41 @@ def on_document_ready(*, document: Document) -> None:
     )
     if pack_id is not None:
         enqueue_build(pack_id)
+
+
+def _outdate_unsigned_minutes(document: Document) -> None:
+    """The signed, sealed minutes replace the unsigned ones a pack was built with: the pack is
+    to build again, and to send again if it went (audited cqpm.transmissions.pack.minutes_signed).
+    A pack built after the signatures already holds them."""
+    pack = (
+        TransmissionPack.objects.select_for_update()
+        .filter(session_id=document.jury_session_id, outdated=False, built_at__isnull=False)
+        .first()
+    )
+    if pack is None or document.signed_at is None or pack.built_at > document.signed_at:
+        return
+    TransmissionPack.objects.filter(pk=pack.pk).update(
+        outdated=True, generation=F("generation") + 1
+    )
+    to = {Status.READY: Status.TO_PREPARE, Status.SENT: Status.TO_RESEND}.get(pack.status)
+    data = {"minutes": document.pk, "sha256": document.sha256}
+    if to is None:
+        audit_log(
+            action="cqpm.transmissions.pack.minutes_signed",
+            obj=pack,
+            data={"before": pack.status, "after": pack.status, **data},
+            centre_id=_centre_id(pack),
+        )
+        return
+    transition(
+        pack,
+        to=to,
+        by=None,
+        action="cqpm.transmissions.pack.minutes_signed",
+        allowed=TransmissionPack.TRANSITIONS,
+        data=data,
+        centre_id=_centre_id(pack),
+    )
 
 
 def pack_rebuild(*, pack: TransmissionPack, by: User) -> TransmissionPack:
