@@ -6,16 +6,20 @@ to it; a respondent only their opinions; an evaluator only the registrations of 
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.selectors import registration_list_for, registrations_search
 from candidates.validators import search_fold
 from cqpm.core.access import scope
+from cqpm.core.confirmation import Readiness
 
 from .models import (
     CommissionSession,
     CompanyOpinion,
     EvaluationDossier,
+    Rating,
     Report,
 )
 
@@ -182,3 +186,107 @@ def is_evaluator(*, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return CentreMembership.objects.filter(user=user, role=CentreMembership.Role.EVALUATOR).exists()
+
+
+def dossier_submit_readiness(*, dossier: EvaluationDossier) -> Readiness:
+    """Submitting sends the dossier to the resource centre; refused while a capacity has no
+    evaluation method."""
+    chosen = {row.capacity_id for row in dossier.capacities.all() if row.methods}
+    capacities = dossier.registration.campaign.referential.capacities.order_by("number")
+    missing = [
+        _("Capacité %(n)s sans modalité d'évaluation : %(title)s")
+        % {"n": c.number, "title": c.title}
+        for c in capacities
+        if c.pk not in chosen
+    ]
+    return Readiness(
+        effects=[
+            _(
+                "Le dossier de %(name)s part au centre de ressource, qui l'approuvera (alors figé) "
+                "ou le renverra avec un commentaire."
+            )
+            % {"name": dossier.registration.candidate},
+            _("Tant qu'il est chez le centre de ressource, il ne peut plus être modifié."),
+        ],
+        missing=missing,
+        blocking=True,
+        refusal=_("Choisissez au moins une modalité pour chaque capacité.") if missing else "",
+    )
+
+
+def dossier_review_readiness(
+    *, dossier: EvaluationDossier, decision: str, comment: str
+) -> Readiness:
+    """Approving freezes the dossier; returning it needs what to correct."""
+    name = dossier.registration.candidate
+    if decision == "approve":
+        return Readiness(
+            effects=[_("Le dossier de %(name)s est approuvé et figé.") % {"name": name}]
+        )
+    missing = [] if comment.strip() else [_("Ce qu'il faut corriger : non indiqué.")]
+    return Readiness(
+        effects=[
+            _(
+                "Le dossier de %(name)s revient au centre d'examen avec votre commentaire ; il "
+                "devra le corriger et le soumettre à nouveau."
+            )
+            % {"name": name}
+        ],
+        missing=missing,
+        blocking=True,
+        refusal=_("Indiquez ce qu'il faut corriger.") if missing else "",
+    )
+
+
+def commission_assign_readiness(*, registrations: list[Registration]) -> Readiness:
+    """Putting candidates in a commission: those without an approved dossier are named (the
+    commission can record no result for them until it is approved)."""
+    dossiers = dict(
+        EvaluationDossier.objects.filter(registration__in=registrations).values_list(
+            "registration_id", "status"
+        )
+    )
+    missing = []
+    for registration in registrations:
+        status = dossiers.get(registration.pk)
+        if status is None:
+            missing.append(
+                _("%(name)s : aucun dossier d'évaluation.") % {"name": registration.candidate}
+            )
+        elif status != EvaluationDossier.Status.APPROVED:
+            missing.append(
+                _("%(name)s : dossier d'évaluation non approuvé.")
+                % {"name": registration.candidate}
+            )
+    return Readiness(
+        effects=[
+            ngettext(
+                "%(n)s candidat est affecté à cette commission ; ses évaluateurs le voient.",
+                "%(n)s candidats sont affectés à cette commission ; ses évaluateurs les voient.",
+                len(registrations),
+            )
+            % {"n": len(registrations)},
+            _("Aucun résultat ne peut être enregistré pour un candidat sans dossier approuvé."),
+        ],
+        missing=missing,
+    )
+
+
+def opinion_submit_readiness(*, capacities, answers) -> Readiness:
+    """Sending the opinion locks it; capacities not rated or rated « non observée » are named."""
+    missing, unrated = [], []
+    for capacity in capacities:
+        answer = answers.capacities.get(capacity.pk)
+        rating = answer.rating if answer else ""
+        if not rating:
+            unrated.append(_("%(capacity)s : sans appréciation.") % {"capacity": capacity})
+        elif rating == Rating.NOT_OBSERVED:
+            missing.append(_("%(capacity)s : non observée.") % {"capacity": capacity})
+    return Readiness(
+        blocking=bool(unrated),
+        effects=[
+            _("Votre avis est transmis au centre d'examen."),
+            _("Il ne pourra plus être modifié, sauf si le centre le rouvre."),
+        ],
+        missing=unrated + missing,
+    )

@@ -6,17 +6,24 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candidates.models import Registration
 from cqpm.core.actions import run_action
+from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 
 from ..forms import AssignForm, CancelForm, EvaluatorAddForm, SessionEditForm, SessionForm
 from ..models import CommissionAssignment
-from ..selectors import evaluator_list_for_centre, registration_list_for_evaluator, session_list_for
+from ..selectors import (
+    commission_assign_readiness,
+    evaluator_list_for_centre,
+    registration_list_for_evaluator,
+    session_list_for,
+)
 from ..services.commissions import (
     commission_assign,
     commission_session_add_evaluator,
@@ -196,6 +203,15 @@ def session_assign(request, campaign_pk: int, pk: int):
     _evaluator, form = _forms(session, request.POST)
     if form.is_valid():
         registration = form.cleaned_data["registration"]
+        step = confirmation(
+            request,
+            title=_("Affecter %(name)s à la commission") % {"name": registration.candidate},
+            readiness=commission_assign_readiness(registrations=[registration]),
+            confirm_label=_("Confirmer l'affectation"),
+            cancel_url=reverse("evaluations:session_detail", args=[campaign_pk, session.pk]),
+        )
+        if step.response is not None:
+            return step.response
         run_action(
             request,
             lambda: commission_assign(session=session, registration=registration, by=request.user),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from candidates.lifecycle import Activity, campaign_allows
 from candidates.models import Registration
 from cqpm.core.access import holds
 from cqpm.core.actions import run_action
+from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -22,7 +24,9 @@ from ..selectors import (
     dossier_counts_for_campaign,
     dossier_list_for_reviewer,
     dossier_review_queue,
+    dossier_review_readiness,
     dossier_rows_for_campaign,
+    dossier_submit_readiness,
     session_list_for,
 )
 from ..services.dossiers import (
@@ -84,6 +88,15 @@ def dossier_submit_view(request, registration_pk: int):
     dossier = _dossier_of(registration)
     if dossier is None:
         raise Http404
+    step = confirmation(
+        request,
+        title=_("Soumettre le dossier au centre de ressource"),
+        readiness=dossier_submit_readiness(dossier=dossier),
+        confirm_label=_("Confirmer la soumission"),
+        cancel_url=reverse("evaluations:dossier_edit", args=[registration.pk]),
+    )
+    if step.response is not None:
+        return step.response
     run_action(
         request,
         lambda: dossier_submit(dossier=dossier, by=request.user),
@@ -158,6 +171,17 @@ def review_decide(request, pk: int, decision: str):
     form = ReviewForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
+    if decision != "approve":  # approving already asks (data-confirm): nothing can be missing
+        step = confirmation(
+            request,
+            title=_("Renvoyer le dossier pour correction"),
+            readiness=dossier_review_readiness(dossier=dossier, decision=decision, comment=comment),
+            confirm_label=_("Confirmer le renvoi"),
+            cancel_url=reverse("evaluations:review_detail", args=[dossier.pk]),
+            danger=True,
+        )
+        if step.response is not None:
+            return step.response
     try:
         if decision == "approve":
             dossier_approve(dossier=dossier, comment=comment, by=request.user)

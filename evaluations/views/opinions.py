@@ -5,18 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cqpm.core.actions import run_action
+from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 from referentials.models import Criterion
 
 from ..forms import OpinionForm, ReopenForm, RespondentForm
 from ..models import CompanyOpinion
-from ..selectors import opinion_list_for_respondent
+from ..selectors import opinion_list_for_respondent, opinion_submit_readiness
 from ..services.opinions import (
     OpinionConflict,
     opinion_assign_respondent,
@@ -125,6 +127,18 @@ def opinion_form(request, pk: int):
             field.disabled = True
     if request.method == "POST" and form.is_valid():
         submit = "transmettre" in request.POST
+        readiness = opinion_submit_readiness(capacities=capacities, answers=form.answers())
+        # Unrated capacities: the service refuses, its errors shown on the form itself.
+        if submit and not readiness.refused:
+            step = confirmation(
+                request,
+                title=_("Transmettre l'avis de l'entreprise"),
+                readiness=readiness,
+                confirm_label=_("Confirmer la transmission"),
+                cancel_url=reverse("evaluations:opinion_form", args=[opinion.pk]),
+            )
+            if step.response is not None:
+                return step.response
         service = opinion_submit if submit else opinion_save
         try:
             service(

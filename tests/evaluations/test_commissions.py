@@ -175,10 +175,12 @@ def test_it_creates_a_session_and_assigns_through_the_pages(
     assert "La commission est créée." in text(response)
     session = CommissionSession.objects.get()
     assert session.start_time == datetime.time(14, 30)  # the convocation's hour
+    url = reverse("evaluations:session_assign", args=[campaign_a.pk, session.pk])
+    confirm = text(client.post(url, {"assign-registration": registration_a.pk}))
+    assert "aucun dossier d'évaluation" in confirm  # a candidate without a dossier is named
+    assert not CommissionAssignment.objects.exists()  # not confirmed: nothing changed
     response = client.post(
-        reverse("evaluations:session_assign", args=[campaign_a.pk, session.pk]),
-        {"assign-registration": registration_a.pk},
-        follow=True,
+        url, {"assign-registration": registration_a.pk, "confirm": "1"}, follow=True
     )
     assert "est affecté(e) à cette commission" in text(response)
     assert CommissionAssignment.objects.get().registration == registration_a
@@ -193,7 +195,7 @@ def test_it_shows_the_conflict_on_the_session_page(
     )
     response = client_for(staff_a).post(
         reverse("evaluations:session_assign", args=[campaign_a.pk, session.pk]),
-        {"assign-registration": colleague.pk},
+        {"assign-registration": colleague.pk, "confirm": "1"},
         follow=True,
     )
     assert "Conflit d'intérêts" in text(response)

@@ -198,9 +198,10 @@ def test_it_saves_and_submits_through_the_pages(client_for, staff_a, registratio
     url = reverse("evaluations:dossier_edit", args=[registration_a.pk])
     response = client.post(url, _form_data(registration_a), follow=True)
     assert "Le dossier d'évaluation est enregistré." in text(response)
-    response = client.post(
-        reverse("evaluations:dossier_submit", args=[registration_a.pk]), follow=True
-    )
+    submit = reverse("evaluations:dossier_submit", args=[registration_a.pk])
+    assert "Ce que cette action va faire" in text(client.post(submit))
+    assert EvaluationDossier.objects.get().status != Status.SUBMITTED  # not confirmed yet
+    response = client.post(submit, {"confirm": "1"}, follow=True)
     assert "Le dossier est soumis au centre de ressource." in text(response)
     assert EvaluationDossier.objects.get().status == Status.SUBMITTED
 
@@ -298,11 +299,14 @@ def test_it_lets_the_reviewer_return_with_a_comment_only(client_for, reviewer, r
     dossier = dossier_for(registration_a, status=Status.SUBMITTED)
     client = client_for(reviewer)
     url = reverse("evaluations:review_return", args=[dossier.pk])
-    response = client.post(url, {"comment": ""}, follow=True)
-    assert "le commentaire est obligatoire" in text(response)
+    response = client.post(url, {"comment": "", "confirm": "1"}, follow=True)
+    assert "Indiquez ce qu'il faut corriger." in text(response)
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
-    client.post(url, {"comment": "Préciser la capacité 3."})
+    assert "Confirmer le renvoi" in text(client.post(url, {"comment": "Préciser la capacité 3."}))
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED  # not confirmed: nothing changed
+    client.post(url, {"comment": "Préciser la capacité 3.", "confirm": "1"})
     dossier.refresh_from_db()
     assert dossier.status == Status.RETURNED
     assert dossier.review_comment == "Préciser la capacité 3."

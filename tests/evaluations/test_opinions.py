@@ -249,11 +249,15 @@ def test_it_saves_a_draft_with_criteria_through_the_form(client_for, tutor, opin
 def test_it_submits_through_the_form_then_refuses_a_second_submission(client_for, tutor, opinion):
     client = client_for(tutor)
     data = _form_data(opinion, transmettre="1")
-    response = client.post(_form_url(opinion), data, follow=True)
+    assert "Confirmer la transmission" in client.post(_form_url(opinion), data).content.decode()
+    assert not CompanyOpinion.objects.get(pk=opinion.pk).is_locked  # not confirmed yet
+    response = client.post(_form_url(opinion), {**data, "confirm": "1"}, follow=True)
     assert "Votre avis est transmis" in text(response)
     opinion.refresh_from_db()
     submitted_at = opinion.submitted_at
-    again = client.post(_form_url(opinion), _form_data(opinion, "not_mastered", transmettre="1"))
+    again = client.post(
+        _form_url(opinion), _form_data(opinion, "not_mastered", transmettre="1", confirm="1")
+    )
     followed = client.get(again["Location"])
     assert "Cet avis a déjà été transmis : il ne peut plus être modifié." in text(followed)
     opinion.refresh_from_db()
@@ -316,7 +320,9 @@ def test_it_lets_staff_reopen_through_the_page(client_for, staff_a, tutor, opini
 
 def test_it_shows_a_sent_opinion_as_a_page_to_read_not_a_form(client_for, tutor, opinion):
     criterion = opinion.registration.campaign.referential.capacities.first().criteria.first()
-    data = _form_data(opinion, **{f"crating_{criterion.pk}": "in_progress", "transmettre": "1"})
+    data = _form_data(
+        opinion, **{f"crating_{criterion.pk}": "in_progress", "transmettre": "1", "confirm": "1"}
+    )
     client = client_for(tutor)
     client.post(_form_url(opinion), data)
     response = client.get(_form_url(opinion))
