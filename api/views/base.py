@@ -12,6 +12,8 @@ from rest_framework.exceptions import NotFound
 
 from cqpm.core.permissions import get_scoped_or_404
 
+from ..filters import checked_filters, updated_since
+
 MAX_ID = 2**63 - 1
 
 
@@ -24,10 +26,27 @@ def checked_id(raw: Any) -> int:
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
-    """Lists and objects come from `scoped()`, the user's selector; outsiders get 404."""
+    """Lists and objects come from `scoped()`, the user's selector; outsiders get 404.
+
+    A resource declares its `selector` (user → queryset), the `filters` its list accepts (a
+    serializer of query parameters, checked: 400 on a bad one) and `lookups`, the queryset
+    filter each parameter sets; `updated_since` is applied wherever the filters declare it."""
+
+    selector: Any = None  # a scoped selector: selector(user=...) -> QuerySet
+    filters: Any = None
+    lookups: dict[str, str] = {}
 
     def scoped(self) -> QuerySet:
-        raise NotImplementedError
+        qs: QuerySet = type(self).selector(user=self.request.user)
+        if self.action != "list" or self.filters is None:
+            return qs
+        given = checked_filters(self.filters, self.request)
+        for name, lookup in self.lookups.items():
+            value = given.get(name)
+            if value is None or value == "" or (isinstance(value, set | list) and not value):
+                continue  # not asked for (an empty choice list asks nothing either)
+            qs = qs.filter(**{lookup: sorted(value) if isinstance(value, set | list) else value})
+        return updated_since(qs, given)
 
     def get_queryset(self) -> QuerySet:
         return self.scoped()

@@ -76,15 +76,9 @@ class ReferentialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 )
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.CampaignSerializer
-
-    def scoped(self) -> QuerySet:
-        qs = selectors.api_campaign_list_for(user=self.request.user)
-        if self.action != "list":
-            return qs
-        filters = checked_filters(CampaignFilter, self.request)
-        if "status" in filters:
-            qs = qs.filter(status=filters["status"])
-        return updated_since(qs, filters)
+    selector = staticmethod(selectors.api_campaign_list_for)
+    filters = CampaignFilter
+    lookups = {"status": "status"}
 
 
 @extend_schema_view(
@@ -97,12 +91,8 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 )
 class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.CandidateSerializer
-
-    def scoped(self) -> QuerySet:
-        qs = selectors.api_candidate_list_for(user=self.request.user)
-        if self.action != "list":
-            return qs
-        return updated_since(qs, checked_filters(UpdatedSinceFilter, self.request))
+    selector = staticmethod(selectors.api_candidate_list_for)
+    filters = UpdatedSinceFilter
 
 
 @extend_schema_view(
@@ -131,16 +121,9 @@ class RegistrationViewSet(
 ):
     serializer_class = s.RegistrationSerializer
 
-    def scoped(self) -> QuerySet:
-        qs = selectors.api_registration_list_for(user=self.request.user)
-        if self.action != "list":
-            return qs
-        filters = checked_filters(RegistrationFilter, self.request)
-        if "campaign" in filters:
-            qs = qs.filter(campaign_id=filters["campaign"])
-        if filters.get("stage"):
-            qs = qs.filter(stage__in=sorted(filters["stage"]))
-        return updated_since(qs, filters)
+    selector = staticmethod(selectors.api_registration_list_for)
+    filters = RegistrationFilter
+    lookups = {"campaign": "campaign_id", "stage": "stage__in"}
 
     def _campaign(self, campaign_id: int) -> Campaign:
         return get_scoped_or_404(
@@ -311,16 +294,9 @@ def _row_errors(refused: ImportRefused) -> list[dict]:
 class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = e.DecisionSerializer
 
-    def scoped(self) -> QuerySet:
-        qs = selectors.api_decision_list_for(user=self.request.user)
-        if self.action != "list":
-            return qs
-        filters = checked_filters(DecisionFilter, self.request)
-        if "registration" in filters:
-            qs = qs.filter(registration_id=filters["registration"])
-        if "campaign" in filters:
-            qs = qs.filter(session__campaign_id=filters["campaign"])
-        return updated_since(qs, filters)
+    selector = staticmethod(selectors.api_decision_list_for)
+    filters = DecisionFilter
+    lookups = {"registration": "registration_id", "campaign": "session__campaign_id"}
 
 
 @extend_schema_view(
@@ -334,16 +310,9 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = e.DocumentSerializer
 
-    def scoped(self) -> QuerySet:
-        qs = selectors.api_document_list_for(user=self.request.user)
-        if self.action != "list":
-            return qs
-        filters = checked_filters(DocumentFilter, self.request)
-        if "registration" in filters:
-            qs = qs.filter(registration_id=filters["registration"])
-        if "campaign" in filters:
-            qs = qs.filter(jury_session__campaign_id=filters["campaign"])
-        return updated_since(qs, filters)
+    selector = staticmethod(selectors.api_document_list_for)
+    filters = DocumentFilter
+    lookups = {"registration": "registration_id", "campaign": "jury_session__campaign_id"}
 
     @extend_schema(
         summary="Télécharger le PDF",
