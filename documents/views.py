@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candidates.lifecycle import Activity, campaign_allows, refusal_message
 from candidates.models import Registration
-from cqpm.core.actions import run_action
+from cqpm.core.actions import object_action, run_action
 from cqpm.core.clientip import client_ip
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
@@ -81,16 +81,18 @@ def _panel_context(session) -> dict:
     }
 
 
-@login_required
-@require_POST
-def batch_create(request, pk: int):
-    session = get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
-    run_action(
-        request,
-        lambda: services.batch_request(jury_session=session, by=request.user),
-        success=_("La génération de tous les documents est lancée."),
+def _session_for(request, pk: int):
+    return get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
+
+
+batch_create = login_required(
+    object_action(
+        _session_for,
+        lambda session, by: services.batch_request(jury_session=session, by=by),
+        success=_lazy("La génération de tous les documents est lancée."),
+        back=lambda session: reverse("documents:session", args=[session.pk]),
     )
-    return redirect("documents:session", pk=session.pk)
+)
 
 
 @login_required
@@ -114,16 +116,16 @@ def document_create(request, pk: int):
     return redirect("documents:session", pk=session.pk)
 
 
-@login_required
-@require_POST
-def document_retry(request, pk: int):
-    document = get_scoped_or_404(selectors.document_list_for(user=request.user), pk=pk)
-    run_action(
-        request,
-        lambda: services.document_retry(document=document, by=request.user),
-        success=_("La génération du document est relancée."),
+document_retry = login_required(
+    object_action(
+        lambda request, pk: get_scoped_or_404(
+            selectors.document_list_for(user=request.user), pk=pk
+        ),
+        lambda document, by: services.document_retry(document=document, by=by),
+        success=_lazy("La génération du document est relancée."),
+        back=lambda document: reverse("documents:session", args=[document.jury_session_id]),
     )
-    return redirect("documents:session", pk=document.jury_session_id)
+)
 
 
 @login_required

@@ -8,12 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cqpm.core.access import holds
-from cqpm.core.actions import run_action
+from cqpm.core.actions import object_action, run_action
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -79,16 +81,14 @@ def tracker(request, pk: int):
     return render(request, "transmissions/tracker.html", context)
 
 
-@login_required
-@require_POST
-def prepare(request, pk: int):
-    session = _session(request, pk)
-    run_action(
-        request,
-        lambda: pack_prepare(session=session, by=request.user),
-        success=_("La transmission est ouverte : le dossier se prépare."),
+prepare = login_required(
+    object_action(
+        lambda request, pk: _session(request, pk),
+        lambda session, by: pack_prepare(session=session, by=by),
+        success=_lazy("La transmission est ouverte : le dossier se prépare."),
+        back=lambda session: reverse("transmissions:tracker", args=[session.pk]),
     )
-    return redirect("transmissions:tracker", pk=session.pk)
+)
 
 
 @login_required

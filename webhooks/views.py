@@ -6,13 +6,15 @@ import json
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from candidates.selectors import centre_list_for
 from candidates.views._fetch import centre_for, staff_required
-from cqpm.core.actions import run_action
+from cqpm.core.actions import object_action
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -98,30 +100,29 @@ def endpoint_detail(request, pk: int):
     return render(request, "webhooks/endpoint_detail.html", context)
 
 
-@staff_required
-@require_POST
-def endpoint_rotate(request, pk: int):
-    endpoint = _endpoint_for(request, pk)
-    run_action(
-        request,
-        lambda: services.endpoint_rotate_secret(endpoint=endpoint, by=request.user),
-        success=_(
+def _back_to_endpoint(endpoint) -> str:
+    return reverse("webhooks:endpoint_detail", args=[endpoint.pk])
+
+
+endpoint_rotate = staff_required(
+    object_action(
+        lambda request, pk: _endpoint_for(request, pk),
+        lambda endpoint, by: services.endpoint_rotate_secret(endpoint=endpoint, by=by),
+        success=_lazy(
             "Un nouveau secret de signature est en service : mettez-le à jour dans votre logiciel."
         ),
+        back=_back_to_endpoint,
     )
-    return redirect("webhooks:endpoint_detail", pk=endpoint.pk)
+)
 
-
-@staff_required
-@require_POST
-def endpoint_ping(request, pk: int):
-    endpoint = _endpoint_for(request, pk)
-    run_action(
-        request,
-        lambda: services.endpoint_ping(endpoint=endpoint, by=request.user),
-        success=_("Le test de connexion est envoyé : son résultat s'affiche ci-dessous."),
+endpoint_ping = staff_required(
+    object_action(
+        lambda request, pk: _endpoint_for(request, pk),
+        lambda endpoint, by: services.endpoint_ping(endpoint=endpoint, by=by),
+        success=_lazy("Le test de connexion est envoyé : son résultat s'affiche ci-dessous."),
+        back=_back_to_endpoint,
     )
-    return redirect("webhooks:endpoint_detail", pk=endpoint.pk)
+)
 
 
 @staff_required
@@ -139,13 +140,11 @@ def delivery_detail(request, pk: int):
     return render(request, "webhooks/delivery_detail.html", context)
 
 
-@staff_required
-@require_POST
-def delivery_replay(request, pk: int):
-    delivery = _delivery_for(request, pk)
-    run_action(
-        request,
-        lambda: services.delivery_replay(delivery=delivery, by=request.user),
-        success=_("L'envoi est rejoué : une nouvelle tentative part dans un instant."),
+delivery_replay = staff_required(
+    object_action(
+        lambda request, pk: _delivery_for(request, pk),
+        lambda delivery, by: services.delivery_replay(delivery=delivery, by=by),
+        success=_lazy("L'envoi est rejoué : une nouvelle tentative part dans un instant."),
+        back=lambda delivery: reverse("webhooks:delivery_detail", args=[delivery.pk]),
     )
-    return redirect("webhooks:delivery_detail", pk=delivery.pk)
+)

@@ -3,22 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.functional import Promise
+from django.views.decorators.http import require_POST
 
 from .errors import DomainError
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
-def run_action(request: HttpRequest, action: Callable[[], T], *, success: str) -> T | None:
+def run_action(
+    request: HttpRequest, action: Callable[[], T], *, success: str | Promise
+) -> T | None:
     """Call `action`; on DomainError show its message and return None, else show `success`."""
     try:
         result = action()
     except DomainError as exc:
         messages.error(request, exc.message)
         return None
-    messages.success(request, success)
+    messages.success(request, str(success))
     return result
+
+
+def object_action(
+    fetch: Callable[[HttpRequest, int], M],
+    act: Callable[[M, Any], object],
+    *,
+    success: str | Promise,
+    back: Callable[[M], str],
+) -> Callable[..., HttpResponse]:
+    """A POST view of the shape fetch-or-404 → one service → message → redirect: `fetch(request,
+    pk)` answers 404 outside the user's scope, `act(obj, user)` calls the service (a
+    DomainError becomes the error message), `back(obj)` is the URL to return to."""
+
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        obj = fetch(request, pk)
+        run_action(request, lambda: act(obj, request.user), success=success)
+        return redirect(back(obj))
+
+    return view
