@@ -364,3 +364,21 @@ def results_validate_readiness(*, registration: Registration) -> Readiness:
         reason_required=not has_report,
         reason_label=_("Motif de la validation sans rapport du candidat"),
     )
+
+
+def decision_amend_readiness(*, decision: Decision, outcome: str) -> Readiness:
+    """What the president's amendment does: the new decision supersedes the old, both stay
+    visible, and the documents follow (the reason is the form's own, required)."""
+    labels = dict(Decision.Outcome.choices)
+    return Readiness(
+        effects=[
+            _("La décision « %(before)s » de %(name)s est remplacée par « %(after)s ».")
+            % {
+                "before": labels.get(decision.outcome, decision.outcome),
+                "after": labels.get(outcome, outcome),
+                "name": decision.registration.candidate,
+            },
+            _("L'ancienne décision et le motif restent visibles dans l'historique."),
+            _("Les documents du candidat sont régénérés selon la nouvelle décision."),
+        ]
+    )

@@ -6,8 +6,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, When
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cqpm.core.access import scope
+from cqpm.core.confirmation import Readiness
 from deliberations.models import (
     BlockValidation,
     CapacityResult,
@@ -317,4 +320,50 @@ def live_minutes(*, jury_session: JurySession) -> Document | None:
         Document.objects.filter(jury_session=jury_session, kind=Document.Kind.JURY_MINUTES)
         .exclude(status=Status.REVOKED)
         .first()
+    )
+
+
+def batch_readiness(*, jury_session: JurySession) -> Readiness:
+    """What « Générer tous les documents » makes: the minutes and one document per decided
+    candidate; refused while the jury is open; candidates of the jury with no document named."""
+    if not jury_session.is_closed:
+        return Readiness(
+            missing=[_("Le jury n'est pas clos.")],
+            blocking=True,
+            refusal=_("Les documents ne sont générés qu'une fois le jury clos."),
+        )
+    decisions = dict(
+        Decision.objects.filter(session=jury_session, is_active=True).values_list(
+            "registration_id", "outcome"
+        )
+    )
+    outcomes = list(decisions.values())
+    admissible = outcomes.count(Decision.Outcome.ADMISSIBLE)
+    not_admissible = outcomes.count(Decision.Outcome.NOT_ADMISSIBLE)
+    seats = jury_session.candidates.select_related("registration__candidate")
+    missing = [
+        _("%(name)s : aucune décision d'admissibilité, donc aucun document.")
+        % {"name": seat.registration.candidate}
+        for seat in seats
+        if decisions.get(seat.registration_id)
+        not in (Decision.Outcome.ADMISSIBLE, Decision.Outcome.NOT_ADMISSIBLE)
+    ]
+    return Readiness(
+        effects=[
+            _("Le procès-verbal du jury et sa feuille d'émargement."),
+            ngettext(
+                "%(n)s attestation de réussite (candidat admissible).",
+                "%(n)s attestations de réussite (candidats admissibles).",
+                admissible,
+            )
+            % {"n": admissible},
+            ngettext(
+                "%(n)s notification des capacités acquises (candidat non admissible).",
+                "%(n)s notifications des capacités acquises (candidats non admissibles).",
+                not_admissible,
+            )
+            % {"n": not_admissible},
+            _("Ils sont préparés en arrière-plan ; générer à nouveau ne crée pas de doublon."),
+        ],
+        missing=missing,
     )

@@ -21,6 +21,7 @@ from candidates.lifecycle import Activity, campaign_allows, refusal_message
 from candidates.models import Registration
 from cqpm.core.actions import object_action, run_action
 from cqpm.core.clientip import client_ip
+from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 from cqpm.core.ratelimit import Rate, limit
@@ -91,6 +92,13 @@ batch_create = login_required(
         lambda session, by: services.batch_request(jury_session=session, by=by),
         success=_lazy("La génération de tous les documents est lancée."),
         back=lambda session: reverse("documents:session", args=[session.pk]),
+        confirm=lambda request, session: confirmation(
+            request,
+            title=_("Générer tous les documents du jury"),
+            readiness=selectors.batch_readiness(jury_session=session),
+            confirm_label=_("Confirmer la génération"),
+            cancel_url=reverse("documents:session", args=[session.pk]),
+        ),
     )
 )
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from candidates.lifecycle import Activity, campaign_allows
 from cqpm.core.access import get_or_404, permitted
 from cqpm.core.actions import run_action
+from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -22,6 +23,7 @@ from ..models import CapacityResult, Decision, JuryCandidate, JurySession
 from ..rules import proposed_outcome
 from ..selectors import (
     capacity_total,
+    decision_amend_readiness,
     deliberation_rows,
     jury_session_list_for,
     related_or_none,
@@ -237,6 +239,18 @@ def decision_amend(request, pk: int):
     )
     form = AmendForm(request.POST or None, initial={"jury_reason": decision.jury_reason})
     if request.method == "POST" and form.is_valid():
+        step = confirmation(
+            request,
+            title=_("Rectifier la décision de %(name)s")
+            % {"name": decision.registration.candidate},
+            readiness=decision_amend_readiness(
+                decision=decision, outcome=form.cleaned_data["outcome"]
+            ),
+            confirm_label=_("Confirmer la rectification"),
+            cancel_url=reverse("deliberations:decision_amend", args=[decision.pk]),
+        )
+        if step.response is not None:
+            return step.response
         try:
             jury_decision_amend(decision=decision, by=request.user, **form.cleaned_data)
         except DomainError as exc:

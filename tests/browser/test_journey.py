@@ -160,6 +160,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.check("campagne-creee")
         # Registrations only while the campaign accepts them (docs/LIFECYCLE.md).
         staff.submit("Ouvrir les inscriptions")
+        staff.submit("Confirmer")  # its confirmation step (cqpm.core.confirmation)
         staff.expect_message("Inscriptions ouvertes")
 
         page = staff.follow("Importer", "import", exact=True)
@@ -189,6 +190,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.submit("Enregistrer le dossier")
         staff.expect_message("Le dossier d'évaluation est enregistré.")
         staff.submit("Soumettre au centre de ressource")
+        staff.submit("Confirmer la soumission")
         staff.expect_message("Le dossier est soumis au centre de ressource.")
         staff.check("dossier-soumis")
 
@@ -210,6 +212,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.menu("Campagnes", "campagnes")
         staff.follow("Campagne navigateur 2027", "campagne")
         staff.submit("Démarrer les évaluations")
+        staff.submit("Confirmer")
         staff.expect_message("Évaluations en cours")
 
         # --- Staff name the tutor, who follows the e-mailed invitation and gives the opinion.
@@ -239,6 +242,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         tutor.submit("Enregistrer le brouillon")
         tutor.expect_message("Le brouillon est enregistré.")
         tutor.submit("Transmettre")
+        tutor.submit("Confirmer la transmission")
         tutor.expect_message("Votre avis est transmis au centre d'examen.")
         tutor.check("avis-transmis")
         assert CompanyOpinion.objects.get(registration=registration).status == "submitted"
@@ -262,6 +266,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.expect_message("La commission est créée.")
         page.select_option('select[name="assign-registration"]', str(registration.pk))
         staff.submit("Affecter")
+        staff.submit("Confirmer l'affectation")
         staff.check("commission")
         assert CommissionSession.objects.filter(assignments__registration=registration).exists()
         # The candidate's convocation to the interview, by e-mail with its PDF, from the worker.
@@ -296,6 +301,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         commission.submit("Enregistrer les résultats")
         commission.expect_message("Les résultats de la commission sont enregistrés.")
         commission.submit("Valider les résultats de la commission")
+        commission.submit("Confirmer la validation")
         commission.expect_message("Les résultats de la commission sont validés.")
         commission.check("resultats-valides")
 
@@ -303,6 +309,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         # candidate, open deliberation.
         staff.follow("Tableau de bord", "campagne-jury", exact=True)
         staff.submit("Passer à l'étape du jury")
+        staff.submit("Confirmer")
         staff.expect_message("Jury")
         page = staff.task("Jury à constituer", "jurys")
         page.fill('input[name="date"]', campaign.jury_date.isoformat())
@@ -349,6 +356,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         # --- Staff generate the documents (real worker) and download them.
         page = staff.task(re.compile("^Documents du jury du"), "documents")
         staff.submit("Générer tous les documents")
+        staff.submit("Confirmer la génération")
         staff.expect_message("La génération de tous les documents est lancée.")
         wait_until(
             lambda: (

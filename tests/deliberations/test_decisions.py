@@ -294,7 +294,12 @@ def test_the_pages_show_both_decisions_after_an_amendment(
     client = client_for(jury_president)
     response = client.post(url, {"outcome": "absent", "reason": ""})
     assert "Ce champ est obligatoire." in response.content.decode()
-    response = client.post(url, {"outcome": "absent", "reason": "Erreur de saisie"}, follow=True)
+    confirm = client.post(url, {"outcome": "absent", "reason": "Erreur de saisie"})
+    assert "Confirmer la rectification" in confirm.content.decode()
+    assert Decision.objects.filter(registration=admissible_reg).count() == 1  # not confirmed
+    response = client.post(
+        url, {"outcome": "absent", "reason": "Erreur de saisie", "confirm": "1"}, follow=True
+    )
     body = response.content.decode()
     assert "La décision est rectifiée" in body
     assert "Décisions remplacées" in body and "Erreur de saisie" in body

@@ -154,7 +154,11 @@ def test_the_amendment_page_refuses_without_the_jury_reason_and_keeps_what_was_t
     jury_session_close(session=session, by=jury_president, today=session.date)
     client = client_for(jury_president)
     url = reverse("deliberations:decision_amend", args=[first.pk])
-    typed = {"outcome": "not_admissible", "reason": "Fraude établie après la séance"}
+    typed = {
+        "outcome": "not_admissible",
+        "reason": "Fraude établie après la séance",
+        "confirm": "1",
+    }
     body = client.post(url, typed).content.decode()
     assert "« Non admissible » est refusé" in body
     assert "Fraude établie après la séance</textarea>" in body

@@ -170,7 +170,8 @@ def test_a_refused_revocation_leaves_the_amendment_page_with_nothing_written(
     url = reverse("deliberations:decision_amend", args=[jury.admissible.pk])
 
     response = client_for(jury_president).post(
-        url, {"outcome": Outcome.NOT_ADMISSIBLE, "reason": "Capacité 3 non acquise."}
+        url,
+        {"outcome": Outcome.NOT_ADMISSIBLE, "reason": "Capacité 3 non acquise.", "confirm": "1"},
     )
 
     assert response.status_code == 200

@@ -67,7 +67,11 @@ def test_an_amendment_with_redis_down_commits_and_its_renders_follow_once_it_is_
 
     response = client_for(jury_president).post(
         reverse("deliberations:decision_amend", args=[jury.admissible.pk]),
-        {"outcome": Decision.Outcome.NOT_ADMISSIBLE, "reason": "Capacité 3 non acquise."},
+        {
+            "outcome": Decision.Outcome.NOT_ADMISSIBLE,
+            "reason": "Capacité 3 non acquise.",
+            "confirm": "1",
+        },
         follow=True,
     )
 

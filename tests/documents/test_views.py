@@ -42,7 +42,9 @@ def test_it_lists_the_documents_of_the_session(client_for, staff_a, jury):
 def test_it_starts_a_batch_and_polls_until_it_is_complete(client_for, staff_a, jury):
     client = client_for(staff_a)
 
-    response = client.post(reverse("documents:batch_create", args=[jury.session.pk]), follow=True)
+    response = client.post(
+        reverse("documents:batch_create", args=[jury.session.pk]), {"confirm": "1"}, follow=True
+    )
 
     assert "La génération de tous les documents est lancée." in response.content.decode()
     batch = DocumentBatch.objects.get()
@@ -105,7 +107,9 @@ def test_it_explains_that_an_open_jury_has_no_documents(client_for, staff_a, jur
     client = client_for(staff_a)
 
     page = client.get(reverse("documents:session", args=[jury.session.pk])).content.decode()
-    response = client.post(reverse("documents:batch_create", args=[jury.session.pk]), follow=True)
+    response = client.post(
+        reverse("documents:batch_create", args=[jury.session.pk]), {"confirm": "1"}, follow=True
+    )
 
     assert "une fois le jury clos" in page and "Générer tous les documents" not in page
     assert "Les documents ne sont générés qu&#x27;une fois le jury clos." in (
@@ -254,7 +258,7 @@ def test_a_new_batch_keeps_the_previous_archive_downloadable_until_its_own_is_re
     progress_url = reverse("documents:progress", args=[jury.session.pk])
 
     with django_capture_on_commit_callbacks() as sends:
-        client.post(reverse("documents:batch_create", args=[jury.session.pk]))
+        client.post(reverse("documents:batch_create", args=[jury.session.pk]), {"confirm": "1"})
     second = DocumentBatch.objects.latest("pk")
     during = client.get(progress_url).content.decode()
     services.batch_archive(batch=second)
@@ -304,7 +308,9 @@ def test_it_does_not_offer_the_documents_once_the_campaign_is_sent_back(client_f
     client = client_for(staff_a)
 
     page = client.get(reverse("documents:session", args=[jury.session.pk])).content.decode()
-    response = client.post(reverse("documents:batch_create", args=[jury.session.pk]), follow=True)
+    response = client.post(
+        reverse("documents:batch_create", args=[jury.session.pk]), {"confirm": "1"}, follow=True
+    )
 
     assert "Générer tous les documents" not in page
     assert "de générer les documents" in page
