@@ -19,7 +19,7 @@ from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
 from ..forms import AmendForm, DecisionForm
-from ..models import CapacityResult, Decision, JuryCandidate, JurySession
+from ..models import CapacityResult, Decision, JuryCandidate, JuryRecusal, JurySession
 from ..rules import proposed_outcome
 from ..selectors import (
     capacity_total,
@@ -159,6 +159,14 @@ def _render(request, session: JurySession, *, page_number, typed: Typed | None =
         and "jury_session.amend" in allowed
         and campaign_allows(campaign=session.campaign, activity=Activity.AMENDMENT),
         "outcomes": Decision.Outcome.choices,
+        # The candidates this member is kept out of (their own company: composition.py).
+        "recused_ids": set(
+            JuryRecusal.objects.filter(session=session, member=seat).values_list(
+                "registration_id", flat=True
+            )
+        )
+        if seat
+        else set(),
     }
     return render(request, "deliberations/deliberation.html", context)
 

@@ -3,8 +3,10 @@ is convened and when it deliberates; a member of a candidate's company kept out 
 recorded and audited."""
 
 import datetime
+import html
 
 import pytest
+from django.urls import reverse
 
 from candidates.models import CentreMembership
 from cqpm.core.errors import DomainError
@@ -154,3 +156,24 @@ def test_a_jury_without_a_college_once_the_member_is_kept_out_does_not_decide(
     assert "écarté(s) pour conflit d'intérêts" in refused.value.message
     assert "règle du jury paritaire" in refused.value.message
     assert not Decision.objects.exists()
+
+
+def test_the_deliberation_page_tells_the_member_kept_out_and_offers_no_form(
+    client_for, campaign, staff_a, jury_president, jury_member, other_jury_member
+):
+    registration = RegistrationFactory(campaign=campaign)
+    results(registration)
+    _works_for(other_jury_member, registration)
+    session = jury(
+        campaign,
+        president=jury_president,
+        members=[jury_member, other_jury_member],
+        registrations=[registration],
+    )
+    jury_deliberation_start(session=session, by=staff_a)
+    url = reverse("deliberations:jury_deliberation", args=[session.pk])
+    action = reverse("deliberations:decision_record", args=[session.pk, registration.pk])
+    page = client_for(other_jury_member).get(url).content.decode()
+    assert "Vous ne prenez pas part à cette décision" in html.unescape(page)
+    assert action not in page
+    assert action in client_for(jury_member).get(url).content.decode()

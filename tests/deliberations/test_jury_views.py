@@ -164,10 +164,10 @@ def _count(client, url) -> tuple[int, str]:
     return len(ctx.captured_queries), response.content.decode()
 
 
-# Ours: staff centres, session, seat, capacity total, page count, page rows, results and
-# decisions prefetches (8); the rest is session (read and idle-timeout save), user, MFA and
+# Ours: staff centres, session, seat, the seat's recusals, capacity total, page count, page rows,
+# results and decisions prefetches (9); the rest is session (read and idle-timeout save), user, MFA and
 # every app's navigation, which other apps own.
-DELIBERATION_MAX_QUERIES = 20
+DELIBERATION_MAX_QUERIES = 21
 
 
 def test_the_deliberation_page_costs_the_same_for_10_or_300_candidates(
