@@ -164,9 +164,9 @@ def _count(client, url) -> tuple[int, str]:
     return len(ctx.captured_queries), response.content.decode()
 
 
-# Ours: staff centres, session, seat, the seat's recusals, capacity total, page count, page rows,
-# results and decisions prefetches (9); the rest is session (read and idle-timeout save), user, MFA and
-# every app's navigation, which other apps own.
+# Ours: staff centres, session, seat, the seat's recusals, capacity total, page count, page
+# rows, results and decisions prefetches (9); the rest is session (read and idle-timeout save),
+# user, MFA and every app's navigation, which other apps own.
 DELIBERATION_MAX_QUERIES = 21
 
 
