@@ -26,7 +26,11 @@ def _everyone(user: User) -> bool:
 
 
 def _staff_centre_ids(user: User) -> list[int]:
-    """Ids of the centres where the user is staff (one query; read once per user object)."""
+    """Ids of the centres where the user is staff (one query; read once per user object: the
+    memberships the TOTP check of the request already read, when the user object has them)."""
+    roles = getattr(user, "membership_roles", None)
+    if roles is not None:
+        return [centre for role, centre in roles if role == CentreMembership.Role.STAFF]
     return list(
         CentreMembership.objects.filter(user=user.pk, role=CentreMembership.Role.STAFF).values_list(
             "centre_id", flat=True

@@ -39,10 +39,21 @@ class RequireMFAMiddleware:
         return self.get_response(request)
 
 
+def stamp_login(sender, request, user, **kwargs) -> None:
+    """Logging in is activity: the idle clock starts there (so the first page writes nothing)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IdleTimeoutMiddleware.SESSION_KEY] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
-    """Log staff and jury members out after CQPM_SENSITIVE_IDLE_TIMEOUT idle seconds."""
+    """Log staff and jury members out after CQPM_SENSITIVE_IDLE_TIMEOUT idle seconds.
+
+    The last-seen stamp is written at most once per WRITE_EVERY seconds: a session saved on every
+    request is a database write (and, on SQLite, the write lock) per page view; the timeout stays
+    exact to within WRITE_EVERY seconds (one minute of thirty)."""
 
     SESSION_KEY = "cqpm_last_seen"
+    WRITE_EVERY = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,5 +67,6 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("Votre session a expiré après une période d'inactivité."))
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            request.session[self.SESSION_KEY] = now
+            if now - last_seen >= self.WRITE_EVERY or self.SESSION_KEY not in request.session:
+                request.session[self.SESSION_KEY] = now
         return self.get_response(request)

@@ -21,6 +21,21 @@ from .validators import search_fold
 Stage = Registration.Stage
 
 
+def _membership_roles(user) -> list[tuple[str, int]]:
+    """(role, centre id) of the user's memberships, shared with the TOTP check of the request."""
+    roles = getattr(user, "membership_roles", None)
+    if roles is None:
+        roles = list(CentreMembership.objects.filter(user=user).values_list("role", "centre_id"))
+    return roles
+
+
+def is_centre_member(*, user, role: str) -> bool:
+    """Holds `role` at some centre (from the memberships the request already read)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(held == role for held, _centre in _membership_roles(user))
+
+
 def is_centre_staff(*, user) -> bool:
     """Staff of at least one centre (the access role `staff`; no query once roles are read)."""
     return holds(user, "centre.manage")

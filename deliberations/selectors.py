@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from candidates.models import Campaign, CentreMembership, Registration
+from candidates.selectors import is_centre_member
 from cqpm.core.access import scope
 from cqpm.core.confirmation import Readiness
 from cqpm.core.models import AuditEntry
@@ -77,14 +77,9 @@ def is_jury_person(*, user: Any) -> bool:
     """Holds a jury role at a centre or a seat in a session (shows « Mes jurys »)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .filter(
-            Q(centre_memberships__role=CentreMembership.Role.JURY) | Q(jury_seats__isnull=False)
-        )
-        .exists()
-    )
+    if is_centre_member(user=user, role=CentreMembership.Role.JURY):
+        return True
+    return JuryMember.objects.filter(user=user).exists()
 
 
 def seat_for(*, session: JurySession, user: Any) -> JuryMember | None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from candidates.models import Campaign, CentreMembership, Registration
-from candidates.selectors import registration_list_for, registrations_search
+from candidates.selectors import is_centre_member, registration_list_for, registrations_search
 from candidates.validators import search_fold
 from cqpm.core.access import scope
 from cqpm.core.confirmation import Readiness
@@ -185,7 +185,7 @@ def evaluator_list_for_centre(*, centre_id: int):
 def is_evaluator(*, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return CentreMembership.objects.filter(user=user, role=CentreMembership.Role.EVALUATOR).exists()
+    return is_centre_member(user=user, role=CentreMembership.Role.EVALUATOR)
 
 
 def dossier_submit_readiness(*, dossier: EvaluationDossier) -> Readiness:

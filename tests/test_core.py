@@ -128,3 +128,16 @@ def test_it_refuses_a_transition_the_map_forbids_and_writes_nothing(staff_a):
 
 def test_it_answers_the_health_check(client):
     assert client.get(reverse("healthz")).content == b"ok"
+
+
+def test_it_stamps_the_idle_clock_once_a_minute_not_on_every_request(client_for, staff_a):
+    client = client_for(staff_a)
+    client.get(reverse("home"))
+    first = client.session["cqpm_last_seen"]
+    client.get(reverse("home"))
+    assert client.session["cqpm_last_seen"] == first  # no session write within the minute
+    session = client.session
+    session["cqpm_last_seen"] -= 61
+    session.save()
+    client.get(reverse("home"))
+    assert client.session["cqpm_last_seen"] > first - 61

@@ -123,9 +123,11 @@ def _grants_of(user: User) -> dict[str, list[Q]]:
 
 
 def forget(user: User) -> None:
-    """Drop the grants cached on a user object (after its roles changed in the same request)."""
+    """Drop the grants cached on a user object (after its roles changed in the same request),
+    and the memberships they were read from (accounts.User.membership_roles)."""
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
+    vars(user).pop("membership_roles", None)
 
 
 def condition(user: User, code: str) -> Q | None:
