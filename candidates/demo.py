@@ -134,6 +134,24 @@ CENTRES = [
     ("demo-lyon", "UIMM Lyon-Rhône (démonstration)", "Auvergne-Rhône-Alpes", "lyon"),
     ("demo-nantes", "UIMM Loire-Atlantique (démonstration)", "Pays de la Loire", "nantes"),
 ]
+# The letterhead of the demo documents: address (its town dates them: « Fait à Lyon, le … »),
+# contact and the centre's signatory, by role.
+CENTRE_IDENTITY = {
+    "demo-lyon": {
+        "address": "60 avenue Jean Mermoz\n69008 Lyon",
+        "phone": "04 72 00 00 00",
+        "email": "cqpm@lyon.demo.example",
+        "signatory_name": "Claire Dubois",
+        "signatory_title": "Responsable du centre d'examen",
+    },
+    "demo-nantes": {
+        "address": "1 rue de la Métallurgie\n44000 Nantes",
+        "phone": "02 40 00 00 00",
+        "email": "cqpm@nantes.demo.example",
+        "signatory_name": "Yann Le Goff",
+        "signatory_title": "Responsable du centre d'examen",
+    },
+}
 PEOPLE = {
     "staff": [("Claire", "Dubois"), ("Yann", "Le Goff")],
     "tutor": [("Marc", "Lefebvre"), ("Gwenaëlle", "Riou")],
@@ -273,6 +291,7 @@ def seed(*, ctx: DemoContext, referential: Referential | None = None) -> None:
                 "region": region,
                 "cdc_client_id": CDC_IDS[code][0],
                 "cdc_contract_id": CDC_IDS[code][1],
+                **CENTRE_IDENTITY[code],
             },
         )
         ctx.centres.append(centre)

@@ -1,12 +1,12 @@
 """What credentials add to documents (cqpm.core.registry, document extras): on a certificate's PDF
-the credential's QR code and link, with the credential itself attached as `.jwt`; on its public
-verification page, the links to download it."""
+the credential's link (no second QR code: the document's leads to the verification page), with
+the credential itself attached as `.jwt`; on its public verification page, the links to
+download it."""
 
 from __future__ import annotations
 
 import logging
 
-import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -28,13 +28,6 @@ def download_url(document: Document, extension: str = "jwt") -> str:
     return absolute(reverse(f"credentials:{name}", kwargs={"code": document.verification_code}))
 
 
-def qr_png(url: str) -> str:
-    """The QR code as a one-pixel-per-module PNG data: URI, scaled by the page (pixelated): it
-    costs WeasyPrint almost nothing to lay out, where an SVG path of the same code costs
-    about 40 ms (measured, scripts/bench_credentials.py)."""
-    return segno.make(url, error="m", mask=0).png_data_uri(scale=1, border=0)
-
-
 def pdf_extra(document: Document) -> DocumentExtra | None:
     """At render time (worker): issue the certificate's credential and place it on the PDF."""
     if document.kind != Document.Kind.CERTIFICATE:
@@ -46,7 +39,7 @@ def pdf_extra(document: Document) -> DocumentExtra | None:
     if credential is None:
         return None
     url = download_url(document)
-    html = render_to_string("credentials/pdf/_credential.html", {"url": url, "qr": qr_png(url)})
+    html = render_to_string("credentials/pdf/_credential.html", {"url": url})
     return DocumentExtra(
         html=html,
         attachments=(

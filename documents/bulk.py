@@ -51,7 +51,9 @@ COMMISSION_CONVOCATIONS = BulkAction(
     title=_lazy("Envoyer les convocations à l'entretien"),
     summary=_lazy(
         "{count} candidat(s) recevront par e-mail leur convocation à l'entretien (PDF joint, "
-        "copie à leur tuteur) ; ceux qui en ont déjà reçu une la recevront à nouveau."
+        "copie à leur tuteur) ; ceux qui en ont déjà reçu une la recevront à nouveau ; pour ceux "
+        "qui n'ont pas d'adresse e-mail, la convocation est préparée à imprimer (page de "
+        "l'inscription)."
     ),
     context=_commission,
     scope=lambda *, user, context: _registrations(user).filter(
@@ -70,7 +72,8 @@ JURY_CONVOCATIONS = BulkAction(
     title=_lazy("Envoyer les convocations au jury"),
     summary=_lazy(
         "{count} candidat(s) recevront par e-mail leur convocation au jury (PDF joint, copie à "
-        "leur tuteur) ; ceux qui en ont déjà reçu une la recevront à nouveau."
+        "leur tuteur) ; ceux qui en ont déjà reçu une la recevront à nouveau ; pour ceux qui n'ont "
+        "pas d'adresse e-mail, la convocation est préparée à imprimer (page de l'inscription)."
     ),
     context=_jury,
     scope=lambda *, user, context: _registrations(user).filter(jury_seats__session=context),

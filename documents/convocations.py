@@ -1,7 +1,9 @@
 """Convocations: a candidate is convoked to the commission's interview or to the jury (date,
-time, place, what to bring) by a French e-mail with the convocation as a PDF, copied to their
-tutor. Rendered by workers only (the bulk job's task, or `send_convocation` after a change of
-date), never in a request. Each sending is recorded and written to the registration's history.
+time, place and the centre's address, what to bring) by a French e-mail with the convocation as
+a PDF, copied to their tutor; a candidate without an e-mail address gets the same PDF kept for
+staff to print (nothing is lost in silence). Rendered by workers only (the bulk job's task, or
+`send_convocation` after a change of date), never in a request. Each one is recorded and written
+to the registration's history.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -31,6 +33,8 @@ from evaluations.models import CommissionAssignment
 
 from .calendar import convocation_ics, ics_filename
 from .models import Convocation
+from .rendering import centre_city
+from .services import store_atomically
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -105,22 +109,52 @@ def last_convocation(*, registration: Registration, kind: str) -> Convocation | 
     return Convocation.objects.filter(registration=registration, kind=kind).first()
 
 
-def convocation_pdf(*, registration: Registration, appointment: Appointment) -> bytes:
-    """The convocation's PDF (a pure function of what it announces)."""
+def person_name(candidate: Any) -> str:
+    """« Madame Karim Benali »: the civility in words, the first name, the name as written
+    (a name typed in capitals, « BENALI », in its usual case)."""
+    last_name = candidate.last_name
+    if last_name.isupper():
+        last_name = last_name.title()
+    civility = candidate.Civility(candidate.civility).label if candidate.civility else ""
+    return " ".join(part for part in (str(civility), candidate.first_name, last_name) if part)
+
+
+def convocation_html(
+    *, registration: Registration, appointment: Appointment, issued_on: datetime.date
+) -> str:
+    """The convocation as an official letter: the centre's letterhead and address, the
+    candidate's, place and date of issue, date, hour, place and address of the appointment,
+    the words agreed with the civility, the centre's signatory."""
     campaign = registration.campaign
+    centre = campaign.centre
+    candidate = registration.candidate
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
+        return render_to_string(
             "documents/pdf/convocation.html",
             {
                 "registration": registration,
-                "candidate": registration.candidate,
+                "candidate": candidate,
+                "feminine": candidate.civility == candidate.Civility.MADAME,
                 "campaign": campaign,
-                "centre": campaign.centre,
+                "centre": centre,
+                "centre_lines": [line.strip() for line in centre.address.splitlines() if line],
+                "city": centre_city(centre),
+                "issued_on": issued_on,
                 "appointment": appointment,
                 "is_jury": appointment.kind == Kind.JURY,
                 "to_bring": TO_BRING[Kind(appointment.kind)],
+                "signatory_title": centre.signatory_title,
+                "signatory_name": centre.signatory_name,
             },
         )
+
+
+def convocation_pdf(
+    *, registration: Registration, appointment: Appointment, issued_on: datetime.date | None = None
+) -> bytes:
+    """The convocation's PDF (a pure function of what it announces and its day of issue)."""
+    issued_on = issued_on or timezone.localdate()
+    html = convocation_html(registration=registration, appointment=appointment, issued_on=issued_on)
     return render_pdf(html=html)
 
 
@@ -137,13 +171,13 @@ def convocation_send(
     if registration.is_withdrawn:
         raise DomainError(_("%(name)s est désinscrit.") % _name(registration))
     candidate = registration.candidate
-    if not candidate.email:
-        raise DomainError(_("%(name)s n'a pas d'adresse e-mail.") % _name(registration))
     appointment = appointment_of(registration=registration, kind=kind)
     previous = last_convocation(registration=registration, kind=kind)
     if only_if_changed and (previous is None or appointment.same_as(previous)):
         return None
     pdf = convocation_pdf(registration=registration, appointment=appointment)
+    if not candidate.email:
+        return _keep_to_print(registration, appointment, pdf, by=by, previous=previous)
     recipients = [candidate.email]
     tutor_email = registration.tutor.email if registration.tutor is not None else ""
     sequence = Convocation.objects.filter(registration=registration, kind=kind).count()
@@ -151,16 +185,12 @@ def convocation_send(
         registration, appointment, pdf, tutor_email, resent=previous is not None, sequence=sequence
     )
     with transaction.atomic():
-        convocation = Convocation.objects.create(
-            registration=registration,
-            kind=kind,
-            session_id=appointment.session_id,
-            date=appointment.date,
-            start_time=appointment.start_time,
-            place=appointment.place,
+        convocation = _record(
+            registration,
+            appointment,
+            pdf,
+            by=by,
             recipients=recipients + ([tutor_email] if tutor_email else []),
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            sent_by=by if getattr(by, "is_authenticated", False) else None,
         )
         audit_log(
             action="cqpm.convocation.resent" if previous else "cqpm.convocation.sent",
@@ -179,11 +209,74 @@ def convocation_send(
     return convocation
 
 
+def _record(
+    registration: Registration,
+    appointment: Appointment,
+    pdf: bytes,
+    *,
+    by: User | None,
+    recipients: list[str],
+    printable: str = "",
+) -> Convocation:
+    return Convocation.objects.create(
+        registration=registration,
+        kind=appointment.kind,
+        session_id=appointment.session_id,
+        date=appointment.date,
+        start_time=appointment.start_time,
+        place=appointment.place,
+        recipients=recipients,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        printable=printable,
+        sent_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
+def _keep_to_print(
+    registration: Registration,
+    appointment: Appointment,
+    pdf: bytes,
+    *,
+    by: User | None,
+    previous: Convocation | None,
+) -> Convocation:
+    """No e-mail address: the PDF stored for staff to print (the registration's page offers
+    it), recorded and audited like a sending."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = store_atomically(
+        f"convocations/{registration.pk}/{appointment.kind}-{digest[:16]}.pdf", pdf
+    )
+    with transaction.atomic():
+        convocation = _record(registration, appointment, pdf, by=by, recipients=[], printable=name)
+        audit_log(
+            action="cqpm.convocation.printable",
+            obj=convocation,
+            by=by,
+            data={
+                "convocation": appointment.kind,
+                "date": appointment.date,
+                "start_time": appointment.start_time,
+                "place": appointment.place,
+                "replaces": previous is not None,
+            },
+            registration_id=registration.pk,
+            centre_id=registration.campaign.centre_id,
+        )
+    return convocation
+
+
 def _message(
     registration, appointment: Appointment, pdf: bytes, tutor_email: str, *, resent, sequence=0
 ):
+    candidate = registration.candidate
     context = {
-        "candidate": registration.candidate,
+        "candidate": candidate,
+        "greeting": person_name(candidate),
+        "feminine": candidate.civility == candidate.Civility.MADAME,
+        "centre": registration.campaign.centre,
+        "centre_address": ", ".join(
+            line.strip() for line in registration.campaign.centre.address.splitlines() if line
+        ),
         "campaign": registration.campaign,
         "appointment": appointment,
         "is_jury": appointment.kind == Kind.JURY,

@@ -203,6 +203,10 @@ class Convocation(models.Model):
     place = models.CharField(_("lieu"), max_length=255)
     recipients = models.JSONField(_("destinataires"), default=list)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    # A candidate without an e-mail address: the PDF kept for staff to print and hand over.
+    printable = models.FileField(
+        _("convocation à imprimer"), upload_to="convocations/", blank=True, max_length=255
+    )
     sent_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -223,6 +227,15 @@ class Convocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
+
+    @property
+    def is_printable(self) -> bool:
+        """Kept to print (no e-mail address to send it to)."""
+        return bool(self.printable)
+
+    @property
+    def download_name(self) -> str:
+        return f"convocation-{self.kind}-{self.date:%Y-%m-%d}.pdf"
 
 
 class DocumentFile(models.Model):

@@ -41,9 +41,10 @@ def _renew(document: Document, *, new: Decision, by: User | None) -> None:
     if document.kind == Document.Kind.JURY_MINUTES:
         request = {"kind": document.kind, "jury_session": document.jury_session}
     elif new.outcome in KIND_FOR_OUTCOME:
+        # Absent or excused too: the notice of the capacities acquired.
         request = {"kind": KIND_FOR_OUTCOME[new.outcome], "registration": new.registration}
     else:
-        return  # Absent or excused: nothing to deliver any more.
+        return
     try:
         document_request(**request, by=by, batch=document.batch)
     except DomainError as error:

@@ -135,10 +135,17 @@ def _common_context(document: Document) -> dict:
         "centre": centre,
         "logo": logo_data_uri(centre),
         "city": centre_city(centre),
+        "centre_line": ", ".join(line.strip() for line in centre.address.splitlines() if line),
         "referential": session.campaign.referential,
         "president": president,
         "signatory_name": centre.signatory_name or (president.get_full_name() if president else ""),
-        "signatory_title": centre.signatory_title or ("Le président du jury" if president else ""),
+        "signatory_title": centre.signatory_title or ("La présidence du jury" if president else ""),
+        # Who signs, by role: the centre for the centre, else the jury through its president.
+        "signatory_role": (
+            "Pour le centre d'examen,"
+            if centre.signatory_name or not president
+            else "Pour le jury paritaire de délibération,"
+        ),
         "issued_on": timezone.localdate(document.created_at or timezone.now()),
         "verification_url": url,
         "qr_svg": qr_svg(url),
@@ -155,6 +162,9 @@ def _registration_context(document: Document) -> dict:
         "registration": decision.registration,
         "candidate": candidate,
         "feminine": candidate.civility == candidate.Civility.MADAME,
+        # Absent or excused at the jury: the notice says so (documents.services.KIND_FOR_OUTCOME).
+        "absent": decision.outcome in Decision.DEFERRED,
+        "excused": decision.outcome == Decision.Outcome.EXCUSED,
     }
 
 

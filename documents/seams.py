@@ -10,6 +10,7 @@ from cqpm.core.registry import (
     register_bulk_action,
     register_demo_seeder,
     register_home_tasks,
+    register_section,
 )
 
 from . import events
@@ -20,11 +21,12 @@ def register() -> None:
     from deliberations.events import DECISION_AMENDED, JURY_SESSION_DATED
     from evaluations.events import COMMISSION_SESSION_DATED
 
-    from . import bulk, convocations, demo, home
+    from . import bulk, convocations, demo, home, sections
     from .models import Convocation, Document
     from .reactions import on_decision_amended
 
     register_demo_seeder("documents", demo.seed, order=50)
+    register_section("documents", sections.registration_section, order=45)
     register_home_tasks("documents", home.tasks, order=50)
     register_home_tasks("documents.signatures", home.signature_tasks, order=45)
     events.declare()
@@ -72,6 +74,14 @@ EVENTS = [
         _(
             "{actor} a convoqué à nouveau le candidat, la date, l'heure ou le lieu ayant changé "
             "({convocation}) : le {date} à {start_time}, lieu : {place}."
+        ),
+    ),
+    (
+        "cqpm.convocation.printable",
+        _("Convocation à imprimer"),
+        _(
+            "{actor} a préparé la convocation du candidat, sans adresse e-mail, à imprimer et "
+            "lui remettre ({convocation}) : le {date} à {start_time}, lieu : {place}."
         ),
     ),
     (

@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from candidates.models import Registration
 from cqpm.core.access import scope
 from cqpm.core.confirmation import Readiness
 from deliberations.models import (
@@ -36,6 +37,12 @@ def document_list_for(*, user) -> QuerySet[Document]:
     return scope(user, "document.manage", Document.objects.all()).select_related(
         "registration__candidate", "jury_session"
     )
+
+
+def printable_convocation_list_for(*, user) -> QuerySet[Convocation]:
+    """Convocations kept to print, of the registrations the user manages."""
+    registrations = scope(user, "registration.manage", Registration.objects.all())
+    return Convocation.objects.filter(registration__in=registrations).exclude(printable="")
 
 
 def batch_list_for(*, user) -> QuerySet[DocumentBatch]:
@@ -74,7 +81,12 @@ def session_document_rows(*, jury_session: JurySession) -> list[DocumentRow]:
         Decision.objects.filter(
             session=jury_session,
             is_active=True,
-            outcome__in=[Decision.Outcome.ADMISSIBLE, Decision.Outcome.NOT_ADMISSIBLE],
+            # Absent or excused: the notice of the capacities acquired, too (services).
+            outcome__in=[
+                Decision.Outcome.ADMISSIBLE,
+                Decision.Outcome.NOT_ADMISSIBLE,
+                *Decision.DEFERRED,
+            ],
         )
         .select_related("registration__candidate")
         .order_by("registration__candidate__last_name", "registration__candidate__first_name")

@@ -41,9 +41,14 @@ from .queue import ARCHIVE, GENERATE, enqueue_archive, enqueue_generation, send_
 
 Kind = Document.Kind
 Status = Document.Status
+# Who is not declared admissible is notified in writing of the capacities acquired (DESIGN.md
+# §5.6): the candidate not admissible, and the one absent or excused, whose capacities stand
+# until a later jury (Decision.DEFERRED).
 KIND_FOR_OUTCOME = {
     Decision.Outcome.ADMISSIBLE: Kind.CERTIFICATE,
     Decision.Outcome.NOT_ADMISSIBLE: Kind.CAPACITY_NOTICE,
+    Decision.Outcome.ABSENT: Kind.CAPACITY_NOTICE,
+    Decision.Outcome.EXCUSED: Kind.CAPACITY_NOTICE,
 }
 ERROR_MAX_CHARS = 1000
 CHUNK_BYTES = 1024 * 1024
@@ -160,11 +165,11 @@ def _registration_source(kind: str, registration: Registration | None) -> tuple[
         referential_ensure_rncp_active(
             referential=registration.campaign.referential, on=decision.session.date
         )
-    if kind == Kind.CAPACITY_NOTICE and decision.outcome != Decision.Outcome.NOT_ADMISSIBLE:
+    if kind == Kind.CAPACITY_NOTICE and KIND_FOR_OUTCOME.get(decision.outcome) != kind:
         raise DomainError(
             _(
                 "La notification des capacités acquises n'est délivrée qu'à un candidat "
-                "non admissible."
+                "non admissible, absent ou excusé."
             )
         )
     return {"registration": registration, "jury_session": decision.session}, decision

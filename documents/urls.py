@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/<int:pk>/relancer/", views.document_retry, name="retry"),
     path("documents/<int:pk>/telecharger/", views.document_download, name="download"),
     path("documents/lots/<int:pk>/archive/", views.batch_download, name="batch_download"),
+    path("convocations/<int:pk>/a-imprimer/", views.convocation_print, name="convocation_print"),
     path("documents/<int:pk>/signer/", views.minutes_sign, name="sign"),
     path(
         "documents/<int:pk>/signer/pdf/",

@@ -147,6 +147,16 @@ def document_download(request, pk: int):
 
 @login_required
 @require_GET
+def convocation_print(request, pk: int):
+    """The convocation kept to print for a candidate without an e-mail address (staff)."""
+    convocation = get_scoped_or_404(
+        selectors.printable_convocation_list_for(user=request.user), pk=pk
+    )
+    return _attachment(convocation.printable, convocation.download_name, "application/pdf")
+
+
+@login_required
+@require_GET
 def batch_download(request, pk: int):
     batch = get_scoped_or_404(
         selectors.batch_list_for(user=request.user).exclude(archive=""), pk=pk

@@ -2,7 +2,7 @@
 """Benchmark of the verifiable credentials (issue 14). Not a test: it prints values, in one run.
 
 1. A certificate's generation (request service, task body, render, store, SHA-256) with its
-   credential (issued, signed, QR code and link, attached to the PDF) against the same pipeline
+   credential (issued, signed, its link, attached to the PDF) against the same pipeline
    without the credentials contribution, rounds interleaved. Target: overhead < 5 %.
    Signing alone (one ES256 VC-JWT) is printed too.
 2. The status list of 100,000 credentials (1 % revoked): re-signing it on a change, and serving
@@ -194,7 +194,7 @@ def main() -> None:
     print(f"\nBadges numériques, {os.cpu_count()} cœurs, charge {load}")
     rows = [
         ("Attestation sans badge (chaîne complète)", f"{one['without']:.1f} ms", ""),
-        ("Attestation avec badge (émis, signé, QR, joint au PDF)", f"{one['with']:.1f} ms", ""),
+        ("Attestation avec badge (émis, signé, lien, joint au PDF)", f"{one['with']:.1f} ms", ""),
         ("Surcoût du badge", f"{overhead:+.1%}", "< 5 %" + (" OK" if overhead < 0.05 else " NON")),
         ("Signature seule (VC-JWT ES256)", f"{one['sign']:.2f} ms", ""),
         (

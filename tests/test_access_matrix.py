@@ -276,6 +276,7 @@ TABLE: dict[str, Row] = {
     "documents:retry": Row(k(pk="document"), expect(default=405), post_only=True),
     "documents:download": Row(k(pk="document"), staff()),
     "documents:batch_download": Row(k(pk="batch"), staff()),
+    "documents:convocation_print": Row(k(pk="convocation"), staff()),
     # The jury signs its minutes: the members of the session only; staff remind (POST).
     "documents:sign": Row(k(pk="minutes"), expect(jury_president=200, jury_member=200)),
     "documents:sign_download": Row(k(pk="minutes"), expect(jury_president=200, jury_member=200)),
@@ -524,6 +525,7 @@ def scenario(
         date=session.date,
         place="Lyon",
         sha256="0" * 64,
+        printable=ContentFile(tiny_pdf(), name="convocation.pdf"),  # no e-mail: kept to print
     )
     correction = CorrectionRequest.objects.create(
         candidate=registration.candidate,

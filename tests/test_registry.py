@@ -88,6 +88,7 @@ def test_contributions_come_in_workflow_order():
         "evaluations",
         "deliberations",
         "cdc",
+        "documents",
         "portal",
         "privacy",
     ]

@@ -84,7 +84,8 @@ def test_the_pdf_shows_the_credential_and_carries_it_attached(certificate):
     assert attached.decode() == credential.jwt
     html = document_html(certificate, extras=[pdf_extra(certificate)])
     assert f"/verifier/{certificate.verification_code}/badge.jwt" in html
-    assert html.count("<svg") == 1 and 'src="data:image/png;base64,' in html  # two QR codes
+    # One QR code only, the document's: it leads to the verification page, which offers the badge.
+    assert html.count("<svg") == 1 and 'src="data:image/png;base64,' not in html
     assert len(layout_pdf(html=html).pages) == 1
 
 

@@ -125,7 +125,7 @@ def test_it_issues_nothing_new_when_nothing_had_been_issued(jury, jury_president
     assert not Document.objects.exists()
 
 
-def test_it_issues_nothing_for_an_absent_candidate(jury, staff_a, jury_president):
+def test_an_absent_candidate_is_notified_of_the_capacities_acquired(jury, staff_a, jury_president):
     _generate_all(jury, staff_a)
 
     jury_decision_amend(
@@ -135,8 +135,10 @@ def test_it_issues_nothing_for_an_absent_candidate(jury, staff_a, jury_president
         by=jury_president,
     )
 
-    assert not _live(registration=jury.alice).exists()
-    assert Document.objects.get(registration=jury.alice).status == Status.REVOKED
+    (live,) = _live(registration=jury.alice)
+    assert live.kind == Document.Kind.CAPACITY_NOTICE
+    revoked = Document.objects.get(registration=jury.alice, kind=Document.Kind.CERTIFICATE)
+    assert revoked.status == Status.REVOKED
 
 
 def test_a_failed_revocation_rolls_the_whole_amendment_back(

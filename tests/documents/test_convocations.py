@@ -3,6 +3,7 @@ French e-mail, copied to the tutor), written to the history in words, and sent a
 own when the session's date changes."""
 
 import datetime
+import hashlib
 import io
 
 import pikepdf
@@ -108,16 +109,34 @@ def test_staff_send_the_convocations_of_a_commission_in_bulk(
         [with_tutor.pk, without_email.pk],
         django_capture_on_commit_callbacks,
     )
-    assert (job.done, len(job.failures)) == (1, 1)
-    assert "n'a pas d'adresse e-mail" in job.failures[0]["message"]
+    # Nobody is lost in silence: without an e-mail address, the convocation is kept to print.
+    assert (job.done, len(job.failures)) == (2, 0)
 
     (message,) = mail.outbox
     assert message.to == ["jeanne@exemple.fr"] and message.cc == ["tuteur@exemple.fr"]
     assert "Convocation à l'entretien" in message.subject
     assert "Lyon, salle 3" in message.body and "pièce d'identité" in message.body
+    candidate = with_tutor.candidate
+    civility = "Madame" if candidate.civility == "Mme" else "Monsieur"
+    assert message.body.startswith(f"Bonjour {civility} {candidate.first_name} ")
     assert _pdf_title(message) == "Convocation à l'entretien"
     sentences = [e.sentence for e in registration_history(registration=with_tutor)]
     assert any("a convoqué le candidat par e-mail" in s and "Lyon, salle 3" in s for s in sentences)
+
+    printable = Convocation.objects.get(registration=without_email)
+    assert printable.recipients == [] and printable.is_printable
+    page = client.get(
+        reverse("candidates:registration_detail", args=[without_email.pk])
+    ).content.decode()
+    url = reverse("documents:convocation_print", args=[printable.pk])
+    assert url in page and "sans adresse e-mail : à imprimer" in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
+    assert_sealed(content)
+    assert hashlib.sha256(content).hexdigest() == printable.sha256  # /verifier/ knows it
+    sentences = [e.sentence for e in registration_history(registration=without_email)]
+    assert any("sans adresse e-mail, à imprimer" in s for s in sentences)
 
 
 def test_a_new_date_sends_the_convocation_again_to_those_convoked(
@@ -142,7 +161,7 @@ def test_a_new_date_sends_the_convocation_again_to_those_convoked(
         )
     (message,) = mail.outbox
     assert "Nouvelle convocation" in message.subject
-    assert "09:30" in message.body and "remplace la précédente" in message.body
+    assert "09h30" in message.body and "remplace la précédente" in message.body
     latest = Convocation.objects.filter(registration=with_tutor).first()
     assert latest.date == D(2027, 4, 14)
     sentences = [e.sentence for e in registration_history(registration=with_tutor)]

@@ -14,6 +14,7 @@ from cqpm.core.models import AuditEntry
 from deliberations.models import Decision, JurySession
 from documents import services
 from documents.models import Document, DocumentBatch
+from documents.rendering import document_html
 from documents.selectors import batch_progress
 
 from ..factories.documents import decide
@@ -195,12 +196,16 @@ def test_it_revokes_with_a_reason_and_then_issues_a_new_version(jury, staff_a):
 
 
 def test_it_queues_the_whole_session_in_one_batch(jury, staff_a, jury_president):
-    decide(session=jury.session, outcome=Decision.Outcome.EXCUSED, by=jury_president)
+    excused = decide(session=jury.session, outcome=Decision.Outcome.EXCUSED, by=jury_president)
 
     batch = services.batch_request(jury_session=jury.session, by=staff_a)
 
     kinds = sorted(batch.documents.values_list("kind", flat=True))
-    assert kinds == sorted([Kind.JURY_MINUTES, Kind.CERTIFICATE, Kind.CAPACITY_NOTICE])
+    # The excused candidate is notified of the capacities acquired too (DESIGN.md §5.6).
+    notices = [Kind.CAPACITY_NOTICE, Kind.CAPACITY_NOTICE]
+    assert kinds == sorted([Kind.JURY_MINUTES, Kind.CERTIFICATE, *notices])
+    notice = batch.documents.get(registration=excused.registration)
+    assert "a constaté l'absence excusée de la candidate" in document_html(notice)
     assert services.batch_request(jury_session=jury.session, by=staff_a).pk == batch.pk
     assert batch_progress(batch=batch).complete is False
 

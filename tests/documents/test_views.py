@@ -286,8 +286,9 @@ def test_an_amendment_keeps_the_previous_archive_offered_while_documents_are_ren
     progress_url = reverse("documents:progress", args=[jury.session.pk])
 
     during = client.get(progress_url).content.decode()
-    minutes = Document.objects.get(kind=Kind.JURY_MINUTES, status=Status.QUEUED)
-    services.document_generate(document_id=minutes.pk)
+    # The minutes again, and the absent candidate's notice of the capacities acquired.
+    for renewed in Document.objects.filter(status=Status.QUEUED):
+        services.document_generate(document_id=renewed.pk)
     complete = client.get(progress_url).content.decode()
     services.batch_archive(batch=DocumentBatch.objects.get(pk=batch.pk))
     rebuilt = client.get(progress_url).content.decode()
@@ -316,3 +317,30 @@ def test_it_does_not_offer_the_documents_once_the_campaign_is_sent_back(client_f
     assert "de générer les documents" in page
     assert not DocumentBatch.objects.exists()
     assert response.status_code == 200
+
+
+def test_the_registration_page_has_the_candidates_documents_one_click_away(
+    client_for, staff_a, staff_b, jury, jury_president
+):
+    client = client_for(staff_a)
+    page = reverse("candidates:registration_detail", args=[jury.alice.pk])
+
+    before = client.get(page).content.decode()
+    assert 'id="documents-heading"' in before
+    assert "Générer : Attestation de réussite" in before
+    assert reverse("documents:session", args=[jury.session.pk]) in before
+
+    _generate_all(jury, staff_a)
+    after = client.get(page).content.decode()
+    certificate = Document.objects.get(registration=jury.alice)
+    assert reverse("documents:download", args=[certificate.pk]) in after
+    assert reverse("documents:verify", args=[certificate.verification_code]) in after
+    assert "Générer :" not in after
+
+    # An absent candidate is notified of the capacities acquired, from the same section.
+    absent = decide(session=jury.session, outcome=Decision.Outcome.ABSENT, by=jury_president)
+    absent_page = reverse("candidates:registration_detail", args=[absent.registration.pk])
+    assert (
+        "Générer : Notification des capacités acquises" in client.get(absent_page).content.decode()
+    )
+    assert client_for(staff_b).get(page).status_code == 404
