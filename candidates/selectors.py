@@ -320,7 +320,7 @@ def campaign_transition_readiness(*, campaign: Campaign, to: str) -> Readiness:
     if to not in S.values:
         return Readiness(blocking=True, refusal=_("Statut de campagne inconnu."))
     target = S(to)
-    if target not in Campaign.TRANSITIONS.get(campaign.status, ()):
+    if not campaign.can_transition_to(target):
         refusal = _("Action impossible : la campagne est à l'état « %(state)s ».") % {
             "state": campaign.get_status_display()
         }

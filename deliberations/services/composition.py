@@ -113,6 +113,7 @@ def jury_conflicts(
             user_id__in=[m.user_id for m in members],
             company__isnull=False,
         ).select_related("company")
+        if m.company is not None
     }
     if not companies:
         return []
