@@ -11,7 +11,7 @@ from itertools import groupby
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from .mail import absolute_url, staff_emails
 NOTICE_AHEAD = relativedelta(months=2)
 
 
-def _certified_since():
+def _certified_since() -> Exists:
     """The same person obtained the same CQPM (a decision in force): nothing to tell."""
     return Exists(
         Decision.objects.filter(
@@ -39,7 +39,7 @@ def _certified_since():
     )
 
 
-def lapsing_results(*, today: datetime.date):
+def lapsing_results(*, today: datetime.date) -> QuerySet[CapacityResult]:
     """Commission-acquired capacities lapsing within two months, not notified yet, of people
     whose registration is still non-admissible (an admissible one keeps nothing to lapse) and
     who have not obtained the same CQPM since; a capacity of a validated block stays valid
@@ -69,7 +69,7 @@ def lapsing_results(*, today: datetime.date):
     )
 
 
-def lapsing_blocks(*, today: datetime.date):
+def lapsing_blocks(*, today: datetime.date) -> QuerySet[BlockValidation]:
     """Validated blocks lapsing within two months, not notified yet, under the same conditions
     as the capacities; a block carried over keeps the end (and the notice) of where it was
     validated."""

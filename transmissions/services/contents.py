@@ -13,7 +13,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
@@ -44,7 +44,7 @@ class PackWriter:
     """A ZIP being written, with the SHA-256 of every file put in it."""
 
     archive: zipfile.ZipFile
-    stamp: tuple
+    stamp: tuple[int, int, int, int, int, int]
     hashes: list[tuple[str, str]] = field(default_factory=list)
 
     def add_bytes(self, name: str, data: bytes) -> None:
@@ -90,7 +90,9 @@ def write_pack(
         return writer.hashes
 
 
-def pack_context(*, session: JurySession, minutes: Document, notices: list[Document]) -> dict:
+def pack_context(
+    *, session: JurySession, minutes: Document, notices: list[Document]
+) -> dict[str, Any]:
     session = JurySession.objects.select_related("campaign__centre", "campaign__referential").get(
         pk=session.pk
     )
@@ -155,7 +157,7 @@ def _notice_name(document: Document) -> str:
     return f"{stem}-{document.pk}-v{document.version}.pdf"
 
 
-def _pdf(template: str, context: dict) -> bytes:
+def _pdf(template: str, context: dict[str, Any]) -> bytes:
     return render_pdf(html=render_to_string(template, context))
 
 

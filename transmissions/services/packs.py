@@ -49,7 +49,8 @@ BuildOutcome = Literal["built", "waiting", "failed", "skipped"]
 
 def pack_due_on(jury_date: datetime.date) -> datetime.date:
     """The composition and deliberation reach the GTP within three months of the jury."""
-    return jury_date + DUE_AFTER
+    due: datetime.date = jury_date + DUE_AFTER
+    return due
 
 
 def _centre_id(pack: TransmissionPack) -> int:

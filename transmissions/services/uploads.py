@@ -26,7 +26,7 @@ def _size_of(upload: IO[bytes]) -> int:
     return int(size)
 
 
-def acknowledgement_check(upload: IO[bytes], *, name: str) -> ContentFile:
+def acknowledgement_check(upload: IO[bytes], *, name: str) -> ContentFile[bytes]:
     """The file to store: the PDF as sent, or the image re-encoded as PNG; DomainError when
     empty, over 10 Mo, neither a PDF nor an image, or a PDF with active content."""
     problems = text_problems(name or "")
