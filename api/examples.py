@@ -14,6 +14,10 @@ PERSON = {
     "siret": "73282932000074",
     "pathway": "continuing",
     "tutor_email": "tuteur@usinage-rhone.fr",
+    "birth_name": "Durand",
+    "birth_place_insee": "69123",
+    "birth_place_label": "Lyon",
+    "registration_initiative": "EMPLOYEUR",
 }
 
 REGISTRATION_CREATE = [

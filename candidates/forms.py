@@ -127,11 +127,23 @@ class MembershipForm(forms.Form):
         return _clean_siret(self.cleaned_data["company_siret"])
 
 
+class UpperCharField(forms.CharField):
+    """A code written in capitals whatever was typed (2a004 is 2A004, fra is FRA)."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+UPPER_FIELDS = frozenset({"birth_place_insee", "birth_postal_code", "birth_country_code"})
+
+
 def model_field(model, name: str, **kwargs) -> forms.Field:
     """The form field of a model field: its label, help, length and validators (one rule;
     Django's form field leaves the model's own validators to a ModelForm's full_clean)."""
     field = model._meta.get_field(name)
     own = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    if name in UPPER_FIELDS:
+        kwargs["form_class"] = UpperCharField
     return field.formfield(validators=own, **kwargs)
 
 

@@ -144,8 +144,12 @@ class RegistrationViewSet(
                 email=data["email"],
                 phone=data["phone"],
                 address=data["address"],
+                **{name: data.get(name) for name in s.IDENTITY_FIELDS},
             ),
             pathway=data["pathway"],
+            access=candidate_services.AccessData(
+                **{name: data.get(name) or "" for name in s.ACCESS_FIELDS}
+            ),
             registered_on=data.get("registered_on"),
             company_siret=data["siret"],
             company_name=data["company_name"],
@@ -244,6 +248,20 @@ IMPORT_COLUMNS = {
     "siret": "siret",
     "parcours": "pathway",
     "tuteur_email": "tutor_email",
+    # The optional columns of the CDC deposit's identity.
+    "nom_naissance": "birth_name",
+    "nom_usage": "usage_name",
+    "prenom_2": "second_first_name",
+    "prenom_3": "third_first_name",
+    "sexe": "sex",
+    "code_insee_naissance": "birth_place_insee",
+    "code_postal_naissance": "birth_postal_code",
+    "commune_naissance": "birth_place_label",
+    "code_pays_naissance": "birth_country_code",
+    "pays_naissance": "birth_country_label",
+    "modalite_acces": "access_mode",
+    "voie_vae": "vae_way",
+    "initiative_inscription": "registration_initiative",
 }
 
 
@@ -257,7 +275,9 @@ def _as_import_file(rows: list[dict]) -> bytes:
         values = dict(row)
         day = values["birth_date"]
         values["birth_date"] = f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-        writer.writerow([_one_line(str(values[name])) for name in IMPORT_COLUMNS.values()])
+        writer.writerow(
+            [_one_line(str(values.get(name) or "")) for name in IMPORT_COLUMNS.values()]
+        )
     return out.getvalue().encode()
 
 

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from ..models import (
     Registration,
     identity_key_of,
 )
+from ..validators import validate_birth_date
 from ._common import changes_between, ensure_staff_of
 from .companies import company_find_or_create
 
@@ -76,6 +78,11 @@ def _check_person(person: PersonData) -> None:
         raise DomainError(_("Le nom et le prénom du candidat sont obligatoires."))
     if person.civility not in Candidate.Civility.values:
         raise DomainError(_("Civilité inconnue : choisissez Madame ou Monsieur."))
+    if person.birth_date:
+        try:
+            validate_birth_date(person.birth_date)
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0], field="birth_date") from exc
     if not person.birth_date or not (
         datetime.date(1900, 1, 1) <= person.birth_date < timezone.localdate()
     ):
