@@ -10,10 +10,12 @@ docstring of cqpm/core/access.py.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import CentreMembership
+from candidates.models import Candidate, CentreMembership
 from cqpm.core.access import Grants, User, register_role
 from deliberations.models import JuryMember
 from evaluations.models import CommissionAssignment, EvaluationDossier
@@ -121,6 +123,18 @@ def jury_president(user: User) -> Grants:
     }
 
 
+def is_candidate_account(user: User) -> bool:
+    """The user's account is a candidate's (one query, read once per user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_cqpm_is_candidate", None)
+    if cached is None:
+        cached = Candidate.objects.filter(account=user.pk).exists()
+        with contextlib.suppress(AttributeError):
+            setattr(user, "_cqpm_is_candidate", cached)  # noqa: B010 - User is a typed union
+    return bool(cached)
+
+
 def candidate(user: User) -> Grants:
     """A candidate: their own registrations, convocations and documents, at every centre."""
     return {
@@ -147,8 +161,17 @@ ROLES = (
     ("candidate", candidate, _("candidat")),
     ("branch", branch, _("branche (CPNEFP, GTP « Certifications »)")),
 )
+SEATED = {"respondent", "evaluator", "jury_member", "jury_president"}  # held through seat rows
+PERSONAL = {"candidate": is_candidate_account}  # one's own things, and who holds them
 
 
 def register() -> None:
     for order, (name, grants, label) in enumerate(ROLES):
-        register_role(name, grants, label=label, order=order * 10)
+        register_role(
+            name,
+            grants,
+            label=label,
+            order=order * 10,
+            seated=name in SEATED,
+            personal=PERSONAL.get(name),
+        )

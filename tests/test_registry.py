@@ -103,7 +103,7 @@ def test_contributions_come_in_workflow_order():
         "stats",
         "webhooks",
         "privacy",
-        "api",  # « Jetons d'API », last, for everyone signed in
+        "api",  # « Jetons d'API », last, for everyone signed in but a candidate
     ]
     assert [c.name for c in home_items()] == ["transmissions.overdue", "stats.overdue_national"]
     assert check_registry() == []

@@ -66,6 +66,11 @@ class Role:
     label: str | Promise
     grants: GrantsFunction
     order: int
+    # A role is held through a fact of the account (its grants are empty for others: centre
+    # staff, resource centre, branch), through seats (its filters find them: evaluator, jury,
+    # respondent: `seated`), or it is a person's own things (`personal(user)` tells who holds it).
+    seated: bool = False
+    personal: Callable[[User], bool] | None = None
 
 
 _actions: dict[str, Action] = {}
@@ -83,12 +88,22 @@ def declare_action(code: str, *, model: str, label: str | Promise) -> Action:
     return action
 
 
-def register_role(name: str, grants: GrantsFunction, *, label: str | Promise, order: int) -> None:
+def register_role(
+    name: str,
+    grants: GrantsFunction,
+    *,
+    label: str | Promise,
+    order: int,
+    seated: bool = False,
+    personal: Callable[[User], bool] | None = None,
+) -> None:
     """Register a role: `grants(user)` gives, per action, the filter of the rows it reaches."""
     existing = _roles.get(name)
     if existing is not None and existing.grants is not grants:
         raise ImproperlyConfigured(f"Role {name!r} is registered twice.")
-    _roles[name] = Role(name=name, label=label, grants=grants, order=order)
+    _roles[name] = Role(
+        name=name, label=label, grants=grants, order=order, seated=seated, personal=personal
+    )
 
 
 def actions() -> list[Action]:
@@ -189,6 +204,19 @@ def _listed_pks(q: Q) -> list[int] | None:
 def holds(user: User, code: str) -> bool:
     """True when some role of the user grants `code` at all (no query): shows an entry point."""
     return condition(user, code) is not None
+
+
+def only_own(user: User) -> bool:
+    """True for a person who holds a personal role (a candidate) and no role of the account
+    (centre staff, resource centre, branch): the menu's working entries are not for them. Seats
+    are not weighed (asking would cost queries on every page; a candidate seldom holds one)."""
+    beyond = set(_grants_of(user))
+    for role in roles():
+        if role.seated or role.personal is not None:
+            beyond -= set(role.grants(user))  # filters built, not run: no query
+    if beyond:  # staff and the like: asked before the personal fact, which may cost a query
+        return False
+    return any(role.personal is not None and role.personal(user) for role in roles())
 
 
 def can(user: User, code: str, obj: models.Model) -> bool:
