@@ -28,7 +28,9 @@ setup: system-deps install
 	$(PY) manage.py seal_keygen --if-missing
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_seed_referentials
-	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
+	@# Its account lines go to var/demo-accounts.tsv, which `make run` shows once, as a table.
+	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo >/dev/null; \
+	  echo "Comptes de démonstration : $${CQPM_VAR_DIR:-var}/demo-accounts.tsv"; fi
 
 # Absolute links (e-mails, QR codes) point at this very server, for the demo documents too.
 run: export SITE_URL ?= http://$(HOST):$(PORT)

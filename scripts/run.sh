@@ -54,7 +54,10 @@ if [ -f "$var/demo-accounts.tsv" ]; then
 fi
 echo
 echo "Application : http://$host:$port/ (Ctrl-C pour arrêter)"
-setsid $py manage.py runserver --noreload "$host:$port" </dev/null &
+# gunicorn, as a deployment serves: never Django's development server and its English warning.
+# Its own lines go to a log; the access log stays in the terminal.
+setsid .venv/bin/gunicorn cqpm.wsgi:application --bind "$host:$port" --workers 2 \
+  --access-logfile - --error-logfile "$var/gunicorn.log" </dev/null &
 pids+=($!)
 # Returns when either child ends (the other is then stopped by the EXIT trap) or on a signal.
 wait -n || true

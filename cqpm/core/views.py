@@ -1,5 +1,6 @@
 import datetime
 from itertools import groupby
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -33,7 +34,20 @@ def home(request: HttpRequest) -> HttpResponse:
     # Blocks other apps contribute (cqpm.core.registry.register_home_item), e.g. overdue work.
     blocks = [html for item in home_items() if (html := item.provider(request))]
     groups = _grouped(home_tasks_for(request.user))
-    return render(request, "home.html", {"home_blocks": blocks, "task_groups": groups})
+    context = {"home_blocks": blocks, "task_groups": groups, "role_less": False}
+    if not groups:  # only then: why nothing shows, and whom to ask (one query)
+        context["role_less"] = _role_less(request.user)
+    return render(request, "home.html", context)
+
+
+def _role_less(user: Any) -> bool:
+    if (
+        user.is_superuser
+        or getattr(user, "is_reviewer", False)
+        or getattr(user, "is_branch", False)
+    ):
+        return False
+    return not user.centre_memberships.exists()
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -74,3 +74,15 @@ def test_a_move_the_map_forbids_offers_nothing_to_confirm(client_for, staff_a, c
     body = client_for(staff_a).post(_url(campaign), {"to": S.CLOSED}).content.decode()
     assert "Action impossible" in body
     assert 'name="confirm"' not in body
+
+
+def test_the_role_less_home_says_why_nothing_shows_and_whom_to_ask(client_for, outsider):
+    body = client_for(outsider).get("/").content.decode()
+    assert "aucun rôle ne vous est donné" in body
+    assert "centre d&#x27;examen UIMM" in body or "centre d'examen UIMM" in body
+
+
+def test_the_login_page_invites_no_public_sign_up(client):
+    body = client.get(reverse("account_login")).content.decode()
+    assert reverse("account_signup") not in body
+    assert "pas d&#x27;inscription publique" in body or "pas d'inscription publique" in body
