@@ -106,7 +106,7 @@ def jury_conflicts(
     candidate before this jury (their jury membership's company), in two queries."""
     members = list(session.members.select_related("user"))
     companies = {
-        m.user_id: (m.company_id, m.company.name)
+        m.user_id: (m.company_id, m.company.name if m.company else "")
         for m in CentreMembership.objects.filter(
             centre_id=session.campaign.centre_id,
             role=CentreMembership.Role.JURY,

@@ -249,12 +249,14 @@ def _outdate_unsigned_minutes(document: Document) -> None:
         .filter(session_id=document.jury_session_id, outdated=False, built_at__isnull=False)
         .first()
     )
-    if pack is None or document.signed_at is None or pack.built_at > document.signed_at:
+    signed_at = document.signed_at
+    if pack is None or signed_at is None or pack.built_at is None or pack.built_at > signed_at:
         return
     TransmissionPack.objects.filter(pk=pack.pk).update(
         outdated=True, generation=F("generation") + 1
     )
-    to = {Status.READY: Status.TO_PREPARE, Status.SENT: Status.TO_RESEND}.get(pack.status)
+    moves: dict[str, str] = {Status.READY: Status.TO_PREPARE, Status.SENT: Status.TO_RESEND}
+    to = moves.get(pack.status)
     data = {"minutes": document.pk, "sha256": document.sha256}
     if to is None:
         audit_log(
