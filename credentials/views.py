@@ -9,6 +9,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cqpm.core.httpcache import public_response
+
 from .builder import issuer_profile
 from .forms import VerifyForm
 from .keys import did_document, issuer_keys
@@ -28,6 +30,7 @@ def _public(response: HttpResponse, cache_control: str = PUBLIC_CACHE) -> HttpRe
 
 
 @require_GET
+@public_response
 def did_json(request):
     return _public(
         JsonResponse(
@@ -43,6 +46,7 @@ def issuer_page(request):
 
 
 @require_GET
+@public_response
 def issuer_json(request):
     profile = {
         "@context": [
@@ -54,6 +58,7 @@ def issuer_json(request):
 
 
 @require_GET
+@public_response
 def status_list(request, number: int):
     token = status_list_served(number=number)
     if token is None:

@@ -8,6 +8,8 @@ from uuid import UUID
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
+from cqpm.core.httpcache import public_response
+
 from . import case
 from .case_package import (
     ITEM_TYPES,
@@ -50,6 +52,7 @@ def _unknown(identifier: str) -> JsonResponse:
 
 
 @require_safe
+@public_response
 def package(request, identifier: UUID):
     referential = case_referential_for(identifier=str(identifier))
     if referential is None or case.document_identifier(referential) != str(identifier):
@@ -58,6 +61,7 @@ def package(request, identifier: UUID):
 
 
 @require_safe
+@public_response
 def document(request, identifier: UUID):
     referential = case_referential_for(identifier=str(identifier))
     if referential is None or case.document_identifier(referential) != str(identifier):
@@ -66,6 +70,7 @@ def document(request, identifier: UUID):
 
 
 @require_safe
+@public_response
 def item(request, identifier: UUID):
     referential = case_referential_for(identifier=str(identifier))
     found = referential and case_item(referential, str(identifier))
@@ -73,6 +78,7 @@ def item(request, identifier: UUID):
 
 
 @require_safe
+@public_response
 def association(request, identifier: UUID):
     referential = case_referential_for(identifier=str(identifier))
     found = referential and case_association(referential, str(identifier))
@@ -80,6 +86,7 @@ def association(request, identifier: UUID):
 
 
 @require_safe
+@public_response
 def item_type(request, identifier: UUID):
     for code in ITEM_TYPES:
         if case.item_type_identifier(code) == str(identifier):
