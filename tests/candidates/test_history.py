@@ -22,7 +22,16 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_it_makes_stored_values_readable(value, expected):
-    assert readable(value) == expected
+    within = ("stage",) if value == "withdrawn" else ()
+    assert readable(value, within=within) == expected
+
+
+def test_a_code_two_apps_label_apart_reads_by_its_namespace():
+    """« withdrawn » is a registration's stage (Désinscrit) and a CDC holder's state (Retiré):
+    each reads in its own words, and neither wording leaks into the other."""
+    assert readable("withdrawn", within=("stage",)) == "Désinscrit"
+    assert readable("withdrawn", within=("candidates.registration",)) == "Désinscrit"
+    assert readable("withdrawn", within=("cdc.cdcholder",)) == "Retiré"
 
 
 def test_it_tells_events_of_other_apps_in_sentences(client_for, staff_a, registration_a):
