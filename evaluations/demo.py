@@ -148,7 +148,18 @@ def _report(registration: Registration, staff: Any, *, late: bool) -> None:
 
 
 def _opinion(registration: Registration, tutor: Any, staff: Any, state: str) -> None:
-    if state == "none" or CompanyOpinion.objects.filter(registration=registration).exists():
+    if state == "none":
+        return
+    # The registration's tutor is named on creation (opinion_respondents_from_tutors); an
+    # opinion already answered is left as it is (seed_demo runs twice alike).
+    opinion = CompanyOpinion.objects.filter(registration=registration).first()
+    if opinion is not None and (opinion.revision or opinion.is_locked):
+        return
+    if opinion is not None:
+        if opinion.respondent_id != tutor.pk:  # a demo respondent other than the tutor
+            opinion.respondent = tutor
+            opinion.save()
+        _answer(registration, opinion, tutor, state)
         return
     opinion = CompanyOpinion.objects.create(
         registration=registration,
@@ -163,6 +174,10 @@ def _opinion(registration: Registration, tutor: Any, staff: Any, state: str) -> 
         registration_id=registration.pk,
         centre_id=registration.campaign.centre_id,
     )
+    _answer(registration, opinion, tutor, state)
+
+
+def _answer(registration: Registration, opinion: CompanyOpinion, tutor: Any, state: str) -> None:
     capacities = list(registration.campaign.referential.capacities.all())
     weak = registration.stage == Stage.NOT_ADMISSIBLE
     answers = OpinionAnswers(

@@ -20,11 +20,12 @@ from .events import COMMISSION_SESSION_DATED  # noqa: F401 - reacted to
 
 
 def register() -> None:
-    from candidates.events import CAMPAIGN_CALENDAR_CHANGED
+    from candidates.events import CAMPAIGN_CALENDAR_CHANGED, REGISTRATIONS_CREATED
 
     from . import bulk, demo, home, list_filters, nav, sections
     from .models import EvaluationDossier
     from .services.commissions import commission_sessions_check_calendar
+    from .services.opinions import opinion_respondents_from_tutors
     from .services.reports import reports_recompute_late
 
     events.declare()
@@ -41,6 +42,13 @@ def register() -> None:
         reports_recompute_late,
         uid="evaluations.report_late_flags",
         order=15,
+    )
+    # The registration's tutor is its company-opinion respondent unless staff choose another.
+    react(
+        REGISTRATIONS_CREATED,
+        opinion_respondents_from_tutors,
+        uid="evaluations.tutor_respondent",
+        order=20,
     )
     register_nav("evaluations", nav.items, order=30)
     register_bulk_action(bulk.DOSSIER_APPROVE)

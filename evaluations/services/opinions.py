@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from accounts.invitations import invitation_url
 from accounts.models import User
 from accounts.services import account_find_or_invite
 from candidates.lifecycle import ALLOWED, Activity
-from candidates.models import Registration
+from candidates.models import Campaign, Registration
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import ConcurrentUpdate, DomainError
 from cqpm.core.mail import send_templated
@@ -498,3 +498,35 @@ def opinion_reminders_send(*, today: datetime.date | None = None) -> int:
     and kind; returns how many were sent."""
     today = today or timezone.localdate()
     return sum(_remind(opinion, today=today) for opinion in list(_due_opinions(today)))
+
+
+def opinion_respondents_from_tutors(
+    *, campaign: Campaign, registrations: list, by: User | None = None
+) -> None:
+    """Lifecycle reaction (candidates.registrations_created): the tutor given on a registration
+    or in the import becomes its company-opinion respondent until staff choose another (no
+    e-mail here: staff send the invitations). One INSERT … SELECT whatever the number of rows
+    (an import of 10,000 stays within its pinned queries); the registration's own creation
+    entry in the audit log already records the tutor."""
+    ids = [r.pk for r in registrations if r.tutor_id]
+    if not ids:
+        return
+    opinions = CompanyOpinion._meta.db_table
+    table = Registration._meta.db_table
+    now = timezone.now()
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"INSERT INTO {opinions} (created_at, updated_at, registration_id, respondent_id, "  # noqa: S608 - names from _meta
+        "respondent_role, status, overall_comment, submitted_at, revision, reopen_reason) "
+        f"SELECT %s, %s, r.id, r.tutor_id, %s, %s, '', NULL, 0, '' FROM {table} r "
+        f"WHERE r.id IN ({marks}) AND r.tutor_id IS NOT NULL AND NOT EXISTS "
+        f"(SELECT 1 FROM {opinions} o WHERE o.registration_id = r.id)"
+    )
+    params = [
+        now,
+        now,
+        CompanyOpinion.RespondentRole.TUTOR.value,
+        CompanyOpinion.Status.DRAFT.value,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids])

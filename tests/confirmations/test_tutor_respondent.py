@@ -1,0 +1,47 @@
+"""The tutor given on a registration or in the import's `tuteur_email` is the company-opinion
+respondent unless staff choose another; a bulk import names them in a few queries."""
+
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from candidates.importing import registrations_import
+from evaluations.models import CompanyOpinion
+from tests.candidates.data import csv_bytes, good_row
+from tests.factories.accounts import UserFactory
+from tests.factories.candidates import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(campaign, rows, by):
+    return registrations_import(
+        campaign=campaign, file=BytesIO(csv_bytes(rows)), filename="inscrits.csv", by=by
+    )
+
+
+def _queries(campaign, count, by):
+    for i in range(count):  # known tutors: the import resolves them in bulk
+        UserFactory(email=f"tuteur{campaign.pk}-{i}@exemple.fr")
+    rows = [good_row(i, tuteur_email=f"tuteur{campaign.pk}-{i}@exemple.fr") for i in range(count)]
+    with CaptureQueriesContext(connection) as captured:
+        _import(campaign, rows, by)
+    return len(captured)
+
+
+def test_the_imported_tutor_is_the_respondent(centre_a, staff_a):
+    campaign = CampaignFactory(centre=centre_a)
+    _import(campaign, [good_row(1, tuteur_email="Marc.Lefebvre@exemple.fr")], staff_a)
+    opinion = CompanyOpinion.objects.select_related("respondent").get()
+    assert opinion.respondent.email == "marc.lefebvre@exemple.fr"
+    assert opinion.respondent_role == CompanyOpinion.RespondentRole.TUTOR
+    assert opinion.status == CompanyOpinion.Status.DRAFT
+
+
+def test_naming_respondents_costs_no_query_per_row(centre_a, staff_a):
+    few = _queries(CampaignFactory(centre=centre_a), 2, staff_a)
+    many = _queries(CampaignFactory(centre=centre_a), 12, staff_a)
+    assert CompanyOpinion.objects.count() == 14
+    assert many == few
