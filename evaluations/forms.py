@@ -21,7 +21,7 @@ def _methods_in_order(capacity: Capacity) -> list[str]:
 class DossierForm(forms.Form):
     """Per capacity: methods among those allowed (checkboxes) and, if needed, a justification."""
 
-    def __init__(self, *args, capacities, rows=None, **kwargs):
+    def __init__(self, *args, capacities, rows=None, check_all=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.capacities = list(capacities)
         rows = rows or {}
@@ -30,6 +30,8 @@ class DossierForm(forms.Form):
             row = rows.get(capacity.pk)
             allowed = _methods_in_order(capacity)
             initial = row.methods if row else [c for c in allowed if c == PREFERRED]
+            if check_all:  # « Tout cocher »: every allowed method but the exceptional one
+                initial = [c for c in allowed if c != EvaluationMethod.RECONSTITUTED_SITUATION]
             self.fields[f"methods_{capacity.pk}"] = forms.MultipleChoiceField(
                 label=_("Modalités d'évaluation"),
                 choices=[(code, labels.get(code, code)) for code in allowed],

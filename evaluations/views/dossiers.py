@@ -57,7 +57,8 @@ def dossier_edit(request, registration_pk: int):
     dossier = _dossier_of(registration)
     rows = {row.capacity_id: row for row in dossier.capacities.all()} if dossier else {}
     capacities = _capacities(registration)
-    form = DossierForm(request.POST or None, capacities=capacities, rows=rows)
+    check_all = request.GET.get("tout") == "1"
+    form = DossierForm(request.POST or None, capacities=capacities, rows=rows, check_all=check_all)
     editable = (dossier is None or not dossier.is_frozen) and campaign_allows(
         campaign=registration.campaign, activity=Activity.DOSSIER
     )

@@ -45,3 +45,19 @@ def test_naming_respondents_costs_no_query_per_row(centre_a, staff_a):
     many = _queries(CampaignFactory(centre=centre_a), 12, staff_a)
     assert CompanyOpinion.objects.count() == 14
     assert many == few
+
+
+def test_tout_cocher_checks_every_allowed_method_without_saving(client_for, staff_a, centre_a):
+    from django.urls import reverse
+
+    from evaluations.models import EvaluationDossier
+    from tests.factories.candidates import RegistrationFactory
+
+    registration = RegistrationFactory(campaign=CampaignFactory(centre=centre_a))
+    url = reverse("evaluations:dossier_edit", args=[registration.pk])
+    client = client_for(staff_a)
+    plain = client.get(url).content.decode()
+    checked = client.get(url, {"tout": "1"}).content.decode()
+    assert "Tout cocher" in plain
+    assert checked.count("checked") > plain.count("checked")
+    assert not EvaluationDossier.objects.exists()
