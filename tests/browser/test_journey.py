@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Campaign, Registration
+from cqpm.core.confirmation import REASON_FIELD
 from deliberations.models import JurySession
 from documents.models import Document
 from evaluations.models import CommissionSession, CompanyOpinion, EvaluationDossier
@@ -309,6 +310,11 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         # candidate, open deliberation.
         staff.follow("Tableau de bord", "campagne-jury", exact=True)
         staff.submit("Passer à l'étape du jury")
+        # The confirmation names who is not evaluated (the imported candidates) and asks why.
+        assert "Non évalué" in staff.page.locator("main").inner_text()
+        staff.page.fill(
+            f'textarea[name="{REASON_FIELD}"]', "Candidats importés évalués à la session suivante."
+        )
         staff.submit("Confirmer")
         staff.expect_message("Jury")
         page = staff.task("Jury à constituer", "jurys")
