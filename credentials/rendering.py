@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cqpm.core.registry import DocumentExtra
+from documents.kinds import kind_of
 from documents.models import Document
 
 from .builder import absolute
@@ -30,7 +31,7 @@ def download_url(document: Document, extension: str = "jwt") -> str:
 
 def pdf_extra(document: Document) -> DocumentExtra | None:
     """At render time (worker): issue the certificate's credential and place it on the PDF."""
-    if document.kind != Document.Kind.CERTIFICATE:
+    if not kind_of(document.kind).credential:
         return None
     if not keys_configured():
         logger.warning("No credential for document %s: no issuer key configured.", document.pk)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from cqpm.core.audit import audit_log
 from deliberations.models import Decision
+from documents.kinds import kind_of
 from documents.models import Document
 
 from .builder import absolute, build_credential, issuer_profile
@@ -51,7 +52,7 @@ def credential_issue(*, document: Document) -> Credential | None:
     """The credential of a certificate, issued now if it has none; None for another document,
     a revoked one, or a decision no longer admissible and in force. Raises MissingIssuerKey
     when no key can sign."""
-    if document.kind != Document.Kind.CERTIFICATE:
+    if not kind_of(document.kind).credential:
         return None
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)

@@ -26,14 +26,11 @@ from deliberations.models import CapacityResult, Decision, JuryRecusal, JurySess
 from deliberations.rules import carry_over_end
 from deliberations.services.decisions import DELIBERATION_CHANGE_REASON
 
+from .kinds import kinds
 from .models import Document
 from .selectors import validated_block_lines
 
-TEMPLATES = {
-    Document.Kind.CERTIFICATE: "documents/pdf/certificate.html",
-    Document.Kind.CAPACITY_NOTICE: "documents/pdf/capacity_notice.html",
-    Document.Kind.JURY_MINUTES: "documents/pdf/jury_minutes.html",
-}
+TEMPLATES = {k.code: k.template for k in kinds()}
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"})
 

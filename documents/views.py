@@ -29,6 +29,7 @@ from cqpm.core.registry import document_page_extras
 
 from . import selectors, services, signatures
 from .file_check import pdf_file_check
+from .kinds import kind_of
 from .models import Document
 
 VERIFY_RATE = Rate(amount=30, window=60)  # lookups per client address per minute
@@ -242,7 +243,7 @@ def _verification_context(document: Document) -> dict:
             [candidate.get_civility_display(), candidate.first_name, candidate.last_name.upper()]
         )
     return {
-        "kind": document.get_kind_display(),
+        "kind": kind_of(document.kind).verifier,
         # Valid only if delivered, not revoked, and what it states is still the jury's decision.
         "is_valid": document.status == Document.Status.READY and document.is_current,
         "is_revoked": document.status == Document.Status.REVOKED,

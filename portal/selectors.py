@@ -13,12 +13,13 @@ from django.utils import timezone
 from candidates.models import Campaign, Candidate, Registration
 from cqpm.core.access import scope
 from deliberations.models import Decision, JurySession
+from documents.kinds import codes_where
 from documents.models import Convocation, Document
 
 from .models import CorrectionRequest
 
 # Documents a candidate takes away (never the jury's minutes).
-OWN_KINDS = (Document.Kind.CERTIFICATE, Document.Kind.CAPACITY_NOTICE)
+OWN_KINDS = codes_where(taken_away=True)
 
 
 def is_candidate(*, user) -> bool:
