@@ -60,12 +60,15 @@ def evaluated_registration(*, campaign=None, session=None, evaluator=None, appro
 
 def submitted_opinion(registration, ratings: dict[int, str], respondent=None) -> CompanyOpinion:
     """A submitted company opinion; `ratings` maps capacity number -> Rating value."""
-    opinion = CompanyOpinion.objects.create(
+    # The registration's tutor may already be named respondent (on creation): that opinion.
+    opinion, _created = CompanyOpinion.objects.update_or_create(
         registration=registration,
-        respondent=respondent or UserFactory(),
-        respondent_role=CompanyOpinion.RespondentRole.TUTOR,
-        status=CompanyOpinion.Status.SUBMITTED,
-        submitted_at=timezone.now(),
+        defaults={
+            "respondent": respondent or UserFactory(),
+            "respondent_role": CompanyOpinion.RespondentRole.TUTOR,
+            "status": CompanyOpinion.Status.SUBMITTED,
+            "submitted_at": timezone.now(),
+        },
     )
     for capacity in registration.campaign.referential.capacities.all():
         if capacity.number in ratings:
