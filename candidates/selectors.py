@@ -1,10 +1,13 @@
 """Reads scoped by the user: staff reach the campaigns of their own centres, nothing more."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +21,13 @@ from .lifecycle import Activity, campaign_allows
 from .models import Campaign, CentreMembership, ExamCentre, Registration
 from .validators import search_fold
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 Stage = Registration.Stage
 
 
-def _membership_roles(user) -> list[tuple[str, int]]:
+def _membership_roles(user: User) -> list[tuple[str, int]]:
     """(role, centre id) of the user's memberships, shared with the TOTP check of the request."""
     roles = getattr(user, "membership_roles", None)
     if roles is None:
@@ -29,23 +35,23 @@ def _membership_roles(user) -> list[tuple[str, int]]:
     return roles
 
 
-def is_centre_member(*, user, role: str) -> bool:
+def is_centre_member(*, user: User, role: str) -> bool:
     """Holds `role` at some centre (from the memberships the request already read)."""
     if not getattr(user, "is_authenticated", False):
         return False
     return any(held == role for held, _centre in _membership_roles(user))
 
 
-def is_centre_staff(*, user) -> bool:
+def is_centre_staff(*, user: User) -> bool:
     """Staff of at least one centre (the access role `staff`; no query once roles are read)."""
     return holds(user, "centre.manage")
 
 
-def centre_list_for(*, user) -> QuerySet[ExamCentre]:
+def centre_list_for(*, user: User) -> QuerySet[ExamCentre]:
     return scope(user, "centre.manage", ExamCentre.objects.all())
 
 
-def membership_list_for(*, user, centre: ExamCentre) -> QuerySet[CentreMembership]:
+def membership_list_for(*, user: User, centre: ExamCentre) -> QuerySet[CentreMembership]:
     """The people of one of the user's centres, with their account and company."""
     return (
         CentreMembership.objects.filter(centre__in=centre_list_for(user=user), centre=centre)
@@ -54,7 +60,7 @@ def membership_list_for(*, user, centre: ExamCentre) -> QuerySet[CentreMembershi
     )
 
 
-def campaign_list_for(*, user, with_counts: bool = False) -> QuerySet[Campaign]:
+def campaign_list_for(*, user: User, with_counts: bool = False) -> QuerySet[Campaign]:
     qs = scope(user, "campaign.manage", Campaign.objects.all()).select_related(
         "centre", "referential"
     )
@@ -67,7 +73,7 @@ def campaign_list_for(*, user, with_counts: bool = False) -> QuerySet[Campaign]:
     return qs
 
 
-def tutor_choices_for(*, user):
+def tutor_choices_for(*, user: User) -> QuerySet[User]:
     """Accounts already tutoring a registration at one of the user's centres."""
     return (
         get_user_model()
@@ -105,7 +111,7 @@ def registrations_search(qs: QuerySet[Registration], search: str) -> QuerySet[Re
 
 def registration_list_for(
     *,
-    user,
+    user: User,
     campaign: Campaign | None = None,
     search: str = "",
     stages: list[str] | tuple[str, ...] = (),
@@ -195,7 +201,9 @@ class CampaignDashboard:
         return sum(item.count for item in self.counts if item.stage != Stage.WITHDRAWN)
 
 
-def campaign_dashboard(*, campaign: Campaign, today: datetime.date | None = None):
+def campaign_dashboard(
+    *, campaign: Campaign, today: datetime.date | None = None
+) -> CampaignDashboard:
     """Counts by stage (one aggregate query), deadlines, and what is late on `today`."""
     today = today or timezone.localdate()
     raw = Registration.objects.filter(campaign=campaign).aggregate(
@@ -296,7 +304,9 @@ def identity_edit_url(*, registration: Registration) -> str:
 READINESS_NAMES = 20
 
 
-def names_with_more(registrations: QuerySet[Registration], *, limit: int = READINESS_NAMES):
+def names_with_more(
+    registrations: QuerySet[Registration], *, limit: int = READINESS_NAMES
+) -> list[str]:
     """Up to `limit` candidates' names, then « … et N autres », in two queries at most."""
     rows = list(registrations.select_related("candidate").order_by("candidate__last_name")[:limit])
     names = [str(r.candidate) for r in rows]
@@ -307,9 +317,13 @@ def names_with_more(registrations: QuerySet[Registration], *, limit: int = READI
     return names
 
 
-def _missing(name: str):
+def _missing(name: str) -> Exists | None:
+    """The registry's expression for a missing-item filter (an `Exists`/`~Exists`), if declared."""
     found = {f.name: f for f in missing_filters()}.get(name)
-    return found.condition() if found else None
+    if found is None:
+        return None
+    condition: Exists = found.condition()
+    return condition
 
 
 def campaign_transition_readiness(*, campaign: Campaign, to: str) -> Readiness:

@@ -8,7 +8,7 @@ from cqpm.core.access import ensure_centre_staff
 ensure_staff_of = ensure_centre_staff
 
 
-def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict]:
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Only what changed, as {"before": {...}, "after": {...}} for the audit log."""
     changed = [key for key in after if before.get(key) != after[key]]
     return {

@@ -48,7 +48,7 @@ def centre_update(
     ensure_staff_of(by, centre.pk)
     if logo is not None and (logo.size or 0) > LOGO_MAX_BYTES:
         raise DomainError(_("Le logo ne doit pas dépasser 2 Mo."))
-    stored: File | None = None
+    stored: File[bytes] | None = None
     if logo is not None:
         stored = image_reencode(logo, name=logo.name or "logo")
     with transaction.atomic():
