@@ -11,19 +11,25 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.views.decorators.gzip import gzip_page
 
 
-def public_response(view):
+def public_response(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponseBase]:
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming:
             return response
         if not response.has_header("ETag"):
             response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+        return conditional or response
 
     return gzip_page(wrapper)

@@ -516,13 +516,13 @@ def opinion_respondents_from_tutors(
     now = timezone.now()
     marks = ", ".join(["%s"] * len(ids))
     sql = (
-        f"INSERT INTO {opinions} (created_at, updated_at, registration_id, respondent_id, "  # noqa: S608 - names from _meta
+        f"INSERT INTO {opinions} (created_at, updated_at, registration_id, respondent_id, "  # noqa: S608  # nosec B608 - table names from _meta, values bound
         "respondent_role, status, overall_comment, submitted_at, revision, reopen_reason) "
         f"SELECT %s, %s, r.id, r.tutor_id, %s, %s, '', NULL, 0, '' FROM {table} r "
         f"WHERE r.id IN ({marks}) AND r.tutor_id IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {opinions} o WHERE o.registration_id = r.id)"
     )
-    params = [
+    params: list[Any] = [
         now,
         now,
         CompanyOpinion.RespondentRole.TUTOR.value,
