@@ -124,6 +124,9 @@ def opinion_assign_respondent(
             if opinion
             else None
         )
+        # The tutor named on the registration's creation was never told: naming them here is
+        # their invitation, as the page says.
+        never_invited = opinion is not None and not _was_invited(opinion)
         if opinion is None:
             opinion = CompanyOpinion(registration=registration)
         opinion.respondent = user
@@ -137,9 +140,19 @@ def opinion_assign_respondent(
             registration_id=registration.pk,
             centre_id=centre_id_of(registration),
         )
-        if before is None or before["respondent"] != user.email:
+        if before is None or before["respondent"] != user.email or never_invited:
             transaction.on_commit(lambda: _notify_respondent(opinion.pk))
     return opinion
+
+
+def _was_invited(opinion: CompanyOpinion) -> bool:
+    """Whether staff ever named or re-invited this opinion's respondent (a tutor named on the
+    registration's creation is not told until then)."""
+    return AuditEntry.objects.filter(
+        object_type=CompanyOpinion._meta.label_lower,
+        object_id=str(opinion.pk),
+        action__in=("cqpm.opinion.respondent_named", "cqpm.opinion.invitation_resent"),
+    ).exists()
 
 
 def opinion_invitation_send(*, registration: Registration, by: User) -> CompanyOpinion:
@@ -508,9 +521,17 @@ def opinion_respondents_from_tutors(
     e-mail here: staff send the invitations). One INSERT … SELECT whatever the number of rows
     (an import of 10,000 stays within its pinned queries); the registration's own creation
     entry in the audit log already records the tutor."""
-    ids = [r.pk for r in registrations if r.tutor_id]
-    if not ids:
-        return
+    # An import hands its ids without loading its rows (CreatedRegistrations): the SQL below
+    # keeps those with a tutor, so the rows are never read here.
+    ids = list(getattr(registrations, "ids", None) or [r.pk for r in registrations if r.tutor_id])
+    for start in range(0, len(ids), TUTOR_BATCH):
+        _respondents_from_tutors(ids[start : start + TUTOR_BATCH])
+
+
+TUTOR_BATCH = 5000
+
+
+def _respondents_from_tutors(ids: list[int]) -> None:
     opinions = CompanyOpinion._meta.db_table
     table = Registration._meta.db_table
     now = timezone.now()

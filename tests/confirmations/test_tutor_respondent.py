@@ -61,3 +61,26 @@ def test_tout_cocher_checks_every_allowed_method_without_saving(client_for, staf
     assert "Tout cocher" in plain
     assert checked.count("checked") > plain.count("checked")
     assert not EvaluationDossier.objects.exists()
+
+
+def test_naming_the_imported_tutor_is_their_invitation_once(
+    centre_a, staff_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Named on creation, the tutor is told nothing until staff name them: then once, as the
+    page says (« prévenu par e-mail »), and not again on a second save."""
+    from candidates.models import Registration
+    from evaluations.services.opinions import opinion_assign_respondent
+
+    campaign = CampaignFactory(centre=centre_a)
+    _import(campaign, [good_row(1, tuteur_email="Marc.Lefebvre@exemple.fr")], staff_a)
+    registration = Registration.objects.get(campaign=campaign)
+    mailoutbox.clear()
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            opinion_assign_respondent(
+                registration=registration,
+                email="marc.lefebvre@exemple.fr",
+                role=CompanyOpinion.RespondentRole.TUTOR,
+                by=staff_a,
+            )
+    assert [message.to for message in mailoutbox] == [["marc.lefebvre@exemple.fr"]]
