@@ -208,8 +208,11 @@ def holds(user: User, code: str) -> bool:
 
 def only_own(user: User) -> bool:
     """True for a person who holds a personal role (a candidate) and no role of the account
-    (centre staff, resource centre, branch): the menu's working entries are not for them. Seats
-    are not weighed (asking would cost queries on every page; a candidate seldom holds one)."""
+    (centre staff, resource centre, branch) nor a centre membership (an evaluator or a jury
+    member of a centre, read from the memberships the frame has already loaded: no query): the
+    menu's working entries are not for them."""
+    if getattr(user, "membership_roles", None):
+        return False
     beyond = set(_grants_of(user))
     for role in roles():
         if role.seated or role.personal is not None:

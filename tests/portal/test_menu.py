@@ -30,8 +30,11 @@ def test_it_keeps_the_working_entries_for_everyone_else(request, persona):
     assert not only_own(user)
 
 
-def test_a_candidate_who_is_also_staff_keeps_them(invited, centre_a):
-    CentreMembership.objects.create(
-        centre=centre_a, user=invited.user, role=CentreMembership.Role.STAFF
-    )
+@pytest.mark.parametrize(
+    "role",
+    [CentreMembership.Role.STAFF, CentreMembership.Role.EVALUATOR, CentreMembership.Role.JURY],
+)
+def test_a_candidate_who_also_works_for_a_centre_keeps_them(invited, centre_a, role):
+    CentreMembership.objects.create(centre=centre_a, user=invited.user, role=role)
+    assert not only_own(invited.user)
     assert _labels(invited.user) >= WORKING
