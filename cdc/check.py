@@ -7,6 +7,7 @@ for holders it would accept; the XSD validation of the written file stays the la
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.utils.translation import gettext as _
@@ -106,7 +107,13 @@ def _registration_problems(row: HolderRow) -> list[str]:
 
 
 def certification_problems(
-    *, registered: bool, rncp_code: str, rncp_end, jury_date, client_id: str, contract_id: str
+    *,
+    registered: bool,
+    rncp_code: str,
+    rncp_end: datetime.date | None,
+    jury_date: datetime.date | None,
+    client_id: str,
+    contract_id: str,
 ) -> list[str]:
     """What makes a whole certification (a referential at a centre) impossible to deposit."""
     if not registered:

@@ -1,6 +1,10 @@
 """The staff's home: the legal deadline of the deposit of each jury's holders (three months
 after the jury), late in red once passed. One query, whatever the number of holders."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -9,8 +13,11 @@ from cqpm.core.navigation import HomeTask
 
 from .selectors import deadline, pending_deadlines_for
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def tasks(user) -> list[HomeTask]:
+
+def tasks(user: User) -> list[HomeTask]:
     if not holds(user, "cdc.export"):
         return []
     return [

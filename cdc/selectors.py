@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -29,6 +29,9 @@ from deliberations.models import Decision, JurySession
 from .check import certification_problems, holder_problems
 from .models import CdcFlux, CdcHolder
 from .xml import HolderRow, fingerprint
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Read a target's holders this many at a time (the export streams 10,000 and more).
 CHUNK = 1000
@@ -95,7 +98,8 @@ def id_technique(registration_id: int) -> str:
 
 def deadline(jury_date: datetime.date) -> datetime.date:
     """The legal deadline of a deposit: three months (CDC_DEPOSIT_MONTHS) after the jury."""
-    return jury_date + relativedelta(months=settings.CDC_DEPOSIT_MONTHS)
+    due: datetime.date = jury_date + relativedelta(months=settings.CDC_DEPOSIT_MONTHS)
+    return due
 
 
 def certifier_of(centre: ExamCentre) -> tuple[str, str]:
@@ -323,7 +327,7 @@ def withdrawals(target: Target) -> QuerySet[CdcHolder]:
 # --- Staff pages ---------------------------------------------------------------------------------
 
 
-def campaigns_for(*, user: Any) -> QuerySet[Campaign]:
+def campaigns_for(*, user: User) -> QuerySet[Campaign]:
     """The campaigns whose deposits the user makes, with their certified people's count."""
     return (
         scope(user, "cdc.export", Campaign.objects.filter(referential__rncp_registered=True))
@@ -349,7 +353,7 @@ def campaigns_for(*, user: Any) -> QuerySet[Campaign]:
     )
 
 
-def fluxes_for(*, user: Any) -> QuerySet[CdcFlux]:
+def fluxes_for(*, user: User) -> QuerySet[CdcFlux]:
     """The fluxes whose every holder is in the user's campaigns (a flux of other centres' holders
     stays with whoever made it)."""
     campaigns = scope(user, "cdc.export", Campaign.objects.all()).values("pk")
@@ -365,7 +369,17 @@ def session_choices(campaign: Campaign) -> QuerySet[JurySession]:
     return campaign.jury_sessions.filter(status=JurySession.Status.CLOSED).order_by("date", "pk")
 
 
-def pending_deadlines_for(*, user: Any) -> list[dict]:
+class PendingDeadline(TypedDict):
+    """One closed jury session's certified people still to deposit (`n`)."""
+
+    session_id: int
+    session__date: datetime.date
+    session__campaign_id: int
+    session__campaign__name: str
+    n: int
+
+
+def pending_deadlines_for(*, user: User) -> list[PendingDeadline]:
     """Per closed jury session of the user's campaigns: certified people not yet deposited (or
     rejected by the CDC), with the session's date (their legal deadline follows). One query."""
     not_done = Q(registration__cdc_holder__isnull=True) | Q(
@@ -374,7 +388,7 @@ def pending_deadlines_for(*, user: Any) -> list[dict]:
             CdcHolder.Status.WITHDRAWN,
         )
     )
-    return list(
+    rows = (
         Decision.objects.filter(
             not_done,
             is_active=True,
@@ -388,6 +402,16 @@ def pending_deadlines_for(*, user: Any) -> list[dict]:
         .annotate(n=Count("pk"))
         .order_by("session__date", "session_id")
     )
+    return [
+        PendingDeadline(
+            session_id=row["session_id"],
+            session__date=row["session__date"],
+            session__campaign_id=row["session__campaign_id"],
+            session__campaign__name=row["session__campaign__name"],
+            n=row["n"],
+        )
+        for row in rows
+    ]
 
 
 def is_certified(registration_id: int) -> bool:

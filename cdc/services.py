@@ -7,16 +7,18 @@ file, validated (both streamed), then stored with its hash; a refusal stores not
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
 
 BATCH = 1000
 
+# One holder's audit entry written in bulk: the object, its registration, the entry's data.
+AuditRow = tuple[models.Model, int, dict[str, object]]
+
 
 @dataclass
 class ExportResult:
@@ -45,7 +50,7 @@ class ExportResult:
     refused: list[HolderLine] = field(default_factory=list)
 
 
-def new_id_flux(moment) -> str:
+def new_id_flux(moment: datetime.datetime) -> str:
     """A unique idFlux (≤ 50 characters): the time in Paris and 48 random bits."""
     local = timezone.localtime(moment)
     return f"cqpm-{local:%Y%m%d-%H%M%S}-{secrets.token_hex(6)}"
@@ -128,7 +133,7 @@ def _exported(
         yield line.row
 
 
-def _digest(tmp) -> tuple[str, int]:
+def _digest(tmp: IO[bytes]) -> tuple[str, int]:
     sha, size = hashlib.sha256(), 0
     for chunk in iter(lambda: tmp.read(1 << 20), b""):
         sha.update(chunk)
@@ -137,7 +142,15 @@ def _digest(tmp) -> tuple[str, int]:
     return sha.hexdigest(), size
 
 
-def _store(tmp, header: FluxHeader, target: Target, by, digest: str, size: int, n: int) -> CdcFlux:
+def _store(
+    tmp: IO[bytes],
+    header: FluxHeader,
+    target: Target,
+    by: User | None,
+    digest: str,
+    size: int,
+    n: int,
+) -> CdcFlux:
     flux = CdcFlux(
         id_flux=header.id_flux,
         campaign=target.flux_campaign,
@@ -154,7 +167,14 @@ def _store(tmp, header: FluxHeader, target: Target, by, digest: str, size: int, 
     return flux
 
 
-def _record(flux: CdcFlux, included, prints, *, by, centre_id) -> None:
+def _record(
+    flux: CdcFlux,
+    included: list[tuple[int, str]],
+    prints: dict[str, str],
+    *,
+    by: User | None,
+    centre_id: int | None,
+) -> None:
     with transaction.atomic():
         flux.save()
         for start in range(0, len(included), BATCH):  # a slice of objects at a time
@@ -173,7 +193,7 @@ def _record(flux: CdcFlux, included, prints, *, by, centre_id) -> None:
         )
 
 
-def _audit_many(action: str, rows: list[tuple[Any, int, dict]], *, by) -> None:
+def _audit_many(action: str, rows: list[AuditRow], *, by: User | None) -> None:
     """One audit entry per holder, written in bulk (a flux holds thousands of them)."""
     audited_event(action)
     actor = by if getattr(by, "is_authenticated", False) else None
@@ -223,13 +243,15 @@ def _ensure_flux(by: User | None, flux: CdcFlux) -> None:
         raise DomainError(_("Vous n'avez pas le droit de faire cela."), code="forbidden")
 
 
-def _holders_deposited(flux: CdcFlux, *, by) -> None:
+def _holders_deposited(flux: CdcFlux, *, by: User | None) -> None:
     entries = list(flux.entries.only("pk", "registration_id"))
     current = {
         h.registration_id: h
         for h in CdcHolder.objects.filter(registration_id__in=[e.registration_id for e in entries])
     }
-    new, moved, audited = [], [], []
+    new: list[CdcHolder] = []
+    moved: list[CdcHolder] = []
+    audited: list[AuditRow] = []
     for entry in entries:
         holder = current.get(entry.registration_id)
         if holder is not None and holder.entry_id > entry.pk:
@@ -250,7 +272,7 @@ def _holders_deposited(flux: CdcFlux, *, by) -> None:
     _audit_many(events.HOLDER_DEPOSITED, audited, by=by)
 
 
-def cdc_report_import(*, data: bytes, fluxes, by: User | None) -> dict[str, int]:
+def cdc_report_import(*, data: bytes, fluxes: QuerySet[CdcFlux], by: User | None) -> dict[str, int]:
     """Apply the CDC's processing report to the fluxes it names among `fluxes` (the user's):
     each holder accepted, or rejected with the CDC's reason. ReportErrors, with every line in
     error, when any line does not match; then nothing is written."""
@@ -267,13 +289,17 @@ def cdc_report_import(*, data: bytes, fluxes, by: User | None) -> dict[str, int]
             CdcFlux.objects.filter(pk=flux.pk).update(
                 status=CdcFlux.Status.PROCESSED, processed_at=now
             )
-        audited: list[tuple[Any, int, dict]] = []
+        audited: list[AuditRow] = []
         for entry, line in entries:
             outcome = CdcEntry.Outcome.ACCEPTED if line.accepted else CdcEntry.Outcome.REJECTED
             entry.outcome, entry.reason, entry.answered_at = outcome, line.reason, now
             counts[outcome] += 1
             reason = "—" if line.accepted else line.reason
-            payload = {"id_flux": entry.flux.id_flux, "after": outcome, "reason": reason}
+            payload: dict[str, object] = {
+                "id_flux": entry.flux.id_flux,
+                "after": outcome,
+                "reason": reason,
+            }
             audited.append((entry, entry.registration_id, payload))
         CdcEntry.objects.bulk_update(
             [e for e, _line in entries], ["outcome", "reason", "answered_at"], batch_size=BATCH
@@ -284,14 +310,18 @@ def cdc_report_import(*, data: bytes, fluxes, by: User | None) -> dict[str, int]
     return counts
 
 
-def _match(lines: list[ReportLine], fluxes) -> tuple[list[tuple[CdcEntry, ReportLine]], list]:
+def _match(
+    lines: list[ReportLine], fluxes: QuerySet[CdcFlux]
+) -> tuple[list[tuple[CdcEntry, ReportLine]], list[str]]:
     wanted = {line.id_flux for line in lines}
     known = {f.id_flux: f for f in fluxes.filter(id_flux__in=wanted)}
     by_key = {
         (e.flux.id_flux, e.id_technique): e
         for e in CdcEntry.objects.filter(flux__in=list(known.values())).select_related("flux")
     }
-    matched, errors, seen = [], [], set()
+    matched: list[tuple[CdcEntry, ReportLine]] = []
+    errors: list[str] = []
+    seen: set[tuple[str, str]] = set()
     for line in lines:
         where = _("Ligne %(n)s : ") % {"n": line.number}
         key = (line.id_flux, line.id_technique)

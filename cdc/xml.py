@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
-from typing import IO, Any
+from typing import IO, Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,6 +30,22 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 NSMAP = {"cpf": NS, "xsi": XSI}
 NIL = f"{{{XSI}}}nil"
 PARIS = ZoneInfo("Europe/Paris")
+
+
+class XmlWriter(Protocol):
+    """What the flux is written through: lxml's incremental writer (`etree.xmlfile`)."""
+
+    def element(
+        self,
+        tag: str,
+        attrib: Mapping[str, str] | None = ...,
+        nsmap: Mapping[str, str] | None = ...,
+    ) -> AbstractContextManager[None]: ...
+
+    def write(self, *args: object) -> None: ...
+
+    def flush(self) -> None: ...
+
 
 # What the certifier deposits: a decision of the jury, certified by the certifier itself.
 OBTENTION = "PAR_ADMISSION"
@@ -176,7 +193,7 @@ def _build(parent: etree._Element, nodes: list[Node]) -> None:
             _build(child, value)
 
 
-def _emit(xf: Any, nodes: list[Node]) -> None:
+def _emit(xf: XmlWriter, nodes: list[Node]) -> None:
     for name, value in nodes:
         if value is None:
             with xf.element(q(name), {NIL: "true"}):
@@ -209,7 +226,7 @@ def write_flux(out: IO[bytes], header: FluxHeader, rows: Iterable[HolderRow]) ->
 
 
 def _certification(
-    xf: Any, header: FluxHeader, code: str, rows: Iterator[HolderRow], prints: dict[str, str]
+    xf: XmlWriter, header: FluxHeader, code: str, rows: Iterator[HolderRow], prints: dict[str, str]
 ) -> None:
     with xf.element(q("certification")):
         _emit(xf, [("type", certification_type(code)), ("code", code)])
