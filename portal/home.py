@@ -4,6 +4,8 @@ awaiting a decision. A constant number of queries whatever the number of registr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -17,19 +19,22 @@ from documents.models import Convocation
 from .models import CorrectionRequest, DataReview
 from .selectors import is_candidate, own_registrations
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 GROUP = "Mon espace candidat"
 # The report is expected (and handed in once evaluations start).
 REPORT_DUE = (Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS)
 
 
-def tasks(user) -> list[HomeTask]:
+def tasks(user: User) -> list[HomeTask]:
     out = candidate_tasks(user) if is_candidate(user=user) else []
     if holds(user, "correction.decide"):
         out += _staff_tasks(user)
     return out
 
 
-def candidate_tasks(user) -> list[HomeTask]:
+def candidate_tasks(user: User) -> list[HomeTask]:
     registrations = list(own_registrations(user=user).exclude(stage=Registration.Stage.WITHDRAWN))
     if not registrations:
         return []
@@ -98,7 +103,7 @@ def _convocation_tasks(registrations: list[Registration]) -> list[HomeTask]:
     ]
 
 
-def _staff_tasks(user) -> list[HomeTask]:
+def _staff_tasks(user: User) -> list[HomeTask]:
     pending = (
         scope(user, "correction.decide", CorrectionRequest.objects.all())
         .filter(status=CorrectionRequest.Status.PENDING)

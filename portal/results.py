@@ -5,8 +5,8 @@ session is closed (`selectors.decision_in_force`): nothing shows before."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -45,7 +45,9 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def linkedin_url(*, name: str, organisation: str, issued: Any, credential_id: str, url: str) -> str:
+def linkedin_url(
+    *, name: str, organisation: str, issued: datetime.date, credential_id: str, url: str
+) -> str:
     """LinkedIn's public « add to profile » link for a certification, filled in."""
     query = {
         "startTask": "CERTIFICATION_NAME",
@@ -63,9 +65,12 @@ def _credential_links(document: Document) -> CredentialLinks | None:
     credential = getattr(document, "credential", None)
     if credential is None or credential.revoked_at is not None:
         return None
+    registration, decision = document.registration, document.decision
+    if registration is None or decision is None:  # a candidate's own document has both
+        return None
     code = document.verification_code
     verify = _absolute(reverse("documents:verify", kwargs={"code": code}))
-    referential = document.registration.campaign.referential
+    referential = registration.campaign.referential
     credential_id = f"urn:uuid:{credential.uuid}"
     return CredentialLinks(
         jwt_url=reverse("credentials:credential_jwt", kwargs={"code": code}),
@@ -74,7 +79,7 @@ def _credential_links(document: Document) -> CredentialLinks | None:
         linkedin_url=linkedin_url(
             name=f"CQPM {referential.code} — {referential.title}",
             organisation=settings.CREDENTIALS_ISSUER_NAME,
-            issued=document.decision.session.date,
+            issued=decision.session.date,
             credential_id=credential_id,
             url=verify,
         ),

@@ -4,8 +4,9 @@ id is never found (404)."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,32 +19,37 @@ from documents.models import Convocation, Document
 
 from .models import CorrectionRequest
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from evaluations.models import Report
+
 # Documents a candidate takes away (never the jury's minutes).
 OWN_KINDS = codes_where(taken_away=True)
 
 
-def is_candidate(*, user) -> bool:
+def is_candidate(*, user: User) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     cached = getattr(user, "_cqpm_is_candidate", None)
     if cached is None:
         cached = Candidate.objects.filter(account=user).exists()
-        user._cqpm_is_candidate = cached
-    return cached
+        with contextlib.suppress(AttributeError):
+            setattr(user, "_cqpm_is_candidate", cached)  # noqa: B010 - not a model field
+    return bool(cached)
 
 
-def own_registrations(*, user) -> QuerySet[Registration]:
+def own_registrations(*, user: User) -> QuerySet[Registration]:
     """The user's own registrations, at every centre (empty for anyone but a candidate)."""
     return scope(user, "registration.own", Registration.objects.all()).select_related(
         "candidate", "campaign__centre", "campaign__referential", "company", "tutor"
     )
 
 
-def own_registrations_listed(*, user) -> QuerySet[Registration]:
+def own_registrations_listed(*, user: User) -> QuerySet[Registration]:
     return own_registrations(user=user).order_by("-campaign__jury_date", "-pk")
 
 
-def own_convocations(*, user) -> QuerySet[Convocation]:
+def own_convocations(*, user: User) -> QuerySet[Convocation]:
     return (
         scope(user, "convocation.answer", Convocation.objects.all())
         .select_related("registration__campaign__centre", "registration__campaign__referential")
@@ -77,7 +83,7 @@ def decision_in_force(*, registration: Registration) -> Decision | None:
     )
 
 
-def own_documents(*, user) -> QuerySet[Document]:
+def own_documents(*, user: User) -> QuerySet[Document]:
     """The candidate's certificate or notice, ready and of a decision in force."""
     return (
         scope(user, "document.take_away", Document.objects.all())
@@ -94,14 +100,14 @@ def own_corrections(*, registration: Registration) -> QuerySet[CorrectionRequest
     return registration.correction_requests.select_related("decided_by").order_by("-pk")
 
 
-def corrections_for_staff(*, user) -> QuerySet[CorrectionRequest]:
+def corrections_for_staff(*, user: User) -> QuerySet[CorrectionRequest]:
     """Requests of the registrations of the user's centres (staff)."""
     return scope(user, "correction.decide", CorrectionRequest.objects.all()).select_related(
         "candidate", "registration__campaign", "requested_by", "decided_by"
     )
 
 
-def registrations_for_invitation(*, user, campaign: Campaign) -> QuerySet[Registration]:
+def registrations_for_invitation(*, user: User, campaign: Campaign) -> QuerySet[Registration]:
     """The registrations of a campaign of the user's centres (what staff may invite)."""
     return (
         scope(user, "registration.manage", Registration.objects.all())
@@ -116,7 +122,7 @@ class RegistrationView:
     """One registration as its candidate sees it."""
 
     registration: Registration
-    reports: list[Any]
+    reports: list[Report]
     convocations: list[Convocation]
     decision: Decision | None
 

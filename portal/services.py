@@ -5,7 +5,9 @@ through the evaluations app's one upload service. Every write is audited."""
 
 from __future__ import annotations
 
-from typing import IO, Any
+import datetime
+from collections.abc import Mapping
+from typing import IO, Any, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -51,7 +53,14 @@ def _ensure_holder(by: User, registration: Registration) -> None:
         raise DomainError(_("Cette inscription n'est pas la vôtre."), code="forbidden")
 
 
-def _where(registration: Registration) -> dict[str, int]:
+class Where(TypedDict):
+    """Where an audit entry of the candidate's space is filed."""
+
+    registration_id: int
+    centre_id: int
+
+
+def _where(registration: Registration) -> Where:
     return {"registration_id": registration.pk, "centre_id": registration.campaign.centre_id}
 
 
@@ -138,7 +147,9 @@ def candidate_report_upload(
 # --- Convocations --------------------------------------------------------------------------------
 
 
-def convocation_answer(*, convocation: Convocation, by: User, answer: str, reason: str = "") -> Any:
+def convocation_answer(
+    *, convocation: Convocation, by: User, answer: str, reason: str = ""
+) -> ConvocationAnswer:
     """Acknowledge a convocation or say one cannot come (with a reason staff read); the last
     answer counts, each one audited; DomainError."""
     registration = convocation.registration
@@ -201,7 +212,7 @@ def candidate_data_confirm(*, registration: Registration, by: User) -> DataRevie
 
 
 def correction_request(
-    *, registration: Registration, by: User, changes: dict[str, Any], message: str
+    *, registration: Registration, by: User, changes: Mapping[str, object], message: str
 ) -> CorrectionRequest:
     """Ask the centre to correct some of one's data (the values wanted, and why); one request
     pending at a time; audited; DomainError."""
@@ -282,9 +293,7 @@ def correction_decide(
         )
 
 
-def _date(value: str):
-    import datetime
-
+def _date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
