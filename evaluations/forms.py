@@ -248,14 +248,34 @@ class EvaluatorAddForm(forms.Form):
         self.fields["evaluator"].queryset = evaluators
 
 
-class AssignForm(forms.Form):
-    registration = forms.ModelChoiceField(label=_("Candidat à affecter"), queryset=None)
+class AssignBatchForm(forms.Form):
+    """The candidates checked on a session's page and the session they go to (this one by
+    default; cancelled sessions are not a choice)."""
 
-    def __init__(self, *args, registrations, **kwargs):
+    ids = forms.ModelMultipleChoiceField(
+        label=_("Candidats à affecter"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Cochez au moins un candidat à affecter."),
+            "invalid_choice": _("Cochez des candidats de la campagne."),
+            "invalid_pk_value": _("Cochez des candidats de la campagne."),
+        },
+    )
+    session = forms.ModelChoiceField(
+        label=_("Commission"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choisissez une commission de la campagne.")},
+    )
+
+    def __init__(self, *args, registrations, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["registration"].queryset = registrations
-        self.fields["registration"].label_from_instance = lambda r: (
-            f"{r.candidate} — {r.company.name if r.company_id else ''}"
+        self.fields["ids"].queryset = registrations
+        self.fields["session"].queryset = sessions.filter(cancelled_at__isnull=True)
+        self.fields["session"].label_from_instance = lambda s: (
+            _("%(date)s — %(place)s (%(n)s candidat(s))")
+            % {"date": s.date.strftime("%d/%m/%Y"), "place": s.place, "n": s.candidate_count}
         )
 
 

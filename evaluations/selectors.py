@@ -238,37 +238,34 @@ def dossier_review_readiness(
     )
 
 
-def commission_assign_readiness(*, registrations: list[Registration]) -> Readiness:
-    """Putting candidates in a commission: those without an approved dossier are named (the
-    commission can record no result for them until it is approved)."""
-    dossiers = dict(
-        EvaluationDossier.objects.filter(registration__in=registrations).values_list(
-            "registration_id", "status"
-        )
-    )
-    missing = []
-    for registration in registrations:
-        status = dossiers.get(registration.pk)
-        if status is None:
-            missing.append(
-                _("%(name)s : aucun dossier d'évaluation.") % {"name": registration.candidate}
-            )
-        elif status != EvaluationDossier.Status.APPROVED:
-            missing.append(
-                _("%(name)s : dossier d'évaluation non approuvé.")
-                % {"name": registration.candidate}
-            )
+def commission_assign_readiness(
+    *, session: CommissionSession, registrations: list[Registration], refusals: list[str]
+) -> Readiness:
+    """Putting the candidates checked in a commission, all or none: the candidates refused
+    (`refusals`, from the service's own check) are named and the batch waits for them to be
+    unchecked or their dossier approved."""
+    n = len(registrations)
+    when = session.date.strftime("%d/%m/%Y")
     return Readiness(
         effects=[
             ngettext(
-                "%(n)s candidat est affecté à cette commission ; ses évaluateurs le voient.",
-                "%(n)s candidats sont affectés à cette commission ; ses évaluateurs les voient.",
-                len(registrations),
+                "%(n)s candidat est affecté à la commission du %(date)s (%(place)s) ; ses "
+                "évaluateurs le voient et il peut y être convoqué.",
+                "%(n)s candidats sont affectés à la commission du %(date)s (%(place)s) ; ses "
+                "évaluateurs les voient et ils peuvent y être convoqués.",
+                n,
             )
-            % {"n": len(registrations)},
-            _("Aucun résultat ne peut être enregistré pour un candidat sans dossier approuvé."),
+            % {"n": n, "date": when, "place": session.place},
+            _("Si un seul candidat ne peut pas être affecté, aucun ne l'est."),
         ],
-        missing=missing,
+        missing=refusals,
+        blocking=True,
+        refusal=_(
+            "Aucun candidat n'est affecté : décochez les candidats nommés ci-dessus, ou faites "
+            "d'abord approuver leur dossier d'évaluation."
+        )
+        if refusals
+        else "",
     )
 
 

@@ -28,6 +28,14 @@ class DomainError(Exception):
         return self.message
 
 
+class BatchRefused(DomainError):
+    """A batch was refused whole (nothing written): `lines` says, item by item, why."""
+
+    def __init__(self, message: str | Promise, lines: list[str], *, code: str = "invalid") -> None:
+        super().__init__(message, code=code)
+        self.lines = list(lines)
+
+
 class InvalidTransition(DomainError):
     """The object is not in a state from which this action is allowed."""
 

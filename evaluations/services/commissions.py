@@ -3,22 +3,23 @@ An evaluator never evaluates a candidate of their own company (DESIGN.md §5.4).
 `cqpm.commission.*`."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from cqpm.core.audit import audit_log
-from cqpm.core.errors import DomainError
+from cqpm.core.errors import BatchRefused, DomainError
 from cqpm.core.registry import emit
 
 from ..events import COMMISSION_SESSION_DATED
-from ..models import CommissionAssignment, CommissionSession, Interview
+from ..models import CommissionAssignment, CommissionSession, EvaluationDossier, Interview
 from ._common import ensure_active, ensure_staff_of
 
 PLANNING = Activity.COMMISSION_PLANNING
@@ -453,6 +454,105 @@ def commission_assign(
             centre_id=centre_id,
         )
     return assignment
+
+
+def commission_assign_refusals(
+    *, session: CommissionSession, registrations: Sequence[Registration]
+) -> list[str]:
+    """Why each candidate of a batch cannot go to this session, one French line per candidate
+    refused (empty: all can): another campaign (so another centre), withdrawn, already in a
+    commission, facing an evaluator of their company, or no approved evaluation dossier."""
+    centre_id = session.campaign.centre_id
+    evaluators = list(session.evaluators.all())
+    memberships = _evaluator_memberships(centre_id, evaluators) if evaluators else {}
+    ids = [r.pk for r in registrations]
+    assigned = dict(
+        CommissionAssignment.objects.filter(registration_id__in=ids).values_list(
+            "registration_id", "session__date"
+        )
+    )
+    dossiers = dict(
+        EvaluationDossier.objects.filter(registration_id__in=ids).values_list(
+            "registration_id", "status"
+        )
+    )
+    lines = []
+    for registration in registrations:
+        name = registration.candidate
+        status = dossiers.get(registration.pk)
+        if registration.campaign_id != session.campaign_id:
+            reason = _("inscrit à une autre campagne que celle de cette commission.")
+        elif registration.is_withdrawn:
+            reason = _("désinscrit.")
+        elif registration.pk in assigned:
+            reason = _("déjà affecté à la commission du %(date)s.") % {
+                "date": _fr(assigned[registration.pk])
+            }
+        elif status is None:
+            reason = _("aucun dossier d'évaluation.")
+        elif status != EvaluationDossier.Status.APPROVED:
+            reason = _("dossier d'évaluation non approuvé.")
+        else:
+            conflicts = [m for m in memberships.values() if _conflict(m, registration)]
+            if not conflicts:
+                continue
+            reason = _(
+                "conflit d'intérêts, %(evaluator)s travaille chez %(company)s, son entreprise."
+            ) % {
+                "evaluator": conflicts[0].user,
+                "company": registration.company.name if registration.company else "",
+            }
+        lines.append(_("%(name)s : %(reason)s") % {"name": name, "reason": reason})
+    return lines
+
+
+def commission_assign_batch(
+    *, session: CommissionSession, registrations: Sequence[Registration], by: User
+) -> list[CommissionAssignment]:
+    """Assign several candidates to one session at once, all or none, in one transaction: every
+    candidate refused is named with the reason (`commission_assign_refusals`) in a BatchRefused
+    and nothing is written; a cancelled session or a campaign closed to planning refuses the
+    batch. Each assignment is audited in its candidate's history."""
+    centre_id = session.campaign.centre_id
+    ensure_staff_of(by, centre_id)
+    campaign_ensure_allows(campaign=session.campaign, activity=PLANNING)
+    registrations = list(registrations)
+    if not registrations:
+        raise DomainError(_("Cochez au moins un candidat à affecter."))
+    with transaction.atomic():
+        locked = _locked_session(session)
+        # The candidates' rows, locked: two batches cannot both pass the checks for one of them.
+        list(Registration.objects.select_for_update().filter(pk__in=[r.pk for r in registrations]))
+        lines = commission_assign_refusals(session=locked, registrations=registrations)
+        if lines:
+            raise BatchRefused(
+                ngettext(
+                    "Aucun candidat n'est affecté : %(n)s candidat ne peut pas l'être.",
+                    "Aucun candidat n'est affecté : %(n)s candidats ne peuvent pas l'être.",
+                    len(lines),
+                )
+                % {"n": len(lines)},
+                lines,
+            )
+        try:
+            with transaction.atomic():
+                assignments = CommissionAssignment.objects.bulk_create(
+                    CommissionAssignment(session=locked, registration=r) for r in registrations
+                )
+        except IntegrityError as exc:
+            raise DomainError(
+                _("Un de ces candidats vient d'être affecté ailleurs : recommencez.")
+            ) from exc
+        for assignment in assignments:
+            audit_log(
+                action="cqpm.commission.assignment.created",
+                obj=assignment,
+                by=by,
+                data={"after": {"session": locked.pk, "date": locked.date, "place": locked.place}},
+                registration_id=assignment.registration_id,
+                centre_id=centre_id,
+            )
+    return assignments
 
 
 def commission_unassign(*, assignment: CommissionAssignment, by: User) -> None:

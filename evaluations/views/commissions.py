@@ -5,19 +5,22 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from candidates.models import Registration
+from cqpm.core.access import scope
 from cqpm.core.actions import run_action
 from cqpm.core.confirmation import confirmation
-from cqpm.core.errors import DomainError, add_to_form
+from cqpm.core.errors import BatchRefused, DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 
-from ..forms import AssignForm, CancelForm, EvaluatorAddForm, SessionEditForm, SessionForm
-from ..models import CommissionAssignment
+from ..forms import AssignBatchForm, CancelForm, EvaluatorAddForm, SessionEditForm, SessionForm
+from ..models import CommissionAssignment, EvaluationDossier
 from ..selectors import (
     commission_assign_readiness,
     evaluator_list_for_centre,
@@ -25,7 +28,8 @@ from ..selectors import (
     session_list_for,
 )
 from ..services.commissions import (
-    commission_assign,
+    commission_assign_batch,
+    commission_assign_refusals,
     commission_session_add_evaluator,
     commission_session_cancel,
     commission_session_create,
@@ -66,20 +70,32 @@ def _session_or_404(request, campaign_pk: int, pk: int):
     return get_scoped_or_404(session_list_for(user=request.user, campaign=campaign), pk=pk)
 
 
-def _forms(session, data=None):
+def _forms(request, session, data=None):
     seated = [u.pk for u in session.evaluators.all()]
     evaluators = evaluator_list_for_centre(centre_id=session.campaign.centre_id).exclude(
         pk__in=seated
     )
-    registrations = (
-        session.campaign.registrations.filter(commission_assignment__isnull=True)
-        .exclude(stage=Registration.Stage.WITHDRAWN)
-        .select_related("candidate", "company")
-        .order_by("candidate__last_name", "candidate__first_name")
-    )
     return (
         EvaluatorAddForm(data, evaluators=evaluators, prefix="evaluator"),
-        AssignForm(data, registrations=registrations, prefix="assign"),
+        AssignBatchForm(
+            data,
+            # Any registration the user manages: the service names those it refuses, and why.
+            registrations=scope(request.user, "registration.manage", Registration.objects.all()),
+            sessions=session_list_for(user=request.user, campaign=session.campaign),
+            initial={"session": session.pk},
+        ),
+    )
+
+
+def _assignable(session):
+    """The campaign's candidates in no commission yet, those whose dossier is approved first."""
+    approved = EvaluationDossier.Status.APPROVED
+    return (
+        session.campaign.registrations.filter(commission_assignment__isnull=True)
+        .exclude(stage=Registration.Stage.WITHDRAWN)
+        .select_related("candidate", "company", "dossier")
+        .annotate(later=Case(When(dossier__status=approved, then=0), default=1))
+        .order_by("later", "candidate__last_name", "candidate__first_name", "pk")
     )
 
 
@@ -144,7 +160,7 @@ def session_cancel(request, campaign_pk: int, pk: int):
 @login_required
 def session_detail(request, campaign_pk: int, pk: int):
     session = _session_or_404(request, campaign_pk, pk)
-    evaluator_form, assign_form = _forms(session)
+    evaluator_form, assign_form = _forms(request, session)
     assignments = (
         CommissionAssignment.objects.filter(session=session)
         .select_related(
@@ -158,6 +174,7 @@ def session_detail(request, campaign_pk: int, pk: int):
         "assignments": assignments,
         "evaluator_form": evaluator_form,
         "assign_form": assign_form,
+        "assignable": _assignable(session),
     }
     return render(request, "evaluations/session_detail.html", context)
 
@@ -166,7 +183,7 @@ def session_detail(request, campaign_pk: int, pk: int):
 @require_POST
 def session_add_evaluator(request, campaign_pk: int, pk: int):
     session = _session_or_404(request, campaign_pk, pk)
-    form, _assign = _forms(session, request.POST)
+    form, _assign = _forms(request, session, request.POST)
     if form.is_valid():
         evaluator = form.cleaned_data["evaluator"]
         run_action(
@@ -199,28 +216,54 @@ def session_remove_evaluator(request, campaign_pk: int, pk: int, user_pk: int):
 @login_required
 @require_POST
 def session_assign(request, campaign_pk: int, pk: int):
+    """The candidates checked go to the session chosen, all or none, after a confirmation that
+    names those refused and why."""
     session = _session_or_404(request, campaign_pk, pk)
-    _evaluator, form = _forms(session, request.POST)
-    if form.is_valid():
-        registration = form.cleaned_data["registration"]
-        step = confirmation(
-            request,
-            title=_("Affecter %(name)s à la commission") % {"name": registration.candidate},
-            readiness=commission_assign_readiness(registrations=[registration]),
-            confirm_label=_("Confirmer l'affectation"),
-            cancel_url=reverse("evaluations:session_detail", args=[campaign_pk, session.pk]),
+    _evaluator, form = _forms(request, session, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
+    target = form.cleaned_data["session"]
+    registrations = list(form.cleaned_data["ids"].select_related("candidate", "company"))
+    registrations.sort(key=lambda r: (r.candidate.last_name, r.candidate.first_name, r.pk))
+    back = reverse("evaluations:session_detail", args=[campaign_pk, target.pk])
+    step = confirmation(
+        request,
+        title=_("Affecter des candidats à la commission"),
+        readiness=commission_assign_readiness(
+            session=target,
+            registrations=registrations,
+            refusals=commission_assign_refusals(session=target, registrations=registrations),
+        ),
+        confirm_label=_("Confirmer l'affectation"),
+        cancel_url=reverse("evaluations:session_detail", args=[campaign_pk, session.pk]),
+    )
+    if step.response is not None:
+        return step.response
+    try:
+        assignments = commission_assign_batch(
+            session=target, registrations=registrations, by=request.user
         )
-        if step.response is not None:
-            return step.response
-        run_action(
-            request,
-            lambda: commission_assign(session=session, registration=registration, by=request.user),
-            success=_("%(name)s est affecté(e) à cette commission.")
-            % {"name": registration.candidate},
+    except BatchRefused as exc:
+        messages.error(request, exc.message)
+        for line in exc.lines:
+            messages.error(request, line)
+        return redirect(back)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s candidat est affecté à cette commission.",
+            "%(n)s candidats sont affectés à cette commission.",
+            len(assignments),
         )
-    else:
-        messages.error(request, _("Choisissez un candidat de la campagne, non encore affecté."))
-    return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
+        % {"n": len(assignments)},
+    )
+    return redirect(back)
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.urls import reverse
 from candidates.models import CentreMembership
 from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
-from evaluations.models import CommissionAssignment, CommissionSession
+from evaluations.models import CommissionAssignment, CommissionSession, EvaluationDossier
 from evaluations.selectors import registration_list_for_evaluator
 from evaluations.services.commissions import (
     commission_assign,
@@ -20,7 +20,7 @@ from evaluations.services.commissions import (
 from tests.evaluations.helpers import text
 from tests.factories.accounts import UserFactory
 from tests.factories.candidates import MembershipFactory, RegistrationFactory
-from tests.factories.evaluations import SessionFactory, assign
+from tests.factories.evaluations import SessionFactory, assign, dossier_for
 
 pytestmark = pytest.mark.django_db
 DATE = datetime.date(2027, 4, 10)
@@ -176,13 +176,13 @@ def test_it_creates_a_session_and_assigns_through_the_pages(
     session = CommissionSession.objects.get()
     assert session.start_time == datetime.time(14, 30)  # the convocation's hour
     url = reverse("evaluations:session_assign", args=[campaign_a.pk, session.pk])
-    confirm = text(client.post(url, {"assign-registration": registration_a.pk}))
+    form = {"ids": [registration_a.pk], "session": session.pk}
+    confirm = text(client.post(url, form))
     assert "aucun dossier d'évaluation" in confirm  # a candidate without a dossier is named
     assert not CommissionAssignment.objects.exists()  # not confirmed: nothing changed
-    response = client.post(
-        url, {"assign-registration": registration_a.pk, "confirm": "1"}, follow=True
-    )
-    assert "est affecté(e) à cette commission" in text(response)
+    dossier_for(registration_a, status=EvaluationDossier.Status.APPROVED)
+    response = client.post(url, {**form, "confirm": "1"}, follow=True)
+    assert "1 candidat est affecté à cette commission." in text(response)
     assert CommissionAssignment.objects.get().registration == registration_a
 
 
@@ -193,12 +193,13 @@ def test_it_shows_the_conflict_on_the_session_page(
     colleague = RegistrationFactory(
         campaign=campaign_a, company=_evaluator_company(evaluator, centre_a)
     )
+    dossier_for(colleague, status=EvaluationDossier.Status.APPROVED)
     response = client_for(staff_a).post(
         reverse("evaluations:session_assign", args=[campaign_a.pk, session.pk]),
-        {"assign-registration": colleague.pk, "confirm": "1"},
+        {"ids": [colleague.pk], "session": session.pk, "confirm": "1"},
         follow=True,
     )
-    assert "Conflit d'intérêts" in text(response)
+    assert "conflit d'intérêts, " in text(response)
     assert not CommissionAssignment.objects.exists()
 
 
