@@ -21,12 +21,22 @@ REGISTRATIONS_CREATED = "cqpm.campaign.registrations.created"
 # raises DomainError (with `field` set to the campaign date it conflicts with) when something
 # that depends on the dates no longer fits, or recomputes what follows from them.
 CAMPAIGN_CALENDAR_CHANGED = "cqpm.campaign.updated"
+# Emitted inside the transaction that corrects a registration whose tutor changed (the
+# registration's own « modifiée » entry records it): the company opinion follows its tutor.
+REGISTRATION_TUTOR_CHANGED = "cqpm.registration.tutor_changed"
 
 
 class RegistrationsCreated(TypedDict):
     campaign: Campaign
     registrations: Sequence[Registration]
     by: User | None
+
+
+class RegistrationTutorChanged(TypedDict):
+    registration: Registration
+    before: User | None
+    after: User | None
+    by: User
 
 
 class CampaignCalendarChanged(TypedDict):
@@ -48,4 +58,11 @@ def declare() -> None:
         _("Campagne modifiée"),
         _("{actor} a modifié le calendrier de la campagne {object}."),
         payload=CampaignCalendarChanged,
+    )
+    declare_event(
+        REGISTRATION_TUTOR_CHANGED,
+        _("Tuteur changé"),
+        _("{actor} a changé le tuteur de l'inscription."),
+        payload=RegistrationTutorChanged,
+        audited=False,
     )

@@ -20,12 +20,16 @@ from .events import COMMISSION_SESSION_DATED  # noqa: F401 - reacted to
 
 
 def register() -> None:
-    from candidates.events import CAMPAIGN_CALENDAR_CHANGED, REGISTRATIONS_CREATED
+    from candidates.events import (
+        CAMPAIGN_CALENDAR_CHANGED,
+        REGISTRATION_TUTOR_CHANGED,
+        REGISTRATIONS_CREATED,
+    )
 
     from . import bulk, demo, home, list_filters, nav, sections
     from .models import EvaluationDossier
     from .services.commissions import commission_sessions_check_calendar
-    from .services.opinions import opinion_respondents_from_tutors
+    from .services.opinions import opinion_respondent_follows_tutor, opinion_respondents_from_tutors
     from .services.reports import reports_recompute_late
 
     events.declare()
@@ -49,6 +53,13 @@ def register() -> None:
         opinion_respondents_from_tutors,
         uid="evaluations.tutor_respondent",
         order=20,
+    )
+    # ... and stays so when staff change the tutor, until they choose someone else.
+    react(
+        REGISTRATION_TUTOR_CHANGED,
+        opinion_respondent_follows_tutor,
+        uid="evaluations.respondent_follows_tutor",
+        order=10,
     )
     register_nav("evaluations", nav.items, order=30)
     register_bulk_action(bulk.DOSSIER_APPROVE)
@@ -128,6 +139,11 @@ EVENTS = [
         "cqpm.opinion.respondent_named",
         _("Répondant désigné"),
         _("{actor} a désigné la personne qui donne l'avis de l'entreprise."),
+    ),
+    (
+        "cqpm.opinion.respondent_followed_tutor",
+        _("Répondant remplacé par le nouveau tuteur"),
+        _("Le nouveau tuteur de l'inscription donne désormais l'avis de l'entreprise."),
     ),
     (
         "cqpm.opinion.saved",

@@ -16,7 +16,7 @@ from cqpm.core.errors import DomainError, full_clean_or_raise
 from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 
-from ..events import REGISTRATIONS_CREATED
+from ..events import REGISTRATION_TUTOR_CHANGED, REGISTRATIONS_CREATED
 from ..lifecycle import Activity, campaign_ensure_accepts_registration, campaign_ensure_allows
 from ..models import (
     ACCESS_MODE_OF_PATHWAY,
@@ -283,7 +283,7 @@ def registration_update(
             if company_siret.strip()
             else None
         )
-        locked.tutor = _tutor(tutor, tutor_email, by)
+        old_tutor, locked.tutor = locked.tutor, _tutor(tutor, tutor_email, by)
         full_clean_or_raise(locked, validate_constraints=False)
         locked.save()
         changes = changes_between(before, _snapshot(locked))
@@ -295,6 +295,14 @@ def registration_update(
                 data=changes,
                 registration_id=locked.pk,
                 centre_id=locked.campaign.centre_id,
+            )
+        if locked.tutor_id != (old_tutor.pk if old_tutor is not None else None):
+            emit(
+                REGISTRATION_TUTOR_CHANGED,
+                registration=locked,
+                before=old_tutor,
+                after=locked.tutor,
+                by=by,
             )
     return locked
 

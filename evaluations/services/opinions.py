@@ -531,6 +531,48 @@ def opinion_respondents_from_tutors(
 TUTOR_BATCH = 5000
 
 
+def opinion_respondent_follows_tutor(
+    *, registration: Registration, before: User | None, after: User | None, by: User
+) -> None:
+    """Lifecycle reaction (candidates: the registration's tutor changed), in its transaction: an
+    opinion still answered by the former tutor passes to the new one; one staff chose another
+    respondent for, or already submitted, stays as it is. The new tutor is invited (after
+    commit) when the former one had been; otherwise staff invite them as before."""
+    opinion = (
+        CompanyOpinion.objects.select_for_update().filter(registration=registration.pk).first()
+    )
+    if opinion is None:
+        if after is not None:
+            _respondents_from_tutors([registration.pk])
+        return
+    if (
+        after is None
+        or opinion.is_locked
+        or before is None
+        or opinion.respondent_id != before.pk
+        or opinion.respondent_role != CompanyOpinion.RespondentRole.TUTOR
+    ):
+        return
+    invited = _was_invited(opinion)
+    opinion.respondent = after
+    opinion.save(update_fields=["respondent", "updated_at"])
+    audit_log(
+        action="cqpm.opinion.respondent_named"
+        if invited
+        else "cqpm.opinion.respondent_followed_tutor",
+        obj=opinion,
+        by=by,
+        data={
+            "before": {"respondent": before.email, "role": opinion.respondent_role},
+            "after": {"respondent": after.email, "role": opinion.respondent_role},
+        },
+        registration_id=registration.pk,
+        centre_id=centre_id_of(registration),
+    )
+    if invited:
+        transaction.on_commit(lambda: _notify_respondent(opinion.pk))
+
+
 def _respondents_from_tutors(ids: list[int]) -> None:
     opinions = CompanyOpinion._meta.db_table
     table = Registration._meta.db_table
