@@ -66,6 +66,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate limits (login codes, verification uploads)
+    and cached frames spent by an earlier test of the process never decide a later one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def centre_a(db):
     return ExamCentreFactory(name="UIMM Centre A", code="centre-a")
