@@ -22,7 +22,7 @@ from evaluations.models import (
 
 from ..celery_support import private_broker
 from ..factories.candidates import CampaignFactory, CandidateFactory, RegistrationFactory
-from ..factories.deliberations import evaluated_registration, results
+from ..factories.deliberations import approved_dossier, evaluated_registration, results
 from ..factories.documents import college_members, decide, jury_session
 from ..factories.evaluations import OpinionFactory, SessionFactory, dossier_for
 from .conftest import ROOT, Journey
@@ -152,35 +152,50 @@ def test_validating_results_without_the_report_names_it_and_asks_why(
     assert status() == ResultSheet.Status.VALIDATED
 
 
-def test_putting_a_candidate_without_a_dossier_in_a_commission_says_so(
+def test_putting_a_candidate_without_a_dossier_in_a_commission_is_refused_by_name(
     signed_in, journey, centre_a, staff_a, evaluator
 ):
     campaign = CampaignFactory(centre=centre_a, status=S.IN_PROGRESS)
     session = SessionFactory(campaign=campaign, evaluators=[evaluator])
-    registration = RegistrationFactory(
+    bare = RegistrationFactory(
         campaign=campaign, candidate=CandidateFactory(last_name="Sansdossier")
     )
+    ready = RegistrationFactory(campaign=campaign, candidate=CandidateFactory(last_name="Prête"))
+    approved_dossier(ready)
     url = reverse("evaluations:session_detail", args=[campaign.pk, session.pk])
     page = signed_in(staff_a)
     _open(page, url)
 
-    def assigned() -> bool:
-        return CommissionAssignment.objects.filter(registration=registration).exists()
+    def assigned() -> set[int]:
+        return set(CommissionAssignment.objects.values_list("registration_id", flat=True))
+
+    # Both checked: the one without a dossier is named, and nothing can be confirmed.
+    page.locator("#affecter-tout").check()
+    _press(page, "Affecter les candidats cochés…")
+    _confirmation(page, journey, "affecter-sans-dossier", "Affecter des candidats")
+    missing = _missing(page)
+    assert len(missing) == 1 and "SANSDOSSIER" in missing[0].upper(), missing
+    assert "aucun dossier d'évaluation" in missing[0], missing
+    assert page.locator(".confirmation-form").count() == 0
+    assert assigned() == set()
+    with page.expect_navigation():
+        page.locator("main").get_by_role("link", name="Retour", exact=True).click()
+    assert assigned() == set()
 
     def ask():
-        page.select_option('select[name="assign-registration"]', str(registration.pk))
-        _press(page, "Affecter")
-        _confirmation(page, journey, "affecter", "Affecter")
-        assert any("aucun dossier d'évaluation" in line for line in _missing(page)), _missing(page)
-        assert "SANSDOSSIER" in " ".join(_missing(page)).upper()
+        page.check(f'input[name="ids"][value="{ready.pk}"]')
+        _press(page, "Affecter les candidats cochés…")
+        _confirmation(page, journey, "affecter", "Affecter des candidats")
+        assert _missing(page) == []
 
     ask()
-    assert not assigned()
+    assert assigned() == set()
     _cancel(page, url)
-    assert not assigned()
+    assert assigned() == set()
     ask()
     _confirm(page, "Confirmer l'affectation")
-    assert assigned()
+    assert assigned() == {ready.pk}
+    assert bare.pk not in assigned()
 
 
 # --- The campaign -----------------------------------------------------------------------------
