@@ -26,6 +26,9 @@ JURY_SESSION_CLOSED = "cqpm.jury.session.closed"
 # Emitted inside the transaction that moves a planned jury session (date, time or place changed,
 # each audited on its own): later apps convoke its candidates again.
 JURY_SESSION_DATED = "cqpm.jury.session.dated"
+# Emitted inside the transaction that cancels a planned jury session (the cancellation and each
+# candidate taken off it are audited on their own): later apps tell those they had convoked.
+JURY_SESSION_CALLED_OFF = "cqpm.jury.session.called_off"
 
 
 class DecisionAmended(TypedDict):
@@ -53,6 +56,13 @@ class JurySessionClosed(TypedDict):
 
 class JurySessionDated(TypedDict):
     session: JurySession
+    by: User | None
+
+
+class JurySessionCalledOff(TypedDict):
+    session: JurySession
+    registration_ids: list[int]  # the candidates it convened, now taken off it
+    reason: str
     by: User | None
 
 
@@ -89,5 +99,12 @@ def declare() -> None:
         _("Jury daté"),
         _("Le jury {object} a une nouvelle date, heure ou lieu."),
         payload=JurySessionDated,
+        audited=False,
+    )
+    declare_event(
+        JURY_SESSION_CALLED_OFF,
+        _("Jury annulé (convocations)"),
+        _("Le jury {object} est annulé (motif : {reason})."),
+        payload=JurySessionCalledOff,
         audited=False,
     )

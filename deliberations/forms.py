@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import CentreMembership, ExamCentre
+from cqpm.core.session_pages import SessionCancelForm, SessionEditForm
 
 from .models import CapacityResult, Decision, JurySession
 
@@ -91,27 +92,10 @@ class JurySessionForm(forms.Form):
         self.fields["members"].queryset = _jury_memberships(centre)
 
 
-class JuryRescheduleForm(forms.Form):
-    """Date, time and place of a planned jury; the place left blank keeps the current one."""
-
-    date = forms.DateField(
-        label=_("Nouvelle date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    start_time = forms.TimeField(
-        label=_("Heure"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        required=False,
-    )
-    place = forms.CharField(label=_("Lieu"), max_length=255, required=False)
-
-
-class JuryCancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif de l'annulation"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=_("Il est conservé, tracé, et indiqué aux personnes concernées."),
-    )
+# A planned jury's date, time and place, and its cancellation: the twin pages' one pair of
+# forms (cqpm.core.session_pages), under the names this app's views use.
+JuryRescheduleForm = SessionEditForm
+JuryCancelForm = SessionCancelForm
 
 
 class JuryMemberAddForm(forms.Form):

@@ -17,6 +17,7 @@ from candidates.models import Campaign, CentreMembership, Registration
 from cqpm.core.constraints import choices_constraint
 from cqpm.core.errors import DomainError
 from cqpm.core.models import TimeStampedModel
+from cqpm.core.sessions import DatedSession
 from referentials.models import Block, Capacity, EvaluationMethod
 
 
@@ -176,8 +177,9 @@ class JurySessionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
-class JurySession(TimeStampedModel):
-    """A sitting of the paritaire jury of a campaign."""
+class JurySession(DatedSession):
+    """A sitting of the paritaire jury of a campaign (its date, hour, place and cancellation
+    reason: candidates.sessions.DatedSession)."""
 
     Status = JurySessionStatus
 
@@ -189,9 +191,6 @@ class JurySession(TimeStampedModel):
     }
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="jury_sessions")
-    date = models.DateField(_("date"))
-    start_time = models.TimeField(_("heure"), null=True, blank=True)
-    place = models.CharField(_("lieu"), max_length=255)
     status = models.CharField(
         _("statut"), max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
@@ -199,7 +198,6 @@ class JurySession(TimeStampedModel):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    cancellation_reason = models.TextField(_("motif de l'annulation"), blank=True)
 
     class Meta:
         verbose_name = _("jury de délibération")

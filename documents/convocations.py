@@ -25,7 +25,7 @@ from candidates.models import Registration
 from cqpm.core.access import can_id
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
-from cqpm.core.mail import mail_queue_message
+from cqpm.core.mail import mail_queue_message, send_templated
 from cqpm.core.pdf import render_pdf
 from cqpm.core.queueing import enqueue_on_commit
 from deliberations.models import JuryCandidate, JurySession
@@ -342,3 +342,72 @@ def convocation_resend(*, registration_id: int, kind: str, by_id: int | None) ->
         convocation_send(registration=registration, kind=kind, by=by, only_if_changed=True)
     except DomainError:
         return
+
+
+# --- Reactions to a cancellation ----------------------------------------------------------
+
+
+def _tell_called_off(
+    kind: str, session: Any, registration_ids: list[int], reason: str, by: User | None
+) -> None:
+    """Those convoked to a session now cancelled are told, once each, by a French e-mail (to
+    them and their tutor, sent after the commit by the one outbox); each is audited in their
+    history (without an e-mail address too: staff tell them)."""
+    latest: dict[int, Convocation] = {}
+    for convocation in Convocation.objects.filter(
+        kind=kind, session_id=session.pk, registration_id__in=registration_ids
+    ).order_by("registration_id", "-sent_at", "-id"):
+        latest.setdefault(convocation.registration_id, convocation)
+    registrations = Registration.objects.filter(pk__in=list(latest)).select_related(
+        "candidate", "tutor", "campaign__centre"
+    )
+    what = _("à l'entretien") if kind == Kind.INTERVIEW else _("au jury")
+    for registration in registrations.order_by("pk"):
+        convocation = latest[registration.pk]
+        candidate = registration.candidate
+        tutor_email = registration.tutor.email if registration.tutor is not None else ""
+        addresses = [a for a in (candidate.email, tutor_email) if a]
+        send_templated(
+            template="documents/email/convocation_cancelled",
+            to=addresses,
+            subject=_("Annulation de votre convocation %(what)s") % {"what": what},
+            context={
+                "greeting": person_name(candidate),
+                "candidate": candidate,
+                "feminine": candidate.civility == candidate.Civility.MADAME,
+                "is_jury": kind == Kind.JURY,
+                "campaign": registration.campaign,
+                "centre": registration.campaign.centre,
+                "convocation": convocation,
+                "reason": reason,
+            },
+        )
+        audit_log(
+            action="cqpm.convocation.cancelled",
+            obj=convocation,
+            by=by,
+            data={
+                "convocation": kind,
+                "date": convocation.date,
+                "start_time": convocation.start_time,
+                "place": convocation.place,
+                "reason": reason,
+                "emailed": bool(candidate.email),
+            },
+            registration_id=registration.pk,
+            centre_id=registration.campaign.centre_id,
+        )
+
+
+def on_commission_session_called_off(
+    *, session: Any, registration_ids: list[int], reason: str, by: User | None = None
+) -> None:
+    """COMMISSION_SESSION_CALLED_OFF: those convoked to its interviews are told."""
+    _tell_called_off(Kind.INTERVIEW, session, registration_ids, reason, by)
+
+
+def on_jury_session_called_off(
+    *, session: Any, registration_ids: list[int], reason: str, by: User | None = None
+) -> None:
+    """JURY_SESSION_CALLED_OFF: those convoked before the jury are told."""
+    _tell_called_off(Kind.JURY, session, registration_ids, reason, by)

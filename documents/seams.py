@@ -18,8 +18,12 @@ from .events import DOCUMENT_READY, DOCUMENT_REVOKED  # noqa: F401 - reacted to
 
 
 def register() -> None:
-    from deliberations.events import DECISION_AMENDED, JURY_SESSION_DATED
-    from evaluations.events import COMMISSION_SESSION_DATED
+    from deliberations.events import (
+        DECISION_AMENDED,
+        JURY_SESSION_CALLED_OFF,
+        JURY_SESSION_DATED,
+    )
+    from evaluations.events import COMMISSION_SESSION_CALLED_OFF, COMMISSION_SESSION_DATED
 
     from . import bulk, convocations, demo, home, sections
     from .models import Convocation, Document
@@ -44,6 +48,19 @@ def register() -> None:
         JURY_SESSION_DATED,
         convocations.on_jury_session_dated,
         uid="documents.convocations.jury",
+        order=10,
+    )
+    # A cancelled session: those convoked to it are told (once, by e-mail after the commit).
+    react(
+        COMMISSION_SESSION_CALLED_OFF,
+        convocations.on_commission_session_called_off,
+        uid="documents.convocations.commission_called_off",
+        order=10,
+    )
+    react(
+        JURY_SESSION_CALLED_OFF,
+        convocations.on_jury_session_called_off,
+        uid="documents.convocations.jury_called_off",
         order=10,
     )
     register_bulk_action(bulk.COMMISSION_CONVOCATIONS)
@@ -82,6 +99,15 @@ EVENTS = [
         _(
             "{actor} a préparé la convocation du candidat, sans adresse e-mail, à imprimer et "
             "lui remettre ({convocation}) : le {date} à {start_time}, lieu : {place}."
+        ),
+    ),
+    (
+        "cqpm.convocation.cancelled",
+        _("Convocation annulée"),
+        _(
+            "{actor} a annulé la séance où le candidat était convoqué ({convocation}) : le "
+            "{date} à {start_time}, lieu : {place} (motif : {reason}) ; la convocation est "
+            "annulée et le candidat en est informé par e-mail s'il en a une adresse."
         ),
     ),
     (

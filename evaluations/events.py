@@ -17,10 +17,20 @@ if TYPE_CHECKING:
 # date, time or place changed; each audited on its own). A reaction raises DomainError (field
 # "date") when something planned after the commission (a jury) would no longer follow it.
 COMMISSION_SESSION_DATED = "cqpm.commission.session.dated"
+# Emitted inside the transaction that cancels a commission session (the cancellation and each
+# candidate taken off it are audited on their own): later apps tell those they had convoked.
+COMMISSION_SESSION_CALLED_OFF = "cqpm.commission.session.called_off"
 
 
 class CommissionSessionDated(TypedDict):
     session: CommissionSession
+    by: User | None
+
+
+class CommissionSessionCalledOff(TypedDict):
+    session: CommissionSession
+    registration_ids: list[int]  # the candidates it convened, now taken off it
+    reason: str
     by: User | None
 
 
@@ -30,5 +40,12 @@ def declare() -> None:
         _("Commission datée"),
         _("La commission d'évaluation {object} a une nouvelle date, heure ou lieu."),
         payload=CommissionSessionDated,
+        audited=False,
+    )
+    declare_event(
+        COMMISSION_SESSION_CALLED_OFF,
+        _("Commission annulée (convocations)"),
+        _("La commission d'évaluation {object} est annulée (motif : {reason})."),
+        payload=CommissionSessionCalledOff,
         audited=False,
     )

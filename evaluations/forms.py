@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cqpm.core.session_pages import SessionCancelForm
+from cqpm.core.session_pages import SessionEditForm as BaseSessionEditForm
 from referentials.models import Capacity, EvaluationMethod
 
 from .models import CompanyOpinion, Rating
@@ -192,30 +194,20 @@ OVERRIDE_REASON = {
 }
 
 
-class SessionRescheduleForm(forms.Form):
-    date = forms.DateField(label=_("Nouvelle date"), widget=DATE_WIDGET)
-    override_reason = forms.CharField(**OVERRIDE_REASON)
-
-
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class SessionEditForm(SessionRescheduleForm):
-    """Date, time and place of a session; the place left blank keeps the current one."""
+class SessionEditForm(BaseSessionEditForm):
+    """Date, time and place of a session (the place left blank keeps the current one), and the
+    reason of a date before the evidence is due."""
 
-    start_time = forms.TimeField(label=_("Heure"), widget=TIME_WIDGET, required=False)
-    place = forms.CharField(label=_("Lieu"), max_length=255, required=False)
+    override_reason = forms.CharField(**OVERRIDE_REASON)
 
     field_order = ["date", "start_time", "place", "override_reason"]
 
 
-class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif de l'annulation"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=_("Il est conservé, tracé, et indiqué aux personnes concernées."),
-    )
+# The cancellation's one form (cqpm.core.session_pages), under the name this app's views use.
+CancelForm = SessionCancelForm
 
 
 class SessionForm(forms.Form):

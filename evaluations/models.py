@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Campaign, Registration
 from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
+from cqpm.core.sessions import DatedSession
 from referentials.models import Capacity, Criterion, EvaluationMethod
 
 
@@ -257,15 +258,13 @@ class OpinionReminder(models.Model):
         ]
 
 
-class CommissionSession(TimeStampedModel):
-    """A sitting of the evaluation commission of a campaign: date, place, evaluators, candidates."""
+class CommissionSession(DatedSession):
+    """A sitting of the evaluation commission of a campaign: date, place, evaluators, candidates
+    (its date, hour, place and cancellation reason: candidates.sessions.DatedSession)."""
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="commission_sessions"
     )
-    date = models.DateField(_("date"))
-    start_time = models.TimeField(_("heure"), null=True, blank=True)
-    place = models.CharField(_("lieu"), max_length=255)
     # Set when the session sits before the campaign's report or opinion deadline: the reason
     # staff gave for judging before all the evidence is due (also in the audit log).
     date_override_reason = models.TextField(_("motif de la date anticipée"), blank=True)
@@ -280,7 +279,6 @@ class CommissionSession(TimeStampedModel):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    cancellation_reason = models.TextField(_("motif de l'annulation"), blank=True)
 
     class Meta:
         verbose_name = _("commission d'évaluation")

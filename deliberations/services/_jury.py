@@ -50,7 +50,12 @@ def lock_session(session: JurySession) -> JurySession:
 
 
 def audit_jury(
-    action: str, obj: Any, by: User, session: JurySession, data: dict, reg_id=None
+    action: str,
+    obj: Any,
+    by: User,
+    session: JurySession,
+    data: dict[str, Any],
+    reg_id: int | None = None,
 ) -> None:
     audit_log(
         action=action,

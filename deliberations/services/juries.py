@@ -4,22 +4,33 @@ DESIGN.md §5.5. Decisions, closing and amendments are in decisions.py.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.services import registration_set_stage
-from cqpm.core.errors import DomainError, full_clean_or_raise
-from cqpm.core.registry import emit
+from candidates.sessions import (
+    SessionKind,
+    SessionMessages,
+    ensure_within,
+    fr_date,
+    session_cancel,
+    session_edit,
+    session_reschedule,
+    session_schedule,
+)
+from cqpm.core.errors import DomainError
 from cqpm.core.workflow import transition
 from evaluations.models import CommissionSession
 
-from ..events import JURY_SESSION_DATED
+from ..events import JURY_SESSION_CALLED_OFF, JURY_SESSION_DATED
 from ..models import Decision, JuryCandidate, JuryMember, JurySession
 from ._common import ensure_staff_of
 from ._jury import audit_jury, ensure_staff_or_president, ensure_status, lock_session
@@ -33,22 +44,17 @@ PLANNING = Activity.JURY_PLANNING
 # --- Dates --------------------------------------------------------------------------------------
 
 
-def _fr(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def jury_date_check(*, campaign: Campaign, date: datetime.date) -> None:
     """A jury sits after its commission: on or after the end of the campaign's commissions and
     after every commission session of the campaign; raises DomainError on the field "date"."""
-    if date < campaign.commission_ends:
-        raise DomainError(
-            _(
-                "Le jury doit se tenir après la fin des commissions d'évaluation de la "
-                "campagne (%(end)s)."
-            )
-            % {"end": _fr(campaign.commission_ends)},
-            field="date",
-        )
+    ensure_within(
+        date,
+        first=campaign.commission_ends,
+        too_early=_(
+            "Le jury doit se tenir après la fin des commissions d'évaluation de la "
+            "campagne (%(d)s)."
+        ),
+    )
     last = (
         CommissionSession.objects.filter(
             campaign=campaign, date__gte=date, cancelled_at__isnull=True
@@ -63,7 +69,7 @@ def jury_date_check(*, campaign: Campaign, date: datetime.date) -> None:
                 "Le jury doit se tenir après la dernière commission d'évaluation de la "
                 "campagne, prévue le %(date)s."
             )
-            % {"date": _fr(last)},
+            % {"date": fr_date(last)},
             field="date",
         )
 
@@ -83,7 +89,7 @@ def jury_sessions_check_calendar(*, campaign: Campaign, by: User | None = None) 
                 "La fin des commissions ne peut pas suivre le jury du %(date)s : "
                 "déplacez-le d'abord."
             )
-            % {"date": _fr(early.date)},
+            % {"date": fr_date(early.date)},
             field="commission_ends",
         )
 
@@ -100,7 +106,7 @@ def jury_sessions_check_commission(*, session: CommissionSession, by: User | Non
     if jury is not None:
         raise DomainError(
             _("Le jury du %(date)s doit suivre la commission : choisissez une date antérieure.")
-            % {"date": _fr(jury.date)},
+            % {"date": fr_date(jury.date)},
             field="date",
         )
 
@@ -108,48 +114,12 @@ def jury_sessions_check_commission(*, session: CommissionSession, by: User | Non
 def jury_session_reschedule(*, session: JurySession, date: datetime.date, by: User) -> JurySession:
     """Staff move a planned jury session to another date, still after the commission; raises
     DomainError (deliberation opened, campaign status, date out of order)."""
-    ensure_staff_of(by, session.campaign.centre_id)
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
-        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
-        locked = lock_session(session)
-        ensure_status(
-            locked,
-            Status.PLANNED,
-            message=_("La date d'un jury ne change plus une fois la délibération ouverte."),
-        )
-        jury_date_check(campaign=campaign, date=date)
-        before = locked.date
-        locked.date = date
-        locked.save(update_fields=["date", "updated_at"])
-        emit(JURY_SESSION_DATED, session=locked, by=by)
-        audit_jury(
-            "cqpm.jury.session.rescheduled",
-            locked,
-            by,
-            locked,
-            {"before": {"date": before.isoformat()}, "after": {"date": date.isoformat()}},
-        )
-    return locked
+    return session_reschedule(JURY, session=session, date=date, by=by)
 
 
 def jury_session_has_started(session: JurySession, now: datetime.datetime | None = None) -> bool:
     """A jury has started once deliberation opened, or on its day (at its time if it has one)."""
-    if session.status != Status.PLANNED:
-        return True
-    now = timezone.localtime(now)
-    today = now.date()
-    return session.date < today or (
-        session.date == today and (session.start_time is None or session.start_time <= now.time())
-    )
-
-
-def _lock_before_start(session: JurySession, message: str) -> JurySession:
-    locked = lock_session(session)
-    ensure_status(locked, Status.PLANNED, message=message)
-    if jury_session_has_started(locked):
-        raise DomainError(message, code="started")
-    return locked
+    return session.status != Status.PLANNED or session.clock_has_started(now)
 
 
 def jury_session_edit(
@@ -163,93 +133,114 @@ def jury_session_edit(
     """Staff change the date, time and place of a jury that has not started, still after the
     commission; candidates already convoked are convoked again (JURY_SESSION_DATED's
     handlers); audited before → after; DomainError otherwise."""
-    ensure_staff_of(by, session.campaign.centre_id)
-    place = (place or "").strip()
-    if not place:
-        raise DomainError(_("Indiquez le lieu du jury."), field="place")
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
-        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
-        locked = _lock_before_start(
-            session, _("Ce jury a commencé ou n'est plus planifié : il ne se modifie plus.")
-        )
-        jury_date_check(campaign=campaign, date=date)
-        fields = ("date", "start_time", "place")
-        before = {name: getattr(locked, name) for name in fields}
-        after = {"date": date, "start_time": start_time, "place": place}
-        if before == after:
-            return locked
-        for name, value in after.items():
-            setattr(locked, name, value)
-        full_clean_or_raise(locked)
-        locked.save(update_fields=[*fields, "updated_at"])
-        emit(JURY_SESSION_DATED, session=locked, by=by)
-        changed = [name for name in fields if before[name] != after[name]]
-        audit_jury(
-            "cqpm.jury.session.updated",
-            locked,
-            by,
-            locked,
-            {
-                "before": {name: _plain(before[name]) for name in changed},
-                "after": {name: _plain(after[name]) for name in changed},
-            },
-        )
-    return locked
-
-
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    return session_edit(JURY, session=session, date=date, place=place, by=by, start_time=start_time)
 
 
 def jury_session_cancel(*, session: JurySession, reason: str, by: User) -> int:
     """Staff cancel a planned jury that has not started, with a reason: it stays, read-only,
     and its candidates are taken off it (each audited, stage back to after the commission) to
-    be put before another jury; returns how many were; DomainError otherwise."""
-    ensure_staff_of(by, session.campaign.centre_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Indiquez le motif de l'annulation."), field="reason")
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
-        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
-        locked = _lock_before_start(
-            session, _("Ce jury a commencé ou n'est plus planifié : il ne s'annule plus.")
+    be put before another jury, those convoked told by e-mail; returns how many were;
+    DomainError otherwise."""
+    return session_cancel(JURY, session=session, reason=reason, by=by)
+
+
+def _lock_planned(session: JurySession, message: str) -> JurySession:
+    locked = lock_session(session)
+    ensure_status(locked, Status.PLANNED, message=message)
+    return locked
+
+
+def _convened(session: JurySession) -> list[int]:
+    return list(
+        JuryCandidate.objects.filter(session=session).values_list("registration_id", flat=True)
+    )
+
+
+def _unseat_all(session: JurySession, reason: str, by: User) -> list[int]:
+    """A cancellation takes its candidates off the jury, each audited, their stage back to
+    where it was (after the commission, or after the earlier jury that found them absent)."""
+    seats = list(
+        JuryCandidate.objects.filter(session=session)
+        .select_related("registration")
+        .order_by("registration_id")
+    )
+    JuryCandidate.objects.filter(pk__in=[seat.pk for seat in seats]).delete()
+    for seat in seats:
+        registration = seat.registration
+        audit_jury(
+            "cqpm.jury.candidate.cancelled",
+            session,
+            by,
+            session,
+            {"session": session.pk, "reason": reason},
+            reg_id=registration.pk,
         )
-        seats = list(
-            JuryCandidate.objects.filter(session=locked)
-            .select_related("registration")
-            .order_by("registration_id")
-        )
-        JuryCandidate.objects.filter(pk__in=[seat.pk for seat in seats]).delete()
-        for seat in seats:
-            registration = seat.registration
-            audit_jury(
-                "cqpm.jury.candidate.cancelled",
-                locked,
-                by,
-                locked,
-                {"session": locked.pk, "reason": reason},
-                reg_id=registration.pk,
+        if registration.stage == Registration.Stage.JURY:
+            back = (
+                Registration.Stage.NOT_ADMISSIBLE
+                if seat.previous_seat_id
+                else Registration.Stage.COMMISSION
             )
-            if registration.stage == Registration.Stage.JURY:
-                back = (
-                    Registration.Stage.NOT_ADMISSIBLE
-                    if seat.previous_seat_id
-                    else Registration.Stage.COMMISSION
-                )
-                registration_set_stage(registration=registration, stage=back, by=by)
-        transition(
-            locked,
-            to=Status.CANCELLED,
-            by=by,
-            action="cqpm.jury.session.cancelled",
-            allowed=JurySession.TRANSITIONS,
-            changes={"cancellation_reason": reason},
-            data={"reason": reason, "unseated": len(seats)},
-            centre_id=campaign.centre_id,
-        )
-    return len(seats)
+            registration_set_stage(registration=registration, stage=back, by=by)
+    return [seat.registration_id for seat in seats]
+
+
+def _mark_cancelled(session: JurySession, reason: str, by: User, released: list[int]) -> None:
+    transition(
+        session,
+        to=Status.CANCELLED,
+        by=by,
+        action="cqpm.jury.session.cancelled",
+        allowed=JurySession.TRANSITIONS,
+        changes={"cancellation_reason": reason},
+        data={"reason": reason, "unseated": len(released)},
+        centre_id=session.campaign.centre_id,
+    )
+
+
+def _date_check(
+    campaign: Campaign, date: datetime.date, extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    jury_date_check(campaign=campaign, date=date)
+    return {}
+
+
+def _no_more_check(session: JurySession) -> None:
+    """A planned jury's date moves (its state, checked by the lock, is all that holds it)."""
+
+
+# What a jury session declares to the one core of dated sessions (candidates.sessions).
+JURY: SessionKind[JurySession] = SessionKind(
+    model=JurySession,
+    activity=PLANNING,
+    audit_prefix="cqpm.jury.session",
+    dated_event=JURY_SESSION_DATED,
+    cancelled_event=JURY_SESSION_CALLED_OFF,
+    convocation="jury",
+    messages=SessionMessages(
+        place_missing=gettext_lazy("Indiquez le lieu du jury."),
+        started_edit=gettext_lazy(
+            "Ce jury a commencé ou n'est plus planifié : il ne se modifie plus."
+        ),
+        started_cancel=gettext_lazy(
+            "Ce jury a commencé ou n'est plus planifié : il ne s'annule plus."
+        ),
+        frozen_date=gettext_lazy(
+            "La date d'un jury ne change plus une fois la délibération ouverte."
+        ),
+        past_date=gettext_lazy("Un jury ne peut pas être déplacé à une date passée."),
+    ),
+    date_check=_date_check,
+    lock=_lock_planned,
+    has_started=jury_session_has_started,
+    ensure_movable=_no_more_check,
+    convened=_convened,
+    release=_unseat_all,
+    mark_cancelled=_mark_cancelled,
+    # Its planning is checked against the commissions by jury_date_check; nothing follows it.
+    dated_on_create=False,
+    clean=True,
+)
 
 
 # --- Composition ------------------------------------------------------------------------------
@@ -298,16 +289,8 @@ def jury_session_create(
     its members and exactly one president; raises DomainError (not staff, campaign status, date
     before the commission, a member not on the centre's jury or collegeless, a composition
     against the rules: both colleges, a president, the quorum — composition.py)."""
-    ensure_staff_of(by, campaign.centre_id)
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
-        jury_date_check(campaign=campaign, date=date)
-        session = JurySession(
-            campaign=campaign, date=date, start_time=start_time, place=(place or "").strip()
-        )
-        full_clean_or_raise(session)
-        session.save()
+
+    def populate(session: JurySession) -> dict[str, Any]:
         seats = {m.pk: m for m in members}
         seats[president.pk] = president
         seated = [
@@ -315,20 +298,23 @@ def jury_session_create(
             for membership in seats.values()
         ]
         jury_composition_check(members=seated)
-        audit_jury(
-            "cqpm.jury.session.created",
-            session,
-            by,
-            session,
-            {
-                "date": date.isoformat(),
-                "start_time": start_time.isoformat("minutes") if start_time else None,
-                "place": session.place,
-                "president": president.user_id,
-                "members": sorted(m.user_id for m in seats.values()),
-            },
-        )
-    return session
+        return {
+            "date": session.date.isoformat(),
+            "start_time": start_time.isoformat("minutes") if start_time else None,
+            "place": session.place,
+            "president": president.user_id,
+            "members": sorted(m.user_id for m in seats.values()),
+        }
+
+    return session_schedule(
+        JURY,
+        campaign=campaign,
+        date=date,
+        place=place,
+        by=by,
+        start_time=start_time,
+        populate=populate,
+    )
 
 
 def _lock_while_composing(session: JurySession) -> JurySession:

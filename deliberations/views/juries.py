@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from candidates.lifecycle import Activity, campaign_allows
@@ -15,11 +17,11 @@ from cqpm.core.access import can, holds
 from cqpm.core.actions import run_action
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
+from cqpm.core.session_pages import session_cancel_page, session_edit_page
 
 from ..forms import (
     AssignForm,
     AttendanceForm,
-    JuryCancelForm,
     JuryMemberAddForm,
     JuryRescheduleForm,
     JurySessionForm,
@@ -44,7 +46,7 @@ from ..services import (
     jury_session_create,
     jury_session_edit,
 )
-from ..services.juries import jury_session_has_started
+from ..services.juries import JURY, jury_session_has_started
 from ._helpers import paginate, require
 
 
@@ -114,49 +116,63 @@ def jury_detail(request, pk: int):
 def jury_reschedule(request, pk: int):
     session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
     initial = {"date": session.date, "start_time": session.start_time, "place": session.place}
-    form = JuryRescheduleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if "start_time" not in request.POST:  # a form that does not show the time keeps it
-            data["start_time"] = session.start_time
-        data["place"] = data["place"] or session.place
-        try:
-            jury_session_edit(session=session, by=request.user, **data)
-        except DomainError as exc:
-            add_to_form(form, exc)
-        else:
-            messages.success(request, _("Le jury est modifié."))
-            return redirect("deliberations:jury_detail", pk=session.pk)
-    context = {"session": session, "form": form}
-    return render(request, "deliberations/jury_reschedule.html", context)
+    back_url = reverse("deliberations:jury_detail", args=[session.pk])
+    end = session.campaign.commission_ends.strftime("%d/%m/%Y")
+    return session_edit_page(
+        request,
+        session=session,
+        form=JuryRescheduleForm(request.POST or None, initial=initial),
+        save=lambda data: jury_session_edit(session=session, by=request.user, **data),
+        success=_("Le jury est modifié."),
+        done_url=back_url,
+        context={
+            "title": _("Modifier le jury"),
+            "heading": _("Modifier la date, l'heure ou le lieu du jury"),
+            "intro": _(
+                "Le jury se tient après les commissions d'évaluation de la campagne (au plus "
+                "tôt le %(end)s) ; sa délibération ne peut être close avant sa date."
+            )
+            % {"end": end},
+            "frame_tab": "juries",
+            "parent": session,
+            "back_url": back_url,
+            "parent_open": True,
+        },
+    )
 
 
 @login_required
 def jury_cancel(request, pk: int):
     """The confirmation page of a cancellation (with its reason), then the cancellation."""
     session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
-    form = JuryCancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = jury_session_cancel(
-                session=session, reason=form.cleaned_data["reason"], by=request.user
+    back_url = reverse("deliberations:jury_detail", args=[session.pk])
+    seats = session.candidates.select_related("registration__candidate")
+    released = [seat.registration.candidate for seat in seats]
+    return session_cancel_page(
+        request,
+        session=session,
+        cancel=lambda reason: jury_session_cancel(session=session, reason=reason, by=request.user),
+        success=lambda count: (
+            _("Le jury est annulé ; %(n)s candidat(s) sont à présenter à un autre jury.")
+            % {"n": count}
+        ),
+        done_url=back_url,
+        released=released,
+        can_cancel=not jury_session_has_started(session),
+        context={
+            "title": _("Annuler le jury"),
+            "back_url": back_url,
+            "cancelled_text": _("Ce jury a été annulé (motif : %(reason)s).")
+            % {"reason": session.cancellation_reason},
+            "started_text": JURY.messages.started_cancel,
+            "released_text": ngettext(
+                "%(n)s candidat sera retiré de ce jury et restera à présenter à un autre.",
+                "%(n)s candidats seront retirés de ce jury et resteront à présenter à un autre.",
+                len(released),
             )
-        except DomainError as exc:
-            add_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Le jury est annulé ; %(n)s candidat(s) sont à présenter à un autre jury.")
-                % {"n": count},
-            )
-            return redirect("deliberations:jury_detail", pk=session.pk)
-    context = {
-        "session": session,
-        "form": form,
-        "seats": session.candidates.select_related("registration__candidate"),
-        "can_cancel": not jury_session_has_started(session),
-    }
-    return render(request, "deliberations/jury_cancel.html", context)
+            % {"n": len(released)},
+        },
+    )
 
 
 @login_required

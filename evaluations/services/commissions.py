@@ -3,22 +3,32 @@ An evaluator never evaluates a candidate of their own company (DESIGN.md §5.4).
 `cqpm.commission.*`."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
+from candidates.sessions import (
+    SessionKind,
+    SessionMessages,
+    check_place,
+    ensure_within,
+    fr_date,
+    session_cancel,
+    session_edit,
+    session_reschedule,
+    session_schedule,
+)
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import BatchRefused, DomainError
-from cqpm.core.registry import emit
 
-from ..events import COMMISSION_SESSION_DATED
+from ..events import COMMISSION_SESSION_CALLED_OFF, COMMISSION_SESSION_DATED
 from ..models import CommissionAssignment, CommissionSession, EvaluationDossier, Interview
 from ._common import ensure_active, ensure_staff_of
 
@@ -60,17 +70,6 @@ def _conflict(membership: CentreMembership, registration: Registration) -> Domai
     )
 
 
-def _check_place(place: str) -> str:
-    place = place.strip()
-    if not place:
-        raise DomainError(_("Indiquez le lieu de la commission."))
-    return place
-
-
-def _fr(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def evidence_due(campaign: Campaign) -> datetime.date:
     """The day every piece of evidence a commission judges is due: the later deadline."""
     return max(campaign.report_deadline, campaign.opinion_deadline)
@@ -82,21 +81,18 @@ def commission_date_check(
     """A session sits within the campaign's calendar, no later than the end of its commissions,
     and after the evidence it judges is due unless a reason is given; returns the reason kept
     (empty when the date needs none); raises DomainError on the field "date" otherwise."""
-    if date < campaign.registration_opens:
-        raise DomainError(
-            _("Une commission ne peut pas se tenir avant l'ouverture des inscriptions (%(d)s).")
-            % {"d": _fr(campaign.registration_opens)},
-            field="date",
-        )
-    if date > campaign.commission_ends:
-        raise DomainError(
-            _(
-                "La commission doit se tenir au plus tard le %(end)s, fin des commissions "
-                "d'évaluation de la campagne."
-            )
-            % {"end": _fr(campaign.commission_ends)},
-            field="date",
-        )
+    ensure_within(
+        date,
+        first=campaign.registration_opens,
+        last=campaign.commission_ends,
+        too_early=_(
+            "Une commission ne peut pas se tenir avant l'ouverture des inscriptions (%(d)s)."
+        ),
+        too_late=_(
+            "La commission doit se tenir au plus tard le %(d)s, fin des commissions "
+            "d'évaluation de la campagne."
+        ),
+    )
     due = evidence_due(campaign)
     if date >= due:
         return ""
@@ -109,10 +105,10 @@ def commission_date_check(
                 "%(due)s, ou indiquez le motif de cette date anticipée."
             )
             % {
-                "date": _fr(date),
-                "report": _fr(campaign.report_deadline),
-                "opinion": _fr(campaign.opinion_deadline),
-                "due": _fr(due),
+                "date": fr_date(date),
+                "report": fr_date(campaign.report_deadline),
+                "opinion": fr_date(campaign.opinion_deadline),
+                "due": fr_date(due),
             },
             field="date",
             code="date_before_evidence",
@@ -126,48 +122,40 @@ def commission_session_create(
     date: datetime.date,
     place: str,
     by: User,
-    evaluators: Iterable[Any] = (),
+    evaluators: Iterable[User] = (),
     override_reason: str = "",
     start_time: datetime.time | None = None,
 ) -> CommissionSession:
     """Staff plan a session (from Planifiée until evaluations end) with evaluators of the
     campaign's centre, dated after the evidence is due or with a reason; DomainError otherwise."""
     ensure_staff_of(by, campaign.centre_id)
-    place = _check_place(place)
-    evaluators = list(evaluators)
-    _evaluator_memberships(campaign.centre_id, evaluators)
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
-        reason = commission_date_check(
-            campaign=campaign, date=date, override_reason=override_reason
-        )
-        session = CommissionSession.objects.create(
-            campaign=campaign,
-            date=date,
-            start_time=start_time,
-            place=place,
-            date_override_reason=reason,
-        )
-        session.evaluators.set(evaluators)
-        emit(COMMISSION_SESSION_DATED, session=session, by=by)
-        after = {
-            "campaign": campaign.pk,
-            "date": date,
-            "start_time": start_time,
-            "place": place,
-            "evaluators": [u.email for u in evaluators],
+    check_place(COMMISSION, place)
+    seated = list(evaluators)
+    _evaluator_memberships(campaign.centre_id, seated)
+
+    def populate(session: CommissionSession) -> dict[str, Any]:
+        session.evaluators.set(seated)
+        after: dict[str, Any] = {
+            "campaign": session.campaign_id,
+            "date": session.date,
+            "start_time": session.start_time,
+            "place": session.place,
+            "evaluators": [u.email for u in seated],
         }
-        if reason:
-            after["date_override_reason"] = reason
-        audit_log(
-            action="cqpm.commission.session.created",
-            obj=session,
-            by=by,
-            data={"after": after},
-            centre_id=campaign.centre_id,
-        )
-    return session
+        if session.date_override_reason:
+            after["date_override_reason"] = session.date_override_reason
+        return {"after": after}
+
+    return session_schedule(
+        COMMISSION,
+        campaign=campaign,
+        date=date,
+        place=place,
+        by=by,
+        start_time=start_time,
+        date_extra={"override_reason": override_reason},
+        populate=populate,
+    )
 
 
 def commission_session_reschedule(
@@ -175,31 +163,8 @@ def commission_session_reschedule(
 ) -> CommissionSession:
     """Staff move a session to another date under the same rules as its creation (and before
     the campaign's juries); interviews already recorded keep the session; DomainError."""
-    ensure_staff_of(by, session.campaign.centre_id)
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
-        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
-        locked = _locked_session(session)
-        if Interview.objects.filter(registration__commission_assignment__session=locked).exists():
-            raise DomainError(
-                _("Des entretiens de cette commission sont enregistrés : sa date ne change plus."),
-                field="date",
-            )
-        reason = commission_date_check(
-            campaign=campaign, date=date, override_reason=override_reason
-        )
-        before = {"date": locked.date, "date_override_reason": locked.date_override_reason}
-        locked.date, locked.date_override_reason = date, reason
-        locked.save(update_fields=["date", "date_override_reason", "updated_at"])
-        emit(COMMISSION_SESSION_DATED, session=locked, by=by)
-        audit_log(
-            action="cqpm.commission.session.rescheduled",
-            obj=locked,
-            by=by,
-            data={"before": before, "after": {"date": date, "date_override_reason": reason}},
-            centre_id=campaign.centre_id,
-        )
-    return locked
+    extra = {"override_reason": override_reason}
+    return session_reschedule(COMMISSION, session=session, date=date, by=by, date_extra=extra)
 
 
 def commission_sessions_check_calendar(*, campaign: Campaign, by: User | None = None) -> None:
@@ -208,7 +173,7 @@ def commission_sessions_check_calendar(*, campaign: Campaign, by: User | None = 
     sessions = CommissionSession.objects.filter(campaign=campaign, cancelled_at__isnull=True)
     for session in sessions.order_by("date", "pk"):
         label = _("la commission du %(date)s (%(place)s)") % {
-            "date": _fr(session.date),
+            "date": fr_date(session.date),
             "place": session.place,
         }
         if session.date > campaign.commission_ends:
@@ -239,7 +204,7 @@ def commission_sessions_check_calendar(*, campaign: Campaign, by: User | None = 
             )
 
 
-def _locked_session(session: CommissionSession) -> CommissionSession:
+def _locked_session(session: CommissionSession, message: str = "") -> CommissionSession:
     """The session, locked; DomainError once it is cancelled (it is then only read)."""
     locked = (
         CommissionSession.objects.select_for_update().select_related("campaign").get(pk=session.pk)
@@ -249,21 +214,22 @@ def _locked_session(session: CommissionSession) -> CommissionSession:
     return locked
 
 
-def session_has_started(session: CommissionSession, now: datetime.datetime | None = None) -> bool:
-    """A session has started on its day (at its time when it has one), or once an interview of
-    one of its candidates is recorded."""
-    now = timezone.localtime(now)
-    today = now.date()
-    if session.date < today or (
-        session.date == today and (session.start_time is None or session.start_time <= now.time())
-    ):
-        return True
+def _has_interviews(session: CommissionSession) -> bool:
     return Interview.objects.filter(registration__commission_assignment__session=session).exists()
 
 
-def _ensure_not_started(session: CommissionSession, message: str) -> None:
-    if session_has_started(session):
-        raise DomainError(message, code="started")
+def session_has_started(session: CommissionSession, now: datetime.datetime | None = None) -> bool:
+    """A session has started on its day (at its time when it has one), or once an interview of
+    one of its candidates is recorded."""
+    return session.clock_has_started(now) or _has_interviews(session)
+
+
+def _ensure_movable(session: CommissionSession) -> None:
+    if _has_interviews(session):
+        raise DomainError(
+            _("Des entretiens de cette commission sont enregistrés : sa date ne change plus."),
+            field="date",
+        )
 
 
 def commission_session_edit(
@@ -278,81 +244,100 @@ def commission_session_edit(
     """Staff change the date, time and place of a session that has not started, under the
     rules of its creation; candidates already convoked are convoked again (the hook's
     handlers); audited before → after; DomainError otherwise."""
-    ensure_staff_of(by, session.campaign.centre_id)
-    place = _check_place(place)
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
-        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
-        locked = _locked_session(session)
-        _ensure_not_started(
-            locked, _("Cette commission a commencé : sa date et son lieu ne changent plus.")
-        )
-        reason = commission_date_check(
-            campaign=campaign, date=date, override_reason=override_reason
-        )
-        fields = ("date", "start_time", "place", "date_override_reason")
-        before = {name: getattr(locked, name) for name in fields}
-        after = {"date": date, "start_time": start_time, "place": place}
-        after["date_override_reason"] = reason
-        if after == before:
-            return locked
-        for name, value in after.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=[*fields, "updated_at"])
-        emit(COMMISSION_SESSION_DATED, session=locked, by=by)
-        changed = [name for name in fields if before[name] != after[name]]
-        audit_log(
-            action="cqpm.commission.session.updated",
-            obj=locked,
-            by=by,
-            data={
-                "before": {name: before[name] for name in changed},
-                "after": {name: after[name] for name in changed},
-            },
-            centre_id=campaign.centre_id,
-        )
-    return locked
+    return session_edit(
+        COMMISSION,
+        session=session,
+        date=date,
+        place=place,
+        by=by,
+        start_time=start_time,
+        date_extra={"override_reason": override_reason},
+    )
 
 
 def commission_session_cancel(*, session: CommissionSession, reason: str, by: User) -> int:
     """Staff cancel a session that has not started, with a reason: it stays, read-only, and its
     candidates are unassigned (each audited in their history) to be assigned to another
-    session; returns how many were; DomainError otherwise."""
-    ensure_staff_of(by, session.campaign.centre_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Indiquez le motif de l'annulation."), field="reason")
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=session.campaign_id)
-        campaign_ensure_allows(campaign=campaign, activity=PLANNING)
-        locked = _locked_session(session)
-        _ensure_not_started(locked, _("Cette commission a commencé : elle ne s'annule plus."))
-        assignments = list(
-            CommissionAssignment.objects.filter(session=locked).order_by("registration_id")
+    session, those convoked told by e-mail; returns how many were; DomainError otherwise."""
+    return session_cancel(COMMISSION, session=session, reason=reason, by=by)
+
+
+def _convened(session: CommissionSession) -> list[int]:
+    return list(
+        CommissionAssignment.objects.filter(session=session).values_list(
+            "registration_id", flat=True
         )
-        for assignment in assignments:
-            audit_log(
-                action="cqpm.commission.assignment.cancelled",
-                obj=assignment,
-                by=by,
-                data={"before": {"session": locked.pk, "date": locked.date}, "reason": reason},
-                registration_id=assignment.registration_id,
-                centre_id=campaign.centre_id,
-            )
-        CommissionAssignment.objects.filter(pk__in=[a.pk for a in assignments]).delete()
-        locked.cancelled_at, locked.cancelled_by = timezone.now(), by
-        locked.cancellation_reason = reason
-        locked.save(
-            update_fields=["cancelled_at", "cancelled_by", "cancellation_reason", "updated_at"]
-        )
+    )
+
+
+def _unassign_all(session: CommissionSession, reason: str, by: User) -> list[int]:
+    """A cancellation takes its candidates off the session, each audited in their history."""
+    assignments = list(
+        CommissionAssignment.objects.filter(session=session).order_by("registration_id")
+    )
+    for assignment in assignments:
         audit_log(
-            action="cqpm.commission.session.cancelled",
-            obj=locked,
+            action="cqpm.commission.assignment.cancelled",
+            obj=assignment,
             by=by,
-            data={"reason": reason, "unassigned": len(assignments)},
-            centre_id=campaign.centre_id,
+            data={"before": {"session": session.pk, "date": session.date}, "reason": reason},
+            registration_id=assignment.registration_id,
+            centre_id=session.campaign.centre_id,
         )
-    return len(assignments)
+    CommissionAssignment.objects.filter(pk__in=[a.pk for a in assignments]).delete()
+    return [a.registration_id for a in assignments]
+
+
+def _mark_cancelled(session: CommissionSession, reason: str, by: User, released: list[int]) -> None:
+    session.cancelled_at, session.cancelled_by = timezone.now(), by
+    session.cancellation_reason = reason
+    session.save(
+        update_fields=["cancelled_at", "cancelled_by", "cancellation_reason", "updated_at"]
+    )
+    audit_log(
+        action="cqpm.commission.session.cancelled",
+        obj=session,
+        by=by,
+        data={"reason": reason, "unassigned": len(released)},
+        centre_id=session.campaign.centre_id,
+    )
+
+
+def _date_check(
+    campaign: Campaign, date: datetime.date, extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    reason = commission_date_check(
+        campaign=campaign, date=date, override_reason=str(extra.get("override_reason") or "")
+    )
+    return {"date_override_reason": reason}
+
+
+# What a commission session declares to the one core of dated sessions (candidates.sessions).
+COMMISSION: SessionKind[CommissionSession] = SessionKind(
+    model=CommissionSession,
+    activity=PLANNING,
+    audit_prefix="cqpm.commission.session",
+    dated_event=COMMISSION_SESSION_DATED,
+    cancelled_event=COMMISSION_SESSION_CALLED_OFF,
+    convocation="interview",
+    messages=SessionMessages(
+        place_missing=gettext_lazy("Indiquez le lieu de la commission."),
+        started_edit=gettext_lazy(
+            "Cette commission a commencé : sa date et son lieu ne changent plus."
+        ),
+        started_cancel=gettext_lazy("Cette commission a commencé : elle ne s'annule plus."),
+        frozen_date=gettext_lazy("Cette commission est annulée : elle ne se modifie plus."),
+        past_date=gettext_lazy("Une commission ne peut pas être déplacée à une date passée."),
+    ),
+    date_check=_date_check,
+    lock=_locked_session,
+    has_started=session_has_started,
+    ensure_movable=_ensure_movable,
+    convened=_convened,
+    release=_unassign_all,
+    mark_cancelled=_mark_cancelled,
+    dated_on_create=True,
+)
 
 
 def commission_session_add_evaluator(
@@ -486,7 +471,7 @@ def commission_assign_refusals(
             reason = _("désinscrit.")
         elif registration.pk in assigned:
             reason = _("déjà affecté à la commission du %(date)s.") % {
-                "date": _fr(assigned[registration.pk])
+                "date": fr_date(assigned[registration.pk])
             }
         elif status is None:
             reason = _("aucun dossier d'évaluation.")

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Case, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,8 +19,9 @@ from cqpm.core.actions import run_action
 from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import BatchRefused, DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
+from cqpm.core.session_pages import session_cancel_page, session_edit_page
 
-from ..forms import AssignBatchForm, CancelForm, EvaluatorAddForm, SessionEditForm, SessionForm
+from ..forms import AssignBatchForm, EvaluatorAddForm, SessionEditForm, SessionForm
 from ..models import CommissionAssignment, EvaluationDossier
 from ..selectors import (
     commission_assign_readiness,
@@ -28,6 +30,7 @@ from ..selectors import (
     session_list_for,
 )
 from ..services.commissions import (
+    COMMISSION,
     commission_assign_batch,
     commission_assign_refusals,
     commission_session_add_evaluator,
@@ -103,58 +106,79 @@ def _assignable(session):
 def session_reschedule(request, campaign_pk: int, pk: int):
     """Change the date, time and place of a session that has not started."""
     session = _session_or_404(request, campaign_pk, pk)
+    campaign = session.campaign
+    fields = ("date", "start_time", "place")
+    initial = {name: getattr(session, name) for name in fields}
     form = SessionEditForm(
-        request.POST or None,
-        initial={
-            "date": session.date,
-            "start_time": session.start_time,
-            "place": session.place,
-            "override_reason": session.date_override_reason,
+        request.POST or None, initial={**initial, "override_reason": session.date_override_reason}
+    )
+    back_url = reverse("evaluations:session_detail", args=[campaign_pk, session.pk])
+    dates = {
+        "report": campaign.report_deadline.strftime("%d/%m/%Y"),
+        "opinion": campaign.opinion_deadline.strftime("%d/%m/%Y"),
+        "end": campaign.commission_ends.strftime("%d/%m/%Y"),
+    }
+    return session_edit_page(
+        request,
+        session=session,
+        form=form,
+        save=lambda data: commission_session_edit(session=session, by=request.user, **data),
+        success=_("La commission est modifiée."),
+        done_url=back_url,
+        context={
+            "title": _("Modifier la commission"),
+            "heading": _("Modifier la date, l'heure ou le lieu de la commission"),
+            "intro": _(
+                "Les rapports sont attendus le %(report)s, les avis d'entreprise le "
+                "%(opinion)s ; les commissions se tiennent au plus tard le %(end)s, avant le jury."
+            )
+            % dates,
+            "frame_tab": "commissions",
+            "parent": _("Commission du %(date)s") % {"date": session.date.strftime("%d/%m/%Y")},
+            "back_url": back_url,
+            "parent_open": False,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if "start_time" not in request.POST:  # a form that does not show the time keeps it
-            data["start_time"] = session.start_time
-        data["place"] = data["place"] or session.place
-        try:
-            commission_session_edit(session=session, by=request.user, **data)
-        except DomainError as exc:
-            add_to_form(form, exc)
-        else:
-            messages.success(request, _("La commission est modifiée."))
-            return redirect("evaluations:session_detail", campaign_pk=campaign_pk, pk=session.pk)
-    context = {"session": session, "campaign": session.campaign, "form": form}
-    return render(request, "evaluations/session_reschedule.html", context)
 
 
 @login_required
 def session_cancel(request, campaign_pk: int, pk: int):
     """The confirmation page of a cancellation (with its reason), then the cancellation."""
     session = _session_or_404(request, campaign_pk, pk)
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = commission_session_cancel(
-                session=session, reason=form.cleaned_data["reason"], by=request.user
+    assignments = session.assignments.select_related("registration__candidate")
+    released = [a.registration.candidate for a in assignments]
+    cancelled_at = session.cancelled_at and localtime(session.cancelled_at)
+    return session_cancel_page(
+        request,
+        session=session,
+        cancel=lambda reason: commission_session_cancel(
+            session=session, reason=reason, by=request.user
+        ),
+        success=lambda count: (
+            _("La commission est annulée ; %(n)s candidat(s) sont à affecter à nouveau.")
+            % {"n": count}
+        ),
+        done_url=reverse("evaluations:campaign_commissions", args=[campaign_pk]),
+        released=released,
+        can_cancel=not session.is_cancelled and not session_has_started(session),
+        context={
+            "title": _("Annuler la commission"),
+            "back_url": reverse("evaluations:session_detail", args=[campaign_pk, session.pk]),
+            "cancelled_text": _("Cette commission a été annulée le %(at)s (motif : %(reason)s).")
+            % {
+                "at": cancelled_at.strftime("%d/%m/%Y %H:%M") if cancelled_at else "",
+                "reason": session.cancellation_reason,
+            },
+            "started_text": COMMISSION.messages.started_cancel,
+            "released_text": ngettext(
+                "%(n)s candidat sera retiré de cette commission et restera à affecter à une autre.",
+                "%(n)s candidats seront retirés de cette commission et resteront à affecter à "
+                "une autre.",
+                len(released),
             )
-        except DomainError as exc:
-            add_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("La commission est annulée ; %(n)s candidat(s) sont à affecter à nouveau.")
-                % {"n": count},
-            )
-            return redirect("evaluations:campaign_commissions", pk=campaign_pk)
-    context = {
-        "session": session,
-        "campaign": session.campaign,
-        "form": form,
-        "assignments": session.assignments.select_related("registration__candidate"),
-        "can_cancel": not session.is_cancelled and not session_has_started(session),
-    }
-    return render(request, "evaluations/session_cancel.html", context)
+            % {"n": len(released)},
+        },
+    )
 
 
 @login_required
