@@ -45,7 +45,7 @@ def account_find_or_invite(
     welcome: bool = True,
     registration_id: int | None = None,
     centre_id: int | None = None,
-) -> tuple[Any, bool]:
+) -> tuple[User, bool]:
     """The account of this e-mail, or a new one without password, audited and (unless `welcome`
     is False, when the caller sends its own invitation) sent its one-time link on commit."""
     email = clean_email(email)
@@ -79,7 +79,7 @@ def account_find_or_invite(
 
 def accounts_bulk_invite(
     *, emails: Iterable[str], by: User, data: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> dict[str, User]:
     """Accounts for many (already clean) e-mails at once, as an import needs them: the known
     ones, and new ones created in one INSERT, each audited; returns e-mail -> account."""
     from cqpm.core.models import AuditEntry

@@ -3,7 +3,10 @@ staff — dossiers to prepare, reports missing, opinions awaited, candidates to 
 commission; the resource centre — dossiers to review; tutors — opinions to give; evaluators —
 interviews to hold. One grouped query per kind of task, whatever the number of registrations."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
@@ -17,13 +20,16 @@ from cqpm.core.navigation import HomeTask
 from .models import CompanyOpinion, EvaluationDossier
 from .selectors import FINISHED, dossier_review_queue
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 PREPARING = (Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS)
 UNFINISHED_DOSSIER = (EvaluationDossier.Status.DRAFT, EvaluationDossier.Status.RETURNED)
 # Staff see what is late or due within this many days.
 HORIZON_DAYS = 7
 
 
-def tasks(user) -> list[HomeTask]:
+def tasks(user: User) -> list[HomeTask]:
     out: list[HomeTask] = []
     if holds(user, "registration.manage"):
         out += _staff_tasks(scope(user, "registration.manage", Registration.objects.all()))
@@ -40,13 +46,28 @@ def due_soon(due: datetime.date | None) -> bool:
     return due is None or due <= horizon
 
 
-def _per_campaign(queryset: QuerySet[Registration], deadline: str) -> list[dict]:
-    return list(
+class CampaignCount(NamedTuple):
+    """How many registrations of one campaign are concerned, and the campaign's deadline."""
+
+    campaign_id: int
+    campaign_name: str
+    due: datetime.date | None
+    n: int
+
+
+def _per_campaign(queryset: QuerySet[Registration], deadline: str) -> list[CampaignCount]:
+    rows = (
         queryset.exclude(stage=Registration.Stage.WITHDRAWN)
         .order_by()
         .values("campaign_id", "campaign__name", f"campaign__{deadline}")
         .annotate(n=Count("pk"))
     )
+    return [
+        CampaignCount(
+            row["campaign_id"], row["campaign__name"], row[f"campaign__{deadline}"], row["n"]
+        )
+        for row in rows
+    ]
 
 
 def _staff_tasks(ours: QuerySet[Registration]) -> list[HomeTask]:
@@ -98,14 +119,13 @@ def _staff_tasks(ours: QuerySet[Registration]) -> list[HomeTask]:
     out = []
     for queryset, deadline, label, url_name, order in kinds:
         for row in _per_campaign(queryset, deadline):
-            due = row[f"campaign__{deadline}"]
-            if due_soon(due):
-                url = reverse(url_name, args=[row["campaign_id"]])
-                out.append(HomeTask(row["campaign__name"], label, url, row["n"], due, order))
+            if due_soon(row.due):
+                url = reverse(url_name, args=[row.campaign_id])
+                out.append(HomeTask(row.campaign_name, label, url, row.n, row.due, order))
     return out
 
 
-def _review_tasks(user) -> list[HomeTask]:
+def _review_tasks(user: User) -> list[HomeTask]:
     n = dossier_review_queue(user=user).count()
     if not n:
         return []
@@ -113,7 +133,7 @@ def _review_tasks(user) -> list[HomeTask]:
     return [HomeTask(_("Centre de ressource"), _("Dossiers à approuver ou renvoyer"), url, n)]
 
 
-def _respondent_tasks(user) -> list[HomeTask]:
+def _respondent_tasks(user: User) -> list[HomeTask]:
     rows = (
         CompanyOpinion.objects.filter(respondent=user)
         .exclude(status=CompanyOpinion.Status.SUBMITTED)
@@ -137,7 +157,7 @@ def _respondent_tasks(user) -> list[HomeTask]:
     ]
 
 
-def _evaluator_tasks(user) -> list[HomeTask]:
+def _evaluator_tasks(user: User) -> list[HomeTask]:
     rows = (
         Registration.objects.filter(
             commission_assignment__session__evaluators=user, interview__isnull=True

@@ -4,6 +4,11 @@ Staff reach the registrations of their centres; the resource centre only the dos
 to it; a respondent only their opinions; an evaluator only the registrations of their sessions.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -23,6 +28,12 @@ from .models import (
     Report,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from referentials.models import Capacity
+
+    from .services.opinions import OpinionAnswers
+
 
 def _latest_report(field: str) -> Subquery:
     return Subquery(
@@ -31,7 +42,7 @@ def _latest_report(field: str) -> Subquery:
 
 
 def dossier_rows_for_campaign(
-    *, user, campaign: Campaign, status: str = "", search: str = ""
+    *, user: User, campaign: Campaign, status: str = "", search: str = ""
 ) -> QuerySet[Registration]:
     """A staff user's registrations of one campaign, with dossier, report, opinion and session;
     `search` finds each word in the name, e-mail or company (no case, no accents)."""
@@ -48,7 +59,7 @@ def dossier_rows_for_campaign(
     return qs
 
 
-def dossier_counts_for_campaign(*, user, campaign: Campaign) -> dict[str, int]:
+def dossier_counts_for_campaign(*, user: User, campaign: Campaign) -> dict[str, int]:
     """How many registrations of the campaign are at each dossier state ('none' for no dossier)."""
     rows = (
         registration_list_for(user=user, campaign=campaign)
@@ -59,7 +70,7 @@ def dossier_counts_for_campaign(*, user, campaign: Campaign) -> dict[str, int]:
     return {row["dossier__status"] or "none": row["n"] for row in rows}
 
 
-def dossier_list_for_reviewer(*, user) -> QuerySet[EvaluationDossier]:
+def dossier_list_for_reviewer(*, user: User) -> QuerySet[EvaluationDossier]:
     """The resource centre sees the dossiers submitted to it and those it reviewed, nothing else."""
     return scope(user, "dossier.review", EvaluationDossier.objects.all()).select_related(
         "registration__candidate",
@@ -69,7 +80,7 @@ def dossier_list_for_reviewer(*, user) -> QuerySet[EvaluationDossier]:
 
 
 def dossier_review_queue(
-    *, user, search: str = "", stages: list[str] | tuple[str, ...] = ()
+    *, user: User, search: str = "", stages: list[str] | tuple[str, ...] = ()
 ) -> QuerySet[EvaluationDossier]:
     """Dossiers waiting for the resource centre, from every centre, oldest first; `search` finds
     each word in the candidate's name or e-mail, the company or the centre (no case, no
@@ -98,7 +109,7 @@ EVALUATOR_SORTS = {
 
 
 def registration_list_for_evaluator(
-    *, user, search: str = "", sort: str = "session"
+    *, user: User, search: str = "", sort: str = "session"
 ) -> QuerySet[Registration]:
     """Registrations of the commission sessions of running campaigns where the user sits;
     `search` finds each word in the name, e-mail or company (no case, no accents); `sort` is
@@ -128,19 +139,19 @@ def registration_list_for_evaluator(
     )
 
 
-def registration_list_for_staff_or_evaluator(*, user) -> QuerySet[Registration]:
+def registration_list_for_staff_or_evaluator(*, user: User) -> QuerySet[Registration]:
     """Staff of the centre and evaluators of the registration's session (interview, reports)."""
     return scope(user, "registration.evidence", Registration.objects.all()).select_related(
         "candidate", "company", "campaign__centre", "campaign__referential"
     )
 
 
-def report_list_for(*, user) -> QuerySet[Report]:
+def report_list_for(*, user: User) -> QuerySet[Report]:
     """Report versions the user may download: staff of the centre, evaluators of the session."""
     return scope(user, "report.download", Report.objects.all())
 
 
-def opinion_list_for_respondent(*, user) -> QuerySet[CompanyOpinion]:
+def opinion_list_for_respondent(*, user: User) -> QuerySet[CompanyOpinion]:
     """The opinions the user answers for (withdrawn candidates left out), soonest due first."""
     return (
         scope(user, "opinion.answer", CompanyOpinion.objects.all())
@@ -155,11 +166,11 @@ def opinion_list_for_respondent(*, user) -> QuerySet[CompanyOpinion]:
     )
 
 
-def is_respondent(*, user) -> bool:
+def is_respondent(*, user: User) -> bool:
     return opinion_list_for_respondent(user=user).exists()
 
 
-def session_list_for(*, user, campaign: Campaign) -> QuerySet[CommissionSession]:
+def session_list_for(*, user: User, campaign: Campaign) -> QuerySet[CommissionSession]:
     """A staff user's sessions of one campaign, with their evaluators and candidate counts."""
     return (
         scope(user, "commission_session.manage", CommissionSession.objects.all())
@@ -170,7 +181,7 @@ def session_list_for(*, user, campaign: Campaign) -> QuerySet[CommissionSession]
     )
 
 
-def evaluator_list_for_centre(*, centre_id: int):
+def evaluator_list_for_centre(*, centre_id: int) -> QuerySet[User]:
     """Accounts that are evaluators at this centre, with their membership's company."""
     return (
         get_user_model()
@@ -182,7 +193,7 @@ def evaluator_list_for_centre(*, centre_id: int):
     )
 
 
-def is_evaluator(*, user) -> bool:
+def is_evaluator(*, user: User) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return is_centre_member(user=user, role=CentreMembership.Role.EVALUATOR)
@@ -269,7 +280,9 @@ def commission_assign_readiness(
     )
 
 
-def opinion_submit_readiness(*, capacities, answers) -> Readiness:
+def opinion_submit_readiness(
+    *, capacities: Iterable[Capacity], answers: OpinionAnswers
+) -> Readiness:
     """Sending the opinion locks it; capacities not rated or rated « non observée » are named."""
     missing, unrated = [], []
     for capacity in capacities:

@@ -3,7 +3,6 @@ session (DESIGN.md §5.3). Audit codes `cqpm.interview.*`."""
 
 import datetime
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,7 +24,9 @@ def _session_of(registration: Registration) -> CommissionSession:
     return session
 
 
-def _checked_evaluators(session: CommissionSession, present: Iterable[Any], by: User) -> list:
+def _checked_evaluators(
+    session: CommissionSession, present: Iterable[User], by: User
+) -> list[User]:
     seated = set(session.evaluators.values_list("pk", flat=True))
     if by is None or by.pk not in seated:
         raise DomainError(
@@ -48,7 +49,7 @@ def interview_record(
     *,
     registration: Registration,
     date: datetime.date,
-    evaluators: Iterable[Any],
+    evaluators: Iterable[User],
     by: User,
     general_notes: str = "",
     notes: Mapping[int, str] | None = None,
@@ -90,7 +91,7 @@ def interview_record(
     return interview
 
 
-def _snapshot(interview: Interview) -> dict[str, Any]:
+def _snapshot(interview: Interview) -> dict[str, object]:
     return {
         "date": interview.date,
         "evaluators": sorted(interview.evaluators.values_list("email", flat=True)),

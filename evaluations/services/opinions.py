@@ -3,13 +3,14 @@ capacity by capacity; staff may reopen it; daily reminders (DESIGN.md §5.3). Au
 `cqpm.opinion.*`."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict, final
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,44 @@ class OpinionAnswers:
     criteria: Mapping[int, Answer] = field(default_factory=dict)
 
 
+# What the audit entries of an opinion keep of each save (their `changes`), read back to tell a
+# stale form who changed what.
+class Rated(TypedDict):
+    rating: str
+    comment: str
+
+
+@final
+class CapacityChange(TypedDict):
+    capacity_id: int
+    capacity: int | None  # its number in the referential
+    before: Rated | None
+    after: Rated
+
+
+class CommentChange(TypedDict):
+    before: str
+    after: str
+
+
+@final
+class OverallCommentChange(TypedDict):
+    overall_comment: CommentChange
+
+
+OpinionChange = CapacityChange | OverallCommentChange
+
+
+class OpinionEntry(TypedDict):
+    """One audit entry of the opinion, as the conflict message describes it."""
+
+    action: str
+    who: str
+    at: datetime.datetime
+    changes: list[OpinionChange]
+    reason: str
+
+
 # --- Respondent ---------------------------------------------------------------------------------
 
 
@@ -70,7 +109,9 @@ def _clean_email(email: str) -> str:
     return email
 
 
-def _account_for(*, email: str, first_name: str, last_name: str, by: User, registration) -> Any:
+def _account_for(
+    *, email: str, first_name: str, last_name: str, by: User, registration: Registration
+) -> User:
     # No welcome mail: the respondent's invitation (below) carries the one-time link.
     user, _created = account_find_or_invite(
         email=email,
@@ -234,16 +275,16 @@ def _check_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> None:
             raise DomainError(_("Appréciation inconnue."))
 
 
-def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> list[dict]:
+def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> list[OpinionChange]:
     """Write the answers; return what changed, capacity by capacity (kept in the audit entry, so
     a stale form can be told who changed what)."""
     current = {row.capacity_id: row for row in opinion.capacities.select_related("capacity")}
     numbers = dict(opinion.registration.campaign.referential.capacities.values_list("pk", "number"))
-    changes = []
+    changes: list[OpinionChange] = []
     for capacity_id, answer in answers.capacities.items():
         row = current.get(capacity_id)
-        before = {"rating": row.rating, "comment": row.comment} if row else None
-        after = {"rating": answer.rating, "comment": answer.comment.strip()}
+        before: Rated | None = {"rating": row.rating, "comment": row.comment} if row else None
+        after: Rated = {"rating": answer.rating, "comment": answer.comment.strip()}
         if before != after and (before is not None or any(after.values())):
             changes.append(
                 {
@@ -293,7 +334,7 @@ class OpinionConflict(ConcurrentUpdate):
     """The opinion moved on since the form was read; nothing was saved. `changes`: the audit
     entries since then; `revision`: the current one (a form showing the conflict carries it)."""
 
-    def __init__(self, *, changes: list[dict], revision: int) -> None:
+    def __init__(self, *, changes: list[OpinionEntry], revision: int) -> None:
         described = " ; ".join(_describe_entry(entry) for entry in changes)
         super().__init__(
             _(
@@ -311,7 +352,7 @@ class OpinionConflict(ConcurrentUpdate):
 OPINION_ACTIONS = ("cqpm.opinion.saved", "cqpm.opinion.submitted", "cqpm.opinion.reopened")
 
 
-def opinion_changes_since(*, opinion: CompanyOpinion, revision: int) -> list[dict]:
+def opinion_changes_since(*, opinion: CompanyOpinion, revision: int) -> list[OpinionEntry]:
     """Who did what to the opinion after `revision`, oldest first (from the audit log)."""
     entries = AuditEntry.objects.filter(
         action__in=OPINION_ACTIONS,
@@ -320,25 +361,25 @@ def opinion_changes_since(*, opinion: CompanyOpinion, revision: int) -> list[dic
         data__revision__gt=revision,
     ).select_related("actor")
     return [
-        {
-            "action": entry.action,
-            "who": str(entry.actor) if entry.actor else str(_("le système")),
-            "at": entry.at,
-            "changes": entry.data.get("changes", []),
-            "reason": entry.data.get("reason", ""),
-        }
+        OpinionEntry(
+            action=entry.action,
+            who=str(entry.actor) if entry.actor else str(_("le système")),
+            at=entry.at,
+            changes=entry.data.get("changes", []),
+            reason=entry.data.get("reason", ""),
+        )
         for entry in entries.order_by("at", "id")
     ]
 
 
-def _rating_text(answer: dict | None) -> str:
+def _rating_text(answer: Rated | None) -> str:
     if not answer or not answer.get("rating"):
         return str(_("sans appréciation"))
     text = str(Rating(answer["rating"]).label)
     return f"{text} « {answer['comment']} »" if answer.get("comment") else text
 
 
-def _describe_entry(entry: dict) -> str:
+def _describe_entry(entry: OpinionEntry) -> str:
     when = timezone.localtime(entry["at"]).strftime("%d/%m/%Y à %H:%M")
     head = _("%(who)s, le %(when)s") % {"who": entry["who"], "when": when}
     if entry["action"] == "cqpm.opinion.reopened":
@@ -456,7 +497,7 @@ def opinion_reopen(*, opinion: CompanyOpinion, reason: str, by: User) -> Company
 # --- Reminders ----------------------------------------------------------------------------------
 
 
-def _due_opinions(today: datetime.date):
+def _due_opinions(today: datetime.date) -> QuerySet[CompanyOpinion]:
     horizon = today + datetime.timedelta(days=REMINDER_HORIZON_DAYS)
     return (
         CompanyOpinion.objects.filter(
@@ -514,7 +555,7 @@ def opinion_reminders_send(*, today: datetime.date | None = None) -> int:
 
 
 def opinion_respondents_from_tutors(
-    *, campaign: Campaign, registrations: list, by: User | None = None
+    *, campaign: Campaign, registrations: Sequence[Registration], by: User | None = None
 ) -> None:
     """Lifecycle reaction (candidates.registrations_created): the tutor given on a registration
     or in the import becomes its company-opinion respondent until staff choose another (no
@@ -585,7 +626,7 @@ def _respondents_from_tutors(ids: list[int]) -> None:
         f"WHERE r.id IN ({marks}) AND r.tutor_id IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {opinions} o WHERE o.registration_id = r.id)"
     )
-    params: list[Any] = [
+    params: list[datetime.datetime | str] = [
         now,
         now,
         CompanyOpinion.RespondentRole.TUTOR.value,
