@@ -104,6 +104,11 @@ ACTIONS = (
         _("consulter et relancer les livraisons de webhooks"),
     ),
     (
+        "referential.rncp",
+        "referentials.Referential",
+        _("renseigner l'enregistrement RNCP d'un référentiel (code, fin, codes des blocs)"),
+    ),
+    (
         "cdc.export",
         "candidates.Campaign",
         _("déposer les titulaires d'une campagne à la Caisse des Dépôts"),

@@ -145,10 +145,15 @@ def candidate(user: User) -> Grants:
 
 
 def branch(user: User) -> Grants:
-    """The branch (CPNEFP, GTP « Certifications »): statistics of every centre, the packs sent."""
+    """The branch (CPNEFP, GTP « Certifications »): statistics of every centre, the packs sent,
+    and the RNCP registration of the referentials it certifies (code, end, blocks' codes)."""
     if not (_everyone(user) or getattr(user, "is_branch", False)):
         return {}
-    return {"statistics.read": EVERY_ROW, "pack.receive": EVERY_ROW}
+    return {
+        "statistics.read": EVERY_ROW,
+        "pack.receive": EVERY_ROW,
+        "referential.rncp": EVERY_ROW,
+    }
 
 
 ROLES = (

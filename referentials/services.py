@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cqpm.core.access import ensure
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, InvalidTransition, full_clean_or_raise
 from cqpm.core.registry import emit
@@ -299,9 +300,14 @@ def referential_rncp_update(
     *, referential: Referential, data: RncpData, by: User | None
 ) -> Referential:
     """Record the RNCP registration of any version, published ones too (a renewal is not a new
-    content); administrators only (None: a command); audited; raises DomainError."""
-    if by is not None and not by.is_superuser:
-        raise DomainError(_("Seul un administrateur modifie l'enregistrement au RNCP."))
+    content); whoever `referential.rncp` allows (the branch), administrators, a command (None);
+    audited; raises DomainError."""
+    ensure(
+        by,
+        "referential.rncp",
+        referential,
+        _("Seuls la branche et les administrateurs modifient l'enregistrement au RNCP."),
+    )
     code = normalize_rncp_code(data.code)
     block_codes = {key: normalize_rncp_code(value) for key, value in data.block_codes.items()}
     if (code or data.registration_end or any(block_codes.values())) and not data.registered:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/export.yaml", views.referential_export_yaml, name="export"),
     path("<int:pk>/comparer/<int:other>/", views.referential_compare, name="compare"),
     path("<int:pk>/publier/", views.referential_publish_view, name="publish"),
+    path("<int:pk>/rncp/", views.referential_rncp, name="rncp"),
 ]

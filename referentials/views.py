@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -5,13 +6,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cqpm.core.access import can, get_or_404
 from cqpm.core.actions import run_action
+from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
 from . import case
 from .case_package import case_compare, case_package
 from .diff import referential_diff
 from .files import referential_file_dump
+from .forms import RncpForm
 from .selectors import (
     case_referential_queryset,
     case_versions_of,
@@ -19,7 +23,12 @@ from .selectors import (
     referential_list_for,
     referential_sections,
 )
-from .services import referential_export, referential_publish, referential_published_for
+from .services import (
+    referential_export,
+    referential_publish,
+    referential_published_for,
+    referential_rncp_update,
+)
 
 PAGE_SIZE = 50
 
@@ -39,6 +48,8 @@ def referential_detail(request, pk: int):
     context = {
         "referential": referential,
         "sections": referential_sections(referential=referential),
+        "may_edit_rncp": request.user.is_superuser
+        or can(request.user, "referential.rncp", referential),
     }
     if referential.is_frozen:
         context["case_url"] = case.uri("CFPackages", case.document_identifier(referential))
@@ -67,6 +78,28 @@ def referential_publish_view(request, pk: int):
         success=_("La version %(version)d est publiée.") % {"version": referential.version},
     )
     return redirect("referentials:detail", pk=referential.pk)
+
+
+@login_required
+def referential_rncp(request, pk: int):
+    """The RNCP registration of a version (code, end, blocks' codes), published ones too, for
+    whoever `referential.rncp` allows (the branch) and administrators; others get 404."""
+    readable = referential_detail_queryset_for(user=request.user)
+    if request.user.is_superuser:
+        referential = get_scoped_or_404(readable, pk=pk)
+    else:
+        referential = get_or_404(request.user, "referential.rncp", readable, pk=pk)
+    form = RncpForm(request.POST or None, referential=referential)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referential_rncp_update(referential=referential, data=form.rncp_data(), by=request.user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("L'enregistrement au RNCP est mis à jour."))
+            return redirect("referentials:detail", pk=referential.pk)
+    context = {"referential": referential, "form": form}
+    return render(request, "referentials/referential_rncp.html", context)
 
 
 @login_required

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.invitations import invitation_path
 from candidates.models import CentreMembership
-from cdc.models import CdcEntry, CdcFlux, CdcHolder
+from cdc.models import CdcEntry, CdcFlux, CdcItem
 from credentials.services import credential_issue
 from deliberations.models import Decision, JuryCandidate, JuryMember, JurySession
 from documents.models import Convocation, Document, DocumentBatch
@@ -155,6 +155,8 @@ TABLE: dict[str, Row] = {
     "referentials:export": Row(k(pk="campaign.referential"), expect(default=200)),
     # Administrators only (superusers, not in the personas): every persona's POST answers 404.
     "referentials:publish": Row(k(pk="campaign.referential"), expect(default=405), post_only=True),
+    # The RNCP registration (code, end, blocks' codes): the branch (and administrators).
+    "referentials:rncp": Row(k(pk="campaign.referential"), expect(branch=200)),
     "referentials:compare": Row(
         k(pk="campaign.referential", other="campaign.referential"), expect(default=200)
     ),
@@ -538,8 +540,11 @@ def scenario(
     cdc_flux.file.save("flux.xml", ContentFile(b"<flux/>"), save=False)
     cdc_flux.save()
     cdc_entry = CdcEntry.objects.create(flux=cdc_flux, registration=registration, fingerprint="0")
-    cdc_holder = CdcHolder.objects.create(
-        registration=registration, status="deposited", entry=cdc_entry
+    cdc_holder = CdcItem.objects.create(
+        registration=registration,
+        status="deposited",
+        entry=cdc_entry,
+        id_technique=cdc_entry.id_technique,
     )
     return SimpleNamespace(
         centre=centre_a,
