@@ -13,6 +13,9 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from referentials.models import Block
+from referentials.validators import RNCP_BLOCK_CODE
+
 from .xml import HolderRow
 
 RNCP_CODE = re.compile(r"^(RNCP|RS)[0-9]{1,6}$")
@@ -104,6 +107,22 @@ def _registration_problems(row: HolderRow) -> list[str]:
     if row.registered_on and not 1900 <= row.registered_on.year <= 2099:
         problems.append(_("Date d'inscription hors de 1900–2099."))
     return problems
+
+
+def block_problems(block: Block) -> list[str]:
+    """What makes a validated block impossible to deposit: its RNCP code (the referential's)."""
+    code = (block.rncp_code or "").strip()
+    if not code:
+        return [
+            _("Le bloc « %(block)s » n'a pas de code RNCP (RNCP…BC..) : renseignez-le.")
+            % {"block": block.code}
+        ]
+    if not RNCP_BLOCK_CODE.fullmatch(code):
+        return [
+            _("Code RNCP du bloc « %(block)s » invalide (« %(code)s », attendu RNCP35231BC01).")
+            % {"block": block.code, "code": code}
+        ]
+    return []
 
 
 def certification_problems(

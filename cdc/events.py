@@ -52,6 +52,7 @@ def declare() -> None:
         "holders": _("Titulaires"),
         "scope": _("Périmètre"),
         "id_flux": _("Flux"),
+        "id_technique": _("Identifiant technique"),
         "accepted": _("Acceptés"),
         "rejected": _("Rejetés"),
         "reason": _("Motif"),

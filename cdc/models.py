@@ -2,14 +2,17 @@
 
 - `CdcFlux`: one XML file produced for one deposit (unique `idFlux`), stored as it was validated
   against the XSD; staff record when it was deposited on the CDC's platform.
-- `CdcEntry`: one holder in one flux, with the fingerprint of what was written for them and, once
-  the CDC's processing report is uploaded, its answer (accepted, or rejected with its reason).
-- `CdcHolder`: where one registration stands with the CDC now: its last deposited entry and the
-  CDC's latest answer, or withdrawn. A certified person without one has not been deposited yet.
+- `CdcEntry`: one passage (one idTechnique) in one flux: a certified person, or a person who
+  validated a block of competences (`block`); the fingerprint of what was written for them and,
+  once the CDC's processing report is uploaded, its answer (accepted, or rejected with its reason).
+- `CdcItem`: where one deposited item (one idTechnique: a registration's certification, or one of
+  its validated blocks) stands with the CDC now: its last deposited entry and the CDC's latest
+  answer, or withdrawn. An item without one has not been deposited yet. (It was `CdcHolder`, one
+  per registration; migration 0002 renamed it and gave its rows their idTechnique.)
 
-What is to be done is not stored but read (cdc.selectors): a certified person never deposited is
-to deposit; one whose data changed since (another fingerprint) to deposit again; a deposited one
-whose certificate no longer stands (decision amended) to withdraw.
+What is to be done is not stored but read (cdc.selectors): an item never deposited is to
+deposit; one whose data changed since (another fingerprint) to deposit again; a deposited one
+that no longer stands (decision amended, block no longer validated) to withdraw.
 """
 
 from django.conf import settings
@@ -20,6 +23,7 @@ from candidates.models import Campaign, Registration
 from cqpm.core.constraints import choices_constraint
 from cqpm.core.models import TimeStampedModel
 from deliberations.models import JurySession
+from referentials.models import Block
 
 
 class FluxStatus(models.TextChoices):
@@ -53,7 +57,8 @@ class CdcFlux(TimeStampedModel):
     scope_label = models.CharField(_("périmètre"), max_length=255)
     client_id = models.CharField(_("identifiant client CDC"), max_length=8)
     contract_id = models.CharField(_("identifiant de contrat CDC"), max_length=20)
-    file = models.FileField(_("fichier"), upload_to="cdc/flux/", max_length=255)
+    # Emptied when an erasure left the flux without any passage (docs/CDC.md, « Effacement »).
+    file = models.FileField(_("fichier"), upload_to="cdc/flux/", max_length=255, blank=True)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("taille"), default=0)
     holder_count = models.PositiveIntegerField(_("titulaires"), default=0)
@@ -65,6 +70,9 @@ class CdcFlux(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     processed_at = models.DateTimeField(_("compte rendu reçu le"), null=True, blank=True)
+    # An erasure removed a person's passages from the stored file (sha256 and size are the
+    # rewritten file's; the entries, their idTechnique and the CDC's answers stay).
+    redacted_at = models.DateTimeField(_("expurgé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("flux de dépôt à la CDC")
@@ -88,7 +96,7 @@ class EntryOutcome(models.TextChoices):
 
 
 class CdcEntry(models.Model):
-    """One holder written in one flux (its idTechnique, the fingerprint of its data)."""
+    """One passage written in one flux (its idTechnique, the fingerprint of its data)."""
 
     Outcome = EntryOutcome
 
@@ -96,8 +104,13 @@ class CdcEntry(models.Model):
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="cdc_entries"
     )
+    # The validated block deposited (its RNCP code is the certification's); None: the CQPM.
+    block = models.ForeignKey(
+        Block, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     id_technique = models.CharField(_("identifiant technique"), max_length=255)
-    fingerprint = models.CharField(_("empreinte des données"), max_length=64)
+    # Emptied by an erasure (the person is never deposited again; nothing to compare).
+    fingerprint = models.CharField(_("empreinte des données"), max_length=64, blank=True)
     outcome = models.CharField(
         _("réponse de la CDC"), max_length=16, choices=Outcome.choices, blank=True
     )
@@ -121,17 +134,18 @@ class CdcEntry(models.Model):
         return f"{self.id_technique} ({self.flux.id_flux})"
 
 
-class HolderStatus(models.TextChoices):
+class ItemStatus(models.TextChoices):
     DEPOSITED = "deposited", _("Déposé")
     ACCEPTED = "accepted", _("Accepté par la CDC")
     REJECTED = "rejected", _("Rejeté par la CDC")
     WITHDRAWN = "withdrawn", _("Retiré")
 
 
-class CdcHolder(TimeStampedModel):
-    """Where one registration stands with the CDC: its last deposit and the CDC's answer."""
+class CdcItem(TimeStampedModel):
+    """Where one deposited item stands with the CDC: a registration's certification (`block`
+    None) or one of its validated blocks, under its idTechnique; its last deposit, the answer."""
 
-    Status = HolderStatus
+    Status = ItemStatus
 
     TRANSITIONS = {
         Status.DEPOSITED: {Status.ACCEPTED, Status.REJECTED, Status.DEPOSITED, Status.WITHDRAWN},
@@ -139,12 +153,16 @@ class CdcHolder(TimeStampedModel):
         Status.REJECTED: {Status.DEPOSITED, Status.WITHDRAWN, Status.ACCEPTED},
         Status.WITHDRAWN: {Status.DEPOSITED},
     }
-    # Deposited and not withdrawn: the CDC holds (or is about to hold) this person's certificate.
+    # Deposited and not withdrawn: the CDC holds (or is about to hold) this item.
     HELD = (Status.DEPOSITED, Status.ACCEPTED, Status.REJECTED)
 
-    registration = models.OneToOneField(
-        Registration, on_delete=models.PROTECT, related_name="cdc_holder"
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="cdc_items"
     )
+    block = models.ForeignKey(
+        Block, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    id_technique = models.CharField(_("identifiant technique"), max_length=255, unique=True)
     status = models.CharField(_("statut"), max_length=16, choices=Status.choices)
     entry = models.ForeignKey(
         CdcEntry, on_delete=models.PROTECT, related_name="+", verbose_name=_("dernier dépôt")
@@ -156,11 +174,20 @@ class CdcHolder(TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = _("titulaire déposé à la CDC")
-        verbose_name_plural = _("titulaires déposés à la CDC")
+        verbose_name = _("élément déposé à la CDC")
+        verbose_name_plural = _("éléments déposés à la CDC")
         constraints = [
-            choices_constraint(app="cdc", model="cdcholder", field="status", choices=HolderStatus)
+            choices_constraint(app="cdc", model="cdcitem", field="status", choices=ItemStatus),
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(block__isnull=True),
+                name="cdc_item_one_certification_per_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "block"], name="cdc_item_one_per_block"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.registration.candidate} — {self.get_status_display()}"
+        what = self.block.code if self.block_id and self.block else _("CQPM")
+        return f"{self.registration.candidate} — {what} — {self.get_status_display()}"

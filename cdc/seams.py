@@ -12,10 +12,10 @@ from cqpm.core.registry import (
 
 def register() -> None:
     from . import events, home, nav, sections
-    from .models import CdcEntry, CdcHolder
+    from .models import CdcEntry, CdcItem
 
     events.declare()
-    declare_labels(values=dict(CdcHolder.Status.choices), of="cdc.cdcholder")
+    declare_labels(values=dict(CdcItem.Status.choices), of="cdc.cdcitem")
     declare_labels(values=dict(CdcEntry.Outcome.choices), of=events.HOLDER_ANSWERED)
     register_nav("cdc", nav.items, order=65)
     register_campaign_tab("cdc", nav.campaign_tabs, order=70)

@@ -1,8 +1,12 @@
 """Reads of the deposit with the CDC: who is certified in a target (a campaign, a jury session,
-or every jury since a date), what each holder's passage says, what is missing, what is to do.
+or every jury since a date), who validated blocks of competences there, what each passage says,
+what is missing, what is to do.
 
 The certified people are the registrations whose active decision, in a closed jury session, is
 « admissible »: the same rule the certificate follows (an amendment supersedes the decision).
+The block holders are the registrations whose active decision there is not « admissible » and
+which validated blocks (deliberations' BlockValidation, written at the closing): one passage
+per block, under the block's RNCP code (`RNCP…BCxx`) and its own idTechnique.
 Pages reach a target through `scope(user, "cdc.export")` (the campaigns of the staff's centres).
 """
 
@@ -11,7 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -24,10 +28,10 @@ from django.utils.translation import gettext_lazy as _l
 from candidates.lifecycle import Activity, campaign_allows
 from candidates.models import Campaign, ExamCentre, Registration
 from cqpm.core.access import scope
-from deliberations.models import Decision, JurySession
+from deliberations.models import BlockValidation, Decision, JurySession
 
-from .check import certification_problems, holder_problems
-from .models import CdcFlux, CdcHolder
+from .check import block_problems, certification_problems, holder_problems
+from .models import CdcFlux, CdcItem
 from .xml import HolderRow, fingerprint
 
 if TYPE_CHECKING:
@@ -80,6 +84,32 @@ def certified_decisions(target: Target) -> QuerySet[Decision]:
     return decisions
 
 
+# An active decision in a closed session that does not certify: its validated blocks are held.
+NOT_CERTIFYING = [o for o in Decision.Outcome.values if o != Decision.Outcome.ADMISSIBLE]
+
+
+def block_validations(target: Target) -> QuerySet[BlockValidation]:
+    """The blocks validated by the target's people whose active decision, in a closed jury
+    session, is not « admissible », for a CQPM registered in the RNCP. A block carried over
+    whole from an earlier registration is deposited under that one (its idTechnique), not again."""
+    decided = {
+        "sheet__registration__decisions__is_active": True,
+        "sheet__registration__decisions__outcome__in": NOT_CERTIFYING,
+        "sheet__registration__decisions__session__status": JurySession.Status.CLOSED,
+    }
+    if target.session is not None:
+        decided["sheet__registration__decisions__session"] = target.session
+    elif target.campaign is not None:
+        decided["sheet__registration__campaign"] = target.campaign
+    elif target.since is not None:
+        decided["sheet__registration__decisions__session__date__gte"] = target.since
+    return BlockValidation.objects.filter(
+        carried_over=False,
+        sheet__registration__campaign__referential__rncp_registered=True,
+        **decided,
+    )
+
+
 def _certified(registration_ref: str = "registration_id") -> Exists:
     return Exists(
         Decision.objects.filter(
@@ -91,8 +121,25 @@ def _certified(registration_ref: str = "registration_id") -> Exists:
     )
 
 
-def id_technique(registration_id: int) -> str:
-    """The passage's stable identifier with the CDC (a re-deposit carries the same one)."""
+def _block_held(registration_ref: str = "registration_id", block_ref: str = "block_id") -> Exists:
+    """The registration still holds that validated block (its decision does not certify)."""
+    return Exists(
+        BlockValidation.objects.filter(
+            sheet__registration_id=OuterRef(registration_ref),
+            block_id=OuterRef(block_ref),
+            carried_over=False,
+            sheet__registration__decisions__is_active=True,
+            sheet__registration__decisions__outcome__in=NOT_CERTIFYING,
+            sheet__registration__decisions__session__status=JurySession.Status.CLOSED,
+        )
+    )
+
+
+def id_technique(registration_id: int, block_id: int | None = None) -> str:
+    """The passage's stable identifier with the CDC (a re-deposit carries the same one): the
+    registration's certification, or one of its validated blocks."""
+    if block_id is not None:
+        return f"cqpm-inscription-{registration_id}-bloc-{block_id}"
     return f"cqpm-inscription-{registration_id}"
 
 
@@ -112,12 +159,33 @@ def holder_row(decision: Decision) -> HolderRow:
     """One certified person's passage, from their decision (registration, candidate and
     referential selected with it)."""
     registration = decision.registration
-    person = registration.candidate
-    referential = registration.campaign.referential
-    return HolderRow(
+    return _row(
+        registration,
         id_technique=id_technique(registration.pk),
-        rncp_code=(referential.rncp_code or "").strip(),
+        rncp_code=(registration.campaign.referential.rncp_code or "").strip(),
         jury_date=decision.session.date,
+    )
+
+
+def block_row(validation: BlockValidation) -> HolderRow:
+    """One validated block's passage: the block's RNCP code, the jury date, the block's end."""
+    registration = validation.sheet.registration
+    block = validation.block
+    return _row(
+        registration,
+        id_technique=id_technique(registration.pk, block.pk),
+        rncp_code=(block.rncp_code or "").strip(),
+        jury_date=validation.jury_date,
+        valid_until=validation.valid_until,
+        block_id=block.pk,
+        block_label=str(block),
+    )
+
+
+def _row(registration: Registration, **passage: Any) -> HolderRow:
+    person = registration.candidate
+    return HolderRow(
+        **passage,
         birth_name=(person.birth_name or person.last_name or "").strip(),
         usage_name=(person.usage_name or "").strip(),
         first_name=(person.first_name or "").strip(),
@@ -167,9 +235,12 @@ class HolderLine:
 
     row: HolderRow
     jury_date: datetime.date
-    holder: CdcHolder | None
+    item: CdcItem | None
     problems: list[str] = field(default_factory=list)
     todo: str = Todo.DEPOSIT
+    # What is missing is the referential's (a block's RNCP code), not the person's.
+    rncp_missing: bool = False
+    referential_id: int = 0
 
     @property
     def todo_label(self) -> str:
@@ -192,6 +263,15 @@ class HolderLine:
         return reverse("privacy:person_correct", args=[self.candidate_id])
 
     @property
+    def rncp_url(self) -> str:
+        """Where the referential's RNCP facts are filled in."""
+        return reverse("referentials:rncp", args=[self.referential_id])
+
+    @property
+    def is_block(self) -> bool:
+        return self.row.block_id is not None
+
+    @property
     def overdue(self) -> bool:
         late = self.due_on < timezone.localdate()
         return late and self.todo in (Todo.DEPOSIT, Todo.FIX)
@@ -201,19 +281,64 @@ def identity_url(registration_id: int) -> str:
     return reverse("candidates:registration_update", args=[registration_id]) + "#etat-civil"
 
 
-def _todo(row: HolderRow, holder: CdcHolder | None) -> str:
-    if holder is None or holder.status == CdcHolder.Status.WITHDRAWN:
+def _todo(row: HolderRow, item: CdcItem | None) -> str:
+    if item is None or item.status == CdcItem.Status.WITHDRAWN:
         return Todo.DEPOSIT
-    if fingerprint(row) != holder.entry.fingerprint:
+    if fingerprint(row) != item.entry.fingerprint:
         return Todo.REDEPOSIT
-    if holder.status == CdcHolder.Status.REJECTED:
+    if item.status == CdcItem.Status.REJECTED:
         return Todo.FIX
-    return Todo.WAIT if holder.status == CdcHolder.Status.DEPOSITED else Todo.DONE
+    return Todo.WAIT if item.status == CdcItem.Status.DEPOSITED else Todo.DONE
+
+
+def _items(id_techniques: list[str]) -> dict[str, CdcItem]:
+    """The tracked items of these idTechniques, with their last entry and its flux."""
+    items = CdcItem.objects.filter(id_technique__in=id_techniques).select_related("entry__flux")
+    return {item.id_technique: item for item in items}
+
+
+def _line(
+    registration: Registration,
+    row: HolderRow,
+    jury_date: datetime.date,
+    item: CdcItem | None,
+    extra: list[str],
+) -> HolderLine:
+    return HolderLine(
+        row=row,
+        jury_date=jury_date,
+        item=item,
+        problems=extra + holder_problems(row),
+        todo=_todo(row, item),
+        rncp_missing=bool(extra),
+        referential_id=registration.campaign.referential_id,
+        editable=campaign_allows(
+            campaign=registration.campaign, activity=Activity.REGISTRATION_EDIT
+        ),
+        candidate_id=registration.candidate_id,
+    )
+
+
+def _chunks(queryset: QuerySet[Any]) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for obj in queryset.iterator(chunk_size=CHUNK):
+        chunk.append(obj)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def holder_lines(target: Target, *, registration_id: int | None = None) -> Iterator[HolderLine]:
-    """Every certified person of the target (or that one registration), by RNCP code then
-    registration, streamed."""
+    """Every passage of the target (or of that one registration), streamed: the certified
+    people by RNCP code then registration, then the validated blocks by the block's RNCP code
+    (a code is never both, so each code's passages follow one another)."""
+    yield from _certified_lines(target, registration_id)
+    yield from _block_lines(target, registration_id)
+
+
+def _certified_lines(target: Target, registration_id: int | None) -> Iterator[HolderLine]:
     decisions = certified_decisions(target)
     if registration_id is not None:
         decisions = decisions.filter(registration_id=registration_id)
@@ -221,28 +346,36 @@ def holder_lines(target: Target, *, registration_id: int | None = None) -> Itera
         decisions
         # An erased person's identity is anonymised: it is never deposited (docs/CDC.md).
         .filter(registration__candidate__erasure__isnull=True)
-        .select_related(
-            "session",
-            "registration__candidate",
-            "registration__campaign__referential",
-            "registration__cdc_holder__entry__flux",
-        )
+        .select_related("session", "registration__candidate", "registration__campaign__referential")
         .order_by("registration__campaign__referential__rncp_code", "registration_id")
     )
-    for decision in decisions.iterator(chunk_size=CHUNK):
-        row = holder_row(decision)
-        holder = getattr(decision.registration, "cdc_holder", None)
-        yield HolderLine(
-            row=row,
-            jury_date=decision.session.date,
-            holder=holder,
-            problems=holder_problems(row),
-            todo=_todo(row, holder),
-            editable=campaign_allows(
-                campaign=decision.registration.campaign, activity=Activity.REGISTRATION_EDIT
-            ),
-            candidate_id=decision.registration.candidate_id,
+    for chunk in _chunks(decisions):
+        rows = [holder_row(decision) for decision in chunk]
+        items = _items([row.id_technique for row in rows])
+        for decision, row in zip(chunk, rows, strict=True):
+            item = items.get(row.id_technique)
+            yield _line(decision.registration, row, decision.session.date, item, [])
+
+
+def _block_lines(target: Target, registration_id: int | None) -> Iterator[HolderLine]:
+    validations = block_validations(target)
+    if registration_id is not None:
+        validations = validations.filter(sheet__registration_id=registration_id)
+    validations = (
+        validations.filter(sheet__registration__candidate__erasure__isnull=True)
+        .select_related(
+            "block", "sheet__registration__candidate", "sheet__registration__campaign__referential"
         )
+        .order_by("block__rncp_code", "sheet__registration_id", "block__position")
+    )
+    for chunk in _chunks(validations):
+        rows = [block_row(validation) for validation in chunk]
+        items = _items([row.id_technique for row in rows])
+        for validation, row in zip(chunk, rows, strict=True):
+            item = items.get(row.id_technique)
+            extra = block_problems(validation.block)
+            registration = validation.sheet.registration
+            yield _line(registration, row, validation.jury_date, item, extra)
 
 
 @dataclass
@@ -256,11 +389,13 @@ class Certification:
 
 
 def certifications(target: Target) -> list[Certification]:
-    """The target's campaigns with certified people, each with what forbids any deposit."""
+    """The target's campaigns with certified people (or validated blocks), each with what
+    forbids any deposit."""
+    holding = Q(pk__in=certified_decisions(target).values("registration__campaign_id")) | Q(
+        pk__in=block_validations(target).values("sheet__registration__campaign_id")
+    )
     campaigns = (
-        Campaign.objects.filter(
-            pk__in=certified_decisions(target).values("registration__campaign_id")
-        )
+        Campaign.objects.filter(holding)
         .select_related("centre", "referential")
         .annotate(first_jury=Min("jury_sessions__date"))
         .order_by("pk")
@@ -281,15 +416,40 @@ def certifications(target: Target) -> list[Certification]:
     return out
 
 
+@dataclass(frozen=True)
+class Blocking:
+    """What forbids any deposit of a campaign, and where it is put right (the referential's
+    RNCP page when the RNCP facts are at fault)."""
+
+    campaign: Campaign
+    text: str
+    url: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def blocking_of(found: list[Certification]) -> list[Blocking]:
+    out = []
+    for certification in found:
+        referential_id = certification.campaign.referential_id
+        for problem in certification.problems:
+            rncp = "RNCP" in problem
+            url = reverse("referentials:rncp", args=[referential_id]) if rncp else ""
+            out.append(Blocking(certification.campaign, problem, url))
+    return out
+
+
 @dataclass
 class CheckReport:
     """The check before a deposit: who would be refused and why, what blocks everyone."""
 
     target: Target
-    blocking: list[tuple[Campaign, str]]
+    blocking: list[Blocking]
     refused: list[HolderLine]
     exportable: int
     certified: int
+    block_holders: int = 0
 
     @property
     def ok(self) -> bool:
@@ -297,38 +457,53 @@ class CheckReport:
 
 
 def check_report(target: Target) -> CheckReport:
-    """The certified people of the target whose deposit would be refused, with what is missing
-    (only those the next flux would carry: deposited, unchanged holders are not asked again)."""
-    blocking = [(c.campaign, p) for c in certifications(target) for p in c.problems]
-    refused, exportable, certified = [], 0, 0
+    """The passages of the target whose deposit would be refused, with what is missing (only
+    those the next flux would carry: deposited, unchanged ones are not asked again)."""
+    blocking = blocking_of(certifications(target))
+    refused, exportable, certified, blocks = [], 0, 0, 0
     for line in holder_lines(target):
-        certified += 1
+        if line.is_block:
+            blocks += 1
+        else:
+            certified += 1
         if line.todo not in Todo.EXPORTED:
             continue
         if line.problems:
             refused.append(line)
         else:
             exportable += 1
-    return CheckReport(target, blocking, refused, exportable, certified)
+    return CheckReport(target, blocking, refused, exportable, certified, blocks)
 
 
-def withdrawals(target: Target) -> QuerySet[CdcHolder]:
-    """Holders the CDC holds whose certificate no longer stands: to withdraw there."""
-    held = CdcHolder.objects.filter(status__in=CdcHolder.HELD).filter(~_certified())
+def _standing() -> Q:
+    """An item that still stands: the certification of a certified person, or a block its
+    holder still holds."""
+    return (Q(block__isnull=True) & _certified()) | (Q(block__isnull=False) & _block_held())
+
+
+def withdrawals(target: Target) -> QuerySet[CdcItem]:
+    """Items the CDC holds that no longer stand (decision amended, block no longer validated):
+    to withdraw there."""
+    held = CdcItem.objects.filter(status__in=CdcItem.HELD).exclude(_standing())
     if target.session is not None:
         held = held.filter(registration__jury_seats__session=target.session)
     elif target.campaign is not None:
         held = held.filter(registration__campaign=target.campaign)
     elif target.since is not None:
         held = held.filter(entry__flux__created_at__date__gte=target.since)
-    return held.select_related("registration__candidate", "entry__flux").distinct()
+    return held.select_related("registration__candidate", "entry__flux", "block").distinct()
+
+
+def item_stands(item: CdcItem) -> bool:
+    return CdcItem.objects.filter(pk=item.pk).filter(_standing()).exists()
 
 
 # --- Staff pages ---------------------------------------------------------------------------------
 
 
 def campaigns_for(*, user: User) -> QuerySet[Campaign]:
-    """The campaigns whose deposits the user makes, with their certified people's count."""
+    """The campaigns whose deposits the user makes, with their certified people's count and
+    their deposited certifications' (blocks are counted on the campaign's page)."""
     return (
         scope(user, "cdc.export", Campaign.objects.filter(referential__rncp_registered=True))
         .annotate(
@@ -341,13 +516,26 @@ def campaigns_for(*, user: User) -> QuerySet[Campaign]:
                 ),
                 distinct=True,
             ),
+            with_blocks=Count(
+                "registrations",
+                filter=Q(
+                    registrations__result_sheet__block_validations__carried_over=False,
+                    registrations__decisions__is_active=True,
+                    registrations__decisions__outcome__in=NOT_CERTIFYING,
+                    registrations__decisions__session__status=JurySession.Status.CLOSED,
+                ),
+                distinct=True,
+            ),
             deposited=Count(
-                "registrations__cdc_holder",
-                filter=Q(registrations__cdc_holder__status__in=CdcHolder.HELD),
+                "registrations__cdc_items",
+                filter=Q(
+                    registrations__cdc_items__status__in=CdcItem.HELD,
+                    registrations__cdc_items__block__isnull=True,
+                ),
                 distinct=True,
             ),
         )
-        .filter(certified__gt=0)
+        .filter(Q(certified__gt=0) | Q(with_blocks__gt=0))
         .select_related("centre", "referential")
         .order_by("-jury_date", "pk")
     )
@@ -370,7 +558,7 @@ def session_choices(campaign: Campaign) -> QuerySet[JurySession]:
 
 
 class PendingDeadline(TypedDict):
-    """One closed jury session's certified people still to deposit (`n`)."""
+    """One closed jury session's people still to deposit (`n`: certified, or holding blocks)."""
 
     session_id: int
     session__date: datetime.date
@@ -379,39 +567,57 @@ class PendingDeadline(TypedDict):
     n: int
 
 
+def _certification_done() -> Exists:
+    """A deposit of the registration's certification that is neither rejected nor withdrawn."""
+    return Exists(
+        CdcItem.objects.filter(
+            registration_id=OuterRef("registration_id"),
+            block__isnull=True,
+            status__in=(CdcItem.Status.DEPOSITED, CdcItem.Status.ACCEPTED),
+        )
+    )
+
+
 def pending_deadlines_for(*, user: User) -> list[PendingDeadline]:
-    """Per closed jury session of the user's campaigns: certified people not yet deposited (or
-    rejected by the CDC), with the session's date (their legal deadline follows). One query."""
-    not_done = Q(registration__cdc_holder__isnull=True) | Q(
-        registration__cdc_holder__status__in=(
-            CdcHolder.Status.REJECTED,
-            CdcHolder.Status.WITHDRAWN,
+    """Per closed jury session of the user's campaigns: people whose certification or one of
+    whose validated blocks is not yet deposited (or was rejected by the CDC), with the session's
+    date (their legal deadline follows). Two queries."""
+    decisions = Decision.objects.filter(
+        is_active=True,
+        session__status=JurySession.Status.CLOSED,
+        session__campaign__in=scope(user, "cdc.export", Campaign.objects.all()).values("pk"),
+        session__campaign__referential__rncp_registered=True,
+    )
+    pending_block = BlockValidation.objects.filter(
+        sheet__registration_id=OuterRef("registration_id"), carried_over=False
+    ).exclude(
+        Exists(
+            CdcItem.objects.filter(
+                registration_id=OuterRef(OuterRef("registration_id")),
+                block_id=OuterRef("block_id"),
+                status__in=(CdcItem.Status.DEPOSITED, CdcItem.Status.ACCEPTED),
+            )
         )
     )
-    rows = (
-        Decision.objects.filter(
-            not_done,
-            is_active=True,
-            outcome=Decision.Outcome.ADMISSIBLE,
-            session__status=JurySession.Status.CLOSED,
-            session__campaign__in=scope(user, "cdc.export", Campaign.objects.all()).values("pk"),
-            session__campaign__referential__rncp_registered=True,
-        )
-        .order_by()
-        .values("session_id", "session__date", "session__campaign_id", "session__campaign__name")
-        .annotate(n=Count("pk"))
-        .order_by("session__date", "session_id")
-    )
-    return [
-        PendingDeadline(
-            session_id=row["session_id"],
-            session__date=row["session__date"],
-            session__campaign_id=row["session__campaign_id"],
-            session__campaign__name=row["session__campaign__name"],
-            n=row["n"],
-        )
-        for row in rows
-    ]
+    fields = ("session_id", "session__date", "session__campaign_id", "session__campaign__name")
+    counted: dict[int, PendingDeadline] = {}
+    for found in (
+        decisions.filter(outcome=Decision.Outcome.ADMISSIBLE).exclude(_certification_done()),
+        decisions.filter(outcome__in=NOT_CERTIFYING).filter(Exists(pending_block)),
+    ):
+        for row in found.order_by().values(*fields).annotate(n=Count("pk")):
+            known = counted.get(row["session_id"])
+            if known is not None:
+                known["n"] += row["n"]
+                continue
+            counted[row["session_id"]] = PendingDeadline(
+                session_id=row["session_id"],
+                session__date=row["session__date"],
+                session__campaign_id=row["session__campaign_id"],
+                session__campaign__name=row["session__campaign__name"],
+                n=row["n"],
+            )
+    return sorted(counted.values(), key=lambda r: (r["session__date"], r["session_id"]))
 
 
 def is_certified(registration_id: int) -> bool:

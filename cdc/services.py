@@ -30,7 +30,7 @@ from cqpm.core.registry import audited_event
 from cqpm.core.workflow import transition
 
 from . import events
-from .models import CdcEntry, CdcFlux, CdcHolder
+from .models import CdcEntry, CdcFlux, CdcItem
 from .report import ReportErrors, ReportLine, report_parse
 from .selectors import HolderLine, Target, Todo, certifications, holder_lines
 from .xml import FluxHeader, HolderRow, validate, write_flux
@@ -94,7 +94,7 @@ def cdc_export(*, target: Target, by: User | None) -> ExportResult:
         depositor=settings.CDC_DEPOSITOR,
     )
     refused: list[HolderLine] = []
-    included: list[tuple[int, str]] = []
+    included: list[tuple[int, int | None, str]] = []
     with tempfile.TemporaryFile() as tmp:
         prints = write_flux(tmp, header, _exported(target, refused, included))
         if not included:
@@ -119,17 +119,17 @@ def cdc_export(*, target: Target, by: User | None) -> ExportResult:
 
 
 def _exported(
-    target: Target, refused: list[HolderLine], included: list[tuple[int, str]]
+    target: Target, refused: list[HolderLine], included: list[tuple[int, int | None, str]]
 ) -> Iterator[HolderRow]:
     """The rows the flux carries, streamed; the refused ones are kept aside (with their
-    reasons), the included ones noted by registration and idTechnique."""
+    reasons), the included ones noted by registration, block and idTechnique."""
     for line in holder_lines(target):
         if line.todo not in Todo.EXPORTED:
             continue
         if line.problems:
             refused.append(line)
             continue
-        included.append((line.row.registration_id, line.row.id_technique))
+        included.append((line.row.registration_id, line.row.block_id, line.row.id_technique))
         yield line.row
 
 
@@ -169,7 +169,7 @@ def _store(
 
 def _record(
     flux: CdcFlux,
-    included: list[tuple[int, str]],
+    included: list[tuple[int, int | None, str]],
     prints: dict[str, str],
     *,
     by: User | None,
@@ -180,9 +180,13 @@ def _record(
         for start in range(0, len(included), BATCH):  # a slice of objects at a time
             CdcEntry.objects.bulk_create(
                 CdcEntry(
-                    flux=flux, registration_id=reg, id_technique=tech, fingerprint=prints[tech]
+                    flux=flux,
+                    registration_id=reg,
+                    block_id=block,
+                    id_technique=tech,
+                    fingerprint=prints[tech],
                 )
-                for reg, tech in included[start : start + BATCH]
+                for reg, block, tech in included[start : start + BATCH]
             )
         audit_log(
             action=events.FLUX_GENERATED,
@@ -215,8 +219,9 @@ def _audit_many(action: str, rows: list[AuditRow], *, by: User | None) -> None:
 
 
 def cdc_flux_deposit(*, flux: CdcFlux, by: User | None) -> CdcFlux:
-    """Record that the flux was deposited on the CDC's platform: each of its holders is then
-    deposited (when, by whom, this flux), unless a later flux of theirs was deposited already.
+    """Record that the flux was deposited on the CDC's platform: each of its items (one per
+    idTechnique) is then deposited (when, by whom, this flux), unless a later flux of that item
+    was deposited already.
     InvalidTransition when it was recorded before."""
     _ensure_flux(by, flux)
     with transaction.atomic():
@@ -244,37 +249,43 @@ def _ensure_flux(by: User | None, flux: CdcFlux) -> None:
 
 
 def _holders_deposited(flux: CdcFlux, *, by: User | None) -> None:
-    entries = list(flux.entries.only("pk", "registration_id"))
+    entries = list(flux.entries.only("pk", "registration_id", "block_id", "id_technique"))
     current = {
-        h.registration_id: h
-        for h in CdcHolder.objects.filter(registration_id__in=[e.registration_id for e in entries])
+        item.id_technique: item
+        for item in CdcItem.objects.filter(id_technique__in=[e.id_technique for e in entries])
     }
-    new: list[CdcHolder] = []
-    moved: list[CdcHolder] = []
+    new: list[CdcItem] = []
+    moved: list[CdcItem] = []
     audited: list[AuditRow] = []
     for entry in entries:
-        holder = current.get(entry.registration_id)
-        if holder is not None and holder.entry_id > entry.pk:
-            continue  # a later flux of this holder was deposited first: it stands
-        if holder is None:
-            holder = CdcHolder(registration_id=entry.registration_id)
-            new.append(holder)
+        item = current.get(entry.id_technique)
+        if item is not None and item.entry_id > entry.pk:
+            continue  # a later flux of this item was deposited first: it stands
+        if item is None:
+            item = CdcItem(
+                registration_id=entry.registration_id,
+                block_id=entry.block_id,
+                id_technique=entry.id_technique,
+            )
+            new.append(item)
         else:
-            moved.append(holder)
-        holder.status, holder.entry_id, holder.reason = CdcHolder.Status.DEPOSITED, entry.pk, ""
-        holder.withdrawn_at, holder.withdrawn_by = None, None
-        audited.append((entry, entry.registration_id, {"id_flux": flux.id_flux}))
-    CdcHolder.objects.bulk_create(new, batch_size=BATCH)
+            moved.append(item)
+        item.status, item.entry_id, item.reason = CdcItem.Status.DEPOSITED, entry.pk, ""
+        item.withdrawn_at, item.withdrawn_by = None, None
+        data: dict[str, object] = {"id_flux": flux.id_flux, "id_technique": entry.id_technique}
+        audited.append((entry, entry.registration_id, data))
+    CdcItem.objects.bulk_create(new, batch_size=BATCH)
     fields = ["status", "entry", "reason", "withdrawn_at", "withdrawn_by", "updated_at"]
-    for holder in moved:
-        holder.updated_at = timezone.now()
-    CdcHolder.objects.bulk_update(moved, fields, batch_size=BATCH)
+    for item in moved:
+        item.updated_at = timezone.now()
+    CdcItem.objects.bulk_update(moved, fields, batch_size=BATCH)
     _audit_many(events.HOLDER_DEPOSITED, audited, by=by)
 
 
 def cdc_report_import(*, data: bytes, fluxes: QuerySet[CdcFlux], by: User | None) -> dict[str, int]:
     """Apply the CDC's processing report to the fluxes it names among `fluxes` (the user's):
-    each holder accepted, or rejected with the CDC's reason. ReportErrors, with every line in
+    each line matched by (idFlux, idTechnique) to one deposited item, accepted, or rejected with
+    the CDC's reason. ReportErrors, with every line in
     error, when any line does not match; then nothing is written."""
     lines = report_parse(data)
     entries, errors = _match(lines, fluxes)
@@ -342,35 +353,38 @@ def _match(
 
 
 def _holders_answered(entries: list[CdcEntry]) -> None:
-    """A holder takes the CDC's answer to their latest deposited entry only."""
+    """An item takes the CDC's answer to its latest deposited entry only."""
     by_entry = {e.pk: e for e in entries}
-    holders = list(CdcHolder.objects.filter(entry_id__in=list(by_entry)))
-    for holder in holders:
-        entry = by_entry[holder.entry_id]
+    items = list(CdcItem.objects.filter(entry_id__in=list(by_entry)))
+    for item in items:
+        entry = by_entry[item.entry_id]
         accepted = entry.outcome == CdcEntry.Outcome.ACCEPTED
-        holder.status = CdcHolder.Status.ACCEPTED if accepted else CdcHolder.Status.REJECTED
-        holder.reason = "" if accepted else entry.reason
-        holder.updated_at = timezone.now()
-    CdcHolder.objects.bulk_update(holders, ["status", "reason", "updated_at"], batch_size=BATCH)
+        item.status = CdcItem.Status.ACCEPTED if accepted else CdcItem.Status.REJECTED
+        item.reason = "" if accepted else entry.reason
+        item.updated_at = timezone.now()
+    CdcItem.objects.bulk_update(items, ["status", "reason", "updated_at"], batch_size=BATCH)
 
 
-def cdc_holder_withdraw(*, holder: CdcHolder, by: User | None) -> CdcHolder:
-    """Record that a holder whose certificate no longer stands was withdrawn on the CDC's
-    platform (the flux has no withdrawal: docs/CDC.md). DomainError while it still stands."""
-    from .selectors import is_certified
+def cdc_item_withdraw(*, item: CdcItem, by: User | None) -> CdcItem:
+    """Record that an item that no longer stands (certificate amended, block no longer
+    validated) was withdrawn on the CDC's platform (the flux has no withdrawal: docs/CDC.md).
+    DomainError while it still stands."""
+    from .selectors import item_stands
 
-    ensure(by, "cdc.export", holder.registration.campaign)
-    if is_certified(holder.registration_id):
+    ensure(by, "cdc.export", item.registration.campaign)
+    if item_stands(item):
         raise DomainError(
             _("Ce titulaire est toujours certifié : il n'est pas à retirer de la CDC.")
+            if item.block_id is None
+            else _("Ce bloc est toujours validé : il n'est pas à retirer de la CDC.")
         )
     return transition(
-        holder,
-        to=CdcHolder.Status.WITHDRAWN,
+        item,
+        to=CdcItem.Status.WITHDRAWN,
         by=by,
         action=events.HOLDER_WITHDRAWN,
-        allowed={s: {CdcHolder.Status.WITHDRAWN} for s in CdcHolder.HELD},
+        allowed={s: {CdcItem.Status.WITHDRAWN} for s in CdcItem.HELD},
         changes={"withdrawn_at": timezone.now(), "withdrawn_by": by},
-        registration_id=holder.registration_id,
+        registration_id=item.registration_id,
         clean=False,
     )

@@ -20,9 +20,9 @@ from cqpm.core.permissions import get_scoped_or_404
 
 from . import selectors
 from .forms import ExportForm, ReportForm
-from .models import CdcHolder
+from .models import CdcItem
 from .report import ReportErrors
-from .services import cdc_export, cdc_flux_deposit, cdc_holder_withdraw, cdc_report_import
+from .services import cdc_export, cdc_flux_deposit, cdc_item_withdraw, cdc_report_import
 
 FLUXES_SHOWN = 50
 
@@ -97,7 +97,7 @@ def campaign(request, pk: int):
         "exportable": sum(
             1 for ln in lines if not ln.problems and ln.todo in selectors.Todo.EXPORTED
         ),
-        "blocking": [p for c in selectors.certifications(target) for p in c.problems],
+        "blocking": selectors.blocking_of(selectors.certifications(target)),
         "withdrawals": selectors.withdrawals(target),
         "fluxes": selectors.fluxes_for(user=request.user).filter(campaign=campaign)[:FLUXES_SHOWN],
         "form": ExportForm(sessions=sessions, initial={"session": session}),
@@ -165,14 +165,14 @@ def flux_deposit(request, pk: int):
 @require_POST
 def holder_withdraw(request, pk: int):
     campaigns = scope(request.user, "cdc.export", Campaign.objects.all())
-    holders = CdcHolder.objects.filter(registration__campaign__in=campaigns)
-    holder = get_scoped_or_404(holders.select_related("registration__campaign"), pk=pk)
+    items = CdcItem.objects.filter(registration__campaign__in=campaigns)
+    item = get_scoped_or_404(items.select_related("registration__campaign"), pk=pk)
     run_action(
         request,
-        lambda: cdc_holder_withdraw(holder=holder, by=request.user),
+        lambda: cdc_item_withdraw(item=item, by=request.user),
         success=_("Le retrait du titulaire est enregistré."),
     )
-    return redirect("cdc:campaign", pk=holder.registration.campaign_id)
+    return redirect("cdc:campaign", pk=item.registration.campaign_id)
 
 
 def _back(request, campaign_id: int | None):

@@ -84,9 +84,13 @@ class HolderRow:
     vae_way: str = ""
     initiative: str = ""
     registered_on: datetime.date | None = None
+    # A validated block of competences (its RNCP code is `rncp_code`): it lapses then.
+    valid_until: datetime.date | None = None
     # Not written: what the check and the pages link to.
     registration_id: int = 0
     label: str = ""
+    block_id: int | None = None
+    block_label: str = ""
 
 
 def q(name: str) -> str:
@@ -124,7 +128,8 @@ def passage_nodes(row: HolderRow) -> list[Node]:
         ("obtentionCertification", OBTENTION),
         ("donneeCertifiee", "true"),
         ("dateDebutValidite", _text(row.jury_date)),
-        ("dateFinValidite", None),  # a CQPM does not lapse
+        # A CQPM does not lapse (nil); a validated block does, at its end.
+        ("dateFinValidite", _text(row.valid_until) if row.valid_until else None),
         ("presenceNiveauLangueEuro", "false"),
         ("presenceNiveauNumeriqueEuro", "false"),
         ("scoring", None),

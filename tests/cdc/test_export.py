@@ -7,10 +7,10 @@ import pytest
 from lxml import etree
 
 from candidates.models import Campaign, Candidate
-from cdc.models import CdcEntry, CdcFlux, CdcHolder
+from cdc.models import CdcEntry, CdcFlux, CdcItem
 from cdc.report import ReportErrors
 from cdc.selectors import Target, Todo, check_report, holder_lines, withdrawals
-from cdc.services import cdc_export, cdc_flux_deposit, cdc_holder_withdraw, cdc_report_import
+from cdc.services import cdc_export, cdc_flux_deposit, cdc_item_withdraw, cdc_report_import
 from cdc.xml import NS, validate
 from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
@@ -77,14 +77,17 @@ def test_the_export_validates_and_carries_the_complete_holders_only(closed, staf
 def test_a_deposit_records_when_by_whom_and_which_flux(closed, staff_a):
     flux = cdc_export(target=Target(campaign=closed.campaign), by=staff_a).flux
     cdc_flux_deposit(flux=flux, by=staff_a)
-    holders = CdcHolder.objects.select_related("entry__flux")
+    holders = CdcItem.objects.select_related("entry__flux")
     assert {h.registration_id for h in holders} == {r.pk for r in closed.holders}
     assert {h.entry.flux.deposited_by for h in holders} == {staff_a}
-    assert all(h.status == CdcHolder.Status.DEPOSITED for h in holders)
+    assert all(h.status == CdcItem.Status.DEPOSITED for h in holders)
     history = AuditEntry.objects.filter(
         action="cqpm.cdc.holder.deposited", registration_id=closed.holders[0].pk
     )
-    assert history.get().data == {"id_flux": flux.id_flux}
+    assert history.get().data == {
+        "id_flux": flux.id_flux,
+        "id_technique": f"cqpm-inscription-{closed.holders[0].pk}",
+    }
     with pytest.raises(DomainError):
         cdc_flux_deposit(flux=flux, by=staff_a)
     # Only the incomplete holder is left, and nothing can go.
@@ -104,8 +107,8 @@ def test_the_cdc_report_accepts_and_rejects_with_its_reason(closed, staff_a):
     )
     counts = cdc_report_import(data=data, fluxes=CdcFlux.objects.all(), by=staff_a)
     assert counts == {"accepted": 2, "rejected": 1}
-    rejected = CdcHolder.objects.get(registration=closed.holders[1])
-    assert rejected.status == CdcHolder.Status.REJECTED
+    rejected = CdcItem.objects.get(registration=closed.holders[1])
+    assert rejected.status == CdcItem.Status.REJECTED
     assert rejected.reason == "Code INSEE de naissance inconnu"
     flux.refresh_from_db()
     assert flux.status == CdcFlux.Status.PROCESSED
@@ -142,7 +145,7 @@ def test_a_report_that_does_not_match_writes_nothing(closed, staff_a):
         "Ligne 4 : flux « inconnu » inconnu.",
         f"Ligne 5 : « {tech} » est répété.",
     ]
-    assert not CdcHolder.objects.exists()
+    assert not CdcItem.objects.exists()
     assert not CdcEntry.objects.exclude(outcome="").exists()
     for hostile in (b"", b"\x00\x01", b"a,b\n1,2\n", b"x" * (6 * 1024 * 1024)):
         with pytest.raises(ReportErrors):
@@ -152,9 +155,9 @@ def test_a_report_that_does_not_match_writes_nothing(closed, staff_a):
 def test_an_amended_decision_after_the_deposit_is_to_withdraw(closed, staff_a, jury_president):
     flux = cdc_export(target=Target(campaign=closed.campaign), by=staff_a).flux
     cdc_flux_deposit(flux=flux, by=staff_a)
-    holder = CdcHolder.objects.get(registration=closed.holders[0])
+    holder = CdcItem.objects.get(registration=closed.holders[0])
     with pytest.raises(DomainError, match="toujours certifié"):
-        cdc_holder_withdraw(holder=holder, by=staff_a)
+        cdc_item_withdraw(item=holder, by=staff_a)
     decision = Decision.objects.get(registration=closed.holders[0], is_active=True)
     jury_decision_amend(
         decision=decision,
@@ -164,8 +167,8 @@ def test_an_amended_decision_after_the_deposit_is_to_withdraw(closed, staff_a, j
         by=jury_president,
     )
     assert list(withdrawals(Target(campaign=closed.campaign))) == [holder]
-    withdrawn = cdc_holder_withdraw(holder=holder, by=staff_a)
-    assert withdrawn.status == CdcHolder.Status.WITHDRAWN and withdrawn.withdrawn_by == staff_a
+    withdrawn = cdc_item_withdraw(item=holder, by=staff_a)
+    assert withdrawn.status == CdcItem.Status.WITHDRAWN and withdrawn.withdrawn_by == staff_a
     assert not withdrawals(Target(campaign=closed.campaign)).exists()
 
 
@@ -174,9 +177,11 @@ def test_the_rncp_registration_ended_before_the_jury_blocks_everyone(closed, sta
         rncp_registration_end=datetime.date(2027, 1, 31)
     )
     report = check_report(Target(campaign=closed.campaign))
-    assert [p for _c, p in report.blocking] == [
+    assert [p.text for p in report.blocking] == [
         "L'enregistrement au RNCP a pris fin le 31/01/2027, avant le jury du 15/05/2027."
     ]
+    # Put right on the referential's RNCP page, which the check links to.
+    assert report.blocking[0].url == f"/referentiels/{closed.campaign.referential_id}/rncp/"
     with pytest.raises(DomainError, match="a pris fin le 31/01/2027"):
         cdc_export(target=Target(campaign=closed.campaign), by=staff_a)
     assert not CdcFlux.objects.exists()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from candidates.models import Campaign, Registration
-from cdc.models import CdcFlux, CdcHolder
+from cdc.models import CdcFlux, CdcItem
 from cdc.xml import validate
 from tests.candidates.data import csv_bytes, good_row
 
@@ -82,6 +82,6 @@ def test_from_the_jury_closing_to_a_flux_the_xsd_accepts(
     report = io.BytesIO(("idFlux;idTechnique;statut;motif\n" + "\n".join(lines)).encode())
     report.name = "compte-rendu.csv"
     client.post(reverse("cdc:report_upload"), {"report": report})
-    assert set(CdcHolder.objects.values_list("status", flat=True)) == {"accepted"}
+    assert set(CdcItem.objects.values_list("status", flat=True)) == {"accepted"}
     home = client.get(reverse("home")).content.decode()
     assert "à déposer à la CDC" not in home

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from cdc.models import CdcFlux, CdcHolder
+from cdc.models import CdcFlux, CdcItem
 from cdc.xml import validate
 from deliberations.models import JurySession
 
@@ -58,7 +58,7 @@ def test_staff_export_download_deposit_and_upload_the_report(closed, client_for,
     assert f"flux « {flux.id_flux} » inconnu" in refused.content.decode()
     report.seek(0)
     client.post(reverse("cdc:report_upload"), {"report": report})
-    assert CdcHolder.objects.get(registration=closed.holders[0]).reason == "Nom"
+    assert CdcItem.objects.get(registration=closed.holders[0]).reason == "Nom"
     page = client.get(reverse("cdc:campaign", args=[closed.campaign.pk])).content.decode()
     assert "Rejeté par la CDC : à corriger" in page
 
@@ -114,7 +114,8 @@ def test_the_check_passes_once_complete(closed, settings):
     person.save()
     out = io.StringIO()
     call_command("cdc_export", "--campaign", closed.campaign.pk, "--check", stdout=out)
-    assert "4 titulaire(s), 4 prêt(s) à déposer, 0 refusé(s)." in out.getvalue()
+    summary = "4 titulaire(s), 0 bloc(s) validé(s), 4 prêt(s) à déposer, 0 refusé(s)."
+    assert summary in out.getvalue()
 
 
 def test_holders_of_two_certifiers_go_in_separate_fluxes(

@@ -53,12 +53,13 @@ class Command(BaseCommand):
 
     def _check(self, target):
         report = check_report(target)
-        for campaign, problem in report.blocking:
-            self.stdout.write(f"{campaign.name} : {problem}")
+        for problem in report.blocking:
+            self.stdout.write(f"{problem.campaign.name} : {problem.text}")
         for line in report.refused:
             self.stdout.write(_line(line))
         self.stdout.write(
-            f"{report.certified} titulaire(s), {report.exportable} prêt(s) à déposer, "
+            f"{report.certified} titulaire(s), {report.block_holders} bloc(s) validé(s), "
+            f"{report.exportable} prêt(s) à déposer, "
             f"{len(report.refused)} refusé(s)."
         )
         if not report.ok:
@@ -88,7 +89,9 @@ def _copy_to_text(source, out) -> None:
 
 
 def _line(line) -> str:
-    return f"{line.row.label} (inscription {line.row.registration_id}) : " + " ".join(line.problems)
+    what = f", bloc {line.row.block_label}" if line.is_block else ""
+    where = f"{line.row.label} (inscription {line.row.registration_id}{what}) : "
+    return where + " ".join(line.problems)
 
 
 def _target(options) -> Target:
