@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from lxml import etree
 
 from cqpm.core.access import ensure
 from cqpm.core.audit import audit_log
@@ -33,7 +36,7 @@ from . import events
 from .models import CdcEntry, CdcFlux, CdcItem
 from .report import ReportErrors, ReportLine, report_parse
 from .selectors import HolderLine, Target, Todo, certifications, holder_lines
-from .xml import FluxHeader, HolderRow, validate, write_flux
+from .xml import FluxHeader, HolderRow, q, validate, write_flux
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -388,3 +391,71 @@ def cdc_item_withdraw(*, item: CdcItem, by: User | None) -> CdcItem:
         registration_id=item.registration_id,
         clean=False,
     )
+
+
+# --- Erasure (privacy.services.person_erase) ----------------------------------------------------
+
+
+def cdc_person_erase(
+    *, registration_ids: list[int], replace: Callable[[str], str]
+) -> list[tuple[Any, str]]:
+    """Take an erased person out of the stored fluxes (docs/CDC.md, « Effacement »): each flux
+    that carried them is rewritten without their passages (validated against the XSD again,
+    its hash and size the new file's), or its file deleted when no passage is left; a flux not
+    yet deposited forgets their entries too. Kept: every flux's idFlux, dates and status, and for
+    deposited fluxes the entries (idTechnique, the CDC's answer, its reason redacted by
+    `replace`) and items; their data fingerprints are emptied. Answers the files to delete once
+    the erasure is committed (storage, name)."""
+    entries = CdcEntry.objects.filter(registration_id__in=registration_ids)
+    techniques: dict[int, set[str]] = {}
+    for flux_id, technique in entries.values_list("flux_id", "id_technique"):
+        techniques.setdefault(flux_id, set()).add(technique)
+    stale: list[tuple[Any, str]] = []
+    fluxes = CdcFlux.objects.select_for_update().filter(pk__in=list(techniques)).order_by("pk")
+    for flux in fluxes:
+        if flux.file:
+            stale.append((flux.file.storage, flux.file.name))
+            _flux_redact(flux, techniques[flux.pk])
+        if flux.status == CdcFlux.Status.GENERATED:
+            gone = CdcEntry.objects.filter(flux=flux, registration_id__in=registration_ids)
+            flux.holder_count = max(0, flux.holder_count - gone.count())
+            gone.delete()
+        flux.redacted_at = timezone.now()
+        flux.save(update_fields=["file", "sha256", "size", "holder_count", "redacted_at"])
+    kept = list(entries.only("pk", "reason"))
+    for entry in kept:
+        entry.reason, entry.fingerprint = replace(entry.reason), ""
+    CdcEntry.objects.bulk_update(kept, ["reason", "fingerprint"], batch_size=BATCH)
+    items = list(CdcItem.objects.filter(registration_id__in=registration_ids).exclude(reason=""))
+    for item in items:
+        item.reason = replace(item.reason)
+    CdcItem.objects.bulk_update(items, ["reason"], batch_size=BATCH)
+    return stale
+
+
+def _flux_redact(flux: CdcFlux, techniques: set[str]) -> None:
+    """Rewrite the flux's file without the passages of `techniques` (or empty the file when
+    nothing is left, or when the rewritten file would not validate)."""
+    with flux.file.open("rb") as handle:
+        root = etree.parse(handle, etree.XMLParser(resolve_entities=False, no_network=True))
+    for certification in root.iter(q("certification")):
+        passages = certification.find(q("passageCertifications"))
+        if passages is None:
+            continue
+        for passage in list(passages):
+            if passage.findtext(q("idTechnique")) in techniques:
+                passages.remove(passage)
+    for certification in list(root.iter(q("certification"))):
+        passages = certification.find(q("passageCertifications"))
+        if passages is None or not len(passages):
+            parent = certification.getparent()
+            if parent is not None:
+                parent.remove(certification)
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    left = root.find(f".//{q('passageCertification')}")
+    if left is None or validate(io.BytesIO(data)):
+        flux.file = ""  # an emptied FieldFile: the row stays, the file goes
+        flux.sha256, flux.size = "", 0
+        return
+    flux.file.save(flux.filename, ContentFile(data), save=False)
+    flux.sha256, flux.size = hashlib.sha256(data).hexdigest(), len(data)

@@ -1,7 +1,8 @@
 """The GDPR rights and the retention rules: export (audited), correction, erasure, purge.
 
-An erasure anonymises the person (a deterministic placeholder), removes their contact details and
-deletes their uploaded files and their generated PDFs from storage, while the certification facts
+An erasure anonymises the person (a deterministic placeholder), removes their contact details,
+deletes their uploaded files and their generated PDFs from storage and takes their passages out of
+the stored CDC fluxes (cdc.services.cdc_person_erase), while the certification facts
 stay: registrations, results, decisions, jury minutes and every document's hash and verification
 code (the certificate still verifies, under the placeholder). Audit entries are never changed;
 entries written before the erasure are read through a redacted copy (privacy.redaction).
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from candidates.models import Campaign, Candidate, Registration
 from candidates.services import PersonData, candidate_update
+from cdc.services import cdc_person_erase
 from cqpm.core.access import can, scope_ids
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError
@@ -147,6 +149,11 @@ def person_erase(
         erased = _Erased()
         _drop_reports(registration_ids, erased)
         _drop_documents(registration_ids, erased)
+        # The CDC's stored fluxes named the person: rewritten without their passages.
+        erased.files += cdc_person_erase(
+            registration_ids=registration_ids,
+            replace=replacer(personal_values(locked), placeholder),
+        )
         _anonymise(locked, placeholder)
         # The stored badges named the person: signed again from the anonymised record.
         credentials_resign_erased(registration_ids=registration_ids)
