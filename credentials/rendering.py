@@ -1,7 +1,7 @@
 """What credentials add to documents (cqpm.core.registry, document extras): on a certificate's PDF
-the credential's link (no second QR code: the document's leads to the verification page), with
-the credential itself attached as `.jwt`; on its public verification page, the links to
-download it."""
+the link of the credential issued with it (no second QR code: the document's leads to the
+verification page), with the credential itself attached as `.jwt`; on its public verification
+page, the links to download it."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from documents.kinds import kind_of
 from documents.models import Document
 
 from .builder import absolute
-from .keys import keys_configured
+from .models import Credential
 from .selectors import credential_for_code
-from .services import credential_issue
 from .signing import MEDIA_TYPE
 
 logger = logging.getLogger(__name__)
@@ -30,14 +29,13 @@ def download_url(document: Document, extension: str = "jwt") -> str:
 
 
 def pdf_extra(document: Document) -> DocumentExtra | None:
-    """At render time (worker): issue the certificate's credential and place it on the PDF."""
+    """At render time (worker): place on the PDF the credential issued with the certificate
+    (services.on_document_requested); rendering reads it, never issues it."""
     if not kind_of(document.kind).credential:
         return None
-    if not keys_configured():
-        logger.warning("No credential for document %s: no issuer key configured.", document.pk)
-        return None
-    credential = credential_issue(document=document)
+    credential = Credential.objects.filter(document_id=document.pk).first()
     if credential is None:
+        logger.warning("Document %s is rendered without a credential (none issued).", document.pk)
         return None
     url = download_url(document)
     html = render_to_string("credentials/pdf/_credential.html", {"url": url})

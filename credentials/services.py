@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime
 import gzip
+import logging
 import secrets
 import uuid
 from typing import Any
@@ -27,9 +28,11 @@ from documents.kinds import kind_of
 from documents.models import Document
 
 from .builder import absolute, build_credential, issuer_profile
+from .keys import keys_configured
 from .models import STATUS_LIST_SIZE, Credential, StatusList
 from .signing import sign
 
+logger = logging.getLogger(__name__)
 # A list takes new indexes until it is this full: random draws stay cheap (≤ 8 tries on average).
 LIST_FILL_LIMIT = 7 / 8
 INDEX_ATTEMPTS = 200
@@ -96,6 +99,18 @@ def credential_issue(*, document: Document) -> Credential | None:
             centre_id=decision.registration.campaign.centre_id,
         )
     return credential
+
+
+def on_document_requested(*, document: Document, by: User | None = None) -> None:
+    """Reaction to DOCUMENT_REQUESTED, in the transaction that creates the certificate's new
+    version for the decision in force: its credential is issued there, before any render (the PDF
+    reads it and shows it). Without an issuer key the certificate goes without one, as before."""
+    if not kind_of(document.kind).credential:
+        return
+    if not keys_configured():
+        logger.warning("No credential for document %s: no issuer key configured.", document.pk)
+        return
+    credential_issue(document=document)
 
 
 def credentials_resign_erased(*, registration_ids: list[int]) -> int:

@@ -10,7 +10,8 @@ from cqpm.core.registry import BulkAction
 from deliberations.models import JurySession
 from evaluations.models import CommissionSession
 
-from .convocations import Kind, convocation_send
+from .convocations import convocation_send
+from .kinds import INTERVIEW_CONVOCATION, JURY_CONVOCATION
 
 
 def _commission(*, user, pk):
@@ -59,7 +60,9 @@ COMMISSION_CONVOCATIONS = BulkAction(
     scope=lambda *, user, context: _registrations(user).filter(
         commission_assignment__session=context
     ),
-    run=lambda *, obj, by, context: convocation_send(registration=obj, kind=Kind.INTERVIEW, by=by),
+    run=lambda *, obj, by, context: convocation_send(
+        registration=obj, kind=INTERVIEW_CONVOCATION.code, by=by
+    ),
     describe=_describe,
     back=lambda context: reverse(
         "evaluations:session_detail", args=[context.campaign_id, context.pk]
@@ -77,7 +80,9 @@ JURY_CONVOCATIONS = BulkAction(
     ),
     context=_jury,
     scope=lambda *, user, context: _registrations(user).filter(jury_seats__session=context),
-    run=lambda *, obj, by, context: convocation_send(registration=obj, kind=Kind.JURY, by=by),
+    run=lambda *, obj, by, context: convocation_send(
+        registration=obj, kind=JURY_CONVOCATION.code, by=by
+    ),
     describe=_describe,
     back=lambda context: reverse("deliberations:jury_candidates", args=[context.pk]),
     centre_of=lambda context: context.campaign.centre_id,

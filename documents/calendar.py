@@ -83,11 +83,10 @@ def ics_event(
 def convocation_ics(*, registration: Any, appointment: Any, sequence: int = 0) -> bytes:
     """The event of a convocation (an Appointment or a stored Convocation: kind, session_id,
     date, start_time, place)."""
-    from .models import Convocation
+    from .kinds import convocation_kind
 
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    is_jury = appointment.kind == Convocation.Kind.JURY
-    what = "Jury de délibération" if is_jury else "Entretien avec la commission d'évaluation"
+    what = convocation_kind(appointment.kind).calendar
     campaign = registration.campaign
     return ics_event(
         uid=f"convocation-{appointment.kind}-{appointment.session_id}-{registration.pk}@{host}",

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.models import Registration
 from cqpm.core.access import can_id
@@ -32,26 +31,13 @@ from deliberations.models import JuryCandidate, JurySession
 from evaluations.models import CommissionAssignment
 
 from .calendar import convocation_ics, ics_filename
+from .kinds import INTERVIEW_CONVOCATION, JURY_CONVOCATION, convocation_kind
 from .models import Convocation
 from .rendering import centre_city
 from .services import store_atomically
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-Kind = Convocation.Kind
-
-TO_BRING = {
-    Kind.INTERVIEW: [
-        _lazy("une pièce d'identité en cours de validité"),
-        _lazy("cette convocation"),
-        _lazy("votre rapport et les documents qui présentent vos projets ou activités"),
-    ],
-    Kind.JURY: [
-        _lazy("une pièce d'identité en cours de validité"),
-        _lazy("cette convocation"),
-    ],
-}
 
 
 @dataclass(frozen=True)
@@ -73,32 +59,35 @@ class Appointment:
 
 def appointment_of(*, registration: Registration, kind: str) -> Appointment:
     """Where and when the candidate is expected; DomainError when nothing is planned."""
-    if kind == Kind.INTERVIEW:
-        assignment = (
-            CommissionAssignment.objects.filter(registration=registration)
-            .select_related("session")
-            .first()
-        )
-        if assignment is None or assignment.session.is_cancelled:
-            raise DomainError(
-                _("%(name)s n'est affecté à aucune commission.") % _name(registration)
-            )
-        session: Any = assignment.session
-    else:
-        seat = (
-            JuryCandidate.objects.filter(
-                registration=registration, session__status=JurySession.Status.PLANNED
-            )
-            .select_related("session")
-            .order_by("-session__date")
-            .first()
-        )
-        if seat is None:
-            raise DomainError(
-                _("%(name)s n'est présenté à aucun jury planifié.") % _name(registration)
-            )
-        session = seat.session
+    session = convocation_kind(kind).session_of(registration)
     return Appointment(kind, session.pk, session.date, session.start_time, session.place)
+
+
+def interview_session(registration: Registration) -> Any:
+    """The commission session the candidate is assigned to (documents.kinds: the interview)."""
+    assignment = (
+        CommissionAssignment.objects.filter(registration=registration)
+        .select_related("session")
+        .first()
+    )
+    if assignment is None or assignment.session.is_cancelled:
+        raise DomainError(_("%(name)s n'est affecté à aucune commission.") % _name(registration))
+    return assignment.session
+
+
+def jury_session(registration: Registration) -> Any:
+    """The latest planned jury session the candidate is presented to (documents.kinds)."""
+    seat = (
+        JuryCandidate.objects.filter(
+            registration=registration, session__status=JurySession.Status.PLANNED
+        )
+        .select_related("session")
+        .order_by("-session__date")
+        .first()
+    )
+    if seat is None:
+        raise DomainError(_("%(name)s n'est présenté à aucun jury planifié.") % _name(registration))
+    return seat.session
 
 
 def _name(registration: Registration) -> dict[str, str]:
@@ -128,9 +117,10 @@ def convocation_html(
     campaign = registration.campaign
     centre = campaign.centre
     candidate = registration.candidate
+    kind = convocation_kind(appointment.kind)
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(
-            "documents/pdf/convocation.html",
+            kind.template,
             {
                 "registration": registration,
                 "candidate": candidate,
@@ -141,8 +131,8 @@ def convocation_html(
                 "city": centre_city(centre),
                 "issued_on": issued_on,
                 "appointment": appointment,
-                "is_jury": appointment.kind == Kind.JURY,
-                "to_bring": TO_BRING[Kind(appointment.kind)],
+                "is_jury": kind.jury,
+                "to_bring": list(kind.to_bring),
                 "signatory_title": centre.signatory_title,
                 "signatory_name": centre.signatory_name,
             },
@@ -269,6 +259,7 @@ def _message(
     registration, appointment: Appointment, pdf: bytes, tutor_email: str, *, resent, sequence=0
 ):
     candidate = registration.candidate
+    kind = convocation_kind(appointment.kind)
     context = {
         "candidate": candidate,
         "greeting": person_name(candidate),
@@ -279,13 +270,13 @@ def _message(
         ),
         "campaign": registration.campaign,
         "appointment": appointment,
-        "is_jury": appointment.kind == Kind.JURY,
+        "is_jury": kind.jury,
         "resent": resent,
-        "to_bring": TO_BRING[Kind(appointment.kind)],
+        "to_bring": list(kind.to_bring),
     }
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string("documents/email/convocation.txt", context)
-        what = _("au jury") if appointment.kind == Kind.JURY else _("à l'entretien")
+        what = str(kind.subject)
         subject = (_("Nouvelle convocation %(what)s") if resent else _("Convocation %(what)s")) % {
             "what": what
         }
@@ -321,12 +312,12 @@ def _resend_convoked(kind: str, session_id: int, by: User | None) -> None:
 def on_commission_session_dated(*, session: Any, by: User | None = None) -> None:
     """COMMISSION_SESSION_DATED: those already convoked to it are convoked again (after the
     commit, by a worker; only when what they hold differs)."""
-    _resend_convoked(Kind.INTERVIEW, session.pk, by)
+    _resend_convoked(INTERVIEW_CONVOCATION.code, session.pk, by)
 
 
 def on_jury_session_dated(*, session: Any, by: User | None = None) -> None:
     """JURY_SESSION_DATED: the same for a jury session."""
-    _resend_convoked(Kind.JURY, session.pk, by)
+    _resend_convoked(JURY_CONVOCATION.code, session.pk, by)
 
 
 def convocation_resend(*, registration_id: int, kind: str, by_id: int | None) -> None:

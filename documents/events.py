@@ -13,10 +13,18 @@ if TYPE_CHECKING:
 
     from .models import Document
 
+# Emitted inside the transaction that creates a new version of a document (its row, before any
+# render): reactions found what goes with it (a certificate's credential) before it is rendered.
+DOCUMENT_REQUESTED = "cqpm.documents.document.requested"
 # Emitted inside the transaction that records a generated document as ready (stored, hashed).
 DOCUMENT_READY = "cqpm.documents.document.generated"
 # Emitted inside the transaction that revokes a document.
 DOCUMENT_REVOKED = "cqpm.documents.document.revoked"
+
+
+class DocumentRequested(TypedDict):
+    document: Document
+    by: User | None
 
 
 class DocumentReady(TypedDict):
@@ -30,6 +38,12 @@ class DocumentRevoked(TypedDict):
 
 
 def declare() -> None:
+    declare_event(
+        DOCUMENT_REQUESTED,
+        _("Document demandé"),
+        _("{actor} a demandé le document « {kind} »."),
+        payload=DocumentRequested,
+    )
     declare_event(
         DOCUMENT_READY,
         _("Document prêt"),

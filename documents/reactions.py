@@ -12,8 +12,9 @@ from accounts.models import User
 from cqpm.core.errors import DomainError
 from deliberations.models import Decision
 
+from .kinds import codes_where, kind_for_outcome, kind_of
 from .models import Document
-from .services import KIND_FOR_OUTCOME, document_request, document_revoke
+from .services import document_request, document_revoke
 
 logger = logging.getLogger(__name__)
 
@@ -31,18 +32,21 @@ def on_decision_amended(*, old: Decision, new: Decision, by: User | None = None)
         revoked = [
             document_revoke(document=document, reason=reason, by=by)
             for document in live.filter(registration_id=new.registration_id)
-            | live.filter(jury_session_id=new.session_id, kind=Document.Kind.JURY_MINUTES)
+            | live.filter(
+                jury_session_id=new.session_id, kind__in=codes_where(source="jury_session")
+            )
         ]
         for document in revoked:
             _renew(document, new=new, by=by)
 
 
 def _renew(document: Document, *, new: Decision, by: User | None) -> None:
-    if document.kind == Document.Kind.JURY_MINUTES:
+    founded = kind_for_outcome(new.outcome)
+    if kind_of(document.kind).for_session:
         request = {"kind": document.kind, "jury_session": document.jury_session}
-    elif new.outcome in KIND_FOR_OUTCOME:
+    elif founded is not None:
         # Absent or excused too: the notice of the capacities acquired.
-        request = {"kind": KIND_FOR_OUTCOME[new.outcome], "registration": new.registration}
+        request = {"kind": founded.code, "registration": new.registration}
     else:
         return
     try:

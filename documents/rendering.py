@@ -26,7 +26,7 @@ from deliberations.models import CapacityResult, Decision, JuryRecusal, JurySess
 from deliberations.rules import carry_over_end
 from deliberations.services.decisions import DELIBERATION_CHANGE_REASON
 
-from .kinds import kinds
+from .kinds import kind_of, kinds
 from .models import Document
 from .selectors import validated_block_lines
 
@@ -86,15 +86,11 @@ class CapacityLine:
 
 def document_html(document: Document, *, extras: list[DocumentExtra] | None = None) -> str:
     """The HTML handed to WeasyPrint for this document; `extras` come from later apps."""
-    builders = {
-        Document.Kind.CERTIFICATE: _registration_context,
-        Document.Kind.CAPACITY_NOTICE: _notice_context,
-        Document.Kind.JURY_MINUTES: _minutes_context,
-    }
+    kind = kind_of(document.kind)
     with translation.override(settings.LANGUAGE_CODE):
-        context = _common_context(document) | builders[document.kind](document)
+        context = _common_context(document) | kind.build_context(document)
         context["extras"] = [extra.html for extra in extras or () if extra.html]
-        return render_to_string(TEMPLATES[document.kind], context)
+        return render_to_string(kind.template, context)
 
 
 def document_pdf(document: Document) -> bytes:
@@ -149,7 +145,7 @@ def _common_context(document: Document) -> dict:
     }
 
 
-def _registration_context(document: Document) -> dict:
+def registration_context(document: Document) -> dict:
     decision = Decision.objects.select_related(
         "registration__candidate", "registration__company", "session"
     ).get(pk=document.decision_id)
@@ -159,14 +155,14 @@ def _registration_context(document: Document) -> dict:
         "registration": decision.registration,
         "candidate": candidate,
         "feminine": candidate.civility == candidate.Civility.MADAME,
-        # Absent or excused at the jury: the notice says so (documents.services.KIND_FOR_OUTCOME).
+        # Absent or excused at the jury: the notice says so (documents.kinds: its outcomes).
         "absent": decision.outcome in Decision.DEFERRED,
         "excused": decision.outcome == Decision.Outcome.EXCUSED,
     }
 
 
-def _notice_context(document: Document) -> dict:
-    context = _registration_context(document)
+def notice_context(document: Document) -> dict:
+    context = registration_context(document)
     default_until = carry_over_end(context["decision"].session.date)
     issued_on = timezone.localdate(document.created_at or timezone.now())
     lines = capacity_lines(
@@ -224,7 +220,7 @@ def _superseded_by(decision: Decision) -> Decision | None:
         return None
 
 
-def _minutes_context(document: Document) -> dict:
+def minutes_context(document: Document) -> dict:
     session = JurySession.objects.select_related("campaign__centre").get(
         pk=document.jury_session_id
     )

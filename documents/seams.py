@@ -111,11 +111,6 @@ EVENTS = [
         ),
     ),
     (
-        "cqpm.documents.document.requested",
-        _("Document demandé"),
-        _("{actor} a demandé le document « {kind} »."),
-    ),
-    (
         "cqpm.documents.document.retried",
         _("Document relancé"),
         _("{actor} a relancé la génération du document {object}."),

@@ -10,8 +10,8 @@ from candidates.models import Registration
 from cqpm.core.access import can
 from deliberations.models import Decision
 
+from .kinds import kind_for_outcome
 from .models import Convocation, Document
-from .services import KIND_FOR_OUTCOME
 
 
 def registration_context(*, registration: Registration) -> dict:
@@ -33,7 +33,8 @@ def registration_context(*, registration: Registration) -> dict:
         if decided
         else None
     )
-    expected = KIND_FOR_OUTCOME.get(decision.outcome) if decision else None
+    founded = kind_for_outcome(decision.outcome) if decision else None
+    expected = founded.code if founded else None
     latest: dict[str, Convocation] = {}
     for convocation in Convocation.objects.filter(registration=registration).order_by(
         "kind", "-sent_at", "-id"

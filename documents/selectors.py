@@ -22,6 +22,7 @@ from deliberations.models import (
 )
 from deliberations.services.carry_over import validated_blocks
 
+from .kinds import codes_where, issued_outcomes, kind_for_outcome, kinds
 from .models import Convocation, Document, DocumentBatch
 
 Status = Document.Status
@@ -62,49 +63,41 @@ class DocumentRow:
 
 
 def session_document_rows(*, jury_session: JurySession) -> list[DocumentRow]:
-    """The minutes, then one row per active admissible / not admissible decision, in 2 queries."""
+    """The session's own documents (the minutes), then one row per active decision that founds
+    a document (documents.kinds: their outcomes), in 2 queries."""
     live = {
         (d.kind, d.registration_id): d
         for d in Document.objects.filter(jury_session=jury_session).exclude(status=Status.REVOKED)
     }
     rows = [
         DocumentRow(
-            label=str(Document.Kind.JURY_MINUTES.label),
-            kind=Document.Kind.JURY_MINUTES,
-            kind_label=str(Document.Kind.JURY_MINUTES.label),
+            label=str(Document.Kind(kind.code).label),
+            kind=kind.code,
+            kind_label=str(Document.Kind(kind.code).label),
             registration_id=None,
             decision=None,
-            document=live.get((Document.Kind.JURY_MINUTES, None)),
+            document=live.get((kind.code, None)),
         )
+        for kind in kinds()
+        if kind.for_session
     ]
     decisions = (
-        Decision.objects.filter(
-            session=jury_session,
-            is_active=True,
-            # Absent or excused: the notice of the capacities acquired, too (services).
-            outcome__in=[
-                Decision.Outcome.ADMISSIBLE,
-                Decision.Outcome.NOT_ADMISSIBLE,
-                *Decision.DEFERRED,
-            ],
-        )
+        Decision.objects.filter(session=jury_session, is_active=True, outcome__in=issued_outcomes())
         .select_related("registration__candidate")
         .order_by("registration__candidate__last_name", "registration__candidate__first_name")
     )
     for decision in decisions:
-        kind = (
-            Document.Kind.CERTIFICATE
-            if decision.outcome == Decision.Outcome.ADMISSIBLE
-            else Document.Kind.CAPACITY_NOTICE
-        )
+        founded = kind_for_outcome(decision.outcome)
+        if founded is None:  # pragma: no cover - filtered above
+            continue
         rows.append(
             DocumentRow(
                 label=str(decision.registration.candidate),
-                kind=kind,
-                kind_label=str(Document.Kind(kind).label),
+                kind=founded.code,
+                kind_label=str(Document.Kind(founded.code).label),
                 registration_id=decision.registration_id,
                 decision=decision,
-                document=live.get((kind, decision.registration_id)),
+                document=live.get((founded.code, decision.registration_id)),
             )
         )
     return rows
@@ -298,7 +291,7 @@ def minutes_to_sign_for(*, user) -> QuerySet[Document]:
     """The ready minutes of the closed sessions where `user` sits on the jury (what they may read
     and sign; the service says what each must sign)."""
     return Document.objects.filter(
-        kind=Document.Kind.JURY_MINUTES,
+        kind__in=codes_where(signed_by_jury=True),
         status=Status.READY,
         jury_session__members__user=user,
     ).select_related("jury_session__campaign")
@@ -313,7 +306,7 @@ def minutes_awaiting_signature_of(*, user) -> QuerySet[Document]:
     signed = Signature.objects.filter(document=OuterRef("pk"), user=user)
     return (
         Document.objects.filter(
-            kind=Document.Kind.JURY_MINUTES, status=Status.READY, signed_at__isnull=True
+            kind__in=codes_where(signed_by_jury=True), status=Status.READY, signed_at__isnull=True
         )
         .filter(
             Exists(seat.filter(present=True))
@@ -329,7 +322,9 @@ def minutes_awaiting_signature_of(*, user) -> QuerySet[Document]:
 def live_minutes(*, jury_session: JurySession) -> Document | None:
     """The session's minutes in force (not revoked), or None."""
     return (
-        Document.objects.filter(jury_session=jury_session, kind=Document.Kind.JURY_MINUTES)
+        Document.objects.filter(
+            jury_session=jury_session, kind__in=codes_where(signed_by_jury=True)
+        )
         .exclude(status=Status.REVOKED)
         .first()
     )

@@ -35,21 +35,12 @@ from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
 from referentials.services import referential_ensure_rncp_active
 
-from .events import DOCUMENT_READY, DOCUMENT_REVOKED
+from .events import DOCUMENT_READY, DOCUMENT_REQUESTED, DOCUMENT_REVOKED
+from .kinds import DocumentKind, find_kind, issued_outcomes, kind_for_outcome, kinds
 from .models import Document, DocumentBatch, DocumentFile
 from .queue import ARCHIVE, GENERATE, enqueue_archive, enqueue_generation, send_now
 
-Kind = Document.Kind
 Status = Document.Status
-# Who is not declared admissible is notified in writing of the capacities acquired (DESIGN.md
-# §5.6): the candidate not admissible, and the one absent or excused, whose capacities stand
-# until a later jury (Decision.DEFERRED).
-KIND_FOR_OUTCOME = {
-    Decision.Outcome.ADMISSIBLE: Kind.CERTIFICATE,
-    Decision.Outcome.NOT_ADMISSIBLE: Kind.CAPACITY_NOTICE,
-    Decision.Outcome.ABSENT: Kind.CAPACITY_NOTICE,
-    Decision.Outcome.EXCUSED: Kind.CAPACITY_NOTICE,
-}
 ERROR_MAX_CHARS = 1000
 CHUNK_BYTES = 1024 * 1024
 
@@ -106,16 +97,17 @@ def document_request(
 
     Raises DomainError when the jury's decision does not allow this document.
     """
-    if kind not in Kind.values:
+    declared = find_kind(kind)
+    if declared is None:
         raise DomainError(_("Type de document inconnu."))
     source_campaign = _campaign_of(registration=registration, jury_session=jury_session)
     if source_campaign is not None:
         campaign_ensure_allows(campaign=source_campaign, activity=Activity.DOCUMENTS)
     with transaction.atomic():
-        if kind == Kind.JURY_MINUTES:
-            source, decision = _minutes_source(jury_session), None
+        if declared.for_session:
+            source, decision = _session_source(jury_session), None
         else:
-            source, decision = _registration_source(kind, registration)
+            source, decision = _registration_source(declared, registration)
         live = _live_document(kind, source)
         if live is not None and decision is not None and live.decision_id != decision.pk:
             document_revoke(document=live, reason=_("Décision du jury rectifiée."), by=by)
@@ -135,7 +127,7 @@ def _campaign_of(
     return None
 
 
-def _minutes_source(jury_session: JurySession | None) -> dict:
+def _session_source(jury_session: JurySession | None) -> dict:
     if jury_session is None:
         raise DomainError(_("Le procès-verbal se rapporte à une session de jury."))
     session = JurySession.objects.select_for_update().get(pk=jury_session.pk)
@@ -144,8 +136,10 @@ def _minutes_source(jury_session: JurySession | None) -> dict:
     return {"jury_session": session}
 
 
-def _registration_source(kind: str, registration: Registration | None) -> tuple[dict, Decision]:
-    if kind not in (Kind.CERTIFICATE, Kind.CAPACITY_NOTICE) or registration is None:
+def _registration_source(
+    kind: DocumentKind, registration: Registration | None
+) -> tuple[dict, Decision]:
+    if kind.for_session or registration is None:
         raise DomainError(_("Ce document se rapporte à une inscription."))
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     decision = (
@@ -157,20 +151,11 @@ def _registration_source(kind: str, registration: Registration | None) -> tuple[
         raise DomainError(_("Aucune décision du jury n'est en vigueur pour cette inscription."))
     if not decision.session.is_closed:
         raise DomainError(_("Les documents ne sont délivrés qu'une fois le jury clos."))
-    if kind == Kind.CERTIFICATE and decision.outcome != Decision.Outcome.ADMISSIBLE:
-        raise DomainError(
-            _("L'attestation de réussite n'est délivrée qu'à un candidat déclaré admissible.")
-        )
-    if kind == Kind.CERTIFICATE:
+    if decision.outcome not in kind.outcomes:
+        raise DomainError(str(kind.refusal))
+    if kind.needs_rncp:
         referential_ensure_rncp_active(
             referential=registration.campaign.referential, on=decision.session.date
-        )
-    if kind == Kind.CAPACITY_NOTICE and KIND_FOR_OUTCOME.get(decision.outcome) != kind:
-        raise DomainError(
-            _(
-                "La notification des capacités acquises n'est délivrée qu'à un candidat "
-                "non admissible, absent ou excusé."
-            )
         )
     return {"registration": registration, "jury_session": decision.session}, decision
 
@@ -220,6 +205,8 @@ def _create(
         data={"kind": kind, "version": version},
         **_audit_ids(document),
     )
+    # What goes with the new version (a certificate's credential) is founded before its render.
+    emit(DOCUMENT_REQUESTED, document=document, by=by)
     enqueue_generation(document.pk)
     return document
 
@@ -451,13 +438,15 @@ def batch_request(*, jury_session: JurySession, by: User) -> DocumentBatch:
         if latest is not None and not batch_is_complete(batch=latest):
             return latest
         batch = DocumentBatch.objects.create(jury_session=session, requested_by=by)
-        document_request(kind=Kind.JURY_MINUTES, jury_session=session, by=by, batch=batch)
+        for kind in kinds():
+            if kind.for_session:
+                document_request(kind=kind.code, jury_session=session, by=by, batch=batch)
         decisions = session.decisions.filter(
-            is_active=True, outcome__in=list(KIND_FOR_OUTCOME)
+            is_active=True, outcome__in=issued_outcomes()
         ).select_related("registration")
         for decision in decisions:
             document_request(
-                kind=KIND_FOR_OUTCOME[decision.outcome],
+                kind=_kind_for(decision).code,
                 registration=decision.registration,
                 by=by,
                 batch=batch,
@@ -474,6 +463,13 @@ def batch_request(*, jury_session: JurySession, by: User) -> DocumentBatch:
             # render that will never come.
             enqueue_archive(batch.pk)
     return batch
+
+
+def _kind_for(decision: Decision) -> DocumentKind:
+    kind = kind_for_outcome(decision.outcome)
+    if kind is None:
+        raise DomainError(_("Aucun document ne se rapporte à cette décision du jury."))
+    return kind
 
 
 def batch_is_complete(*, batch: DocumentBatch) -> bool:

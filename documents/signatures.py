@@ -30,6 +30,7 @@ from cqpm.core.mail import mail_queue_message
 from cqpm.core.workflow import transition
 from deliberations.models import JuryMember
 
+from .kinds import kind_of
 from .models import Document, Signature, SignatureRole
 from .queue import enqueue_generation
 
@@ -93,7 +94,7 @@ def minutes_statement(*, document: Document, role: str, user: User | None = None
 
 
 def _ensure_signable(document: Document) -> None:
-    if document.kind != Document.Kind.JURY_MINUTES:
+    if not kind_of(document.kind).signed_by_jury:
         raise DomainError(_("Seul le procès-verbal du jury se signe."))
     if document.status != Status.READY or not document.sha256:
         raise DomainError(

@@ -29,7 +29,7 @@ from cqpm.core.registry import document_page_extras
 
 from . import selectors, services, signatures
 from .file_check import pdf_file_check
-from .kinds import kind_of
+from .kinds import codes_where, find_kind, kind_of
 from .models import Document
 
 VERIFY_RATE = Rate(amount=30, window=60)  # lookups per client address per minute
@@ -110,7 +110,8 @@ def document_create(request, pk: int):
     session = get_scoped_or_404(selectors.jury_session_list_for(user=request.user), pk=pk)
     kind = request.POST.get("kind", "")
     try:
-        if kind == Document.Kind.JURY_MINUTES:
+        declared = find_kind(kind)
+        if declared is not None and declared.for_session:
             services.document_request(kind=kind, jury_session=session, by=request.user)
         else:
             registration = get_scoped_or_404(
@@ -259,7 +260,7 @@ def _verification_context(document: Document) -> dict:
                 jury_date=session.date,
                 on=timezone.localdate(),
             )
-            if document.kind == Document.Kind.CAPACITY_NOTICE and document.registration_id
+            if kind_of(document.kind).states_capacities and document.registration_id
             else []
         ),
         "today": timezone.localdate(),
@@ -272,7 +273,7 @@ def _verification_context(document: Document) -> dict:
 def _capacities_until(document: Document):
     """For a notice of acquired capacities: the end of their validity (the latest one), which
     the page shows as expired once past; None for other documents."""
-    if document.kind != Document.Kind.CAPACITY_NOTICE or not document.registration_id:
+    if not kind_of(document.kind).states_capacities or not document.registration_id:
         return None
     return selectors.acquired_valid_until(registration_id=document.registration_id)
 
@@ -360,7 +361,9 @@ def minutes_download_for_signature(request, pk: int):
 @require_POST
 def minutes_remind(request, pk: int):
     document = get_scoped_or_404(
-        selectors.document_list_for(user=request.user).filter(kind=Document.Kind.JURY_MINUTES),
+        selectors.document_list_for(user=request.user).filter(
+            kind__in=codes_where(signed_by_jury=True)
+        ),
         pk=pk,
     )
     run_action(

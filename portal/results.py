@@ -15,6 +15,7 @@ from django.urls import reverse
 from candidates.models import Registration
 from deliberations.models import Decision
 from deliberations.rules import carry_over_end
+from documents.kinds import kind_of
 from documents.models import Document
 from documents.rendering import CapacityLine, capacity_lines
 
@@ -102,7 +103,7 @@ def results_for(*, registration: Registration) -> Results | None:
         .select_related("credential", "decision__session", "registration__campaign__referential")
         .order_by("kind", "-version")
     )
-    certificate = next((d for d in documents if d.kind == Document.Kind.CERTIFICATE), None)
+    certificate = next((d for d in documents if kind_of(d.kind).credential), None)
     return Results(
         decision=decision,
         admissible=decision.outcome == Decision.Outcome.ADMISSIBLE,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 from documents.calendar import MEDIA_TYPE, convocation_ics, ics_filename
-from documents.convocations import TO_BRING
+from documents.kinds import convocation_kind
 from evaluations.services.reports import report_is_late
 from privacy.rendering import export_pdf
 
@@ -108,7 +108,7 @@ def convocation(request, pk):
         "registration": convocation.registration,
         "answer": answer,
         "form": form,
-        "to_bring": TO_BRING[convocation.Kind(convocation.kind)],
+        "to_bring": list(convocation_kind(convocation.kind).to_bring),
         "open": selectors.upcoming(convocation),
     }
     return render(request, "portal/convocation.html", context)

@@ -88,7 +88,7 @@ def test_reactions_and_webhooks_come_from_the_declarations_only():
 
 def test_an_amendment_reacts_in_the_declared_order_and_revokes_the_credential_once():
     from deliberations.events import DECISION_AMENDED
-    from documents.events import DOCUMENT_REVOKED
+    from documents.events import DOCUMENT_REQUESTED, DOCUMENT_REVOKED
 
     assert [r.uid for r in reactions(DECISION_AMENDED)] == [
         "documents.revoke_and_renew",
@@ -97,10 +97,18 @@ def test_an_amendment_reacts_in_the_declared_order_and_revokes_the_credential_on
         "webhooks",
     ]
     assert [r.uid for r in reactions(DOCUMENT_REVOKED)] == ["credentials.revoke", "webhooks"]
-    revokers = [
-        r.uid for code in registry.reactions for r in reactions(code) if "credentials" in r.uid
-    ]
-    assert revokers == ["credentials.revoke"]
+    # The credentials app reacts twice only: it issues with a certificate's new version (never
+    # at render time) and revokes with its revocation, the one path.
+    credentials = {
+        (code, r.uid)
+        for code in registry.reactions
+        for r in reactions(code)
+        if "credentials" in r.uid
+    }
+    assert credentials == {
+        (DOCUMENT_REQUESTED, "credentials.issue"),
+        (DOCUMENT_REVOKED, "credentials.revoke"),
+    }
 
 
 class _Payload(TypedDict):

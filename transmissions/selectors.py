@@ -11,6 +11,7 @@ from django.utils import timezone
 from candidates.models import Registration
 from cqpm.core.access import scope
 from deliberations.models import Decision, JurySession
+from documents.kinds import kind_of, kinds
 from documents.models import Document
 
 from .models import PackSending, TransmissionPack
@@ -65,23 +66,29 @@ class PendingDocument:
 
 
 def pending_documents(*, session: JurySession) -> list[PendingDocument]:
-    """The live minutes and notices of the session not ready yet (what a build waits for)."""
-    wanted = set(
-        Decision.objects.filter(
-            session=session, is_active=True, outcome=Decision.Outcome.NOT_ADMISSIBLE
+    """The live documents of the pack (documents.kinds: the minutes, the notices of the
+    outcomes they go there for) not ready yet: what a build waits for."""
+    packed = [kind for kind in kinds() if kind.pack is not None]
+    wanted = {
+        (kind.code, registration_id)
+        for kind in packed
+        if not kind.for_session
+        for registration_id in Decision.objects.filter(
+            session=session, is_active=True, outcome__in=kind.packed_outcomes
         ).values_list("registration_id", flat=True)
-    )
+    }
     documents = (
         Document.objects.filter(jury_session=session)
         .exclude(status__in=[Document.Status.READY, Document.Status.REVOKED])
-        .filter(kind__in=[Document.Kind.JURY_MINUTES, Document.Kind.CAPACITY_NOTICE])
+        .filter(kind__in=[kind.code for kind in packed])
         .select_related("registration__candidate")
         .order_by("kind", "pk")
     )
     rows = []
     for document in documents:
-        if document.kind == Document.Kind.CAPACITY_NOTICE:
-            if document.registration is None or document.registration_id not in wanted:
+        if not kind_of(document.kind).for_session:
+            key = (document.kind, document.registration_id)
+            if document.registration is None or key not in wanted:
                 continue
             label = f"{document.get_kind_display()} — {document.registration.candidate}"
         else:

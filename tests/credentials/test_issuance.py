@@ -170,3 +170,25 @@ def test_production_refuses_to_start_without_a_key_source(tmp_path):
     )
     assert result.returncode != 0
     assert "Aucune clé de signature des badges numériques" in result.stderr
+
+
+def test_the_credential_is_issued_with_the_request_and_the_render_only_reads_it(jury, staff_a):
+    # Issued by the reaction to the certificate's new version, before any render.
+    document = document_request(kind=Document.Kind.CERTIFICATE, registration=jury.alice, by=staff_a)
+    credential = Credential.objects.get(document=document)
+    assert credential.decision == jury.admissible
+    # The render places it on the PDF and issues nothing: without one, the PDF goes without.
+    Credential.objects.filter(pk=credential.pk).delete()
+    document_generate(document_id=document.pk)
+    document.refresh_from_db()
+    assert document.status == Document.Status.READY
+    assert not Credential.objects.filter(document=document).exists()
+    with document.file.open("rb") as handle, pikepdf.open(io.BytesIO(handle.read())) as pdf:
+        assert "badge-cqpm.jwt" not in pdf.attachments
+
+
+def test_no_credential_without_an_issuer_key(jury, staff_a, settings, tmp_path, caplog):
+    settings.CREDENTIALS_KEY_FILE = tmp_path / "missing.json"
+    document = document_request(kind=Document.Kind.CERTIFICATE, registration=jury.alice, by=staff_a)
+    assert not Credential.objects.filter(document=document).exists()
+    assert "no issuer key configured" in caplog.text

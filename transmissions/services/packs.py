@@ -32,6 +32,7 @@ from cqpm.core.queueing import enqueue_on_commit
 from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 from deliberations.models import Decision, JurySession
+from documents.kinds import kind_of, kinds_at
 from documents.models import Document
 from documents.services import document_request
 
@@ -108,15 +109,18 @@ def enqueue_build(pack_id: int) -> None:
 
 
 def _required_documents(session: JurySession) -> tuple[Document, list[Document]]:
-    """The minutes and the notice of every non-admissible candidate, requested if missing
-    (a request returns the live document, so this is safe to repeat)."""
-    minutes = document_request(kind=Document.Kind.JURY_MINUTES, jury_session=session, by=None)
+    """The minutes and the notice of every non-admissible candidate (documents.kinds: the kinds
+    with a place in the pack, for the outcomes they go there for), requested if missing (a
+    request returns the live document, so this is safe to repeat)."""
+    (minutes,) = [
+        document_request(kind=kind.code, jury_session=session, by=None)
+        for kind in kinds_at("minutes")
+    ]
     notices = [
-        document_request(
-            kind=Document.Kind.CAPACITY_NOTICE, registration=decision.registration, by=None
-        )
+        document_request(kind=kind.code, registration=decision.registration, by=None)
+        for kind in kinds_at("notice")
         for decision in session.decisions.filter(
-            is_active=True, outcome=Decision.Outcome.NOT_ADMISSIBLE
+            is_active=True, outcome__in=kind.packed_outcomes
         ).select_related("registration__campaign")
     ]
     return minutes, notices
@@ -142,8 +146,8 @@ def pack_build(*, pack_id: int) -> BuildOutcome:
             pk__in=[d.pk for d in documents]
         )
     )
-    minutes = next(d for d in documents if d.kind == Document.Kind.JURY_MINUTES)
-    notices = [d for d in documents if d.kind == Document.Kind.CAPACITY_NOTICE]
+    minutes = next(d for d in documents if kind_of(d.kind).pack == "minutes")
+    notices = [d for d in documents if kind_of(d.kind).pack == "notice"]
     with tempfile.TemporaryFile() as handle:
         hashes = write_pack(handle, session=pack.session, minutes=minutes, notices=notices)
         sha256, size = _digest(handle)
@@ -227,9 +231,10 @@ def _record_error(pack: TransmissionPack, message: str) -> None:
 def on_document_ready(*, document: Document) -> None:
     """Lifecycle hook (documents.document_ready): a pack waiting for its session's minutes or
     notices is built once they are ready (queued after the commit)."""
-    if document.kind not in (Document.Kind.JURY_MINUTES, Document.Kind.CAPACITY_NOTICE):
+    kind = kind_of(document.kind)
+    if kind.pack is None:
         return
-    if document.kind == Document.Kind.JURY_MINUTES and document.signed_at is not None:
+    if kind.signed_by_jury and document.signed_at is not None:
         _outdate_unsigned_minutes(document)
     pack_id = (
         TransmissionPack.objects.filter(session_id=document.jury_session_id, outdated=True)
