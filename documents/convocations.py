@@ -352,7 +352,8 @@ def _tell_called_off(
     registrations = Registration.objects.filter(pk__in=list(latest)).select_related(
         "candidate", "tutor", "campaign__centre"
     )
-    what = _("à l'entretien") if kind == Kind.INTERVIEW else _("au jury")
+    declared = convocation_kind(kind)
+    what = str(declared.subject)
     for registration in registrations.order_by("pk"):
         convocation = latest[registration.pk]
         candidate = registration.candidate
@@ -366,7 +367,7 @@ def _tell_called_off(
                 "greeting": person_name(candidate),
                 "candidate": candidate,
                 "feminine": candidate.civility == candidate.Civility.MADAME,
-                "is_jury": kind == Kind.JURY,
+                "is_jury": declared.jury,
                 "campaign": registration.campaign,
                 "centre": registration.campaign.centre,
                 "convocation": convocation,
@@ -394,11 +395,11 @@ def on_commission_session_called_off(
     *, session: Any, registration_ids: list[int], reason: str, by: User | None = None
 ) -> None:
     """COMMISSION_SESSION_CALLED_OFF: those convoked to its interviews are told."""
-    _tell_called_off(Kind.INTERVIEW, session, registration_ids, reason, by)
+    _tell_called_off(INTERVIEW_CONVOCATION.code, session, registration_ids, reason, by)
 
 
 def on_jury_session_called_off(
     *, session: Any, registration_ids: list[int], reason: str, by: User | None = None
 ) -> None:
     """JURY_SESSION_CALLED_OFF: those convoked before the jury are told."""
-    _tell_called_off(Kind.JURY, session, registration_ids, reason, by)
+    _tell_called_off(JURY_CONVOCATION.code, session, registration_ids, reason, by)
