@@ -7,12 +7,14 @@ API meet the same refusal: a French DomainError naming the campaign's status and
 Pages ask `campaign_allows()` to decide which actions to offer, never a second copy of the rules.
 """
 
+import dataclasses
 from enum import StrEnum
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cqpm.core.confirmation import Readiness
 from cqpm.core.errors import DomainError
 
 from .models import Campaign, Registration
@@ -214,6 +216,19 @@ def campaign_ensure_allows(*, campaign: Campaign, activity: Activity | str) -> N
         raise DomainError(
             refusal_message(campaign=campaign, activity=activity), code="campaign_status"
         )
+
+
+def readiness_within_campaign(
+    readiness: Readiness, *, campaign: Campaign, activity: Activity | str
+) -> Readiness:
+    """The confirmation of a step refused, before the click, when the campaign's status does
+    not allow it (the refusal the service would give), else `readiness` as it is."""
+    if campaign_allows(campaign=campaign, activity=activity):
+        return readiness
+    message = refusal_message(campaign=campaign, activity=activity)
+    return dataclasses.replace(
+        readiness, missing=[message, *readiness.missing], blocking=True, refusal=message
+    )
 
 
 def registration_mode(*, campaign: Campaign) -> str | None:

@@ -60,6 +60,21 @@ def membership_list_for(*, user: User, centre: ExamCentre) -> QuerySet[CentreMem
     )
 
 
+def membership_remove_readiness(*, membership: CentreMembership) -> Readiness:
+    """Taking a role away: the person keeps their account and may be given the role again."""
+    return Readiness(
+        effects=[
+            _("%(user)s n'a plus le rôle « %(role)s » au centre %(centre)s.")
+            % {
+                "user": membership.user.email,
+                "role": membership.get_role_display(),
+                "centre": membership.centre.name,
+            },
+            _("Son compte reste ouvert ; ce rôle pourra lui être donné de nouveau."),
+        ]
+    )
+
+
 def campaign_list_for(*, user: User, with_counts: bool = False) -> QuerySet[Campaign]:
     qs = scope(user, "campaign.manage", Campaign.objects.all()).select_related(
         "centre", "referential"

@@ -6,12 +6,15 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.lifecycle import Activity, readiness_within_campaign
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.selectors import is_centre_member
 from cqpm.core.access import scope
 from cqpm.core.confirmation import Readiness
+from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
 from evaluations.models import CommissionAssignment, DossierCapacity, InterviewNote, OpinionCapacity
 from referentials.models import Capacity, CriterionKind, EvaluationMethod
@@ -376,4 +379,129 @@ def decision_amend_readiness(*, decision: Decision, outcome: str) -> Readiness:
             _("L'ancienne décision et le motif restent visibles dans l'historique."),
             _("Les documents du candidat sont régénérés selon la nouvelle décision."),
         ]
+    )
+
+
+def jury_start_readiness(*, session: JurySession) -> Readiness:
+    """Opening deliberation freezes the jury's composition, date and attendance: refused while
+    the members present do not form a jury or no candidate is presented; candidates whose
+    commission results are not validated are named (no decision is possible for them)."""
+    from .services.composition import jury_presence_check  # services import this module
+
+    blocking: list[str] = []
+    try:
+        jury_presence_check(members=list(session.members.all()))
+    except DomainError as exc:
+        blocking.append(exc.message)
+    candidates = list(
+        session.candidates.select_related("registration__candidate", "registration__result_sheet")
+        .exclude(registration__stage=Registration.Stage.WITHDRAWN)
+        .order_by("registration__candidate__last_name", "registration__candidate__first_name")
+    )
+    if not candidates:
+        blocking.append(_("Aucun candidat n'est présenté à ce jury."))
+    not_ready = [
+        _("%(name)s : résultats de la commission non validés, pas de décision possible.")
+        % {"name": c.registration.candidate}
+        for c in candidates
+        if not getattr(related_or_none(c.registration, "result_sheet"), "is_validated", False)
+    ]
+    readiness = Readiness(
+        effects=[
+            _(
+                "La délibération du jury du %(date)s s'ouvre pour %(n)s candidat(s) : ses "
+                "membres y enregistrent les décisions."
+            )
+            % {"date": session.date.strftime("%d/%m/%Y"), "n": len(candidates)},
+            _("La composition du jury, sa date et l'émargement ne pourront plus changer."),
+        ],
+        missing=[*blocking, *not_ready],
+        blocking=bool(blocking),
+        refusal=_("La délibération ne peut pas s'ouvrir tant que ces éléments manquent.")
+        if blocking
+        else "",
+    )
+    return readiness_within_campaign(
+        readiness, campaign=session.campaign, activity=Activity.DELIBERATION
+    )
+
+
+def jury_close_readiness(*, session: JurySession, user: Any, today: Any = None) -> Readiness:
+    """Closing locks the decisions: refused but to the president, while a candidate has no
+    decision or before the day the jury sits (the service's own rules, named before the click)."""
+    decided = Decision.objects.filter(
+        session=session, registration_id=OuterRef("registration_id"), is_active=True
+    )
+    undecided = (
+        session.candidates.exclude(Exists(decided))
+        .exclude(registration__stage=Registration.Stage.WITHDRAWN)
+        .select_related("registration__candidate")
+        .order_by("registration__candidate__last_name", "registration__candidate__first_name")
+    )
+    missing = [
+        _("%(name)s : aucune décision.") % {"name": c.registration.candidate} for c in undecided
+    ]
+    seat = seat_for(session=session, user=user)
+    if seat is None or not seat.is_president:
+        missing.insert(0, _("Seul le président du jury peut clore la session."))
+    if (today or timezone.localdate()) < session.date:
+        missing.append(
+            _("Le jury siège le %(date)s : la session ne peut pas être close avant.")
+            % {"date": session.date.strftime("%d/%m/%Y")}
+        )
+    readiness = Readiness(
+        effects=[
+            _(
+                "Les décisions de la session sont verrouillées : elles ne changent plus que par "
+                "une rectification motivée du président."
+            ),
+            _(
+                "Les étapes des candidats sont mises à jour ; les capacités acquises des "
+                "candidats non admis restent valables 24 mois."
+            ),
+            _("Le procès-verbal et les documents des candidats peuvent alors être générés."),
+        ],
+        missing=missing,
+        blocking=bool(missing),
+        refusal=_("Chaque candidat doit avoir une décision, le jour où le jury siège ou après.")
+        if missing
+        else "",
+    )
+    return readiness_within_campaign(
+        readiness, campaign=session.campaign, activity=Activity.DELIBERATION
+    )
+
+
+def jury_member_remove_readiness(*, member: JuryMember) -> Readiness:
+    return _planning(
+        member.session,
+        Readiness(
+            effects=[
+                _(
+                    "%(name)s (%(college)s) ne siège plus dans ce jury ; son émargement, s'il en a "
+                    "un, est effacé."
+                )
+                % {"name": member.user, "college": member.get_college_display()},
+                _("Il pourra être ajouté de nouveau tant que la délibération n'est pas ouverte."),
+            ]
+        ),
+    )
+
+
+def jury_candidate_remove_readiness(*, candidate: JuryCandidate) -> Readiness:
+    return _planning(
+        candidate.session,
+        Readiness(
+            effects=[
+                _("%(name)s n'est plus présenté à ce jury.")
+                % {"name": candidate.registration.candidate},
+                _("Il pourra être présenté de nouveau, à ce jury ou à un autre."),
+            ]
+        ),
+    )
+
+
+def _planning(session: JurySession, readiness: Readiness) -> Readiness:
+    return readiness_within_campaign(
+        readiness, campaign=session.campaign, activity=Activity.JURY_PLANNING
     )

@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from candidates.lifecycle import Activity, readiness_within_campaign
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.selectors import is_centre_member, registration_list_for, registrations_search
 from candidates.validators import search_fold
@@ -21,9 +22,11 @@ from cqpm.core.access import scope
 from cqpm.core.confirmation import Readiness
 
 from .models import (
+    CommissionAssignment,
     CommissionSession,
     CompanyOpinion,
     EvaluationDossier,
+    Interview,
     Rating,
     Report,
 )
@@ -230,12 +233,26 @@ def dossier_review_readiness(
 ) -> Readiness:
     """Approving freezes the dossier; returning it needs what to correct."""
     name = dossier.registration.candidate
+    campaign = dossier.registration.campaign
     if decision == "approve":
-        return Readiness(
-            effects=[_("Le dossier de %(name)s est approuvé et figé.") % {"name": name}]
+        empty = [
+            _("Capacité %(n)s : aucune modalité d'évaluation.") % {"n": row.capacity.number}
+            for row in dossier.capacities.all()
+            if not row.methods
+        ]
+        readiness = Readiness(
+            effects=[
+                _("Le dossier de %(name)s est approuvé et figé : ses modalités ne changent plus.")
+                % {"name": name},
+                _("Le centre d'examen peut alors l'affecter à une commission d'évaluation."),
+            ],
+            missing=empty,
+            blocking=bool(empty),
+            refusal=_("Chaque capacité doit avoir une modalité d'évaluation.") if empty else "",
         )
+        return readiness_within_campaign(readiness, campaign=campaign, activity=Activity.DOSSIER)
     missing = [] if comment.strip() else [_("Ce qu'il faut corriger : non indiqué.")]
-    return Readiness(
+    readiness = Readiness(
         effects=[
             _(
                 "Le dossier de %(name)s revient au centre d'examen avec votre commentaire ; il "
@@ -247,6 +264,7 @@ def dossier_review_readiness(
         blocking=True,
         refusal=_("Indiquez ce qu'il faut corriger.") if missing else "",
     )
+    return readiness_within_campaign(readiness, campaign=campaign, activity=Activity.DOSSIER)
 
 
 def commission_assign_readiness(
@@ -257,7 +275,7 @@ def commission_assign_readiness(
     unchecked or their dossier approved."""
     n = len(registrations)
     when = session.date.strftime("%d/%m/%Y")
-    return Readiness(
+    readiness = Readiness(
         effects=[
             ngettext(
                 "%(n)s candidat est affecté à la commission du %(date)s (%(place)s) ; ses "
@@ -277,6 +295,36 @@ def commission_assign_readiness(
         )
         if refusals
         else "",
+    )
+    return readiness_within_campaign(
+        readiness, campaign=session.campaign, activity=Activity.COMMISSION_PLANNING
+    )
+
+
+def commission_unassign_readiness(*, assignment: CommissionAssignment) -> Readiness:
+    """Taking a candidate off a session: refused once their interview is recorded."""
+    session = assignment.session
+    interviewed = Interview.objects.filter(registration_id=assignment.registration_id).exists()
+    readiness = Readiness(
+        effects=[
+            _(
+                "%(name)s n'est plus affecté à la commission du %(date)s ; ses évaluateurs ne "
+                "le voient plus."
+            )
+            % {
+                "name": assignment.registration.candidate,
+                "date": session.date.strftime("%d/%m/%Y"),
+            },
+            _("Il sera à affecter à une commission, et à convoquer de nouveau."),
+        ],
+        missing=[_("Entretien : déjà enregistré.")] if interviewed else [],
+        blocking=interviewed,
+        refusal=_("L'entretien de ce candidat est enregistré : il reste dans sa commission.")
+        if interviewed
+        else "",
+    )
+    return readiness_within_campaign(
+        readiness, campaign=session.campaign, activity=Activity.COMMISSION_PLANNING
     )
 
 

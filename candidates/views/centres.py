@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
@@ -73,6 +75,17 @@ def membership_remove(request, pk, membership_pk):
     membership = get_scoped_or_404(
         selectors.membership_list_for(user=request.user, centre=centre), pk=membership_pk
     )
+    step = confirmation(
+        request,
+        title=_("Retirer le rôle « %(role)s » à %(user)s")
+        % {"role": membership.get_role_display(), "user": membership.user.email},
+        readiness=selectors.membership_remove_readiness(membership=membership),
+        confirm_label=_("Confirmer le retrait"),
+        cancel_url=reverse("candidates:centre_detail", args=[centre.pk]),
+        danger=True,
+    )
+    if step.response is not None:
+        return step.response
     try:
         services.membership_remove(membership=membership, by=request.user)
     except DomainError as exc:

@@ -25,6 +25,7 @@ from ..selectors import (
     capacity_total,
     decision_amend_readiness,
     deliberation_rows,
+    jury_close_readiness,
     jury_session_list_for,
     related_or_none,
     seat_for,
@@ -227,6 +228,16 @@ def decision_record(request, pk: int, registration_pk: int):
 @require_POST
 def jury_close(request, pk: int):
     session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
+    step = confirmation(
+        request,
+        title=_("Clore la session — %(session)s") % {"session": session},
+        readiness=jury_close_readiness(session=session, user=request.user),
+        confirm_label=_("Confirmer la clôture"),
+        cancel_url=reverse("deliberations:jury_deliberation", args=[session.pk]),
+        danger=True,
+    )
+    if step.response is not None:
+        return step.response
     run_action(
         request,
         lambda: jury_session_close(session=session, by=request.user),

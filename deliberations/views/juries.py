@@ -15,6 +15,7 @@ from candidates.lifecycle import Activity, campaign_allows
 from candidates.selectors import registrations_search
 from cqpm.core.access import can, holds
 from cqpm.core.actions import run_action
+from cqpm.core.confirmation import confirmation
 from cqpm.core.errors import DomainError, add_to_form
 from cqpm.core.permissions import get_scoped_or_404
 from cqpm.core.session_pages import session_cancel_page, session_edit_page
@@ -31,8 +32,11 @@ from ..selectors import (
     assignable_registrations,
     campaign_jury_list_for,
     is_jury_person,
+    jury_candidate_remove_readiness,
+    jury_member_remove_readiness,
     jury_session_list_for,
     jury_session_staff_list_for,
+    jury_start_readiness,
     seat_for,
 )
 from ..services import (
@@ -195,7 +199,19 @@ def jury_member_add_view(request, pk: int):
 @require_POST
 def jury_member_remove_view(request, pk: int, member_pk: int):
     session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
-    member = get_scoped_or_404(JuryMember.objects.filter(session=session), pk=member_pk)
+    member = get_scoped_or_404(
+        JuryMember.objects.filter(session=session).select_related("user"), pk=member_pk
+    )
+    step = confirmation(
+        request,
+        title=_("Retirer %(name)s du jury") % {"name": member.user},
+        readiness=jury_member_remove_readiness(member=member),
+        confirm_label=_("Confirmer le retrait"),
+        cancel_url=reverse("deliberations:jury_detail", args=[session.pk]),
+        danger=True,
+    )
+    if step.response is not None:
+        return step.response
     run_action(
         request,
         lambda: jury_member_remove(member=member, by=request.user),
@@ -244,7 +260,20 @@ def jury_candidates(request, pk: int):
 @require_POST
 def jury_candidate_remove_view(request, pk: int, candidate_pk: int):
     session = get_scoped_or_404(jury_session_staff_list_for(user=request.user), pk=pk)
-    candidate = get_scoped_or_404(JuryCandidate.objects.filter(session=session), pk=candidate_pk)
+    candidate = get_scoped_or_404(
+        JuryCandidate.objects.filter(session=session).select_related("registration__candidate"),
+        pk=candidate_pk,
+    )
+    step = confirmation(
+        request,
+        title=_("Retirer %(name)s du jury") % {"name": candidate.registration.candidate},
+        readiness=jury_candidate_remove_readiness(candidate=candidate),
+        confirm_label=_("Confirmer le retrait"),
+        cancel_url=reverse("deliberations:jury_candidates", args=[session.pk]),
+        danger=True,
+    )
+    if step.response is not None:
+        return step.response
     run_action(
         request,
         lambda: jury_candidate_remove(candidate=candidate, by=request.user),
@@ -274,6 +303,15 @@ def jury_attendance(request, pk: int):
 @require_POST
 def jury_start(request, pk: int):
     session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
+    step = confirmation(
+        request,
+        title=_("Ouvrir la délibération — %(session)s") % {"session": session},
+        readiness=jury_start_readiness(session=session),
+        confirm_label=_("Confirmer l'ouverture"),
+        cancel_url=reverse("deliberations:jury_detail", args=[session.pk]),
+    )
+    if step.response is not None:
+        return step.response
     try:
         jury_deliberation_start(session=session, by=request.user)
     except DomainError as exc:

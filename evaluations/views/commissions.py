@@ -25,6 +25,7 @@ from ..forms import AssignBatchForm, EvaluatorAddForm, SessionEditForm, SessionF
 from ..models import CommissionAssignment, EvaluationDossier
 from ..selectors import (
     commission_assign_readiness,
+    commission_unassign_readiness,
     evaluator_list_for_centre,
     registration_list_for_evaluator,
     session_list_for,
@@ -297,6 +298,16 @@ def session_unassign(request, campaign_pk: int, pk: int, assignment_pk: int):
     assignment = get_scoped_or_404(
         session.assignments.select_related("registration__candidate"), pk=assignment_pk
     )
+    step = confirmation(
+        request,
+        title=_("Retirer %(name)s de la commission") % {"name": assignment.registration.candidate},
+        readiness=commission_unassign_readiness(assignment=assignment),
+        confirm_label=_("Confirmer le retrait"),
+        cancel_url=reverse("evaluations:session_detail", args=[campaign_pk, session.pk]),
+        danger=True,
+    )
+    if step.response is not None:
+        return step.response
     run_action(
         request,
         lambda: commission_unassign(assignment=assignment, by=request.user),

@@ -172,17 +172,17 @@ def review_decide(request, pk: int, decision: str):
     form = ReviewForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
-    if decision != "approve":  # approving already asks (data-confirm): nothing can be missing
-        step = confirmation(
-            request,
-            title=_("Renvoyer le dossier pour correction"),
-            readiness=dossier_review_readiness(dossier=dossier, decision=decision, comment=comment),
-            confirm_label=_("Confirmer le renvoi"),
-            cancel_url=reverse("evaluations:review_detail", args=[dossier.pk]),
-            danger=True,
-        )
-        if step.response is not None:
-            return step.response
+    approve = decision == "approve"
+    step = confirmation(
+        request,
+        title=_("Approuver le dossier") if approve else _("Renvoyer le dossier pour correction"),
+        readiness=dossier_review_readiness(dossier=dossier, decision=decision, comment=comment),
+        confirm_label=_("Confirmer l'approbation") if approve else _("Confirmer le renvoi"),
+        cancel_url=reverse("evaluations:review_detail", args=[dossier.pk]),
+        danger=not approve,
+    )
+    if step.response is not None:
+        return step.response
     try:
         if decision == "approve":
             dossier_approve(dossier=dossier, comment=comment, by=request.user)

@@ -95,13 +95,13 @@ class Person:
         self.page.wait_for_load_state("load")
 
     def confirm(self, button_text: str, ok: str, step: str) -> None:
-        """Submit a form that asks first (its <dialog>), check the dialog, then confirm."""
-        self.page.get_by_role("button", name=button_text).first.click()
-        dialog = self.page.get_by_role("dialog")
-        dialog.wait_for()
+        """Submit a form that asks first (the server's confirmation page, what it will do and
+        what is missing), check that page, then confirm."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=button_text).first.click()
         self.check(step)
         with self.page.expect_navigation():
-            dialog.get_by_role("button", name=ok, exact=True).click()
+            self.page.locator("main").get_by_role("button", name=ok, exact=True).click()
         self.page.wait_for_load_state("load")
 
     def expect_message(self, text: str) -> None:
@@ -339,7 +339,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.submit("Présenter tous les candidats aux résultats validés")
         staff.expect_message("1 candidat(s) présenté(s) au jury.")
         staff.follow(str(session), "jury", within="nav[aria-label='Fil d’Ariane']", exact=True)
-        staff.confirm("Ouvrir la délibération", "Ouvrir", "ouvrir-confirmer")
+        staff.confirm("Ouvrir la délibération", "Confirmer l'ouverture", "ouvrir-confirmer")
         staff.expect_message("La délibération est ouverte.")
 
         # --- The jury member records the decision; the president closes the session.
@@ -355,7 +355,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         president = person("president")
         president.login(jury_president.email, PASSWORD, jury_president)
         page = president.follow("Délibération à clore", "deliberation", within=TASKS)
-        president.confirm("Clore la session", "Clôturer", "clore-confirmer")
+        president.confirm("Clore la session", "Confirmer la clôture", "clore-confirmer")
         president.expect_message("La session est close")
         president.check("session-close")
 

@@ -20,7 +20,7 @@ PAGES = [
     ("centre_detail", "get", "centre", 200),
     ("centre_update", "get", "centre", 200),
     ("membership_add", "get", "centre", 200),
-    ("membership_remove", "post", "membership", 302),
+    ("membership_remove", "post", "membership", 200),  # its confirmation step
 ]
 
 

@@ -1,5 +1,7 @@
 """Centre pages: identity edited by its staff, members added and removed."""
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -89,13 +91,18 @@ def test_it_refuses_an_evaluator_employer_with_a_bad_siret(client_for, staff_a, 
 def test_it_removes_a_member_but_not_the_last_staff(client_for, staff_a, centre_a, evaluator):
     client = client_for(staff_a)
     evaluator_membership = CentreMembership.objects.get(user=evaluator)
-    client.post(
-        reverse("candidates:membership_remove", args=[centre_a.pk, evaluator_membership.pk])
-    )
+    url = reverse("candidates:membership_remove", args=[centre_a.pk, evaluator_membership.pk])
+    page = html.unescape(client.post(url).content.decode())  # the confirmation page first
+    assert f"{evaluator.email} n'a plus le rôle « Évaluateur » au centre UIMM Centre A." in page
+    assert "Confirmer le retrait" in page
+    assert CentreMembership.objects.filter(user=evaluator).exists()
+    client.post(url, {"confirm": "1"})
     assert not CentreMembership.objects.filter(user=evaluator).exists()
     own = CentreMembership.objects.get(user=staff_a)
     response = client.post(
-        reverse("candidates:membership_remove", args=[centre_a.pk, own.pk]), follow=True
+        reverse("candidates:membership_remove", args=[centre_a.pk, own.pk]),
+        {"confirm": "1"},
+        follow=True,
     )
     assert "au moins un membre du personnel" in response.content.decode()
     assert CentreMembership.objects.filter(user=staff_a).exists()

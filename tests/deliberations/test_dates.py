@@ -3,6 +3,7 @@
 editing a date re-checks what depends on it — through the services and the pages."""
 
 import datetime
+import html
 from dataclasses import asdict
 
 import pytest
@@ -195,8 +196,12 @@ def test_no_deliberation_is_closed_before_its_session_date(
     body = page.content.decode()
     assert reverse("deliberations:jury_close", args=[session.pk]) not in body
     assert "pourra être close à partir de cette date" in body
-    response = client.post(reverse("deliberations:jury_close", args=[session.pk]), follow=True)
-    assert "ne peut pas être close avant cette date" in response.content.decode()
+    url = reverse("deliberations:jury_close", args=[session.pk])
+    page = html.unescape(client.post(url).content.decode())
+    assert "la session ne peut pas être close avant." in page
+    response = client.post(url, {"confirm": "1"})  # a stale page: refused all the same
+    assert response.status_code == 400
+    assert "la session ne peut pas être close avant." in html.unescape(response.content.decode())
     session.refresh_from_db()
     assert session.status == JurySession.Status.DELIBERATING
 

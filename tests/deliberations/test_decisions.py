@@ -2,6 +2,7 @@
 by the president only, and two members at once never lose a decision silently."""
 
 import datetime
+import html
 import threading
 
 import pytest
@@ -321,10 +322,13 @@ def test_the_deliberation_page_proposes_the_decision(
 
 def test_the_close_button_answers_with_a_message(client_for, session, jury_member, jury_president):
     url = reverse("deliberations:jury_close", args=[session.pk])
-    response = client_for(jury_member).post(url, follow=True)
-    assert "Seul le président du jury" in response.content.decode()
-    response = client_for(jury_president).post(url, follow=True)
-    assert "Sans décision" in response.content.decode()
+    response = client_for(jury_member).post(url, {"confirm": "1"}, follow=True)
+    assert "Seul le président du jury peut clore la session." in response.content.decode()
+    page = html.unescape(client_for(jury_president).post(url).content.decode())
+    assert "aucune décision." in page  # the confirmation names the candidates without one
+    assert "Confirmer la clôture" not in page
+    response = client_for(jury_president).post(url, {"confirm": "1"})  # refused all the same
+    assert response.status_code == 400 and "aucune décision." in response.content.decode()
     session.refresh_from_db()
     assert session.status == "deliberating"
 

@@ -1,6 +1,7 @@
 """Jury sessions: composition in two colleges, one president, attendance, opening deliberation."""
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -249,13 +250,21 @@ def test_it_signs_and_opens_from_the_session_page(
         reverse("deliberations:jury_attendance", args=[session.pk]),
         {"present": [president_seat.pk]},
     )
-    response = client.post(reverse("deliberations:jury_start", args=[session.pk]), follow=True)
+    url = reverse("deliberations:jury_start", args=[session.pk])
+    page = html.unescape(client.post(url).content.decode())  # the confirmation names the rule
+    assert "deux collèges sont présents" in page and "Confirmer l'ouverture" not in page
+    response = client.post(url, {"confirm": "1"}, follow=True)
     assert "deux collèges sont présents" in response.content.decode()
     client.post(
         reverse("deliberations:jury_attendance", args=[session.pk]),
         {"present": [m.pk for m in session.members.all()]},
     )
-    response = client.post(reverse("deliberations:jury_start", args=[session.pk]), follow=True)
+    page = html.unescape(client.post(url).content.decode())
+    assert "résultats de la commission non validés, pas de décision possible" in page
+    assert "Confirmer l'ouverture" in page  # named, not blocking
+    session.refresh_from_db()
+    assert session.status == "planned"  # not confirmed yet
+    response = client.post(url, {"confirm": "1"}, follow=True)
     assert "La délibération est ouverte." in response.content.decode()
     session.refresh_from_db()
     assert session.status == "deliberating"

@@ -151,7 +151,11 @@ def test_a_jury_deliberates_only_once_the_campaign_is_at_the_jury(
     client = client_for(jury_president)
     page = client.get(reverse("deliberations:jury_detail", args=[session.pk])).content.decode()
     assert reverse("deliberations:jury_start", args=[session.pk]) not in page
-    response = client.post(reverse("deliberations:jury_start", args=[session.pk]), follow=True)
+    url = reverse("deliberations:jury_start", args=[session.pk])
+    response = client.post(url)  # refused on the confirmation page, with no button to go on
+    assert message in html.unescape(response.content.decode())
+    assert "Confirmer l'ouverture" not in response.content.decode()
+    response = client.post(url, {"confirm": "1"}, follow=True)
     assert message in html.unescape(response.content.decode())
     session.refresh_from_db()
     assert session.status == JurySession.Status.PLANNED
@@ -229,7 +233,10 @@ def test_the_resource_centre_reviews_only_while_dossiers_may_move(centre_a, revi
     client = client_for(reviewer)
     page = client.get(reverse("evaluations:review_detail", args=[dossier.pk])).content.decode()
     assert reverse("evaluations:review_approve", args=[dossier.pk]) not in page
-    response = client.post(reverse("evaluations:review_approve", args=[dossier.pk]), follow=True)
+    url = reverse("evaluations:review_approve", args=[dossier.pk])
+    response = client.post(url)
+    assert "il n&#x27;est plus possible de préparer" in response.content.decode()
+    response = client.post(url, {"confirm": "1"}, follow=True)
     assert "il n&#x27;est plus possible de préparer" in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.status == EvaluationDossier.Status.SUBMITTED

@@ -284,11 +284,17 @@ def test_it_lets_the_reviewer_approve_then_refuses_a_second_approval(
     dossier = dossier_for(registration_a, status=Status.SUBMITTED)
     client = client_for(reviewer)
     url = reverse("evaluations:review_approve", args=[dossier.pk])
-    response = client.post(url, {"comment": ""}, follow=True)
+    page = text(client.post(url, {"comment": "Complet."}))  # the confirmation page first
+    assert "Approuver le dossier" in page and "Confirmer l'approbation" in page
+    assert f"Le dossier de {registration_a.candidate} est approuvé et figé" in page
+    assert 'name="comment" value="Complet."' in page  # carried to the confirmation
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    response = client.post(url, {"comment": "", "confirm": "1"}, follow=True)
     assert "Le dossier est approuvé" in text(response)
     dossier.refresh_from_db()
     reviewed_at = dossier.reviewed_at
-    response = client.post(url, {"comment": "encore"}, follow=True)
+    response = client.post(url, {"comment": "encore", "confirm": "1"}, follow=True)
     assert "Ce dossier est déjà approuvé : rien n'a été modifié." in text(response)
     dossier.refresh_from_db()
     assert dossier.reviewed_at == reviewed_at
