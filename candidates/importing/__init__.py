@@ -14,8 +14,10 @@ Rules held here (for the web page, the command and seed_demo alike):
 - a person is identified by names, birth date and e-mail (case and accents ignored); rows or
   known people sharing names and birth date but not the e-mail are possible homonyms, which staff
   decide per line (`homonyms={line: "same" | "same:<pk>" | "different"}`): undecided, the
-  import is refused naming the lines; a known person's new contact data (e-mail, telephone) is
-  shown as a change, applied only for the lines in `contact_updates`;
+  import is refused naming the lines; a known person's new contact data (e-mail, telephone) and
+  other values for identity fields already filled (birth name, birth place…) are shown as a
+  change, applied only for the lines in `contact_updates`; identity fields the known person
+  lacks and the row gives are filled in (`fills`), shown in the preview and audited;
 - a company is identified by its SIRET; a known SIRET reuses the stored company (its name is
   kept); a new SIRET needs the company name; a company name without SIRET is refused;
 - `tuteur_email` is optional: a known account becomes the tutor; an unknown address creates an
@@ -44,6 +46,7 @@ from .database import (
     SAME,
     ContactChange,
     Homonym,
+    IdentityFill,
     Lookups,
     check_against_database,
     homonym_message,
@@ -65,6 +68,7 @@ __all__ = [
     "SAME",
     "ContactChange",
     "Homonym",
+    "IdentityFill",
     "homonym_message",
     "ImportIssue",
     "ImportRefused",
@@ -90,6 +94,7 @@ class ImportReport:
     registrations: Sequence[Registration] = ()
     homonyms: list[Homonym] = field(default_factory=list)
     changes: list[ContactChange] = field(default_factory=list)
+    fills: list[IdentityFill] = field(default_factory=list)
     dry_run: bool = False
     sha256: str = ""
 
@@ -180,6 +185,7 @@ def _report(
         rows=rows,
         homonyms=lookups.homonyms,
         changes=lookups.changes,
+        fills=lookups.fills,
         new_candidates=len(lookups.new_people),
         new_companies=len({r.siret for r in rows if r.siret} - lookups.companies.keys()),
         new_tutors=sorted({r.tutor_email for r in rows if r.tutor_email} - lookups.tutors.keys()),

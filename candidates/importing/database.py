@@ -4,7 +4,10 @@ Who is who: a row is the known person with the same names (identity key), birth 
 e-mail. Rows or known people sharing names and birth date but not the e-mail are possible
 homonyms: staff decide per line, "same" (reuse the known person) or "different" (a new person,
 with the next `homonym` number of the database's identity constraint). A known person whose row
-brings other contact data is a change that staff accept or ignore (ignored unless accepted).
+brings other contact data, or other values for identity fields already filled (birth name, birth
+place…), is a change that staff accept or ignore (ignored unless accepted); identity fields the
+known person lacks and the row gives (a birth place added) are filled in (`IdentityFill`), shown
+in the preview and audited.
 """
 
 import re
@@ -17,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from accounts.services import accounts_bulk_invite
 from cqpm.core.models import AuditEntry
@@ -35,6 +39,41 @@ SAME, DIFFERENT = "same", "different"
 # --- What the rows refer to -------------------------------------------------------------------
 
 
+# The identity fields a known person's row may fill in or change (the import's columns).
+IDENTITY_FIELDS = (
+    "birth_name",
+    "usage_name",
+    "second_first_name",
+    "third_first_name",
+    "sex",
+    "birth_place_insee",
+    "birth_postal_code",
+    "birth_place_label",
+    "birth_country_code",
+    "birth_country_label",
+)
+FIELD_LABELS = {
+    "email": _l("e-mail"),
+    "phone": _l("téléphone"),
+    "birth_name": _l("nom de naissance"),
+    "usage_name": _l("nom d'usage"),
+    "second_first_name": _l("deuxième prénom"),
+    "third_first_name": _l("troisième prénom"),
+    "sex": _l("sexe"),
+    "birth_place_insee": _l("code INSEE de la commune de naissance"),
+    "birth_postal_code": _l("code postal de la commune de naissance"),
+    "birth_place_label": _l("commune de naissance"),
+    "birth_country_code": _l("code du pays de naissance"),
+    "birth_country_label": _l("pays de naissance"),
+}
+
+
+def field_items(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(French label, before, after) of each field, in the form's order."""
+    labels = {name: str(FIELD_LABELS.get(name, name)) for name in after}
+    return [(labels[name], before.get(name, ""), after[name]) for name in after]
+
+
 @dataclass(frozen=True, slots=True)
 class Known:
     """A person already in the database, as the preview shows them."""
@@ -45,6 +84,7 @@ class Known:
     email: str
     phone: str
     homonym: int
+    identity: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         contact = self.email or _("sans e-mail")
@@ -67,7 +107,8 @@ class Homonym:
 
 @dataclass
 class ContactChange:
-    """A known person whose row brings other contact data."""
+    """A known person whose row brings other contact data, or other values for identity fields
+    already filled: applied only when staff accept it."""
 
     line: int
     candidate_id: int
@@ -75,6 +116,24 @@ class ContactChange:
     before: dict[str, str]
     after: dict[str, str]
     accepted: bool = False
+
+    @property
+    def items(self) -> list[tuple[str, str, str]]:
+        return field_items(self.before, self.after)
+
+
+@dataclass
+class IdentityFill:
+    """A known person's identity fields left blank that the row gives: filled in."""
+
+    line: int
+    candidate_id: int
+    person: str
+    values: dict[str, str]
+
+    @property
+    def items(self) -> list[tuple[str, str, str]]:
+        return field_items({}, self.values)
 
 
 @dataclass
@@ -85,6 +144,7 @@ class Lookups:
     new_people: dict[int, int] = field(default_factory=dict)  # line -> homonym number
     homonyms: list[Homonym] = field(default_factory=list)
     changes: list[ContactChange] = field(default_factory=list)
+    fills: list[IdentityFill] = field(default_factory=list)
 
 
 def _batches(values: Iterable, size: int = BATCH) -> Iterator[list]:
@@ -129,7 +189,7 @@ def _known_people(rows: list[ImportRow]) -> dict[tuple, list[Known]]:
     wanted = {row.person_key for row in rows}
     known: dict[tuple, list[Known]] = defaultdict(list)
     for dates in _batches({row.birth_date for row in rows}):
-        for pk, key, born, last, first, email, phone, homonym in (
+        for pk, key, born, last, first, email, phone, homonym, *identity in (
             Candidate.objects.filter(birth_date__in=dates)
             .order_by("homonym", "pk")
             .values_list(
@@ -141,10 +201,12 @@ def _known_people(rows: list[ImportRow]) -> dict[tuple, list[Known]]:
                 "email",
                 "phone",
                 "homonym",
+                *IDENTITY_FIELDS,
             )
         ):
             if (key, born) in wanted:
-                known[(key, born)].append(Known(pk, last, first, email, phone, homonym))
+                stored = tuple(zip(IDENTITY_FIELDS, identity, strict=True))
+                known[(key, born)].append(Known(pk, last, first, email, phone, homonym, stored))
     return known
 
 
@@ -232,10 +294,22 @@ def _reuse(row: ImportRow, person: Known, lookups: Lookups) -> None:
         before["email"], after["email"] = person.email, row.email
     if row.phone and _digits(row.phone) != _digits(person.phone):
         before["phone"], after["phone"] = person.phone, row.phone
+    stored = dict(person.identity)
+    filled: dict[str, str] = {}
+    for name in IDENTITY_FIELDS:
+        value, held = row.identity.get(name, "").strip(), (stored.get(name) or "").strip()
+        if not value or value.casefold() == held.casefold():
+            continue  # nothing given, or the same (case aside): the stored value stays
+        if held:
+            before[name], after[name] = held, value  # never overwritten unless accepted
+        else:
+            filled[name] = value
     if after:
         lookups.changes.append(
             ContactChange(row.line, person.pk, describe_person(row), before, after)
         )
+    if filled:
+        lookups.fills.append(IdentityFill(row.line, person.pk, describe_person(row), filled))
 
 
 def _mark_accepted(lookups: Lookups, accepted: Iterable[int] | bool) -> None:
@@ -407,23 +481,32 @@ def _create_candidates(rows: list[ImportRow], lookups: Lookups) -> dict[int, int
 
 
 def _apply_changes(lookups: Lookups, *, actor: Any, source: str) -> None:
-    accepted = [change for change in lookups.changes if change.accepted]
-    if not accepted:
+    """The accepted changes and every fill-in, written and audited (one entry per line)."""
+    written = [(c.candidate_id, c.before, c.after) for c in lookups.changes if c.accepted]
+    written += [(f.candidate_id, dict.fromkeys(f.values, ""), f.values) for f in lookups.fills]
+    if not written:
         return
-    candidates = Candidate.objects.in_bulk([change.candidate_id for change in accepted])
-    for change in accepted:
-        for name, value in change.after.items():
-            setattr(candidates[change.candidate_id], name, value)
-    Candidate.objects.bulk_update(list(candidates.values()), ["email", "phone"], batch_size=BATCH)
-    event_type(ACTION_CONTACT)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            action=ACTION_CONTACT,
-            actor=actor,
-            object_type=Candidate._meta.label_lower,
-            object_id=str(change.candidate_id),
-            object_repr=str(candidates[change.candidate_id])[:255],
-            data={"before": change.before, "after": change.after, "source": source},
+    for batch in _batches(written):
+        candidates = Candidate.objects.in_bulk([candidate_id for candidate_id, *_rest in batch])
+        fields: set[str] = set()
+        for candidate_id, _before, after in batch:
+            for name, value in after.items():
+                setattr(candidates[candidate_id], name, value)
+                fields.add(name)
+        if "email" in fields:  # searched: bulk_update skips save(), so its text is set here
+            for candidate in candidates.values():
+                candidate.search_text = candidate.searchable()
+            fields.add("search_text")
+        Candidate.objects.bulk_update(list(candidates.values()), sorted(fields), batch_size=BATCH)
+        event_type(ACTION_CONTACT)
+        AuditEntry.objects.bulk_create(
+            AuditEntry(
+                action=ACTION_CONTACT,
+                actor=actor,
+                object_type=Candidate._meta.label_lower,
+                object_id=str(candidate_id),
+                object_repr=str(candidates[candidate_id])[:255],
+                data={"before": before, "after": after, "source": source},
+            )
+            for candidate_id, before, after in batch
         )
-        for change in accepted
-    )

@@ -90,16 +90,26 @@ class Command(BaseCommand):
                 "line": question.line,
                 "message": homonym_message(question),
             }
+        for fill in report.fills:
+            values = ", ".join(f"{label} : {value}" for label, _before, value in fill.items)
+            yield _("Ligne %(line)d : identité complétée pour %(person)s : %(values)s") % {
+                "line": fill.line,
+                "person": fill.person,
+                "values": values,
+            }
         for change in report.changes:
             values = ", ".join(
-                f"{name} {change.before[name] or '—'} → {value}"
-                for name, value in change.after.items()
+                f"{label} {before or '—'} → {after}" for label, before, after in change.items
             )
             if change.accepted:
                 state = _("repris")
             else:
                 state = _("ignoré (--update-contact %(line)d pour le reprendre)")
-            yield _("Ligne %(line)d : coordonnées différentes pour %(person)s : %(values)s — ") % {
+            if set(change.after) - {"email", "phone"}:
+                text = _("Ligne %(line)d : données différentes pour %(person)s : %(values)s — ")
+            else:
+                text = _("Ligne %(line)d : coordonnées différentes pour %(person)s : %(values)s — ")
+            yield text % {
                 "line": change.line,
                 "person": change.person,
                 "values": values,
