@@ -23,6 +23,10 @@ from locust import HttpUser, between, task
 
 ACCOUNTS_FILE = Path(os.environ.get("CQPM_VAR_DIR", "var")) / "demo-accounts.tsv"
 CENTRE = os.environ.get("LOADTEST_CENTRE", "demo-lyon")  # its campaign holds the 10,000
+# Think time between a user's actions, as a factor of the scenario's (1: a person reading the page,
+# 1-3 s for staff, 2-5 s for tutors and jury members; 0: no pause, the 50 users ask as fast as the
+# server answers, which measures its capacity instead of the scenario's pace).
+THINK = float(os.environ.get("LOADTEST_THINK", "1"))
 SEARCHES = ["mar", "dub", "le", "ber", "pet", "rob"]
 STAGES = ["registered", "dossier", "evidence", "commission", "jury"]
 
@@ -95,7 +99,7 @@ class Staff(HttpUser):
     """Exam-centre staff: campaign list, dashboard, candidate list with search and filters."""
 
     weight = 3
-    wait_time = between(1, 3)
+    wait_time = between(1 * THINK, 3 * THINK)
 
     def on_start(self):
         log_in(self, "staff")
@@ -138,7 +142,7 @@ class Tutor(HttpUser):
     """A tutor opens one of their draft opinions and saves it (the draft, not the submission)."""
 
     weight = 1
-    wait_time = between(2, 5)
+    wait_time = between(2 * THINK, 5 * THINK)
 
     def on_start(self):
         log_in(self, "tutor")
@@ -174,7 +178,7 @@ class JuryMember(HttpUser):
     """A present jury member opens the deliberation page and records a decision."""
 
     weight = 1
-    wait_time = between(2, 5)
+    wait_time = between(2 * THINK, 5 * THINK)
 
     def on_start(self):
         log_in(self, "jury_member")
