@@ -68,7 +68,8 @@ class DocumentKind:
         return self.pack_outcomes or self.outcomes
 
     def build_context(self, document: Document) -> dict[str, Any]:
-        return _function(self.context)(document)
+        context: dict[str, Any] = _function(self.context)(document)
+        return context
 
 
 @cache

@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from candidates.models import Registration
 from cqpm.core.access import scope
 from cqpm.core.confirmation import Readiness
@@ -28,25 +29,25 @@ from .models import Convocation, Document, DocumentBatch
 Status = Document.Status
 
 
-def jury_session_list_for(*, user) -> QuerySet[JurySession]:
+def jury_session_list_for(*, user: User) -> QuerySet[JurySession]:
     return scope(user, "jury_session.manage", JurySession.objects.all()).select_related(
         "campaign__centre", "campaign__referential"
     )
 
 
-def document_list_for(*, user) -> QuerySet[Document]:
+def document_list_for(*, user: User) -> QuerySet[Document]:
     return scope(user, "document.manage", Document.objects.all()).select_related(
         "registration__candidate", "jury_session"
     )
 
 
-def printable_convocation_list_for(*, user) -> QuerySet[Convocation]:
+def printable_convocation_list_for(*, user: User) -> QuerySet[Convocation]:
     """Convocations kept to print, of the registrations the user manages."""
     registrations = scope(user, "registration.manage", Registration.objects.all())
     return Convocation.objects.filter(registration__in=registrations).exclude(printable="")
 
 
-def batch_list_for(*, user) -> QuerySet[DocumentBatch]:
+def batch_list_for(*, user: User) -> QuerySet[DocumentBatch]:
     return scope(user, "document_batch.manage", DocumentBatch.objects.all())
 
 
@@ -213,11 +214,12 @@ def current_decision_condition() -> Case:
 
 def acquired_valid_until(*, registration_id: int) -> datetime.date | None:
     """The latest validity end of the capacities a registration acquired (None if none)."""
-    return CapacityResult.objects.filter(
+    until: datetime.date | None = CapacityResult.objects.filter(
         sheet__registration_id=registration_id,
         outcome=CapacityResult.Outcome.ACQUIRED,
         valid_until__isnull=False,
     ).aggregate(until=Max("valid_until"))["until"]
+    return until
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,7 @@ def last_convocation_of(*, convocation: Convocation) -> Convocation | None:
     ).first()
 
 
-def minutes_to_sign_for(*, user) -> QuerySet[Document]:
+def minutes_to_sign_for(*, user: User) -> QuerySet[Document]:
     """The ready minutes of the closed sessions where `user` sits on the jury (what they may read
     and sign; the service says what each must sign)."""
     return Document.objects.filter(
@@ -297,7 +299,7 @@ def minutes_to_sign_for(*, user) -> QuerySet[Document]:
     ).select_related("jury_session__campaign")
 
 
-def minutes_awaiting_signature_of(*, user) -> QuerySet[Document]:
+def minutes_awaiting_signature_of(*, user: User) -> QuerySet[Document]:
     """Ready, not yet signed minutes awaiting a signature of `user`: their attendance if present,
     the minutes if president, in one query."""
     from .models import Signature, SignatureRole

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import zipfile
 from functools import partial
-from typing import IO
+from typing import IO, Any, TypedDict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,6 +41,21 @@ from .models import Document, DocumentBatch, DocumentFile
 from .queue import ARCHIVE, GENERATE, enqueue_archive, enqueue_generation, send_now
 
 Status = Document.Status
+
+
+class Source(TypedDict, total=False):
+    """What a document is rendered for: a registration (with its decision's session), or a
+    jury session alone."""
+
+    registration: Registration
+    jury_session: JurySession
+
+
+class AuditIds(TypedDict):
+    registration_id: int | None
+    centre_id: int | None
+
+
 ERROR_MAX_CHARS = 1000
 CHUNK_BYTES = 1024 * 1024
 
@@ -127,7 +142,7 @@ def _campaign_of(
     return None
 
 
-def _session_source(jury_session: JurySession | None) -> dict:
+def _session_source(jury_session: JurySession | None) -> Source:
     if jury_session is None:
         raise DomainError(_("Le procès-verbal se rapporte à une session de jury."))
     session = JurySession.objects.select_for_update().get(pk=jury_session.pk)
@@ -138,7 +153,7 @@ def _session_source(jury_session: JurySession | None) -> dict:
 
 def _registration_source(
     kind: DocumentKind, registration: Registration | None
-) -> tuple[dict, Decision]:
+) -> tuple[Source, Decision]:
     if kind.for_session or registration is None:
         raise DomainError(_("Ce document se rapporte à une inscription."))
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -160,7 +175,7 @@ def _registration_source(
     return {"registration": registration, "jury_session": decision.session}, decision
 
 
-def _live_document(kind: str, source: dict) -> Document | None:
+def _live_document(kind: str, source: Source) -> Document | None:
     documents = Document.objects.select_for_update().filter(kind=kind)
     if "registration" in source:
         documents = documents.filter(registration=source["registration"])
@@ -179,7 +194,12 @@ def _reuse(live: Document, *, by: User | None, batch: DocumentBatch | None) -> D
 
 
 def _create(
-    kind: str, source: dict, decision: Decision | None, *, by: User | None, batch
+    kind: str,
+    source: Source,
+    decision: Decision | None,
+    *,
+    by: User | None,
+    batch: DocumentBatch | None,
 ) -> Document:
     versions = Document.objects.filter(kind=kind)
     if "registration" in source:
@@ -213,7 +233,7 @@ def _create(
 
 def _requeue(
     document: Document, *, by: User | None, action: str = "cqpm.documents.document.retried"
-):
+) -> Document:
     document = transition(
         document,
         to=Status.QUEUED,
@@ -288,7 +308,7 @@ def document_revoke(*, document: Document, reason: str, by: User | None) -> Docu
     return document
 
 
-def _audit_ids(document: Document) -> dict:
+def _audit_ids(document: Document) -> AuditIds:
     session = document.jury_session
     return {
         "registration_id": document.registration_id,
@@ -349,7 +369,7 @@ def _raise_if_busy(document_id: int, *, now: datetime.datetime) -> None:
         raise DocumentBusy(max(remaining, 0) + 1)
 
 
-def _fail_interrupted(documents, *, now: datetime.datetime) -> list[int]:
+def _fail_interrupted(documents: QuerySet[Document], *, now: datetime.datetime) -> list[int]:
     """Mark failed the stale running jobs already interrupted DOCUMENTS_MAX_ATTEMPTS times."""
     exhausted = documents.filter(
         _stale_running(now), attempts__gte=settings.DOCUMENTS_MAX_ATTEMPTS
@@ -377,7 +397,9 @@ def _fail_interrupted(documents, *, now: datetime.datetime) -> list[int]:
     return failed
 
 
-def _finish(document: Document, started: datetime.datetime, *, status: str, **fields):
+def _finish(
+    document: Document, started: datetime.datetime, *, status: str, **fields: Any
+) -> Document | None:
     """Record the outcome if our claim still holds (no one revoked or re-claimed it)."""
     now = timezone.now()
     with transaction.atomic():

@@ -6,9 +6,9 @@ What the broker never got or lost is sent again by `requeue_documents`, which be
 minute (settings.CELERY_BEAT_SCHEDULE).
 """
 
-from typing import Any
+from typing import Any, TypedDict
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
@@ -16,7 +16,20 @@ from . import convocations, services
 from .models import DocumentBatch
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-COMMON: dict[str, Any] = {
+
+
+class TaskOptions(TypedDict):
+    acks_late: bool
+    autoretry_for: tuple[type[BaseException], ...]
+    max_retries: int
+    retry_backoff: int
+    retry_backoff_max: int
+    retry_jitter: bool
+    soft_time_limit: int
+    time_limit: int
+
+
+COMMON: TaskOptions = {
     "acks_late": True,
     "autoretry_for": TRANSIENT_ERRORS,
     "max_retries": 3,
@@ -29,7 +42,7 @@ COMMON: dict[str, Any] = {
 
 
 @shared_task(bind=True, **COMMON)
-def generate_document(self, document_id: int) -> None:
+def generate_document(self: Task[Any, Any], document_id: int) -> None:
     try:
         services.document_generate(document_id=document_id)
     except services.DocumentBusy as busy:
@@ -41,7 +54,7 @@ def generate_document(self, document_id: int) -> None:
 
 
 @shared_task(bind=True, **COMMON)
-def build_batch_archive(self, batch_id: int) -> None:
+def build_batch_archive(self: Task[Any, Any], batch_id: int) -> None:
     batch = DocumentBatch.objects.filter(pk=batch_id).first()
     if batch is not None:
         services.batch_archive(batch=batch)
