@@ -122,7 +122,12 @@ def pack_context(
         "centre": centre,
         "referential": session.campaign.referential,
         "logo": logo_data_uri(centre),
+        # The jury's place as the certificate and the convocation print it: the centre's town
+        # and address, never the room's name as it was typed.
         "city": centre_city(centre),
+        "centre_line": ", ".join(
+            line.strip() for line in centre.address.splitlines() if line.strip()
+        ),
         "issued_on": timezone.localdate(),
         "members": members,
         "president": president,
