@@ -36,7 +36,6 @@ from django.utils.translation import gettext as _
 from cqpm.core.access import ensure_centre_staff
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, full_clean_or_raise
-from cqpm.core.registry import emit
 from cqpm.core.sessions import DatedSession
 
 from .lifecycle import Activity, campaign_ensure_allows
@@ -63,20 +62,31 @@ class SessionMessages:
 
 
 @dataclass(frozen=True)
+class SessionAudit:
+    """The audit codes of a kind's planning, edit and move (declared by its app)."""
+
+    created: str
+    updated: str
+    rescheduled: str
+
+
+@dataclass(frozen=True)
 class SessionKind(Generic[S]):
     """What one kind of session declares; the rules above apply the same to all.
 
     - `activity`: the lifecycle activity whose campaign statuses allow planning it;
-    - `audit_prefix`: `<prefix>.created`, `.updated`, `.rescheduled` (and `.cancelled`, written
-      by `mark_cancelled`);
-    - `dated_event` / `cancelled_event`: the events its changes emit (declared by its app);
+    - `audit`: the codes of its planning, edit and move (its cancellation's is written by
+      `mark_cancelled`);
+    - `dated_event` / `cancelled_event`: the codes of the events its changes emit (declared by
+      its app), which `emit_dated(session, by)` and `emit_called_off(session, ids, reason, by)`
+      emit (each app names its own events where it emits them);
     - `convocation`: the convocation kind its candidates receive (documents.Convocation.Kind);
     - `date_check(campaign, date, extra)`: raises DomainError (field "date") or returns the extra
       fields the date keeps with it (the commission's reason for an early date);
     - `lock(session, message)`: the session's row locked; refuses (`message` or its own) a
       session no longer planned;
     - `has_started(session)`: the clock, or more (an interview recorded, deliberation open);
-    - `ensure_movable(session)`: what else keeps its date (reschedule);
+    - `ensure_movable(session)`: what else keeps its date (reschedule), if anything;
     - `convened(session)`: the registrations convened to it (ids);
     - `release(session, reason, by)`: what a cancellation does to its candidates (each audited);
       returns the registration ids released;
@@ -87,7 +97,7 @@ class SessionKind(Generic[S]):
 
     model: type[S]
     activity: Activity
-    audit_prefix: str
+    audit: SessionAudit
     dated_event: str
     cancelled_event: str
     convocation: str
@@ -95,10 +105,12 @@ class SessionKind(Generic[S]):
     date_check: Callable[[Campaign, datetime.date, Mapping[str, Any]], dict[str, Any]]
     lock: Callable[[S, str], S]
     has_started: Callable[[S], bool]
-    ensure_movable: Callable[[S], None]
     convened: Callable[[S], list[int]]
     release: Callable[[S, str, User], list[int]]
     mark_cancelled: Callable[[S, str, User, list[int]], None]
+    emit_dated: Callable[[S, User], None]
+    emit_called_off: Callable[[S, list[int], str, User], None]
+    ensure_movable: Callable[[S], None] | None = None
     dated_on_create: bool = True
     clean: bool = False
 
@@ -161,11 +173,9 @@ def _lock_before_start(kind: SessionKind[S], session: S, message: str) -> S:
     return locked
 
 
-def _audit(
-    kind: SessionKind[Any], what: str, session: DatedSession, by: User, data: dict[str, Any]
-) -> None:
+def _audit(action: str, session: DatedSession, by: User, data: dict[str, Any]) -> None:
     audit_log(
-        action=f"{kind.audit_prefix}.{what}",
+        action=action,
         obj=session,
         by=by,
         data=data,
@@ -202,8 +212,8 @@ def session_schedule(
         session.save()
         data = populate(session)
         if kind.dated_on_create:
-            emit(kind.dated_event, session=session, by=by)
-        _audit(kind, "created", session, by, data)
+            kind.emit_dated(session, by)
+        _audit(kind.audit.created, session, by, data)
     return session
 
 
@@ -237,11 +247,10 @@ def session_edit(
         if kind.clean:
             full_clean_or_raise(locked)
         locked.save(update_fields=[*after, "updated_at"])
-        emit(kind.dated_event, session=locked, by=by)
+        kind.emit_dated(locked, by)
         changed = [name for name in after if before[name] != after[name]]
         _audit(
-            kind,
-            "updated",
+            kind.audit.updated,
             locked,
             by,
             {
@@ -266,7 +275,8 @@ def session_reschedule(
     with transaction.atomic():
         campaign = _locked_campaign(kind, session.campaign_id)
         locked = kind.lock(session, str(kind.messages.frozen_date))
-        kind.ensure_movable(locked)
+        if kind.ensure_movable is not None:
+            kind.ensure_movable(locked)
         ensure_not_past(kind, date)
         kept = kind.date_check(campaign, date, date_extra or {})
         after: dict[str, Any] = {"date": date, **kept}
@@ -274,8 +284,8 @@ def session_reschedule(
         for name, value in after.items():
             setattr(locked, name, value)
         locked.save(update_fields=[*after, "updated_at"])
-        emit(kind.dated_event, session=locked, by=by)
-        _audit(kind, "rescheduled", locked, by, {"before": before, "after": after})
+        kind.emit_dated(locked, by)
+        _audit(kind.audit.rescheduled, locked, by, {"before": before, "after": after})
     return locked
 
 
@@ -291,11 +301,5 @@ def session_cancel(kind: SessionKind[S], *, session: S, reason: str, by: User) -
         convened = kind.convened(locked)
         released = kind.release(locked, reason, by)
         kind.mark_cancelled(locked, reason, by, released)
-        emit(
-            kind.cancelled_event,
-            session=locked,
-            registration_ids=sorted(set(convened) | set(released)),
-            reason=reason,
-            by=by,
-        )
+        kind.emit_called_off(locked, sorted(set(convened) | set(released)), reason, by)
     return len(released)

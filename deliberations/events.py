@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import declare_event
+from cqpm.core.sessions import SessionCalledOff
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -59,13 +60,6 @@ class JurySessionDated(TypedDict):
     by: User | None
 
 
-class JurySessionCalledOff(TypedDict):
-    session: JurySession
-    registration_ids: list[int]  # the candidates it convened, now taken off it
-    reason: str
-    by: User | None
-
-
 def declare() -> None:
     declare_event(
         RESULTS_VALIDATED,
@@ -105,6 +99,6 @@ def declare() -> None:
         JURY_SESSION_CALLED_OFF,
         _("Jury annulé (convocations)"),
         _("Le jury {object} est annulé (motif : {reason})."),
-        payload=JurySessionCalledOff,
+        payload=SessionCalledOff,
         audited=False,
     )

@@ -391,15 +391,9 @@ def _tell_called_off(
         )
 
 
-def on_commission_session_called_off(
-    *, session: Any, registration_ids: list[int], reason: str, by: User | None = None
+def on_session_called_off(
+    kind: str, *, session: Any, registration_ids: list[int], reason: str, by: User | None = None
 ) -> None:
-    """COMMISSION_SESSION_CALLED_OFF: those convoked to its interviews are told."""
-    _tell_called_off(INTERVIEW_CONVOCATION.code, session, registration_ids, reason, by)
-
-
-def on_jury_session_called_off(
-    *, session: Any, registration_ids: list[int], reason: str, by: User | None = None
-) -> None:
-    """JURY_SESSION_CALLED_OFF: those convoked before the jury are told."""
-    _tell_called_off(JURY_CONVOCATION.code, session, registration_ids, reason, by)
+    """A session's « cancelled » event (its kind's declaration names the convocation kind, see
+    seams.py): those convoked to it are told."""
+    _tell_called_off(kind, session, registration_ids, reason, by)

@@ -1,6 +1,8 @@
 """What the documents app declares in the registry (cqpm.core.registry), and its reaction to an
 amended jury decision."""
 
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import (
@@ -18,12 +20,10 @@ from .events import DOCUMENT_READY, DOCUMENT_REVOKED  # noqa: F401 - reacted to
 
 
 def register() -> None:
-    from deliberations.events import (
-        DECISION_AMENDED,
-        JURY_SESSION_CALLED_OFF,
-        JURY_SESSION_DATED,
-    )
-    from evaluations.events import COMMISSION_SESSION_CALLED_OFF, COMMISSION_SESSION_DATED
+    from deliberations.events import DECISION_AMENDED, JURY_SESSION_DATED
+    from deliberations.services.juries import JURY
+    from evaluations.events import COMMISSION_SESSION_DATED
+    from evaluations.services.commissions import COMMISSION
 
     from . import bulk, convocations, demo, home, sections
     from .models import Convocation, Document
@@ -50,19 +50,15 @@ def register() -> None:
         uid="documents.convocations.jury",
         order=10,
     )
-    # A cancelled session: those convoked to it are told (once, by e-mail after the commit).
-    react(
-        COMMISSION_SESSION_CALLED_OFF,
-        convocations.on_commission_session_called_off,
-        uid="documents.convocations.commission_called_off",
-        order=10,
-    )
-    react(
-        JURY_SESSION_CALLED_OFF,
-        convocations.on_jury_session_called_off,
-        uid="documents.convocations.jury_called_off",
-        order=10,
-    )
+    # A cancelled session of either kind: those convoked to it are told (once, by e-mail after
+    # the commit), with the convocation kind its declaration names.
+    for kind in (COMMISSION, JURY):
+        react(
+            kind.cancelled_event,
+            partial(convocations.on_session_called_off, kind.convocation),
+            uid=f"documents.convocations.{kind.convocation}_called_off",
+            order=10,
+        )
     register_bulk_action(bulk.COMMISSION_CONVOCATIONS)
     register_bulk_action(bulk.JURY_CONVOCATIONS)
     for code, label, sentence in EVENTS:

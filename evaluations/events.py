@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.registry import declare_event
+from cqpm.core.sessions import SessionCalledOff
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -27,13 +28,6 @@ class CommissionSessionDated(TypedDict):
     by: User | None
 
 
-class CommissionSessionCalledOff(TypedDict):
-    session: CommissionSession
-    registration_ids: list[int]  # the candidates it convened, now taken off it
-    reason: str
-    by: User | None
-
-
 def declare() -> None:
     declare_event(
         COMMISSION_SESSION_DATED,
@@ -46,6 +40,6 @@ def declare() -> None:
         COMMISSION_SESSION_CALLED_OFF,
         _("Commission annulée (convocations)"),
         _("La commission d'évaluation {object} est annulée (motif : {reason})."),
-        payload=CommissionSessionCalledOff,
+        payload=SessionCalledOff,
         audited=False,
     )

@@ -5,7 +5,7 @@ which owns the campaign; this module imports no domain app."""
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import TimeStampedModel
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from candidates.models import Campaign
 
 
@@ -41,3 +42,12 @@ class DatedSession(TimeStampedModel):
         return self.date < today or (
             self.date == today and (self.start_time is None or self.start_time <= now.time())
         )
+
+
+class SessionCalledOff(TypedDict):
+    """The payload of a kind's « cancelled » event (each kind declares its own code)."""
+
+    session: DatedSession
+    registration_ids: list[int]  # the candidates it convened, now taken off it
+    reason: str
+    by: User | None

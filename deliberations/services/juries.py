@@ -17,6 +17,7 @@ from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.services import registration_set_stage
 from candidates.sessions import (
+    SessionAudit,
     SessionKind,
     SessionMessages,
     ensure_within,
@@ -27,6 +28,7 @@ from candidates.sessions import (
     session_schedule,
 )
 from cqpm.core.errors import DomainError
+from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 from evaluations.models import CommissionSession
 
@@ -205,15 +207,23 @@ def _date_check(
     return {}
 
 
-def _no_more_check(session: JurySession) -> None:
-    """A planned jury's date moves (its state, checked by the lock, is all that holds it)."""
+def _emit_dated(session: JurySession, by: User) -> None:
+    emit(JURY_SESSION_DATED, session=session, by=by)
+
+
+def _emit_called_off(session: JurySession, ids: list[int], reason: str, by: User) -> None:
+    emit(JURY_SESSION_CALLED_OFF, session=session, registration_ids=ids, reason=reason, by=by)
 
 
 # What a jury session declares to the one core of dated sessions (candidates.sessions).
 JURY: SessionKind[JurySession] = SessionKind(
     model=JurySession,
     activity=PLANNING,
-    audit_prefix="cqpm.jury.session",
+    audit=SessionAudit(
+        created="cqpm.jury.session.created",
+        updated="cqpm.jury.session.updated",
+        rescheduled="cqpm.jury.session.rescheduled",
+    ),
     dated_event=JURY_SESSION_DATED,
     cancelled_event=JURY_SESSION_CALLED_OFF,
     convocation="jury",
@@ -233,10 +243,11 @@ JURY: SessionKind[JurySession] = SessionKind(
     date_check=_date_check,
     lock=_lock_planned,
     has_started=jury_session_has_started,
-    ensure_movable=_no_more_check,
     convened=_convened,
     release=_unseat_all,
     mark_cancelled=_mark_cancelled,
+    emit_dated=_emit_dated,
+    emit_called_off=_emit_called_off,
     # Its planning is checked against the commissions by jury_date_check; nothing follows it.
     dated_on_create=False,
     clean=True,

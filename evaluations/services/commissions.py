@@ -15,6 +15,7 @@ from accounts.models import User
 from candidates.lifecycle import Activity, campaign_ensure_allows
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.sessions import (
+    SessionAudit,
     SessionKind,
     SessionMessages,
     check_place,
@@ -27,6 +28,7 @@ from candidates.sessions import (
 )
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import BatchRefused, DomainError
+from cqpm.core.registry import emit
 
 from ..events import COMMISSION_SESSION_CALLED_OFF, COMMISSION_SESSION_DATED
 from ..models import CommissionAssignment, CommissionSession, EvaluationDossier, Interview
@@ -312,11 +314,23 @@ def _date_check(
     return {"date_override_reason": reason}
 
 
+def _emit_dated(session: CommissionSession, by: User) -> None:
+    emit(COMMISSION_SESSION_DATED, session=session, by=by)
+
+
+def _emit_called_off(session: CommissionSession, ids: list[int], reason: str, by: User) -> None:
+    emit(COMMISSION_SESSION_CALLED_OFF, session=session, registration_ids=ids, reason=reason, by=by)
+
+
 # What a commission session declares to the one core of dated sessions (candidates.sessions).
 COMMISSION: SessionKind[CommissionSession] = SessionKind(
     model=CommissionSession,
     activity=PLANNING,
-    audit_prefix="cqpm.commission.session",
+    audit=SessionAudit(
+        created="cqpm.commission.session.created",
+        updated="cqpm.commission.session.updated",
+        rescheduled="cqpm.commission.session.rescheduled",
+    ),
     dated_event=COMMISSION_SESSION_DATED,
     cancelled_event=COMMISSION_SESSION_CALLED_OFF,
     convocation="interview",
@@ -336,6 +350,8 @@ COMMISSION: SessionKind[CommissionSession] = SessionKind(
     convened=_convened,
     release=_unassign_all,
     mark_cancelled=_mark_cancelled,
+    emit_dated=_emit_dated,
+    emit_called_off=_emit_called_off,
     dated_on_create=True,
 )
 
