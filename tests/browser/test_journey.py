@@ -22,11 +22,13 @@ from evaluations.pdf import tiny_pdf
 
 from ..factories.accounts import PASSWORD
 from ..factories.referentials import referential_with_capacities
+from ..pdf_support import pdf_text, qr_codes, raster_images
 from .conftest import totp_code, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TUTOR_EMAIL = "tuteur.nouveau@exemple.fr"
+CENTRE_ADDRESS = "60 avenue Jean Mermoz\n69008 Lyon"
 TUTOR_PASSWORD = "Un-mot-de-passe-solide-2027"
 # The home's list of tasks.
 TASKS = "section[aria-labelledby='h-tasks']"
@@ -123,9 +125,19 @@ def test_it_runs_a_whole_campaign_in_the_browser(
     jury_president,
     jury_member,
 ):
+    journey.widths = (1280, 390)
     settings.SITE_URL = live_server.url
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     referential = referential_with_capacities(2, criteria_per_kind=1)
+    # The centre as its staff set it up once (its address and signatory sign its documents).
+    centre_a.address = CENTRE_ADDRESS
+    centre_a.signatory_name = "Claire Dubois"
+    centre_a.signatory_title = "Responsable du centre d'examen"
+    centre_a.save()
+    for user, civility in ((jury_president, "Mme"), (jury_member, "M.")):
+        user.civility = civility
+        user.save(update_fields=["civility"])
+    pdfs: dict[str, bytes] = {}
     today = timezone.localdate()
     people = []
 
@@ -261,6 +273,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
 
         page = staff.follow("Commissions", "commissions", exact=True)
         page.fill('input[name="date"]', campaign.commission_starts.isoformat())
+        page.fill('input[name="start_time"]', "14:30")
         page.fill('input[name="place"]', "Salle de commission, UIMM")
         page.check(f'input[name="evaluators"][value="{evaluator.pk}"]')
         staff.submit("Créer la commission")
@@ -279,7 +292,9 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.check("convocations-envoyees")
         (convocation,) = [m for m in mail.outbox if "helene.lefevre@exemple.fr" in m.to]
         assert "onvocation" in convocation.subject, convocation.subject
-        assert [a for a in convocation.attachments if a[2] == "application/pdf"]
+        (pdfs["convocation"],) = [
+            a[1] for a in convocation.attachments if a[2] == "application/pdf"
+        ]
         staff.follow("Retour à la liste", "commission")
 
         # --- The evaluator records the interview, then the results from their home's link.
@@ -319,6 +334,7 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         staff.expect_message("Jury")
         page = staff.task("Jury à constituer", "jurys")
         page.fill('input[name="date"]', campaign.jury_date.isoformat())
+        page.fill('input[name="start_time"]', "09:30")
         page.fill('input[name="place"]', "Salle du jury, UIMM")
         page.select_option(
             'select[name="president"]',
@@ -382,11 +398,18 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         links = page.locator("table").get_by_role("link", name=re.compile("^Télécharger"))
         assert links.count() == len(documents)
         for index in range(links.count()):
+            href = links.nth(index).get_attribute("href")
+            kind = next(
+                d.kind for d in documents if href.endswith(f"/documents/{d.pk}/telecharger/")
+            )
             with page.expect_download() as download:
                 links.nth(index).click()
-            path = download.value.path()
-            with open(path, "rb") as handle:
-                assert handle.read(5) == b"%PDF-"
+            with open(download.value.path(), "rb") as handle:
+                pdfs[kind] = handle.read()
+            assert pdfs[kind].startswith(b"%PDF-")
+        for name, pdf in pdfs.items():
+            (journey.folder / f"{name}.pdf").write_bytes(pdf)
+        _check_documents(pdfs, campaign, jury_president, jury_member)
 
         # --- An anonymous visitor checks a certificate through its verification code.
         certificate = next(d for d in documents if d.kind == Document.Kind.CERTIFICATE)
@@ -399,6 +422,8 @@ def test_it_runs_a_whole_campaign_in_the_browser(
         text = page.locator("main").inner_text()
         assert "LEFÈVRE" in text
         assert referential.title in text
+        assert french_date(campaign.jury_date) in text or f"{campaign.jury_date:%d/%m/%Y}" in text
+        assert not ISO_DATE.search(text), text
 
         # --- The registration's history tells the whole campaign in French sentences.
         staff.menu("Campagnes", "campagnes")
@@ -423,6 +448,85 @@ def test_it_runs_a_whole_campaign_in_the_browser(
             one.context.close()
 
     assert not journey.violations, "accessibility (axe-core):\n" + "\n".join(journey.violations)
+    assert not journey.too_wide, "horizontal scroll:\n" + "\n".join(journey.too_wide)
     assert journey.csp_violations == [], "Content-Security-Policy:\n" + "\n".join(
         journey.csp_violations
     )
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+DAYS = "lundi mardi mercredi jeudi vendredi samedi dimanche"
+
+
+def french_date(day: datetime.date, *, weekday: bool = False) -> str:
+    """« 9 août 2026 » (« dimanche 9 août 2026 » with `weekday`), as a French letter writes it."""
+    text = f"{day.day} {MONTHS.split()[day.month - 1]} {day.year}"
+    return f"{DAYS.split()[day.weekday()]} {text}" if weekday else text
+
+
+def _check_documents(pdfs, campaign, president, member) -> None:
+    """What the convocation, the minutes and the certificate the worker rendered say, read by
+    pdftotext: date and time, the centre's address, who signs by role, French dates, no
+    internal id, one QR code on the verifiable documents."""
+    line = "60 avenue Jean Mermoz, 69008 Lyon"  # the centre's address on one line
+    address = line.replace(",", "")  # and as pdftotext joins its two lines
+    issued = timezone.localdate()
+    texts = {kind: pdf_text(pdf) for kind, pdf in pdfs.items()}
+    for kind, text in texts.items():
+        assert not ISO_DATE.search(text), (kind, ISO_DATE.search(text), text)
+        assert "Référence" not in text, (kind, text)
+        assert "(e)" not in text, (kind, text)  # words agree with the civility
+        assert address in text.replace(",", ""), (kind, text)  # the centre's, in the header
+
+    convocation = texts["convocation"]
+    for expected in (
+        "Convocation à l'entretien avec la commission d'évaluation",
+        "Madame Hélène LEFÈVRE",
+        f"À Lyon, le {french_date(issued)}",
+        "Vous êtes convoquée à un entretien",
+        f"Date {french_date(campaign.commission_starts, weekday=True)}",
+        "Heure 14h30",
+        "Lieu Salle de commission, UIMM",
+        f"Adresse UIMM Centre A {address}",
+        "Pour le centre d'examen, Responsable du centre d'examen Claire Dubois",
+    ):
+        assert expected in convocation, (expected, convocation)
+
+    minutes = texts[Document.Kind.JURY_MINUTES]
+    sitting = campaign.jury_date
+    for expected in (
+        "PROCÈS-VERBAL DE DÉLIBÉRATION",
+        f"s'est réuni le {french_date(sitting)} à 09h30",
+        f"Lieu de la séance : Salle du jury, UIMM — UIMM Centre A, {line}.",
+        # The jury signs through its colleges, the president named as such.
+        f"Collège employeurs • {president.get_full_name()} — présidente du jury",
+        f"Collège salariés • {member.get_full_name()}",
+        f"{president.get_full_name()} Collège employeurs Présidente Présente",
+        f"{member.get_full_name()} Collège salariés Membre Présent",
+        f"Séance close le {sitting:%d/%m/%Y}.",
+        # The centre signs for the centre.
+        f"Pour le centre d'examen Fait à Lyon, le {issued:%d/%m/%Y} UIMM Centre A "
+        "Responsable du centre d'examen Claire Dubois",
+    ):
+        assert expected in minutes, (expected, minutes)
+    box = minutes[minutes.index("Pour le centre d'examen") :]
+    assert president.get_full_name() not in box, box
+
+    certificate = texts[Document.Kind.CERTIFICATE]
+    for expected in (
+        "ATTESTATION DE RÉUSSITE",
+        f"réuni à Lyon le {french_date(sitting)}",
+        "Madame Hélène LEFÈVRE née le 14/03/1988",
+        "a été déclarée admissible",
+        f"Centre d'examen UIMM Centre A, {line}",
+        f"Fait à Lyon, le {issued:%d/%m/%Y}",
+        "Pour le centre d'examen, Responsable du centre d'examen Claire Dubois",
+        "Code de vérification :",
+    ):
+        assert expected in certificate, (expected, certificate)
+
+    # One QR code on each verifiable document (drawn as vectors: no raster image at all).
+    codes = {kind: qr_codes(pdf) for kind, pdf in pdfs.items()}
+    assert codes == {"convocation": 0, "jury_minutes": 1, "certificate": 1}, codes
+    assert {kind: raster_images(pdf) for kind, pdf in pdfs.items()} == dict.fromkeys(pdfs, 0)
