@@ -340,6 +340,28 @@ def test_returning_a_dossier_confirms_and_is_refused_without_what_to_correct(
     assert dossier.review_comment == "La capacité 2 n'a pas de modalité adaptée."
 
 
+def test_approving_a_dossier_confirms(signed_in, journey, centre_a, reviewer):
+    campaign = CampaignFactory(centre=centre_a, status=S.OPEN)
+    dossier = dossier_for(RegistrationFactory(campaign=campaign), status="submitted")
+    url = reverse("evaluations:review_detail", args=[dossier.pk])
+    page = signed_in(reviewer)
+    _open(page, url)
+
+    def status():
+        dossier.refresh_from_db()
+        return dossier.status
+
+    _press(page, "Approuver le dossier")
+    text = _confirmation(page, journey, "approuver", "Approuver le dossier")
+    assert "est approuvé et figé" in text, text
+    assert status() == EvaluationDossier.Status.SUBMITTED
+    _cancel(page, url)
+    assert status() == EvaluationDossier.Status.SUBMITTED
+    _press(page, "Approuver le dossier")
+    _confirm(page, "Confirmer l'approbation")
+    assert status() == EvaluationDossier.Status.APPROVED
+
+
 # --- The jury ---------------------------------------------------------------------------------
 
 
