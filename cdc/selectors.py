@@ -581,7 +581,7 @@ def _certification_done() -> Exists:
 def pending_deadlines_for(*, user: User) -> list[PendingDeadline]:
     """Per closed jury session of the user's campaigns: people whose certification or one of
     whose validated blocks is not yet deposited (or was rejected by the CDC), with the session's
-    date (their legal deadline follows). Two queries."""
+    date (their legal deadline follows). One query (a UNION of the two counts)."""
     decisions = Decision.objects.filter(
         is_active=True,
         session__status=JurySession.Status.CLOSED,
@@ -600,23 +600,28 @@ def pending_deadlines_for(*, user: User) -> list[PendingDeadline]:
         )
     )
     fields = ("session_id", "session__date", "session__campaign_id", "session__campaign__name")
+    certified = decisions.filter(outcome=Decision.Outcome.ADMISSIBLE).exclude(
+        _certification_done()
+    )
+    with_blocks = decisions.filter(outcome__in=NOT_CERTIFYING).filter(Exists(pending_block))
     counted: dict[int, PendingDeadline] = {}
-    for found in (
-        decisions.filter(outcome=Decision.Outcome.ADMISSIBLE).exclude(_certification_done()),
-        decisions.filter(outcome__in=NOT_CERTIFYING).filter(Exists(pending_block)),
+    for row in (
+        certified.order_by()
+        .values(*fields)
+        .annotate(n=Count("pk"))
+        .union(with_blocks.order_by().values(*fields).annotate(n=Count("pk")), all=True)
     ):
-        for row in found.order_by().values(*fields).annotate(n=Count("pk")):
-            known = counted.get(row["session_id"])
-            if known is not None:
-                known["n"] += row["n"]
-                continue
-            counted[row["session_id"]] = PendingDeadline(
-                session_id=row["session_id"],
-                session__date=row["session__date"],
-                session__campaign_id=row["session__campaign_id"],
-                session__campaign__name=row["session__campaign__name"],
-                n=row["n"],
-            )
+        known = counted.get(row["session_id"])
+        if known is not None:
+            known["n"] += row["n"]
+            continue
+        counted[row["session_id"]] = PendingDeadline(
+            session_id=row["session_id"],
+            session__date=row["session__date"],
+            session__campaign_id=row["session__campaign_id"],
+            session__campaign__name=row["session__campaign__name"],
+            n=row["n"],
+        )
     return sorted(counted.values(), key=lambda r: (r["session__date"], r["session_id"]))
 
 
