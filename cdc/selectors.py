@@ -600,9 +600,7 @@ def pending_deadlines_for(*, user: User) -> list[PendingDeadline]:
         )
     )
     fields = ("session_id", "session__date", "session__campaign_id", "session__campaign__name")
-    certified = decisions.filter(outcome=Decision.Outcome.ADMISSIBLE).exclude(
-        _certification_done()
-    )
+    certified = decisions.filter(outcome=Decision.Outcome.ADMISSIBLE).exclude(_certification_done())
     with_blocks = decisions.filter(outcome__in=NOT_CERTIFYING).filter(Exists(pending_block))
     counted: dict[int, PendingDeadline] = {}
     for row in (
