@@ -106,7 +106,7 @@ def test_two_members_and_the_president_sign_then_staff_see_the_sealed_minutes(
 ):
     settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = FRESH_FOR
     FOLDER.mkdir(parents=True, exist_ok=True)
-    journey = Journey(FOLDER)
+    journey = Journey(FOLDER, widths=(1280, 390))  # every page at both widths
     signers = [
         (scene["employer"], "membre-employeurs", False),
         (jury_member, "membre-salaries", False),
@@ -158,3 +158,4 @@ def test_two_members_and_the_president_sign_then_staff_see_the_sealed_minutes(
         context.close()
     assert not journey.csp_violations, journey.csp_violations
     assert not journey.violations, journey.violations
+    assert not journey.too_wide, "horizontal scroll:\n" + "\n".join(journey.too_wide)
