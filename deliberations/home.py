@@ -3,6 +3,10 @@ staff — juries to convene and candidates to present; evaluators — results to
 linked to its evaluation page; jury members — sessions to sit; the president — deliberations
 to close. A constant number of queries, whatever the number of registrations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,11 +20,14 @@ from evaluations.selectors import FINISHED
 from .models import JuryMember, JurySession, ResultSheet
 from .selectors import evaluated_registration_ids
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # Results to record are listed one by one (each links to its page) up to this many.
 RESULTS_SHOWN = 20
 
 
-def tasks(user) -> list[HomeTask]:
+def tasks(user: User) -> list[HomeTask]:
     out: list[HomeTask] = []
     if holds(user, "campaign.manage"):
         out += _staff_tasks(user)
@@ -29,7 +36,7 @@ def tasks(user) -> list[HomeTask]:
     return out
 
 
-def _staff_tasks(user) -> list[HomeTask]:
+def _staff_tasks(user: User) -> list[HomeTask]:
     out = []
     unconvened = (
         scope(user, "campaign.manage", Campaign.objects.all())
@@ -64,7 +71,7 @@ def _staff_tasks(user) -> list[HomeTask]:
     return out
 
 
-def _evaluator_tasks(user) -> list[HomeTask]:
+def _evaluator_tasks(user: User) -> list[HomeTask]:
     pending = list(
         Registration.objects.filter(pk__in=evaluated_registration_ids(user=user))
         .exclude(campaign__status__in=FINISHED)
@@ -90,7 +97,7 @@ def _evaluator_tasks(user) -> list[HomeTask]:
     return out
 
 
-def _jury_tasks(user) -> list[HomeTask]:
+def _jury_tasks(user: User) -> list[HomeTask]:
     seats = (
         JuryMember.objects.filter(user=user)
         .exclude(session__status=JurySession.Status.CLOSED)

@@ -8,14 +8,14 @@ from django.urls import reverse
 
 from candidates.models import Registration
 
-from .models import BlockValidation, CapacityResult
+from .models import BlockValidation, CapacityResult, ResultSheet
 from .selectors import decision_history, evaluation_registration_list_for, related_or_none
 
 
 def registration_context(*, registration: Registration, user: Any) -> dict:
     """Results with the sheet's state, carried-over and still-valid capacities with their end
     dates, and every jury decision (active and superseded). Keys are prefixed `delib_`."""
-    sheet = related_or_none(registration, "result_sheet")
+    sheet = related_or_none(registration, "result_sheet", ResultSheet)
     results = (
         list(
             CapacityResult.objects.filter(sheet=sheet)

@@ -1,9 +1,14 @@
 """Reads of the commission and the jury, scoped by user; pages use these and nothing wider."""
 
-from dataclasses import dataclass, field
-from typing import Any
+from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from django import forms
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,21 +21,37 @@ from cqpm.core.access import scope
 from cqpm.core.confirmation import Readiness
 from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
-from evaluations.models import CommissionAssignment, DossierCapacity, InterviewNote, OpinionCapacity
-from referentials.models import Capacity, CriterionKind, EvaluationMethod
+from evaluations.models import (
+    CommissionAssignment,
+    CompanyOpinion,
+    DossierCapacity,
+    EvaluationDossier,
+    Interview,
+    InterviewNote,
+    OpinionCapacity,
+    Report,
+)
+from referentials.models import Capacity, Condition, Criterion, CriterionKind, EvaluationMethod
 
 from .models import CapacityResult, Decision, JuryCandidate, JuryMember, JurySession, ResultSheet
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
 
 # --- Scopes -------------------------------------------------------------------------------------
 
 
-def _own_companies(user: Any) -> QuerySet:
+def _own_companies(user: User) -> QuerySet[CentreMembership, Mapping[str, object]]:
     return CentreMembership.objects.filter(
         user=user, role=CentreMembership.Role.EVALUATOR, company__isnull=False
     ).values("company_id")
 
 
-def evaluated_registration_ids(*, user: Any) -> QuerySet:
+def evaluated_registration_ids(
+    *, user: User
+) -> QuerySet[CommissionAssignment, Mapping[str, object]]:
     """Registrations of the user's commission sessions, never one of their own company."""
     return (
         CommissionAssignment.objects.filter(session__evaluators=user)
@@ -39,21 +60,21 @@ def evaluated_registration_ids(*, user: Any) -> QuerySet:
     )
 
 
-def is_evaluator_of(*, registration: Registration, user: Any) -> bool:
+def is_evaluator_of(*, registration: Registration, user: User) -> bool:
     """True when `user` sits on the registration's commission session and is not of its company."""
     if not getattr(user, "is_authenticated", False):
         return False
     return evaluated_registration_ids(user=user).filter(registration_id=registration.pk).exists()
 
 
-def evaluation_registration_list_for(*, user: Any) -> QuerySet[Registration]:
+def evaluation_registration_list_for(*, user: User) -> QuerySet[Registration]:
     """Registrations whose evaluation page the user may open: evaluators (write), staff (read)."""
     # The evaluator's part is correlated (EXISTS per row, access/roles.py), not `pk IN (<every
     # registration the user evaluates>)`, which reads the nation's registrations to look up one.
     return scope(user, "registration.evaluate", Registration.objects.all())
 
 
-def jury_session_list_for(*, user: Any) -> QuerySet[JurySession]:
+def jury_session_list_for(*, user: User) -> QuerySet[JurySession]:
     """Jury sessions the user sits on, and those of the centres where they are staff."""
     return (
         scope(user, "jury_session.view", JurySession.objects.all())
@@ -62,21 +83,21 @@ def jury_session_list_for(*, user: Any) -> QuerySet[JurySession]:
     )
 
 
-def jury_session_staff_list_for(*, user: Any) -> QuerySet[JurySession]:
+def jury_session_staff_list_for(*, user: User) -> QuerySet[JurySession]:
     """Jury sessions the user manages as staff of the centre."""
     return scope(user, "jury_session.manage", JurySession.objects.all()).select_related(
         "campaign__centre", "campaign__referential"
     )
 
 
-def campaign_jury_list_for(*, user: Any) -> QuerySet[Campaign]:
+def campaign_jury_list_for(*, user: User) -> QuerySet[Campaign]:
     """Campaigns whose jury sessions the user manages as staff."""
     return scope(user, "campaign.manage", Campaign.objects.all()).select_related(
         "centre", "referential"
     )
 
 
-def is_jury_person(*, user: Any) -> bool:
+def is_jury_person(*, user: User) -> bool:
     """Holds a jury role at a centre or a seat in a session (shows « Mes jurys »)."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -85,22 +106,26 @@ def is_jury_person(*, user: Any) -> bool:
     return JuryMember.objects.filter(user=user).exists()
 
 
-def seat_for(*, session: JurySession, user: Any) -> JuryMember | None:
+def seat_for(*, session: JurySession, user: User) -> JuryMember | None:
     return JuryMember.objects.filter(session=session, user=user).first()
 
 
 # --- Evaluation page ----------------------------------------------------------------------------
 
 
-def related_or_none(obj: Any, name: str) -> Any:
-    """A reverse one-to-one already fetched by select_related, or None when there is none."""
+def related_or_none(obj: models.Model, name: str, kind: type[M]) -> M | None:
+    """A reverse one-to-one already fetched by select_related (of model `kind`), or None when
+    there is none."""
     try:
-        return getattr(obj, name)
+        found = getattr(obj, name)
     except ObjectDoesNotExist:
         return None
+    if not isinstance(found, kind):
+        raise TypeError(f"{type(obj).__name__}.{name} is not a {kind.__name__}")
+    return found
 
 
-def report_download_url(report: Any) -> str | None:
+def report_download_url(report: Report | None) -> str | None:
     """The evaluations app's download view of a report (None while that view is missing)."""
     if report is None:
         return None
@@ -113,23 +138,23 @@ def report_download_url(report: Any) -> str | None:
 @dataclass
 class CapacityRow:
     capacity: Capacity
-    conditions: list
-    criteria: list[tuple[str, list]]
+    conditions: list[Condition]
+    criteria: list[tuple[str, list[Criterion]]]
     dossier_methods: list[tuple[str, str]]
     opinion: OpinionCapacity | None
     interview_note: InterviewNote | None
     result: CapacityResult | None
-    form: Any = None
+    form: forms.BaseForm | None = None  # the result's form, set by the page that edits it
 
 
 @dataclass
 class EvaluationSheet:
     registration: Registration
-    dossier: Any
-    opinion: Any
-    interview: Any
+    dossier: EvaluationDossier | None
+    opinion: CompanyOpinion | None
+    interview: Interview | None
     sheet: ResultSheet | None
-    report: Any
+    report: Report | None
     report_url: str | None
     rows: list[CapacityRow] = field(default_factory=list)
     corrections: list[AuditEntry] = field(default_factory=list)
@@ -167,10 +192,10 @@ def evaluation_sheet_for(*, registration: Registration) -> EvaluationSheet:
 
     A constant number of queries whatever the number of capacities.
     """
-    dossier = related_or_none(registration, "dossier")
-    opinion = related_or_none(registration, "company_opinion")
-    interview = related_or_none(registration, "interview")
-    sheet = related_or_none(registration, "result_sheet")
+    dossier = related_or_none(registration, "dossier", EvaluationDossier)
+    opinion = related_or_none(registration, "company_opinion", CompanyOpinion)
+    interview = related_or_none(registration, "interview", Interview)
+    sheet = related_or_none(registration, "result_sheet", ResultSheet)
     report = registration.reports.order_by("-version").first()
     data = EvaluationSheet(
         registration=registration,
@@ -218,11 +243,19 @@ def evaluation_sheet_for(*, registration: Registration) -> EvaluationSheet:
     return data
 
 
-def _by_capacity(rows) -> dict[int, Any]:
+class _OfCapacity(Protocol):
+    @property
+    def capacity_id(self) -> int: ...
+
+
+C = TypeVar("C", bound=_OfCapacity)
+
+
+def _by_capacity(rows: Iterable[C]) -> dict[int, C]:
     return {row.capacity_id: row for row in rows}
 
 
-def _criteria_by_kind(capacity: Capacity) -> list[tuple[str, list]]:
+def _criteria_by_kind(capacity: Capacity) -> list[tuple[str, list[Criterion]]]:
     criteria = list(capacity.criteria.all())
     return [
         (str(label), [c for c in criteria if c.kind == kind])
@@ -325,9 +358,9 @@ def decision_history(*, registration: Registration) -> list[Decision]:
 def results_validate_readiness(*, registration: Registration) -> Readiness:
     """What validating the commission's results does and lacks: refused while the dossier is
     not approved or a capacity has no result; a recorded reason when the report is not in."""
-    dossier = related_or_none(registration, "dossier")
-    opinion = related_or_none(registration, "company_opinion")
-    interview = related_or_none(registration, "interview")
+    dossier = related_or_none(registration, "dossier", EvaluationDossier)
+    opinion = related_or_none(registration, "company_opinion", CompanyOpinion)
+    interview = related_or_none(registration, "interview", Interview)
     decided = CapacityResult.objects.filter(sheet__registration_id=registration.pk).values(
         "capacity_id"
     )

@@ -10,10 +10,15 @@ For a CQPM registered in the RNCP, a block whose every capacity was acquired is 
 years from the jury date (`BlockValidation`): its capacities carry over until the block's end.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.db.models import DateField, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,7 +111,19 @@ def block_validity_set(
     return len(wanted)
 
 
-def still_valid_on(queryset: QuerySet[CapacityResult], day) -> QuerySet[CapacityResult]:
+class _Effective(TypedDict):
+    effective_until: datetime.date | None  # the block's end, else the capacity's own
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    StillValid = WithAnnotations[CapacityResult, _Effective]
+
+
+def still_valid_on(
+    queryset: QuerySet[CapacityResult], day: datetime.date | Combinable
+) -> QuerySet[StillValid]:
     """Acquired capacities still valid on `day` (a date or an expression), annotated
     `effective_until`: the end of the validated block holding the capacity on the same sheet,
     else the capacity's own end (a block's end is never the earlier one)."""
@@ -118,13 +135,15 @@ def still_valid_on(queryset: QuerySet[CapacityResult], day) -> QuerySet[Capacity
     ).filter(effective_until__gte=day)
 
 
-def valid_on(*, commission_starts: datetime.date, today: datetime.date | None = None):
+def valid_on(
+    *, commission_starts: datetime.date, today: datetime.date | None = None
+) -> datetime.date:
     """The day a capacity must still be valid on to carry over: its new commission, and never a
     day already past (a capacity lapsed today is not carried over to a commission that began)."""
     return max(commission_starts, today or timezone.localdate())
 
 
-def _origins(*, registration: Registration) -> dict[int, CapacityResult]:
+def _origins(*, registration: Registration) -> dict[int, StillValid]:
     """The latest-ending still-valid acquired capacity of the same person, by capacity number.
 
     One query, through subqueries on the campaign: it runs on every new registration.
@@ -173,7 +192,7 @@ def carry_over_for(*, registration: Registration, by: User | None = None) -> lis
                 justification=_carried_justification(origin),
                 source=CapacityResult.Source.CARRIED_OVER,
                 carried_from=origin,
-                valid_until=origin.effective_until,  # type: ignore[attr-defined]
+                valid_until=origin.effective_until,
                 decided_by=None,
             )
             for number, origin in sorted(origins.items())
@@ -199,8 +218,8 @@ def carry_over_for(*, registration: Registration, by: User | None = None) -> lis
     return rows
 
 
-def _carried_justification(origin: CapacityResult) -> str:
-    end = origin.effective_until  # type: ignore[attr-defined]
+def _carried_justification(origin: StillValid) -> str:
+    end = origin.effective_until
     return _("Acquise lors de la campagne « %(campaign)s », valable jusqu'au %(date)s.") % {
         "campaign": origin.sheet.registration.campaign.name,
         "date": end.strftime("%d/%m/%Y") if end else "",
@@ -227,7 +246,7 @@ def carry_over_for_campaign(*, campaign: Campaign, by: User | None = None) -> in
 
 
 def carry_over_on_created(
-    *, campaign: Campaign, registrations: list, by: User | None = None
+    *, campaign: Campaign, registrations: Sequence[Registration], by: User | None = None
 ) -> None:
     """Lifecycle hook (candidates.registrations_created): new registrations start with their
     person's still-valid acquired capacities, in the transaction that creates them."""

@@ -7,7 +7,7 @@ reasoned correction, audited with its before and after.
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -99,7 +99,16 @@ def _checked_input(
     return justification, methods
 
 
-def _snapshot(result: CapacityResult | None) -> dict[str, Any] | None:
+class Snapshot(TypedDict):
+    """A capacity's result as its audit entries keep it (before and after a write)."""
+
+    outcome: str
+    justification: str
+    methods: list[str]
+    disagrees_with_opinion: bool
+
+
+def _snapshot(result: CapacityResult | None) -> Snapshot | None:
     if result is None or result.pk is None:
         return None
     return {
@@ -158,8 +167,8 @@ class ResultChange:
     capacity_number: int
     who: str
     at: datetime.datetime
-    before: dict | None
-    after: dict | None
+    before: Snapshot | None
+    after: Snapshot | None
 
     def describe(self) -> str:
         return _("capacité %(n)s : %(before)s → %(after)s (%(who)s, le %(when)s)") % {
@@ -190,7 +199,7 @@ class ResultsConflict(ConcurrentUpdate):
         self.version = version
 
 
-def _snapshot_text(snapshot: dict | None) -> str:
+def _snapshot_text(snapshot: Snapshot | None) -> str:
     if not snapshot:
         return str(_("pas de résultat"))
     text = str(Outcome(snapshot["outcome"]).label)
@@ -286,7 +295,7 @@ def _planned_writes(
     sheet: ResultSheet,
     rows: Sequence[ResultRow],
     allowed: dict[int, list[str]],
-) -> list[tuple[CapacityResult, dict | None]]:
+) -> list[tuple[CapacityResult, Snapshot | None]]:
     """The results to write, each with its snapshot before; ResultRowsInvalid if a row is wrong."""
     capacities = {
         c.pk: c
@@ -334,7 +343,12 @@ def _planned_writes(
 
 
 def _write_result(
-    result: CapacityResult, before: dict | None, *, ratings: dict, sheet: ResultSheet, by: User
+    result: CapacityResult,
+    before: Snapshot | None,
+    *,
+    ratings: dict[int, str],
+    sheet: ResultSheet,
+    by: User,
 ) -> None:
     result.disagrees_with_opinion = opinion_disagrees(
         rating=ratings.get(result.capacity_id, ""), outcome=result.outcome

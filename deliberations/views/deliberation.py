@@ -19,7 +19,7 @@ from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
 from ..forms import AmendForm, DecisionForm
-from ..models import CapacityResult, Decision, JuryCandidate, JuryRecusal, JurySession
+from ..models import CapacityResult, Decision, JuryCandidate, JuryRecusal, JurySession, ResultSheet
 from ..rules import proposed_outcome
 from ..selectors import (
     capacity_total,
@@ -119,7 +119,7 @@ class Row:
 
 
 def _row(candidate: JuryCandidate, session: JurySession, total: int, typed: Typed | None) -> Row:
-    sheet = related_or_none(candidate.registration, "result_sheet")
+    sheet = related_or_none(candidate.registration, "result_sheet", ResultSheet)
     return Row(
         candidate=candidate,
         session=session,
