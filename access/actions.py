@@ -42,6 +42,11 @@ ACTIONS = (
         "deliberations.JurySession",
         _("enregistrer les décisions d'une session de jury (membre présent)"),
     ),
+    (
+        "jury_session.sign",
+        "deliberations.JurySession",
+        _("enregistrer la feuille d'émargement d'un jury et ouvrir sa délibération"),
+    ),
     ("jury_session.close", "deliberations.JurySession", _("clore une session de jury")),
     (
         "jury_session.amend",

@@ -60,6 +60,7 @@ def centre_staff(user: User) -> Grants:
         "commission_session.manage": in_centres,
         "jury_session.view": in_centres,
         "jury_session.manage": in_centres,
+        "jury_session.sign": in_centres,
         "document.manage": of_session,
         "document_batch.manage": of_session,
         "pack.manage": Q(session__campaign__centre_id__in=ids),
@@ -114,9 +115,11 @@ def jury_member(user: User) -> Grants:
 
 
 def jury_president(user: User) -> Grants:
-    """The president of a jury session: closes it and amends its decisions afterwards."""
+    """The president of a jury session: records its attendance sheet, opens and closes its
+    deliberation, and amends its decisions afterwards."""
     presided = JuryMember.objects.filter(user=user.pk, is_president=True).values("session_id")
     return {
+        "jury_session.sign": Q(pk__in=presided),
         "jury_session.close": Q(pk__in=presided),
         "jury_session.amend": Q(pk__in=presided),
         "decision.amend": Q(session_id__in=presided),

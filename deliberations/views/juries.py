@@ -37,7 +37,6 @@ from ..selectors import (
     jury_session_list_for,
     jury_session_staff_list_for,
     jury_start_readiness,
-    seat_for,
 )
 from ..services import (
     jury_attendance_record,
@@ -92,13 +91,13 @@ def jury_list(request):
 def jury_detail(request, pk: int):
     session = get_scoped_or_404(jury_session_list_for(user=request.user), pk=pk)
     is_staff = can(request.user, "jury_session.manage", session)
-    seat = seat_for(session=session, user=request.user)
-    # What the page offers follows the session's state and the campaign's status (lifecycle).
+    # Who may: the access model; what the page offers then follows the session's state and the
+    # campaign's status (lifecycle).
     campaign = session.campaign
     planned = session.status == session.Status.PLANNED
     can_plan = is_staff and planned and campaign_allows(campaign=campaign, activity="jury_planning")
     can_sign = (
-        (is_staff or (seat is not None and seat.is_president))
+        can(request.user, "jury_session.sign", session)
         and not session.is_closed
         and campaign_allows(campaign=campaign, activity=Activity.DELIBERATION)
     )
@@ -107,7 +106,6 @@ def jury_detail(request, pk: int):
         "members": session.members.select_related("user"),
         "n_candidates": session.candidates.count(),
         "is_staff": is_staff,
-        "seat": seat,
         "can_sign": can_sign,
         "can_plan": can_plan,
         "attendance_form": AttendanceForm(session=session) if can_sign else None,

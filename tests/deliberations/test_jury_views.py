@@ -205,3 +205,22 @@ def test_the_candidates_to_present_are_searched_without_accents(client_for, sess
     page = client_for(staff_a).get(url, {"q": "HELENE quere"}).content.decode()
     assert str(helene.candidate) in page and str(other.candidate) not in page
     assert client_for(staff_a).get(url, {"q": "\x00" * 500}).status_code == 200
+
+
+def test_the_attendance_sheet_is_offered_to_whoever_the_access_model_lets_sign(
+    client_for, session, staff_a, jury_president, jury_member
+):
+    """« May sign » is the access model's `jury_session.sign` (staff of the centre, the
+    president), then the session's state: the page works out no permission itself."""
+    from cqpm.core import access
+
+    page = reverse("deliberations:jury_detail", args=[session.pk])
+    sheet = reverse("deliberations:jury_attendance", args=[session.pk])
+    assert access.can(staff_a, "jury_session.sign", session)
+    assert access.can(jury_president, "jury_session.sign", session)
+    assert not access.can(jury_member, "jury_session.sign", session)
+    assert sheet in client_for(staff_a).get(page).content.decode()
+    assert sheet in client_for(jury_president).get(page).content.decode()
+    assert sheet not in client_for(jury_member).get(page).content.decode()
+    JurySession.objects.filter(pk=session.pk).update(status=JurySession.Status.CLOSED)
+    assert sheet not in client_for(jury_president).get(page).content.decode()
