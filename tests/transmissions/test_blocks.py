@@ -133,6 +133,9 @@ def test_the_holder_and_the_centre_are_told_once_per_block(rncp, staff_a, mailou
     holder = next(m for m in mailoutbox if m.to == [rncp.bob.candidate.email])
     assert "blocs de compétences du CQPM" in holder.subject and "15/05/2032" in holder.subject
     assert "B1 — Bloc B1" in holder.body
+    staff = next(m for m in mailoutbox if m.to == [staff_a.email])
+    assert staff.subject.endswith(f"de {rncp.bob.candidate} expirant le 15/05/2032")
+    assert "Blocs de compétences de " in staff.subject
     entry = AuditEntry.objects.get(action="cqpm.transmissions.blocks.expiry_notified")
     assert entry.data["blocks"] == ["B1"]
 

@@ -9,6 +9,7 @@ import time_machine
 from django.test import TestCase
 from django.urls import reverse
 
+from cqpm.core.models import AuditEntry
 from deliberations.models import CapacityResult
 from deliberations.services import carry_over_for
 from transmissions.models import ExpiryNotice
@@ -42,6 +43,10 @@ def test_it_tells_the_holder_and_the_centre_once_two_months_before(closed, staff
     holder = next(m for m in mailoutbox if m.to == [bob.email])
     assert "expirent le 15/05/2029" in holder.subject
     assert "restent acquises jusqu'au 15/05/2029" in holder.body
+    staff = next(m for m in mailoutbox if m.to == [staff_a.email])
+    assert staff.subject.endswith(f"Capacités de {bob} expirant le 15/05/2029")
+    entry = AuditEntry.objects.get(action="cqpm.transmissions.capacities.expiry_notified")
+    assert entry.data == {"capacities": [1, 3], "valid_until": "2029-05-15", "holder": True}
     assert _twice(datetime.date(2029, 4, 1)) == (0, 0)
     assert len(mailoutbox) == 2
     assert ExpiryNotice.objects.count() == 2

@@ -7,13 +7,17 @@ with the e-mail). A capacity of a validated block lapses with its block: told wi
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import groupby
+from typing import Generic, TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cqpm.core.audit import audit_log
 from cqpm.core.mail import send_templated
@@ -23,6 +27,48 @@ from ..models import BlockExpiryNotice, ExpiryNotice
 from .mail import absolute_url, staff_emails
 
 NOTICE_AHEAD = relativedelta(months=2)
+
+Lapsing = TypeVar("Lapsing", CapacityResult, BlockValidation)
+
+
+@dataclass(frozen=True)
+class Notice(Generic[Lapsing]):
+    """One of the two expiry notices (acquired capacities, validated blocks): the one row that
+    keeps it sent once per lapsing item, its audit entry and its e-mails."""
+
+    model: type[ExpiryNotice] | type[BlockExpiryNotice]
+    field: str  # the notice's one-to-one to the lapsing item
+    action: str  # the audit event
+    listed: str  # the audit data's key for the items…
+    name: Callable[[Lapsing], int | str]  # …each named by this
+    context: str  # the e-mails' name for the items
+    template: str  # the e-mails: `<template>_holder` and `<template>_staff`
+    holder_subject: str  # French, translated when sent: %(code)s, %(date)s
+    staff_subject: str  # %(name)s, %(date)s
+
+
+CAPACITIES: Notice[CapacityResult] = Notice(
+    model=ExpiryNotice,
+    field="result",
+    action="cqpm.transmissions.capacities.expiry_notified",
+    listed="capacities",
+    name=lambda result: result.capacity.number,
+    context="results",
+    template="transmissions/email/expiry",
+    holder_subject=gettext_noop("Vos capacités acquises du CQPM %(code)s expirent le %(date)s"),
+    staff_subject=gettext_noop("Capacités de %(name)s expirant le %(date)s"),
+)
+BLOCKS: Notice[BlockValidation] = Notice(
+    model=BlockExpiryNotice,
+    field="validation",
+    action="cqpm.transmissions.blocks.expiry_notified",
+    listed="blocks",
+    name=lambda validation: validation.block.code,
+    context="blocks",
+    template="transmissions/email/block_expiry",
+    holder_subject=gettext_noop("Vos blocs de compétences du CQPM %(code)s expirent le %(date)s"),
+    staff_subject=gettext_noop("Blocs de compétences de %(name)s expirant le %(date)s"),
+)
 
 
 def _certified_since() -> Exists:
@@ -100,36 +146,36 @@ def expiry_notices_send(*, today: datetime.date | None = None) -> int:
     rows = list(lapsing_results(today=today))
     sent = 0
     for _registration_id, group in groupby(rows, key=lambda r: r.sheet.registration_id):
-        sent += _notify(list(group))
+        sent += _notify(list(group), CAPACITIES)
     blocks = list(lapsing_blocks(today=today))
     for _registration_id, block_group in groupby(blocks, key=lambda b: b.sheet.registration_id):
-        sent += _notify_blocks(list(block_group))
+        sent += _notify(list(block_group), BLOCKS)
     return sent
 
 
-def _notify_blocks(validations: list[BlockValidation]) -> int:
-    registration = validations[0].sheet.registration
+def _notify(items: list[Lapsing], notice: Notice[Lapsing]) -> int:
+    """Tell the holder (when they have an e-mail) and the centre's staff about one person's
+    lapsing items, those not told yet; returns how many were."""
+    registration = items[0].sheet.registration
     candidate, campaign = registration.candidate, registration.campaign
     with transaction.atomic():
+        # Rows first: an item notified by a concurrent run is skipped (unique per item).
         fresh = [
-            validation
-            for validation in validations
-            if BlockExpiryNotice.objects.get_or_create(
-                validation=validation,
-                defaults={
-                    "valid_until": validation.valid_until,
-                    "to_holder": bool(candidate.email),
-                },
+            item
+            for item in items
+            if notice.model._default_manager.get_or_create(
+                **{notice.field: item},
+                defaults={"valid_until": item.valid_until, "to_holder": bool(candidate.email)},
             )[1]
         ]
         if not fresh:
             return 0
-        valid_until = min(v.valid_until for v in fresh)
+        valid_until = min(item.valid_until for item in fresh if item.valid_until)
         audit_log(
-            action="cqpm.transmissions.blocks.expiry_notified",
+            action=notice.action,
             obj=registration,
             data={
-                "blocks": [v.block.code for v in fresh],
+                notice.listed: [notice.name(item) for item in fresh],
                 "valid_until": valid_until.isoformat(),
                 "holder": bool(candidate.email),
             },
@@ -140,80 +186,22 @@ def _notify_blocks(validations: list[BlockValidation]) -> int:
             "candidate": candidate,
             "campaign": campaign,
             "referential": campaign.referential,
-            "blocks": fresh,
+            notice.context: fresh,
             "valid_until": valid_until,
         }
+        date = valid_until.strftime("%d/%m/%Y")
         if candidate.email:
             send_templated(
-                template="transmissions/email/block_expiry_holder",
+                template=f"{notice.template}_holder",
                 to=[candidate.email],
-                subject=_("Vos blocs de compétences du CQPM %(code)s expirent le %(date)s")
-                % {"code": campaign.referential.code, "date": valid_until.strftime("%d/%m/%Y")},
+                subject=_(notice.holder_subject)
+                % {"code": campaign.referential.code, "date": date},
                 context=context,
             )
         send_templated(
-            template="transmissions/email/block_expiry_staff",
+            template=f"{notice.template}_staff",
             to=staff_emails(centre_id=campaign.centre_id),
-            subject=_("Blocs de compétences de %(name)s expirant le %(date)s")
-            % {"name": candidate, "date": valid_until.strftime("%d/%m/%Y")},
-            context={
-                **context,
-                "registration_url": absolute_url("candidates:registration_detail", registration.pk),
-            },
-        )
-    return len(fresh)
-
-
-def _notify(results: list[CapacityResult]) -> int:
-    registration = results[0].sheet.registration
-    candidate, campaign = registration.candidate, registration.campaign
-    with transaction.atomic():
-        # Rows first: a result notified by a concurrent run is skipped (unique per result).
-        fresh = [
-            result
-            for result in results
-            if ExpiryNotice.objects.get_or_create(
-                result=result,
-                defaults={"valid_until": result.valid_until, "to_holder": bool(candidate.email)},
-            )[1]
-        ]
-        if not fresh:
-            return 0
-        valid_until = min(r.valid_until for r in fresh if r.valid_until)
-        audit_log(
-            action="cqpm.transmissions.capacities.expiry_notified",
-            obj=registration,
-            data={
-                "capacities": [r.capacity.number for r in fresh],
-                "valid_until": valid_until.isoformat(),
-                "holder": bool(candidate.email),
-            },
-            registration_id=registration.pk,
-            centre_id=campaign.centre_id,
-        )
-        context = {
-            "candidate": candidate,
-            "campaign": campaign,
-            "referential": campaign.referential,
-            "results": fresh,
-            "valid_until": valid_until,
-        }
-        subject = _("Vos capacités acquises du CQPM %(code)s expirent le %(date)s") % {
-            "code": campaign.referential.code,
-            "date": valid_until.strftime("%d/%m/%Y"),
-        }
-        if candidate.email:
-            send_templated(
-                template="transmissions/email/expiry_holder",
-                to=[candidate.email],
-                subject=subject,
-                context=context,
-            )
-        send_templated(
-            template="transmissions/email/expiry_staff",
-            to=staff_emails(centre_id=campaign.centre_id),
-            subject=_("Capacités de %(name)s expirant le %(date)s")
-            % {"name": candidate, "date": valid_until.strftime("%d/%m/%Y")},
+            subject=_(notice.staff_subject) % {"name": candidate, "date": date},
             context={
                 **context,
                 "registration_url": absolute_url("candidates:registration_detail", registration.pk),
