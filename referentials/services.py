@@ -23,7 +23,7 @@ from cqpm.core.errors import DomainError, InvalidTransition, full_clean_or_raise
 from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 
-from .events import VERSION_ARCHIVING
+from .events import VERSION_ARCHIVING, VersionArchiving
 from .files import KINDS, referential_data_validate
 from .models import Block, Capacity, Condition, Criterion, Referential
 from .validators import normalize_rncp_code
@@ -201,7 +201,7 @@ def _publish(referential: Referential, *, by: User | None) -> Referential:
     )
     for previous in current:
         # Campaigns that are not over refuse (DomainError): the whole publication rolls back.
-        emit(VERSION_ARCHIVING, referential=previous, replaced_by=referential)
+        emit(VERSION_ARCHIVING, **VersionArchiving(referential=previous, replaced_by=referential))
         transition(
             previous,
             to=Status.ARCHIVED,

@@ -3,6 +3,7 @@ declarations of the registry; reactions run in their declared order, flat, and l
 namespaces no other app can reword."""
 
 import ast
+import re
 from pathlib import Path
 from typing import TypedDict
 
@@ -67,6 +68,17 @@ def test_every_emitted_event_is_a_declared_event_with_typed_fields():
         assert code in registry.events, name
         assert registry.events[code].payload is not None, name
         assert registry.events[code].payload.__annotations__, name
+
+
+def test_no_event_payload_field_is_typed_any():
+    """Issue 25 §6: an event payload is typed through (its TypedDict is checked under mypy
+    --strict's flags, tests/test_static_gates.py); none of its fields is `Any`."""
+    payloads = [event.payload for event in registry.events.values() if event.payload is not None]
+    assert len(payloads) >= 10
+    for payload in payloads:
+        for field, annotation in payload.__annotations__.items():
+            text = getattr(annotation, "__forward_arg__", None) or repr(annotation)
+            assert not re.search(r"\bAny\b", text), f"{payload.__qualname__}.{field}: {text}"
 
 
 def test_reactions_and_webhooks_come_from_the_declarations_only():

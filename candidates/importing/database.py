@@ -26,7 +26,7 @@ from accounts.services import accounts_bulk_invite
 from cqpm.core.models import AuditEntry
 from cqpm.core.registry import emit, event_type
 
-from ..events import REGISTRATIONS_CREATED
+from ..events import REGISTRATIONS_CREATED, RegistrationsCreated
 from ..models import Campaign, Candidate, Company, Registration
 from .reading import ImportIssue, ImportRefused, ImportRow, describe_person
 
@@ -386,7 +386,10 @@ def write_rows(
         )
         ids += [registration.pk for registration in registrations]
     created = CreatedRegistrations(ids)
-    emit(REGISTRATIONS_CREATED, campaign=campaign, registrations=created, by=actor)
+    emit(
+        REGISTRATIONS_CREATED,
+        **RegistrationsCreated(campaign=campaign, registrations=created, by=actor),
+    )
     return created
 
 

@@ -15,7 +15,7 @@ from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 from referentials.models import Referential
 
-from ..events import CAMPAIGN_CALENDAR_CHANGED
+from ..events import CAMPAIGN_CALENDAR_CHANGED, CampaignCalendarChanged
 from ..lifecycle import Activity, campaign_ensure_allows
 from ..models import Campaign, ExamCentre
 from ..selectors import campaign_transition_readiness
@@ -103,7 +103,7 @@ def campaign_update(
         locked.save()
         # Commission and jury sessions refuse a calendar they no longer fit, inside this
         # transaction: the change rolls back whole.
-        emit(CAMPAIGN_CALENDAR_CHANGED, campaign=locked, by=by)
+        emit(CAMPAIGN_CALENDAR_CHANGED, **CampaignCalendarChanged(campaign=locked, by=by))
         after = {**fields, "referential": str(referential)}
         audit_log(
             action="cqpm.campaign.updated",

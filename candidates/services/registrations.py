@@ -16,7 +16,12 @@ from cqpm.core.errors import DomainError, full_clean_or_raise
 from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 
-from ..events import REGISTRATION_TUTOR_CHANGED, REGISTRATIONS_CREATED
+from ..events import (
+    REGISTRATION_TUTOR_CHANGED,
+    REGISTRATIONS_CREATED,
+    RegistrationsCreated,
+    RegistrationTutorChanged,
+)
 from ..lifecycle import Activity, campaign_ensure_accepts_registration, campaign_ensure_allows
 from ..models import (
     ACCESS_MODE_OF_PATHWAY,
@@ -230,7 +235,10 @@ def registration_create(
             registration_id=registration.pk,
             centre_id=locked.centre_id,
         )
-        emit(REGISTRATIONS_CREATED, campaign=locked, registrations=[registration], by=by)
+        emit(
+            REGISTRATIONS_CREATED,
+            **RegistrationsCreated(campaign=locked, registrations=[registration], by=by),
+        )
     return registration
 
 
@@ -299,10 +307,9 @@ def registration_update(
         if locked.tutor_id != (old_tutor.pk if old_tutor is not None else None):
             emit(
                 REGISTRATION_TUTOR_CHANGED,
-                registration=locked,
-                before=old_tutor,
-                after=locked.tutor,
-                by=by,
+                **RegistrationTutorChanged(
+                    registration=locked, before=old_tutor, after=locked.tutor, by=by
+                ),
             )
     return locked
 

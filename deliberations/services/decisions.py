@@ -20,7 +20,14 @@ from cqpm.core.errors import ConcurrentUpdate, DomainError, full_clean_or_raise
 from cqpm.core.registry import emit
 from cqpm.core.workflow import transition
 
-from ..events import DECISION_AMENDED, DECISION_RECORDED, JURY_SESSION_CLOSED
+from ..events import (
+    DECISION_AMENDED,
+    DECISION_RECORDED,
+    JURY_SESSION_CLOSED,
+    DecisionAmended,
+    DecisionRecorded,
+    JurySessionClosed,
+)
 from ..models import CapacityResult, Decision, JuryCandidate, JurySession, ResultSheet
 from ..rules import proposed_outcome
 from ._jury import audit_jury, ensure_president, ensure_status, lock_session, seat_of
@@ -160,7 +167,7 @@ def jury_decision_record(
             },
             reg_id=registration.pk,
         )
-        emit(DECISION_RECORDED, decision=decision, by=by)
+        emit(DECISION_RECORDED, **DecisionRecorded(decision=decision, by=by))
     return decision
 
 
@@ -340,7 +347,10 @@ def jury_session_close(
             registration_set_stage(
                 registration=decision.registration, stage=_stage_for(decision.outcome), by=by
             )
-        emit(JURY_SESSION_CLOSED, session=session, decisions=decisions, by=by)
+        emit(
+            JURY_SESSION_CLOSED,
+            **JurySessionClosed(session=session, decisions=decisions, by=by),
+        )
     return session
 
 
@@ -431,5 +441,5 @@ def jury_decision_amend(
             reg_id=registration.pk,
         )
         # In the same transaction: what the old decision founded is revoked with it, or not at all.
-        emit(DECISION_AMENDED, old=old, new=new, by=by)
+        emit(DECISION_AMENDED, **DecisionAmended(old=old, new=new, by=by))
     return new

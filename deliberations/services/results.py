@@ -26,7 +26,7 @@ from cqpm.core.workflow import transition
 from evaluations.models import CompanyOpinion, EvaluationDossier, OpinionCapacity, Rating
 from referentials.models import Capacity, EvaluationMethod
 
-from ..events import RESULTS_VALIDATED
+from ..events import RESULTS_VALIDATED, ResultsValidated
 from ..models import CapacityResult, Decision, ResultSheet
 from ._common import ensure_evaluator_of
 
@@ -468,7 +468,10 @@ def result_sheet_validate(*, registration: Registration, by: User, reason: str =
             registration_id=registration.pk,
             centre_id=registration.campaign.centre_id,
         )
-        emit(RESULTS_VALIDATED, sheet=sheet, registration=registration, by=by)
+        emit(
+            RESULTS_VALIDATED,
+            **ResultsValidated(sheet=sheet, registration=registration, by=by),
+        )
         return sheet
 
 

@@ -36,7 +36,7 @@ from documents.kinds import kind_of, kinds_at
 from documents.models import Document
 from documents.services import document_request
 
-from ..events import PACK_SENT
+from ..events import PACK_SENT, PackSent
 from ..models import PackSending, TransmissionPack
 from .contents import write_pack
 from .uploads import acknowledgement_check
@@ -376,7 +376,7 @@ def pack_record_sending(
             },
             centre_id=_centre_id(locked),
         )
-        emit(PACK_SENT, sending=sending, by=by)
+        emit(PACK_SENT, **PackSent(sending=sending, by=by))
     return sending
 
 
