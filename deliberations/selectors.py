@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -437,7 +438,9 @@ def jury_start_readiness(*, session: JurySession) -> Readiness:
         _("%(name)s : résultats de la commission non validés, pas de décision possible.")
         % {"name": c.registration.candidate}
         for c in candidates
-        if not getattr(related_or_none(c.registration, "result_sheet"), "is_validated", False)
+        if not getattr(
+            related_or_none(c.registration, "result_sheet", ResultSheet), "is_validated", False
+        )
     ]
     readiness = Readiness(
         effects=[
@@ -459,7 +462,9 @@ def jury_start_readiness(*, session: JurySession) -> Readiness:
     )
 
 
-def jury_close_readiness(*, session: JurySession, user: Any, today: Any = None) -> Readiness:
+def jury_close_readiness(
+    *, session: JurySession, user: User, today: datetime.date | None = None
+) -> Readiness:
     """Closing locks the decisions: refused but to the president, while a candidate has no
     decision or before the day the jury sits (the service's own rules, named before the click)."""
     decided = Decision.objects.filter(
