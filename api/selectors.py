@@ -6,7 +6,7 @@ the ids it reaches), so the API answers 404 exactly where the page does (DESIGN.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -23,10 +23,13 @@ from referentials.selectors import referential_detail_queryset_for, referential_
 
 from .models import ApiToken
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # --- Tokens -------------------------------------------------------------------------------------
 
 
-def api_token_list_for(*, user: Any) -> QuerySet[ApiToken]:
+def api_token_list_for(*, user: User) -> QuerySet[ApiToken]:
     """A person's own tokens, newest first (nobody sees another person's tokens)."""
     if not getattr(user, "is_authenticated", False):
         return ApiToken.objects.none()
@@ -45,21 +48,21 @@ def api_token_for_prefix(*, prefix: str) -> ApiToken | None:
 # --- Resources ----------------------------------------------------------------------------------
 
 
-def api_referential_list_for(*, user: Any) -> QuerySet[Referential]:
+def api_referential_list_for(*, user: User) -> QuerySet[Referential]:
     """The referentials page's versions (everyone signed in; drafts for administrators)."""
     return referential_list_for(user=user).order_by("pk")
 
 
-def api_referential_detail_for(*, user: Any) -> QuerySet[Referential]:
+def api_referential_detail_for(*, user: User) -> QuerySet[Referential]:
     return referential_detail_queryset_for(user=user)
 
 
-def api_campaign_list_for(*, user: Any) -> QuerySet[Campaign]:
+def api_campaign_list_for(*, user: User) -> QuerySet[Campaign]:
     """The campaigns page's scope: staff of the campaign's centre."""
     return campaign_list_for(user=user)
 
 
-def api_registration_list_for(*, user: Any) -> QuerySet[Registration]:
+def api_registration_list_for(*, user: User) -> QuerySet[Registration]:
     """The candidate list's scope (registration_list_for: staff of the campaign's centre), as
     « its campaign is one of campaign_list_for » so that a page in id order walks the primary
     key and stops after 100 rows instead of sorting every row of the centre first (a test
@@ -70,13 +73,13 @@ def api_registration_list_for(*, user: Any) -> QuerySet[Registration]:
     )
 
 
-def api_candidate_list_for(*, user: Any) -> QuerySet[Candidate]:
+def api_candidate_list_for(*, user: User) -> QuerySet[Candidate]:
     """The people registered in a campaign the user reaches on the candidate list."""
     reached = registration_list_for(user=user).order_by().values("candidate_id")
     return Candidate.objects.filter(pk__in=reached)
 
 
-def api_evidence_registration_list_for(*, user: Any) -> QuerySet[Registration]:
+def api_evidence_registration_list_for(*, user: User) -> QuerySet[Registration]:
     """The report and interview pages' scope: staff of the centre, evaluators of the session."""
     return (
         registration_list_for_staff_or_evaluator(user=user)
@@ -93,7 +96,7 @@ def api_evidence_registration_list_for(*, user: Any) -> QuerySet[Registration]:
     )
 
 
-def api_results_registration_list_for(*, user: Any) -> QuerySet[Registration]:
+def api_results_registration_list_for(*, user: User) -> QuerySet[Registration]:
     """The evaluation page's scope: staff of the centre, evaluators of the session (never of
     their own company)."""
     return (
@@ -110,7 +113,7 @@ def api_results_registration_list_for(*, user: Any) -> QuerySet[Registration]:
     )
 
 
-def api_decision_list_for(*, user: Any) -> QuerySet[Decision]:
+def api_decision_list_for(*, user: User) -> QuerySet[Decision]:
     """Decisions of the jury sessions the user reaches: staff of the centre, members seated."""
     sessions = jury_session_list_for(user=user).order_by().values("pk")
     return Decision.objects.filter(session_id__in=sessions).select_related(
@@ -118,6 +121,6 @@ def api_decision_list_for(*, user: Any) -> QuerySet[Decision]:
     )
 
 
-def api_document_list_for(*, user: Any) -> QuerySet[Document]:
+def api_document_list_for(*, user: User) -> QuerySet[Document]:
     """The documents page's scope: staff of the centre of the jury session."""
     return document_list_for(user=user)

@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,8 @@ from .xml import HolderRow, fingerprint
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
 
 # Read a target's holders this many at a time (the export streams 10,000 and more).
 CHUNK = 1000
@@ -319,8 +322,8 @@ def _line(
     )
 
 
-def _chunks(queryset: QuerySet[Any]) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
+def _chunks(queryset: QuerySet[M]) -> Iterator[list[M]]:
+    chunk: list[M] = []
     for obj in queryset.iterator(chunk_size=CHUNK):
         chunk.append(obj)
         if len(chunk) == CHUNK:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import F, Max, Q, QuerySet, Sum
@@ -21,12 +21,15 @@ from transmissions.models import PackSending, TransmissionPack
 
 from .models import CapacityCount, OutcomeCount
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 ADMISSIBLE = Decision.Outcome.ADMISSIBLE
 NOT_ADMISSIBLE = Decision.Outcome.NOT_ADMISSIBLE
 ABSENT = (Decision.Outcome.ABSENT, Decision.Outcome.EXCUSED)
 
 
-def is_branch(user: Any) -> bool:
+def is_branch(user: User) -> bool:
     """Reads every centre's statistics and the packs sent to the GTP (the branch's role)."""
     return holds(user, "pack.receive")
 
@@ -42,7 +45,7 @@ class Scope:
         return self.centre_ids is None
 
 
-def statistics_scope_for(*, user: Any) -> Scope | None:
+def statistics_scope_for(*, user: User) -> Scope | None:
     """The branch: every centre; staff: their centres; anyone else: None (404)."""
     if is_branch(user):
         return Scope(centre_ids=None)

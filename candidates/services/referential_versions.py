@@ -1,6 +1,8 @@
 """Campaigns keep the referential version they run on: it is never archived under them."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -8,10 +10,13 @@ from cqpm.core.errors import DomainError
 
 from ..models import Campaign
 
+if TYPE_CHECKING:
+    from referentials.models import Referential
+
 OVER = (Campaign.Status.CLOSED, Campaign.Status.CANCELLED)
 
 
-def campaigns_keep_their_version(*, referential: Any, replaced_by: Any) -> None:
+def campaigns_keep_their_version(*, referential: Referential, replaced_by: Referential) -> None:
     """Hook referentials.version_archiving: refuse while a campaign that is not over uses the
     version; raises DomainError naming the campaigns."""
     running = list(

@@ -134,7 +134,7 @@ def _raise_identity_conflict() -> Candidate:
     raise DomainError(_("Une autre personne porte déjà ces nom, prénom et date de naissance."))
 
 
-def _tutor(tutor: Any, tutor_email: str, by: User) -> Any:
+def _tutor(tutor: User | None, tutor_email: str, by: User) -> User | None:
     if tutor is not None and tutor_email:
         raise DomainError(
             _("Choisissez un tuteur dans la liste ou indiquez son e-mail, pas les deux.")
@@ -186,7 +186,7 @@ def registration_create(
     registered_on: datetime.date | None = None,
     company_siret: str = "",
     company_name: str = "",
-    tutor: Any = None,
+    tutor: User | None = None,
     tutor_email: str = "",
     late_reason: str = "",
     access: AccessData | None = None,
@@ -263,7 +263,7 @@ def registration_update(
     person: PersonData | None = None,
     company_siret: str = "",
     company_name: str = "",
-    tutor: Any = None,
+    tutor: User | None = None,
     tutor_email: str = "",
     access: AccessData | None = None,
 ) -> Registration:
