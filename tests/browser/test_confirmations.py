@@ -26,6 +26,7 @@ from ..factories.deliberations import approved_dossier, evaluated_registration, 
 from ..factories.documents import college_members, decide, jury_session
 from ..factories.evaluations import OpinionFactory, SessionFactory, dossier_for
 from .conftest import ROOT, Journey
+from .test_journey import ISO_DATE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,7 +90,9 @@ def _confirmation(page, journey, step: str, title: str) -> str:
     assert heading.count() == 1, (step, page.url, page.locator("main").inner_text())
     assert title in heading.inner_text(), (step, heading.inner_text())
     journey.check(page, step)
-    return page.locator("main").inner_text()
+    text = page.locator("main").inner_text()
+    assert not ISO_DATE.search(text), (step, text)  # dates in French
+    return text
 
 
 def _missing(page) -> list[str]:

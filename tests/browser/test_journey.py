@@ -50,6 +50,7 @@ class Person:
         self.page = self.context.new_page()
         self.journey = journey
         self.name = name
+        self.iso_dates: list[str] = []
 
     def visit(self, url: str, step: str):
         self.page.goto(url)
@@ -58,6 +59,9 @@ class Person:
 
     def check(self, step: str) -> None:
         self.journey.check(self.page, f"{self.name}-{step}")
+        # Dates read in French on every page (« 7 décembre 2026 », 07/12/2026), never ISO.
+        shown = self.page.locator("body").inner_text()
+        self.iso_dates += [f"{self.name}-{step}: {d}" for d in ISO_DATE.findall(shown)]
 
     def login(self, email: str, password: str, user=None) -> None:
         page = self.visit(reverse("account_login"), "connexion")
@@ -449,6 +453,8 @@ def test_it_runs_a_whole_campaign_in_the_browser(
 
     assert not journey.violations, "accessibility (axe-core):\n" + "\n".join(journey.violations)
     assert not journey.too_wide, "horizontal scroll:\n" + "\n".join(journey.too_wide)
+    iso_dates = [line for one in people for line in one.iso_dates]
+    assert not iso_dates, "ISO dates shown:\n" + "\n".join(iso_dates)
     assert journey.csp_violations == [], "Content-Security-Policy:\n" + "\n".join(
         journey.csp_violations
     )
