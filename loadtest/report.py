@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import json
 import os
 import platform
 import statistics
@@ -37,7 +38,9 @@ Les objectifs (issue 22) : capacité ≥ 2× celle de la référence, p95 du sc�
 aucune erreur. Les tours alternent l'ordre des commits ; la charge de la machine (moyenne sur
 1 min de `uptime`) est relevée avant, pendant (toutes les 5 s) et après chaque passage : la
 machine (2 cœurs) est partagée avec les tests d'autres équipes, une charge au-delà de 2 pendant un
-passage fausse sa mesure.
+passage fausse ses req/s. C'est pourquoi le CPU consommé par le serveur (gunicorn et ses processus
+PostgreSQL, lu avant et après chaque passage par `loadtest/cpu.py`) est aussi rapporté par requête
+servie : ce coût-là dépend peu des voisins, et il borne la capacité sur des cœurs libres.
 
 Les lignes « refusé : modifié entre-temps » et « conflit signalé » comptent les écritures refusées
 parce qu'un autre utilisateur du même compte venait d'écrire (rien n'est écrasé) : sans temps
@@ -61,6 +64,7 @@ class Run:
     rows: list[dict]
     errors: list[str]
     crashes: int = 0  # exceptions in the locust users themselves (a failed login, a bad page)
+    cpu_seconds: float | None = None  # gunicorn and its PostgreSQL backends during the run
 
     @property
     def total(self) -> dict:
@@ -75,8 +79,33 @@ class Run:
         return float(self.total["95%"])
 
     @property
+    def served(self) -> int:
+        """Requests really answered: not the lines that only count a refused write (no time)."""
+        return sum(
+            int(row["Request Count"])
+            for row in self.rows
+            if row["Name"] != "Aggregated" and float(row["Max Response Time"]) > 0
+        )
+
+    @property
+    def cpu_ms(self) -> float | None:
+        """Server CPU per request served, in milliseconds."""
+        if self.cpu_seconds is None or not self.served:
+            return None
+        return self.cpu_seconds * 1000 / self.served
+
+    @property
     def error_count(self) -> int:
         return int(self.total["Failure Count"]) + self.crashes
+
+
+def cpu_used(start: dict, end: dict) -> float:
+    """CPU seconds between two readings of loadtest/cpu.py: gunicorn's difference plus each
+    PostgreSQL backend's (one opened during the run counts from zero)."""
+    backends = sum(
+        seconds - start["postgres"].get(pid, 0.0) for pid, seconds in end["postgres"].items()
+    )
+    return end["gunicorn"] - start["gunicorn"] + backends
 
 
 def read_run(entry: dict) -> Run:
@@ -97,7 +126,14 @@ def read_run(entry: dict) -> Run:
             for crash in csv.DictReader(handle):
                 errors.append(f"exception : {crash['Message']} ({crash['Count']} fois)")
                 crashes += int(crash["Count"])
+    cpu_seconds = None
+    folder = Path(prefix).parent
+    if (folder / "cpu-start.json").exists() and (folder / "cpu-end.json").exists():
+        start = json.loads((folder / "cpu-start.json").read_text(encoding="utf-8"))
+        end = json.loads((folder / "cpu-end.json").read_text(encoding="utf-8"))
+        cpu_seconds = cpu_used(start, end)
     return Run(
+        cpu_seconds=cpu_seconds,
         label=entry["label"],
         tree=int(entry["tree"]),
         phase=entry["phase"],
@@ -131,6 +167,18 @@ def goals(runs: list[Run]) -> list[str]:
             f"**{ratio:.2f}×** (objectif ≥ {CAPACITY_GOAL:.0f}×) : "
             f"{verdict(ratio >= CAPACITY_GOAL)}."
         )
+        ours_cpu = [r.cpu_ms for r in mine if r.phase == "capacity" and r.cpu_ms]
+        theirs_cpu = [r.cpu_ms for r in runs if r.tree == 0 and r.phase == "capacity" and r.cpu_ms]
+        if ours_cpu and theirs_cpu:
+            mine_ms, base_ms = statistics.median(ours_cpu), statistics.median(theirs_cpu)
+            cores = os.cpu_count() or 1
+            lines.append(
+                f"- CPU du serveur (gunicorn et PostgreSQL) par requête, phase capacité : "
+                f"{mine_ms:.1f} ms contre {base_ms:.1f} ms, soit {base_ms / mine_ms:.2f}× moins ; "
+                f"sur {cores} cœurs libres, cela ferait au plus {cores * 1000 / mine_ms:.0f} "
+                f"req/s contre {cores * 1000 / base_ms:.0f} (mesure peu sensible à la charge des "
+                "voisins, contrairement aux req/s)."
+            )
     p95 = max((r.p95 for r in mine if r.phase == "scenario"), default=0.0)
     lines.append(
         f"- p95 du scénario (code actuel, pire tour) : {p95:.0f} ms "
@@ -175,14 +223,15 @@ def run_section(runs: list[Run], args, *, when: datetime.datetime | None = None)
         "machine partagée avec les tests d'autres équipes.",
         "",
         "| Code | Serveur | Phase | Tour | req/s | p50 (ms) | p95 (ms) | Erreurs "
-        "| Charge avant | Charge pendant | Charge après |",
-        "|---|---|---|---:|---:|---:|---:|---:|---|---|---|",
+        "| CPU serveur / requête (ms) | Charge avant | Charge pendant | Charge après |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for run in runs:
         total = run.total
         lines.append(
             f"| {run.label} | {run.server} | {PHASES.get(run.phase, run.phase)} | {run.round} "
             f"| {run.rps:.1f} | {total['50%']} | {total['95%']} | {run.error_count} "
+            f"| {f'{run.cpu_ms:.1f}' if run.cpu_ms else '–'} "
             f"| {run.before} | {run.during} | {run.after} |"
         )
     lines += ["", "Objectifs :", "", *goals(runs), ""]

@@ -139,12 +139,16 @@ run_one() {  # tree index, phase (scenario|capacity), round
   before=$(loadavg)
   (while sleep 5; do loadavg; done) >"$var/load.txt" &
   sampler_pid=$!
+  # The server's CPU (gunicorn and its PostgreSQL backends) around the run: per request, it
+  # hardly depends on what else the shared machine runs, where requests/s does.
+  $PY "$ROOT/loadtest/cpu.py" "$gunicorn_pid" "$DB" >"$var/cpu-start.json"
   set +e
   LOADTEST_THINK=$think "$ROOT/.venv/bin/locust" -f "$ROOT/loadtest/locustfile.py" --headless \
     --users "$USERS" --spawn-rate 10 --run-time "$duration" --host "http://127.0.0.1:$PORT" \
-    --csv "$var/locust" --reset-stats --only-summary --loglevel WARNING >"$var/locust.out" 2>&1
+    --csv "$var/locust" --only-summary --loglevel WARNING >"$var/locust.out" 2>&1
   local locust_status=$?
   set -e
+  $PY "$ROOT/loadtest/cpu.py" "$gunicorn_pid" "$DB" >"$var/cpu-end.json"
   after=$(loadavg)
   stop_server
   # The 1-minute averages sampled during the run: highest, and the mean of the samples.

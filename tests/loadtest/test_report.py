@@ -2,6 +2,7 @@
 
 import csv
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -25,8 +26,16 @@ FIELDS = [
 ]
 
 
-def write_run(folder: Path, name: str, *, rps: float, p95: int, failures: int = 0) -> str:
-    prefix = folder / name
+def write_run(
+    folder: Path, name: str, *, rps: float, p95: int, failures: int = 0, cpu: float = 0
+) -> str:
+    (folder / name).mkdir(exist_ok=True)
+    prefix = folder / name / "locust"
+    if cpu:  # seconds: gunicorn's and one backend opened during the run
+        start = {"gunicorn": 10.0, "postgres": {"7": 1.0}}
+        end = {"gunicorn": 10.0 + cpu * 0.75, "postgres": {"7": 1.0 + cpu * 0.125, "8": cpu / 8}}
+        (folder / name / "cpu-start.json").write_text(json.dumps(start))
+        (folder / name / "cpu-end.json").write_text(json.dumps(end))
     with open(f"{prefix}_stats.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, FIELDS)
         writer.writeheader()
@@ -41,16 +50,18 @@ def write_run(folder: Path, name: str, *, rps: float, p95: int, failures: int = 
 def runs(tmp_path):
     def make(current_capacity: float, *, p95: int = 200, failures: int = 0) -> Path:
         rows = [
-            ("référence (2e1e7d8)", 0, "scenario", 27.0, 380, 0),
-            ("actuel (abc1234)", 1, "scenario", 27.5, p95, failures),
-            ("référence (2e1e7d8)", 0, "capacity", 30.0, 2000, 0),
-            ("actuel (abc1234)", 1, "capacity", current_capacity, 900, 0),
+            ("référence (2e1e7d8)", 0, "scenario", 27.0, 380, 0, 0),
+            ("actuel (abc1234)", 1, "scenario", 27.5, p95, failures, 0),
+            ("référence (2e1e7d8)", 0, "capacity", 30.0, 2000, 0, 8.0),  # 8 s for 100 requests
+            ("actuel (abc1234)", 1, "capacity", current_capacity, 900, 0, 3.2),
         ]
         path = tmp_path / "runs.tsv"
         with path.open("w", encoding="utf-8") as handle:
             handle.write("label\ttree\tphase\tround\tcsv\tbefore\tduring\tafter\tserver\n")
-            for number, (label, tree, phase, rps, p, fails) in enumerate(rows):
-                prefix = write_run(tmp_path, f"run{number}", rps=rps, p95=p, failures=fails)
+            for number, (label, tree, phase, rps, p, fails, cpu) in enumerate(rows):
+                prefix = write_run(
+                    tmp_path, f"run{number}", rps=rps, p95=p, failures=fails, cpu=cpu
+                )
                 handle.write(
                     f"{label}\t{tree}\t{phase}\t1\t{prefix}\t1.0 0.9 0.8\tmax 1.90, moyenne 1.50"
                     "\t1.2 1.0 0.9\t3 workers\n"
@@ -87,6 +98,9 @@ def test_it_compares_the_capacity_of_both_commits_and_states_the_load(runs, tmp_
     assert "Erreurs (code actuel, toutes phases) : 0 : atteint" in text
     assert "| 1.0 0.9 0.8 | max 1.90, moyenne 1.50 | 1.2 1.0 0.9 |" in text  # uptime, 3 moments
     assert "machine partagée" in text
+    # 100 requests served (the "Aggregated" line is not counted twice): 80 ms, then 32 ms.
+    assert "par requête, phase capacité : 32.0 ms contre 80.0 ms, soit 2.50× moins" in text
+    assert "| 80.0 | 1.0 0.9 0.8 |" in text
 
 
 def test_a_goal_missed_is_said_so(runs, tmp_path, monkeypatch):
