@@ -106,17 +106,19 @@ def document_pdf(document: Document) -> bytes:
     )
 
 
-def _session_of(document: Document) -> JurySession:
+def _session_id_of(document: Document) -> int:
+    """The jury session the document belongs to, by id (its decision's, else its own): the
+    query below reads it once with what the frame needs."""
     if document.decision_id:
-        return document.decision.session
-    return document.jury_session
+        return document.decision.session_id
+    return document.jury_session_id
 
 
 def _common_context(document: Document) -> dict:
     session = (
         JurySession.objects.select_related("campaign__centre", "campaign__referential")
         .prefetch_related("members__user")
-        .get(pk=_session_of(document).pk)
+        .get(pk=_session_id_of(document))
     )
     centre = session.campaign.centre
     president = next((m.user for m in session.members.all() if m.is_president), None)

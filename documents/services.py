@@ -408,7 +408,11 @@ def _finish(
         ).update(status=status, finished_at=now, **fields)
         if not updated:
             return None
-        document.refresh_from_db()
+        # The row is what this UPDATE wrote (the claim held): set on the object rather than read
+        # back, which would also drop the relations loaded with it (the audit reads the centre).
+        document.status, document.finished_at = status, now
+        for name, value in fields.items():
+            setattr(document, name, value)
         action = "generated" if status == Status.READY else "failed"
         audit_log(
             action=f"cqpm.documents.document.{action}",
@@ -419,7 +423,10 @@ def _finish(
         if document.batch_id:
             transaction.on_commit(partial(_archive_if_complete, document.batch_id))
         if status == Status.READY:
-            DocumentFile.objects.get_or_create(document=document, sha256=document.sha256)
+            # Once per hash (the unique constraint): one INSERT … ON CONFLICT DO NOTHING.
+            DocumentFile.objects.bulk_create(
+                [DocumentFile(document=document, sha256=document.sha256)], ignore_conflicts=True
+            )
             emit(DOCUMENT_READY, document=document)
     return document
 

@@ -100,6 +100,33 @@ def test_it_generates_stores_and_hashes_the_pdf(jury, staff_a):
     assert AuditEntry.objects.filter(action="cqpm.documents.document.generated").count() == 1
 
 
+def test_generating_reads_what_it_needs_once(jury, staff_a, django_assert_max_num_queries):
+    """The task's queries (issue 22): the claim, the document with its relations, the credential,
+    the session with its members, the decision; then the outcome, the audit entry, the file's
+    hash and the webhooks' endpoints. The outcome is set on the object, not read back (which
+    would drop its relations and read the centre again for the audit)."""
+    from documents.models import DocumentFile
+
+    document = services.document_request(kind=Kind.CERTIFICATE, registration=jury.alice, by=staff_a)
+
+    with django_assert_max_num_queries(13):  # 20 before; SQLite counts its BEGIN IMMEDIATE
+        result = services.document_generate(document_id=document.pk)
+
+    stored = Document.objects.get(pk=document.pk)
+    assert (result.status, result.sha256, result.file.name, result.finished_at) == (
+        stored.status,
+        stored.sha256,
+        stored.file.name,
+        stored.finished_at,
+    )
+    assert stored.status == Status.READY
+    entry = AuditEntry.objects.get(action="cqpm.documents.document.generated")
+    assert entry.centre_id == jury.campaign.centre_id
+    assert list(DocumentFile.objects.filter(document=stored).values_list("sha256", flat=True)) == [
+        stored.sha256
+    ]
+
+
 def test_it_does_nothing_the_second_time(jury, staff_a):
     document = services.document_request(kind=Kind.CERTIFICATE, registration=jury.alice, by=staff_a)
     services.document_generate(document_id=document.pk)
