@@ -56,7 +56,8 @@ echo
 echo "Application : http://$host:$port/ (Ctrl-C pour arrêter)"
 # gunicorn, as a deployment serves: never Django's development server and its English warning.
 # Its own lines go to a log; the access log stays in the terminal.
-setsid .venv/bin/gunicorn cqpm.wsgi:application --bind "$host:$port" --workers 2 \
+# Processes and threads come from gunicorn.conf.py, as in the Docker image.
+setsid .venv/bin/gunicorn cqpm.wsgi:application --bind "$host:$port" \
   --access-logfile - --error-logfile "$var/gunicorn.log" </dev/null &
 pids+=($!)
 # Returns when either child ends (the other is then stopped by the EXIT trap) or on a signal.

@@ -2,6 +2,7 @@
 
 import json
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -251,3 +252,28 @@ def test_it_lists_in_the_example_env_file_every_required_production_secret():
         "PDF_SEAL_PASSPHRASE",
     ):
         assert f"{name}=" in example
+
+
+def test_every_way_of_serving_takes_gunicorns_settings_from_its_one_file(compose):
+    """gunicorn.conf.py (read from the working directory: the image's WORKDIR, where `COPY . .`
+    puts it) sets processes, threads and timeout; no command line overrides them."""
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["workers"], config["threads"], config["worker_class"]) == (3, 4, "gthread")
+    assert config["timeout"] == 60
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "WORKDIR /srv/cqpm/app" in dockerfile and "COPY . ." in dockerfile
+    commands = {
+        "docker-compose.yml": compose["services"]["web"]["command"],
+        "scripts/run.sh": (ROOT / "scripts/run.sh").read_text(),
+    }
+    for where, command in commands.items():
+        assert "gunicorn cqpm.wsgi:application" in command, where
+        for option in ("--workers", "--threads", "--worker-class", "--timeout", "-c "):
+            assert option not in command, f"{where} overrides gunicorn.conf.py with {option}"
+
+
+def test_gunicorns_counts_follow_the_environment(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setenv("GUNICORN_THREADS", "1")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["workers"], config["threads"], config["worker_class"]) == (5, 1, "sync")
