@@ -10,9 +10,10 @@ What every kind shares, here once:
   session's row locked, in that order, by every write;
 - a session that has started (its day reached, at its hour when it has one; or what the kind
   says) is neither edited nor cancelled;
-- the date checked by the kind's rule (the campaign's window), inside the lock;
-- audit entries `<prefix>.created|updated|rescheduled` and, on a new date, hour or place, the
-  kind's « dated » event (the documents app convokes again, after the commit);
+- the date checked by the kind's rule (the campaign's window, `ensure_within`), inside the
+  lock; a session is not moved to a day already gone;
+- the kind's audit codes (planned, changed, moved: `SessionAudit`) and, on a new date, hour or
+  place, the kind's « dated » event (the documents app convokes again, after the commit);
 - a cancellation with its reason: the kind releases its candidates (each audited), marks the
   session cancelled, and emits its « cancelled » event with those it released (the documents
   app tells those it had convoked, once, after the commit, through the one outbox).
