@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models
 from django.db.models import F, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -64,8 +63,11 @@ class Filters:
     pathway: str = ""
 
 
-def _counts(model: type[models.Model], scope: Scope, filters: Filters) -> QuerySet[Any]:
-    qs: QuerySet[Any] = model._default_manager.all()
+Counted = TypeVar("Counted", OutcomeCount, CapacityCount)
+
+
+def _counts(model: type[Counted], scope: Scope, filters: Filters) -> QuerySet[Counted]:
+    qs: QuerySet[Counted] = model._default_manager.all()
     if scope.centre_ids is not None:
         qs = qs.filter(centre_id__in=scope.centre_ids)
     if filters.centre:
@@ -186,7 +188,7 @@ def public_rate_counts(
 # --- The transmissions the branch receives ----------------------------------------------------
 
 
-def received_sendings_for(*, user: Any) -> QuerySet[PackSending]:
+def received_sendings_for(*, user: User) -> QuerySet[PackSending]:
     """Every sending recorded by a centre (the latest first), for the branch only."""
     return (
         scope(user, "pack.receive", PackSending.objects.all())
@@ -197,7 +199,7 @@ def received_sendings_for(*, user: Any) -> QuerySet[PackSending]:
     )
 
 
-def overdue_packs_national(*, user: Any) -> QuerySet[TransmissionPack]:
+def overdue_packs_national(*, user: User) -> QuerySet[TransmissionPack]:
     """Packs of every centre not sent although due, for the branch only."""
     if not is_branch(user):
         return TransmissionPack.objects.none()

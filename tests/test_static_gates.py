@@ -1,5 +1,6 @@
 """The static gates run from the project's own virtualenv: nothing to download (issue 16 §6)."""
 
+import ast
 import tomllib
 from pathlib import Path
 
@@ -141,3 +142,38 @@ def test_the_strict_scan_tells_a_module_left_out():
     assert _covered("candidates.services", ["candidates.services.*"])
     assert not _covered("candidates.services_old", ["candidates.services.*"])
     assert not _covered("documents.services", ["documents.selectors", "cdc.*"])
+
+
+# Parameters that hold a person: never `Any` in the strict scope (issue 25 §6).
+PERSON_PARAMETERS = {"user", "by", "actor", "tutor", "respondent", "account", "person"}
+
+
+def _any_typed(annotation: ast.expr | None) -> bool:
+    """The annotation is `Any`, or a `QuerySet[Any…]` (a scope of no known model)."""
+    if annotation is None:
+        return False
+    text = ast.unparse(annotation).strip("'\"")
+    return text in {"Any", "Any | None", "None | Any"} or text.startswith("QuerySet[Any")
+
+
+def test_no_user_or_scope_is_typed_any_in_the_strict_scope():
+    found = []
+    for path in _scope_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+            for argument in arguments:
+                if argument.arg in PERSON_PARAMETERS and _any_typed(argument.annotation):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {argument.arg}")
+            if _any_typed(node.returns) and ast.unparse(node.returns).startswith("QuerySet"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} returns a QuerySet[Any]")
+    assert found == []
+
+
+def test_the_any_scan_finds_an_any_user():
+    tree = ast.parse("def f(*, user: Any, by: 'Any | None', qs: QuerySet[Any]) -> None: ...")
+    arguments = tree.body[0].args.kwonlyargs
+    assert [_any_typed(a.annotation) for a in arguments] == [True, True, True]
+    assert not _any_typed(ast.parse("x: User | None").body[0].annotation)

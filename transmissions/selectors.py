@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,21 +16,24 @@ from documents.models import Document
 
 from .models import PackSending, TransmissionPack
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def session_list_for(*, user: Any) -> QuerySet[JurySession]:
+
+def session_list_for(*, user: User) -> QuerySet[JurySession]:
     """Jury sessions of the centres where the user is staff (the tracker's scope)."""
     return scope(user, "jury_session.manage", JurySession.objects.all()).select_related(
         "campaign__centre", "campaign__referential"
     )
 
 
-def pack_list_for(*, user: Any) -> QuerySet[TransmissionPack]:
+def pack_list_for(*, user: User) -> QuerySet[TransmissionPack]:
     return scope(user, "pack.manage", TransmissionPack.objects.all()).select_related(
         "session__campaign__centre", "session__campaign__referential"
     )
 
 
-def tracker_rows_for(*, user: Any) -> QuerySet[JurySession]:
+def tracker_rows_for(*, user: User) -> QuerySet[JurySession]:
     """Closed sessions of the user's centres with their pack (if any), due date first."""
     return (
         session_list_for(user=user)
@@ -40,7 +43,7 @@ def tracker_rows_for(*, user: Any) -> QuerySet[JurySession]:
     )
 
 
-def overdue_packs_for(*, user: Any) -> QuerySet[TransmissionPack]:
+def overdue_packs_for(*, user: User) -> QuerySet[TransmissionPack]:
     """Packs of the user's centres not sent although their due date has passed."""
     return (
         pack_list_for(user=user)
@@ -49,7 +52,7 @@ def overdue_packs_for(*, user: Any) -> QuerySet[TransmissionPack]:
     )
 
 
-def sending_list_for(*, user: Any) -> QuerySet[PackSending]:
+def sending_list_for(*, user: User) -> QuerySet[PackSending]:
     return scope(user, "pack_sending.manage", PackSending.objects.all()).select_related(
         "pack__session", "recorded_by"
     )
