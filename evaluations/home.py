@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import urlencode
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
@@ -88,21 +89,21 @@ def _staff_tasks(ours: QuerySet[Registration]) -> list[HomeTask]:
             ),
             "registration_closes",
             _("Dossiers d'évaluation à préparer ou à reprendre"),
-            "evaluations:campaign_dossiers",
+            "dossier",
             10,
         ),
         (
             evidence.filter(reports__isnull=True),
             "report_deadline",
             _("Rapports de candidats manquants"),
-            "evaluations:campaign_dossiers",
+            "rapport",
             20,
         ),
         (
             evidence.exclude(company_opinion__status=CompanyOpinion.Status.SUBMITTED),
             "opinion_deadline",
             _("Avis de l'entreprise attendus"),
-            "evaluations:campaign_dossiers",
+            "avis",
             30,
         ),
         (
@@ -112,15 +113,18 @@ def _staff_tasks(ours: QuerySet[Registration]) -> list[HomeTask]:
             ),
             "commission_starts",
             _("Candidats à affecter à une commission d'évaluation"),
-            "evaluations:campaign_commissions",
+            "commission",
             40,
         ),
     ]
     out = []
-    for queryset, deadline, label, url_name, order in kinds:
+    # Each task opens the campaign's evaluations page filtered on exactly what it counts
+    # (selectors.dossier_rows_for_campaign's `todo`).
+    for queryset, deadline, label, todo, order in kinds:
         for row in _per_campaign(queryset, deadline):
             if due_soon(row.due):
-                url = reverse(url_name, args=[row.campaign_id])
+                url = reverse("evaluations:campaign_dossiers", args=[row.campaign_id])
+                url = f"{url}?{urlencode({'a_faire': todo})}"
                 out.append(HomeTask(row.campaign_name, label, url, row.n, row.due, order))
     return out
 
@@ -140,7 +144,11 @@ def _respondent_tasks(user: User) -> list[HomeTask]:
         .exclude(registration__stage=Registration.Stage.WITHDRAWN)
         .exclude(registration__campaign__status__in=FINISHED)
         .order_by()
-        .values("registration__campaign__name", "registration__campaign__opinion_deadline")
+        .values(
+            "registration__campaign_id",
+            "registration__campaign__name",
+            "registration__campaign__opinion_deadline",
+        )
         .annotate(n=Count("pk"))
     )
     url = reverse("evaluations:tutor_home")
@@ -148,7 +156,8 @@ def _respondent_tasks(user: User) -> list[HomeTask]:
         HomeTask(
             row["registration__campaign__name"],
             _("Avis de l'entreprise à donner"),
-            url,
+            # The list filtered on these opinions (views.opinions.tutor_home).
+            f"{url}?{urlencode({'a_faire': 1, 'campagne': row['registration__campaign_id']})}",
             row["n"],
             row["registration__campaign__opinion_deadline"],
             10,
@@ -165,11 +174,19 @@ def _evaluator_tasks(user: User) -> list[HomeTask]:
         .exclude(campaign__status__in=FINISHED)
         .exclude(stage=Registration.Stage.WITHDRAWN)
         .order_by()
-        .values("campaign__name")
+        .values("campaign_id", "campaign__name")
         .annotate(n=Count("pk"), due=Min("commission_assignment__session__date"))
     )
     url = reverse("evaluations:evaluator_home")
     return [
-        HomeTask(row["campaign__name"], _("Entretiens à mener"), url, row["n"], row["due"], 20)
+        HomeTask(
+            row["campaign__name"],
+            _("Entretiens à mener"),
+            # The list filtered on these interviews (views.commissions.evaluator_home).
+            f"{url}?{urlencode({'a_faire': 'entretien', 'campagne': row['campaign_id']})}",
+            row["n"],
+            row["due"],
+            20,
+        )
         for row in rows
     ]

@@ -3,10 +3,10 @@ seams.py): each an EXISTS on the registration's foreign key, which its index ans
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import Combinable, NegatedExpression
 
-from .models import CompanyOpinion, EvaluationDossier, Report
+from .models import CommissionAssignment, CompanyOpinion, EvaluationDossier, Report
 
 
 def no_dossier() -> NegatedExpression[Combinable]:
@@ -29,3 +29,21 @@ def opinion_awaited() -> NegatedExpression[Combinable]:
         registration=OuterRef("pk"), status=CompanyOpinion.Status.SUBMITTED
     )
     return ~Exists(sent)
+
+
+def dossier_to_prepare() -> NegatedExpression[Combinable]:
+    """No dossier yet, or one in draft or returned: staff have it to prepare or resume."""
+    sent = EvaluationDossier.objects.filter(
+        registration=OuterRef("pk"),
+        status__in=[EvaluationDossier.Status.SUBMITTED, EvaluationDossier.Status.APPROVED],
+    )
+    return ~Exists(sent)
+
+
+def commission_unassigned() -> Q:
+    """A dossier approved and no commission yet: staff have it to assign."""
+    approved = EvaluationDossier.objects.filter(
+        registration=OuterRef("pk"), status=EvaluationDossier.Status.APPROVED
+    )
+    assigned = CommissionAssignment.objects.filter(registration=OuterRef("pk"))
+    return Q(Exists(approved)) & ~Q(Exists(assigned))

@@ -7,10 +7,10 @@ to it; a respondent only their opinions; an evaluator only the registrations of 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +21,7 @@ from candidates.validators import search_fold
 from cqpm.core.access import scope
 from cqpm.core.confirmation import Readiness
 
+from . import list_filters
 from .models import (
     CommissionAssignment,
     CommissionSession,
@@ -44,21 +45,58 @@ def _latest_report(field: str) -> Subquery:
     )
 
 
+def _todo() -> dict[str, tuple[str, Any]]:
+    """The staff's to-do filters of the campaign's evaluations page, each exactly the rows its
+    home task counts (evaluations.home): code -> (label, condition)."""
+    return {
+        "dossier": (_("Dossier à préparer ou à reprendre"), list_filters.dossier_to_prepare()),
+        "rapport": (_("Rapport du candidat manquant"), list_filters.report_missing()),
+        "avis": (_("Avis de l'entreprise attendu"), list_filters.opinion_awaited()),
+        "commission": (
+            _("Dossier approuvé, à affecter à une commission"),
+            list_filters.commission_unassigned(),
+        ),
+    }
+
+
+def dossier_todo_choices() -> list[tuple[str, str]]:
+    return [(code, label) for code, (label, _condition) in _todo().items()]
+
+
 def dossier_rows_for_campaign(
-    *, user: User, campaign: Campaign, status: str = "", search: str = ""
+    *, user: User, campaign: Campaign, status: str = "", search: str = "", todo: str = ""
 ) -> QuerySet[Registration]:
     """A staff user's registrations of one campaign, with dossier, report, opinion and session;
-    `search` finds each word in the name, e-mail or company (no case, no accents)."""
+    `search` finds each word in the name, e-mail or company (no case, no accents); `todo` keeps
+    what one of the home's tasks counts (`_todo`). What is to do comes first: a dossier to
+    prepare, a report or an opinion missing, a candidate to assign; then the others, by name."""
+    conditions = _todo()
+    pending = (
+        conditions["dossier"][1]
+        | conditions["rapport"][1]
+        | conditions["avis"][1]
+        | conditions["commission"][1]
+    )
     qs = (
         registration_list_for(user=user, campaign=campaign, search=search)
         .select_related("dossier", "company_opinion", "commission_assignment__session")
-        .annotate(report_version=_latest_report("version"), report_late=_latest_report("is_late"))
-        .order_by("candidate__last_name", "candidate__first_name", "pk")
+        .annotate(
+            report_version=_latest_report("version"),
+            report_late=_latest_report("is_late"),
+            done_rank=Case(
+                When(stage=Registration.Stage.WITHDRAWN, then=2),
+                When(pending, then=0),
+                default=1,
+            ),
+        )
+        .order_by("done_rank", "candidate__last_name", "candidate__first_name", "pk")
     )
     if status == "none":
         qs = qs.filter(dossier__isnull=True)
     elif status in EvaluationDossier.Status.values:
         qs = qs.filter(dossier__status=status)
+    if todo in conditions:  # nothing is awaited from a withdrawn candidate
+        qs = qs.exclude(stage=Registration.Stage.WITHDRAWN).filter(conditions[todo][1])
     return qs
 
 
@@ -112,11 +150,18 @@ EVALUATOR_SORTS = {
 
 
 def registration_list_for_evaluator(
-    *, user: User, search: str = "", sort: str = "session"
+    *,
+    user: User,
+    search: str = "",
+    sort: str = "session",
+    todo: bool = False,
+    campaign_id: int | None = None,
 ) -> QuerySet[Registration]:
     """Registrations of the commission sessions of running campaigns where the user sits;
     `search` finds each word in the name, e-mail or company (no case, no accents); `sort` is
-    "session" (date of the commission, default) or "name", "-" reversing."""
+    "session" (interviews to hold first, then the date of the commission: default) or "name",
+    "-" reversing; `todo` keeps the interviews to hold the home's task counts, `campaign_id`
+    one campaign's."""
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
     keys: tuple[str, ...] = EVALUATOR_SORTS.get(sort.lstrip("-"), EVALUATOR_SORTS["session"])
@@ -127,6 +172,12 @@ def registration_list_for_evaluator(
     qs = registrations_search(
         Registration.objects.filter(commission_assignment__session__evaluators=user), search
     )
+    if todo:
+        qs = qs.filter(interview__isnull=True).exclude(stage=Registration.Stage.WITHDRAWN)
+    if campaign_id is not None:
+        qs = qs.filter(campaign_id=campaign_id)
+    if sort == "session":
+        keys = ("done_rank", *keys)
     return (
         qs.exclude(campaign__status__in=FINISHED)
         .select_related(
@@ -137,7 +188,11 @@ def registration_list_for_evaluator(
             "commission_assignment__session",
             "interview",
         )
-        .annotate(report_pk=_latest_report("pk"), report_late=_latest_report("is_late"))
+        .annotate(
+            report_pk=_latest_report("pk"),
+            report_late=_latest_report("is_late"),
+            done_rank=Case(When(interview__isnull=True, then=0), default=1),
+        )
         .order_by(*keys)
     )
 
@@ -167,6 +222,40 @@ def opinion_list_for_respondent(*, user: User) -> QuerySet[CompanyOpinion]:
         )
         .order_by("registration__campaign__opinion_deadline", "registration__candidate__last_name")
     )
+
+
+def opinion_rows_for_respondent(
+    *, user: User, todo: bool = False, campaign_id: int | None = None
+) -> QuerySet[CompanyOpinion]:
+    """The respondent's home list: opinions still to give first (soonest due), then those sent;
+    `todo` keeps only those the home's task counts (not sent, campaign running), `campaign_id`
+    one campaign's."""
+    qs = opinion_list_for_respondent(user=user).annotate(
+        done_rank=Case(When(status=CompanyOpinion.Status.SUBMITTED, then=1), default=0)
+    )
+    if todo:
+        qs = qs.exclude(status=CompanyOpinion.Status.SUBMITTED).exclude(
+            registration__campaign__status__in=FINISHED
+        )
+    if campaign_id is not None:
+        qs = qs.filter(registration__campaign_id=campaign_id)
+    return qs.order_by(
+        "done_rank",
+        "registration__campaign__opinion_deadline",
+        "registration__candidate__last_name",
+        "pk",
+    )
+
+
+def respondent_campaigns(*, user: User) -> list[tuple[int, str]]:
+    """The campaigns of the respondent's opinions, for the home list's filter."""
+    rows = (
+        opinion_list_for_respondent(user=user)
+        .order_by("registration__campaign__name")
+        .values_list("registration__campaign_id", "registration__campaign__name")
+        .distinct()
+    )
+    return list(rows)
 
 
 def is_respondent(*, user: User) -> bool:

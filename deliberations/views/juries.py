@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from ..forms import (
     JuryRescheduleForm,
     JurySessionForm,
 )
-from ..models import JuryCandidate, JuryMember
+from ..models import JuryCandidate, JuryMember, ResultSheet
 from ..selectors import (
     assignable_registrations,
     campaign_jury_list_for,
@@ -239,7 +239,16 @@ def jury_candidates(request, pk: int):
     current = (
         JuryCandidate.objects.filter(session=session)
         .select_related("registration__candidate", "registration__result_sheet")
-        .order_by("registration__candidate__last_name", "registration__candidate__first_name")
+        # Those whose results are not validated yet (no decision possible) first.
+        .annotate(
+            done=Case(
+                When(registration__result_sheet__status=ResultSheet.Status.VALIDATED, then=1),
+                default=0,
+            )
+        )
+        .order_by(
+            "done", "registration__candidate__last_name", "registration__candidate__first_name"
+        )
     )
     search = request.GET.get("q", "").replace("\x00", "")[:200]
     shown = registrations_search(assignable, search)

@@ -191,7 +191,11 @@ def session_detail(request, campaign_pk: int, pk: int):
         .select_related(
             "registration__candidate", "registration__company", "registration__interview"
         )
-        .order_by("registration__candidate__last_name", "registration__candidate__first_name")
+        # Interviews to hold first, then those recorded; by name within each.
+        .annotate(done=Case(When(registration__interview__isnull=True, then=0), default=1))
+        .order_by(
+            "done", "registration__candidate__last_name", "registration__candidate__first_name"
+        )
     )
     context = {
         "session": session,
@@ -321,11 +325,25 @@ def session_unassign(request, campaign_pk: int, pk: int, assignment_pk: int):
 def evaluator_home(request):
     search = request.GET.get("q", "").replace("\x00", "")[:200]
     sort = request.GET.get("tri", "session")
-    rows = registration_list_for_evaluator(user=request.user, search=search, sort=sort)
+    # The home's task link: the interviews to hold, of one campaign (evaluations.home).
+    todo = request.GET.get("a_faire") == "entretien"
+    campaign = request.GET.get("campagne", "")
+    campaign_id = int(campaign) if campaign.isdigit() and len(campaign) < 10 else None
+    rows = registration_list_for_evaluator(
+        user=request.user, search=search, sort=sort, todo=todo, campaign_id=campaign_id
+    )
+    filters = (
+        ("q", search),
+        ("tri", sort),
+        ("a_faire", "entretien" if todo else ""),
+        ("campagne", campaign_id or ""),
+    )
     context = {
         "page": paginate(request, rows),
         "q": search,
         "sort": sort,
-        "query": urlencode({k: v for k, v in (("q", search), ("tri", sort)) if v}),
+        "todo": todo,
+        "campaign_id": campaign_id,
+        "query": urlencode({k: v for k, v in filters if v}),
     }
     return render(request, "evaluations/evaluator_home.html", context)

@@ -27,6 +27,7 @@ from ..selectors import (
     dossier_review_readiness,
     dossier_rows_for_campaign,
     dossier_submit_readiness,
+    dossier_todo_choices,
     session_list_for,
 )
 from ..services.dossiers import (
@@ -111,17 +112,24 @@ def campaign_dossiers(request, pk: int):
     campaign = staff_campaign_or_404(request, pk)
     status = request.GET.get("statut", "")
     search = request.GET.get("q", "").replace("\x00", "")[:200]
+    todo_choices = dossier_todo_choices()
+    todo = request.GET.get("a_faire", "")
+    todo = todo if todo in dict(todo_choices) else ""
     rows = dossier_rows_for_campaign(
-        user=request.user, campaign=campaign, status=status, search=search
+        user=request.user, campaign=campaign, status=status, search=search, todo=todo
     )
     counts = dossier_counts_for_campaign(user=request.user, campaign=campaign)
     states = [("none", _("Sans dossier")), *EvaluationDossier.Status.choices]
+    filters = (("statut", status), ("q", search), ("a_faire", todo))
     context = {
         "campaign": campaign,
         "page": paginate(request, rows),
         "status": status,
         "q": search,
-        "query": urlencode({k: v for k, v in (("statut", status), ("q", search)) if v}),
+        "todo": todo,
+        "todo_label": dict(todo_choices).get(todo, ""),
+        "todo_choices": todo_choices,
+        "query": urlencode({k: v for k, v in filters if v}),
         "states": [(code, label, counts.get(code, 0)) for code, label in states],
         "sessions": session_list_for(user=request.user, campaign=campaign),
     }

@@ -1,5 +1,7 @@
 """Company opinion pages: staff name the respondent and reopen; the respondent fills it in."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -18,7 +20,12 @@ from referentials.models import Criterion
 
 from ..forms import OpinionForm, ReopenForm, RespondentForm
 from ..models import CompanyOpinion
-from ..selectors import opinion_list_for_respondent, opinion_submit_readiness
+from ..selectors import (
+    opinion_list_for_respondent,
+    opinion_rows_for_respondent,
+    opinion_submit_readiness,
+    respondent_campaigns,
+)
 from ..services.opinions import (
     OpinionConflict,
     opinion_assign_respondent,
@@ -99,10 +106,24 @@ def opinion_reopen_view(request, registration_pk: int):
 
 @login_required
 def tutor_home(request):
-    page = paginate(request, opinion_list_for_respondent(user=request.user))
-    return render(
-        request, "evaluations/tutor_home.html", {"page": page, "today": timezone.localdate()}
+    """The opinions asked of the user, those to give first; filtered by the home's task link
+    (`a_faire=1`, `campagne=<id>`) on exactly what it counts."""
+    campaigns = respondent_campaigns(user=request.user)
+    todo = request.GET.get("a_faire") == "1"
+    campaign_id = next(
+        (pk for pk, _name in campaigns if str(pk) == request.GET.get("campagne", "")), None
     )
+    rows = opinion_rows_for_respondent(user=request.user, todo=todo, campaign_id=campaign_id)
+    filters = {k: v for k, v in (("a_faire", "1" if todo else ""), ("campagne", campaign_id)) if v}
+    context = {
+        "page": paginate(request, rows),
+        "today": timezone.localdate(),
+        "todo": todo,
+        "campaign_id": campaign_id,
+        "campaigns": campaigns,
+        "query": urlencode(filters),
+    }
+    return render(request, "evaluations/tutor_home.html", context)
 
 
 @login_required

@@ -66,10 +66,13 @@ def test_it_shows_the_staff_what_is_late_or_due_this_week(client_for, staff_a, r
     approved_dossier(done)
     tasks = tasks_of(client_for(staff_a))
     dossiers = reverse("evaluations:campaign_dossiers", args=[running.pk])
-    assert tasks["Rapports de candidats manquants"] == ("3", dossiers)
-    assert tasks["Avis de l'entreprise attendus"] == ("3", dossiers)
-    commissions = reverse("evaluations:campaign_commissions", args=[running.pk])
-    assert tasks["Candidats à affecter à une commission d'évaluation"] == ("1", commissions)
+    # Each opens the list filtered on what it counts (tests/home/test_task_links.py).
+    assert tasks["Rapports de candidats manquants"] == ("3", f"{dossiers}?a_faire=rapport")
+    assert tasks["Avis de l'entreprise attendus"] == ("3", f"{dossiers}?a_faire=avis")
+    assert tasks["Candidats à affecter à une commission d'évaluation"] == (
+        "1",
+        f"{dossiers}?a_faire=commission",
+    )
     body = client_for(staff_a).get(reverse("home")).content.decode()
     assert "Campagne en cours" in body
     assert f"en retard, attendu le {running.report_deadline:%d/%m/%Y}" in body
@@ -112,7 +115,11 @@ def test_it_shows_the_tutor_the_opinions_to_give(client_for, tutor, running):
     for registration in bulk_registrations(running, 2, company=CompanyFactory()):
         OpinionFactory(registration=registration, respondent=tutor)
     tasks = tasks_of(client_for(tutor))
-    assert tasks["Avis de l'entreprise à donner"] == ("2", reverse("evaluations:tutor_home"))
+    url = reverse("evaluations:tutor_home")
+    assert tasks["Avis de l'entreprise à donner"] == (
+        "2",
+        f"{url}?a_faire=1&amp;campagne={running.pk}",
+    )
 
 
 def test_it_links_the_evaluator_to_interviews_and_to_each_results_page(
@@ -120,7 +127,11 @@ def test_it_links_the_evaluator_to_interviews_and_to_each_results_page(
 ):
     registration = evaluated_registration(campaign=running, evaluator=evaluator)
     tasks = tasks_of(client_for(evaluator))
-    assert tasks["Entretiens à mener"] == ("1", reverse("evaluations:evaluator_home"))
+    url = reverse("evaluations:evaluator_home")
+    assert tasks["Entretiens à mener"] == (
+        "1",
+        f"{url}?a_faire=entretien&amp;campagne={running.pk}",
+    )
     label = f"Résultats à enregistrer — {registration.candidate}"
     assert tasks[label] == ("1", reverse("deliberations:evaluation", args=[registration.pk]))
     results(registration)
