@@ -31,7 +31,7 @@ def test_a_code_two_apps_label_apart_reads_by_its_namespace():
     each reads in its own words, and neither wording leaks into the other."""
     assert readable("withdrawn", within=("stage",)) == "Désinscrit"
     assert readable("withdrawn", within=("candidates.registration",)) == "Désinscrit"
-    assert readable("withdrawn", within=("cdc.cdcholder",)) == "Retiré"
+    assert readable("withdrawn", within=("cdc.cdcitem",)) == "Retiré"
 
 
 def test_it_tells_events_of_other_apps_in_sentences(client_for, staff_a, registration_a):
