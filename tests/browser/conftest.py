@@ -169,12 +169,30 @@ def journey(artifacts):
         print(f"\nAccessibilité, violation connue et signalée : {reason}")
 
 
+_last_codes: dict[int, str] = {}
+
+
 def totp_code(user) -> str:
-    """The current TOTP code of `user`, as their authenticator app would show it."""
+    """The current TOTP code of `user`, as their authenticator app would show it. Like a person,
+    it waits for the next code rather than typing one that expires in the next seconds (the
+    server's tolerance is 0) or one this person already used (allauth refuses a code twice)."""
+    import time
+
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = get_adapter().decrypt(authenticator.data["secret"])
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+    period = 30
+    while True:
+        remaining = period - time.time() % period
+        if remaining < 5:
+            time.sleep(remaining + 0.2)
+            continue
+        counters = list(yield_hotp_counters_from_time())
+        code = format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+        if _last_codes.get(user.pk) == code:
+            time.sleep(remaining + 0.2)
+            continue
+        _last_codes[user.pk] = code
+        return code
 
 
 # --- A real Celery worker ---------------------------------------------------------------------
