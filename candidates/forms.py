@@ -14,6 +14,7 @@ from referentials.models import Referential
 from . import selectors
 from .models import (
     ACCESS_MODE_OF_PATHWAY,
+    CDC_IDENTITY_FIELDS,
     SEX_OF_CIVILITY,
     AccessMode,
     Campaign,
@@ -149,18 +150,7 @@ def model_field(model, name: str, **kwargs) -> forms.Field:
 
 # The person's identity the CDC deposit needs, beside the name (RegistrationForm and the
 # privacy rectification show them; their rules are the model fields' validators).
-IDENTITY_FORM_FIELDS = (
-    "birth_name",
-    "usage_name",
-    "second_first_name",
-    "third_first_name",
-    "sex",
-    "birth_place_insee",
-    "birth_postal_code",
-    "birth_place_label",
-    "birth_country_code",
-    "birth_country_label",
-)
+IDENTITY_FORM_FIELDS = CDC_IDENTITY_FIELDS
 ACCESS_FORM_FIELDS = ("access_mode", "vae_way", "registration_initiative")
 
 

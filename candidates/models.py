@@ -324,6 +324,24 @@ class CandidateSex(models.TextChoices):
     MALE = "M", _("Masculin")
 
 
+# The person's identity the Caisse des Dépôts' deposit needs beside the name (nomNaissance,
+# nomUsage, prenom2-3, sexe, birth place and country): Candidate's fields of these names, in this
+# order. Written once here (tests/test_identity_once.py): the import's columns, the forms, the
+# API's serializers and the erasure read it.
+CDC_IDENTITY_FIELDS = (
+    "birth_name",
+    "usage_name",
+    "second_first_name",
+    "third_first_name",
+    "sex",
+    "birth_place_insee",
+    "birth_postal_code",
+    "birth_place_label",
+    "birth_country_code",
+    "birth_country_label",
+)
+
+
 class CandidateManager(models.Manager):
     def bulk_create(self, objs, *args, **kwargs):
         """Bulk inserts skip save(): fill the identity key here, so every path holds the rule."""

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from candidates.models import Campaign, Candidate, Registration
+from candidates.models import CDC_IDENTITY_FIELDS, Campaign, Candidate, Registration
 from candidates.services import PersonData, candidate_update
 from cdc.services import cdc_person_erase
 from cqpm.core.access import can, scope_ids
@@ -214,17 +214,8 @@ def _drop_documents(registration_ids: list[int], erased: _Erased) -> None:
     documents.exclude(file="").update(file="")
 
 
-ERASED_IDENTITY = (
-    "usage_name",
-    "second_first_name",
-    "third_first_name",
-    "sex",
-    "birth_place_insee",
-    "birth_postal_code",
-    "birth_place_label",
-    "birth_country_code",
-    "birth_country_label",
-)
+# The deposit's identity but the birth name, which takes the placeholder (_anonymise).
+ERASED_IDENTITY = tuple(name for name in CDC_IDENTITY_FIELDS if name != "birth_name")
 
 
 def _anonymise(candidate: Candidate, placeholder: str) -> None:

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from candidates.models import (
     ACCESS_MODE_OF_PATHWAY,
+    CDC_IDENTITY_FIELDS,
     AccessMode,
     Campaign,
     Candidate,
@@ -19,18 +20,7 @@ from referentials.models import Referential
 PERSON_FIELDS = ["civility", "last_name", "first_name", "birth_date", "email", "phone"]
 # What the Caisse des Dépôts' deposit needs of a person and a registration (Candidate's and
 # Registration's fields of the same names, under their own validators).
-IDENTITY_FIELDS = [
-    "birth_name",
-    "usage_name",
-    "second_first_name",
-    "third_first_name",
-    "sex",
-    "birth_place_insee",
-    "birth_postal_code",
-    "birth_place_label",
-    "birth_country_code",
-    "birth_country_label",
-]
+IDENTITY_FIELDS = list(CDC_IDENTITY_FIELDS)
 ACCESS_FIELDS = ["access_mode", "vae_way", "registration_initiative"]
 
 

@@ -27,7 +27,7 @@ from cqpm.core.models import AuditEntry
 from cqpm.core.registry import emit, event_type
 
 from ..events import REGISTRATIONS_CREATED, RegistrationsCreated
-from ..models import Campaign, Candidate, Company, Registration
+from ..models import CDC_IDENTITY_FIELDS, Campaign, Candidate, Company, Registration
 from .reading import ImportIssue, ImportRefused, ImportRow, describe_person
 
 BATCH = 1000  # rows per lookup or INSERT (SQLite lowers it further to its parameter limit)
@@ -40,18 +40,7 @@ SAME, DIFFERENT = "same", "different"
 
 
 # The identity fields a known person's row may fill in or change (the import's columns).
-IDENTITY_FIELDS = (
-    "birth_name",
-    "usage_name",
-    "second_first_name",
-    "third_first_name",
-    "sex",
-    "birth_place_insee",
-    "birth_postal_code",
-    "birth_place_label",
-    "birth_country_code",
-    "birth_country_label",
-)
+IDENTITY_FIELDS = CDC_IDENTITY_FIELDS
 FIELD_LABELS = {
     "email": _l("e-mail"),
     "phone": _l("téléphone"),

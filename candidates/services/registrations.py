@@ -73,9 +73,6 @@ class PersonData:
 
 # Codes written in capitals whatever was typed (2a004 is 2A004, fra is FRA).
 CODE_FIELDS = ("birth_place_insee", "birth_postal_code", "birth_country_code")
-IDENTITY_FIELDS = tuple(name for name in PersonData.__dataclass_fields__ if name not in {
-    "civility", "last_name", "first_name", "birth_date", "email", "phone", "address"
-})  # fmt: skip
 
 
 def _check_person(person: PersonData) -> None:
