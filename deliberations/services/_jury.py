@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cqpm.core.access import can
+from cqpm.core.access import ensure
 from cqpm.core.audit import audit_log
 from cqpm.core.errors import DomainError, InvalidTransition
 
@@ -19,14 +19,16 @@ def seat_of(session: JurySession, user: User) -> JuryMember | None:
 
 
 def ensure_staff_or_president(session: JurySession, by: User) -> None:
-    if can(by, "jury_session.manage", session):
-        return
-    seat = seat_of(session, by)
-    if seat is None or not seat.is_president:
-        raise DomainError(
-            _("Seul le personnel du centre ou le président du jury peut faire cette action."),
-            code="forbidden",
-        )
+    """The access model's `jury_session.sign` (access/roles.py: staff of the centre, the
+    president of the session), as every services' guard asks it (cqpm.core.access.ensure):
+    superusers, who act through the admin and commands, pass, as they pass the jury's planning
+    (ensure_staff_of); the president's own acts (ensure_president) stay the president's."""
+    ensure(
+        by,
+        "jury_session.sign",
+        session,
+        _("Seul le personnel du centre ou le président du jury peut faire cette action."),
+    )
 
 
 def ensure_president(session: JurySession, by: User) -> JuryMember:

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import CentreMembership
+from cqpm.core.access import can
 from cqpm.core.errors import DomainError
 from deliberations.models import JuryCandidate, JurySession
 from deliberations.services import (
@@ -17,6 +18,7 @@ from deliberations.services import (
     jury_session_create,
 )
 
+from ..factories.accounts import UserFactory
 from ..factories.candidates import MembershipFactory, RegistrationFactory
 from ..factories.deliberations import jury, results
 
@@ -174,6 +176,38 @@ def test_it_lets_only_staff_or_the_president_record_attendance(
             session=session, present_ids=[m.pk for m in session.members.all()], by=jury_member
         )
     assert not session.members.filter(present=True).exists()
+
+
+def test_signing_and_opening_ask_the_access_models_jury_session_sign(
+    campaign, staff_a, staff_b, jury_president, jury_member
+):
+    """Who records the attendance sheet and opens deliberation is `jury_session.sign` (staff of
+    the centre, the session's president), asked as every services' guard asks (ensure):
+    superusers, acting through the admin and commands, pass too, as they pass its planning."""
+    registration = RegistrationFactory(campaign=campaign)
+    session = jury(
+        campaign,
+        president=jury_president,
+        members=[jury_member],
+        present=False,
+        registrations=[registration],
+    )
+    seats = [m.pk for m in session.members.all()]
+    for outsider in (staff_b, jury_member):
+        assert not can(outsider, "jury_session.sign", session)
+        with pytest.raises(DomainError, match="personnel du centre ou le président") as refused:
+            jury_attendance_record(session=session, present_ids=seats, by=outsider)
+        assert refused.value.code == "forbidden"
+        with pytest.raises(DomainError, match="personnel du centre ou le président"):
+            jury_deliberation_start(session=session, by=outsider)
+    assert not session.members.filter(present=True).exists()
+    for allowed in (staff_a, jury_president):
+        assert can(allowed, "jury_session.sign", session)
+        jury_attendance_record(session=session, present_ids=seats[:1], by=allowed)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    assert not can(admin, "jury_session.sign", session)  # no role: the pages answer 404
+    jury_attendance_record(session=session, present_ids=seats, by=admin)
+    assert jury_deliberation_start(session=session, by=admin).status == "deliberating"
 
 
 def test_it_assigns_registrations_and_refuses_those_already_before_a_jury(
