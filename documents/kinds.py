@@ -5,7 +5,8 @@ declared here too, one per appointment a candidate is convoked to.
 
 Code reads these declarations instead of branching on `Document.Kind` (tests/test_kinds_once.py
 fails on such a branch); adding a kind is one `declare_kind(...)` here, its `Document.Kind`
-choice and its template.
+choice (and, for a jury session's kind, its entry in documents.models.SESSION_KINDS, which the
+database's check constraint is built from) and its template.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberations.models import Decision
 
-from .models import Convocation, Document
+from .models import SESSION_KINDS, Convocation, Document
 
 if TYPE_CHECKING:
     from candidates.models import Registration
@@ -43,7 +44,6 @@ class DocumentKind:
     download: str  # the access action of the staff who download it
     proves: Text  # what the document proves, in one French sentence
     verifier: Text  # its wording on /verifier/
-    source: Source = "registration"
     # For a registration's document: the outcomes of the jury's decision it is issued for, and
     # why it is refused for another one.
     outcomes: tuple[str, ...] = ()
@@ -58,6 +58,12 @@ class DocumentKind:
     pack: PackPlace | None = None  # its place in the GTP pack, if it goes there
     # The outcomes whose documents of this kind go in the pack (empty: all its outcomes).
     pack_outcomes: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> Source:
+        """What it is rendered for: documents.models.SESSION_KINDS says which kinds are a
+        session's (the database's check constraint is built from it)."""
+        return "jury_session" if self.code in SESSION_KINDS else "registration"
 
     @property
     def for_session(self) -> bool:
@@ -177,7 +183,6 @@ JURY_MINUTES = declare_kind(
         download="document.manage",
         proves=_("Les décisions du jury, signées de son président."),
         verifier=_("Procès-verbal du jury"),
-        source="jury_session",
         signed_by_jury=True,
         pack="minutes",
     )
