@@ -277,10 +277,16 @@ def _check_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> None:
 
 def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> list[OpinionChange]:
     """Write the answers; return what changed, capacity by capacity (kept in the audit entry, so
-    a stale form can be told who changed what)."""
-    current = {row.capacity_id: row for row in opinion.capacities.select_related("capacity")}
+    a stale form can be told who changed what).
+
+    The opinion is locked (`_locked_for_writing`): its rows are read once and only those that
+    differ are written, in one statement per kind (created, updated, deleted), not one
+    update_or_create (SELECT … FOR UPDATE, SAVEPOINT, UPDATE) per capacity and criterion."""
+    current = {row.capacity_id: row for row in opinion.capacities.order_by()}
     numbers = dict(opinion.registration.campaign.referential.capacities.values_list("pk", "number"))
     changes: list[OpinionChange] = []
+    new_capacities: list[OpinionCapacity] = []
+    changed_capacities: list[OpinionCapacity] = []
     for capacity_id, answer in answers.capacities.items():
         row = current.get(capacity_id)
         before: Rated | None = {"rating": row.rating, "comment": row.comment} if row else None
@@ -294,18 +300,38 @@ def _write_answers(opinion: CompanyOpinion, answers: OpinionAnswers) -> list[Opi
                     "after": after,
                 }
             )
-        OpinionCapacity.objects.update_or_create(
-            opinion=opinion, capacity_id=capacity_id, defaults=after
-        )
-    for criterion_id, answer in answers.criteria.items():
-        if answer.rating or answer.comment.strip():
-            OpinionCriterion.objects.update_or_create(
-                opinion=opinion,
-                criterion_id=criterion_id,
-                defaults={"rating": answer.rating, "comment": answer.comment.strip()},
+        if row is None:  # a row for every capacity, answered or not, as before
+            new_capacities.append(
+                OpinionCapacity(opinion=opinion, capacity_id=capacity_id, **after)
             )
-        else:
-            OpinionCriterion.objects.filter(opinion=opinion, criterion_id=criterion_id).delete()
+        elif before != after:
+            row.rating, row.comment = after["rating"], after["comment"]
+            changed_capacities.append(row)
+    OpinionCapacity.objects.bulk_create(new_capacities)
+    OpinionCapacity.objects.bulk_update(changed_capacities, ["rating", "comment"])
+    details = {row.criterion_id: row for row in opinion.criteria.order_by()}
+    new_criteria: list[OpinionCriterion] = []
+    changed_criteria: list[OpinionCriterion] = []
+    emptied: list[int] = []
+    for criterion_id, answer in answers.criteria.items():
+        rating, comment = answer.rating, answer.comment.strip()
+        detail = details.get(criterion_id)
+        if not (rating or comment):  # an unanswered criterion keeps no row
+            if detail is not None:
+                emptied.append(detail.pk)
+        elif detail is None:
+            new_criteria.append(
+                OpinionCriterion(
+                    opinion=opinion, criterion_id=criterion_id, rating=rating, comment=comment
+                )
+            )
+        elif (detail.rating, detail.comment) != (rating, comment):
+            detail.rating, detail.comment = rating, comment
+            changed_criteria.append(detail)
+    OpinionCriterion.objects.bulk_create(new_criteria)
+    OpinionCriterion.objects.bulk_update(changed_criteria, ["rating", "comment"])
+    if emptied:
+        OpinionCriterion.objects.filter(pk__in=emptied).delete()
     overall = answers.overall_comment.strip()
     if overall != opinion.overall_comment:
         changes.append({"overall_comment": {"before": opinion.overall_comment, "after": overall}})

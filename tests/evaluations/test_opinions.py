@@ -335,3 +335,65 @@ def test_it_shows_a_sent_opinion_as_a_page_to_read_not_a_form(client_for, tutor,
     words = " ".join(re.sub(r"<[^>]+>", " ", body).split())
     assert f"{criterion.text} : En cours d'acquisition" in words
     assert "Très bien." in body
+
+
+def test_a_draft_save_writes_only_what_changed_in_a_few_statements(opinion, tutor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from referentials.models import Criterion
+
+    capacities = list(opinion.registration.campaign.referential.capacities.order_by("number"))
+    criteria = list(Criterion.objects.filter(capacity__in=capacities).order_by("pk"))
+    assert len(criteria) >= 2
+    first, second = criteria[0], criteria[1]
+    answers = _answers(opinion.registration)
+    saved = opinion_save(
+        opinion=opinion,
+        answers=OpinionAnswers(
+            overall_comment=answers.overall_comment,
+            capacities=answers.capacities,
+            criteria={first.pk: Answer("mastered", "Précis"), second.pk: Answer("", "")},
+        ),
+        revision=0,
+        by=tutor,
+    )
+    capacity_ids = {c.pk: c for c in capacities}
+    changed = dict(answers.capacities)
+    changed[capacities[0].pk] = Answer("not_mastered", "Revu")
+    with CaptureQueriesContext(connection) as ctx:
+        opinion_save(
+            opinion=saved,
+            answers=OpinionAnswers(
+                overall_comment=answers.overall_comment,
+                capacities=changed,
+                criteria={
+                    **{criterion.pk: Answer("", "") for criterion in criteria},
+                    second.pk: Answer("in_progress", ""),
+                },
+            ),
+            revision=1,
+            by=tutor,
+        )
+    rows = {
+        row.capacity_id: (row.rating, row.comment)
+        for row in OpinionCapacity.objects.filter(opinion=opinion)
+    }
+    assert set(rows) == set(capacity_ids)
+    assert rows[capacities[0].pk] == ("not_mastered", "Revu")
+    assert rows[capacities[1].pk] == ("mastered", f"Commentaire {capacities[1].number}")
+    details = {
+        row.criterion_id: (row.rating, row.comment)
+        for row in OpinionCriterion.objects.filter(opinion=opinion)
+    }
+    assert details == {second.pk: ("in_progress", "")}
+    # One statement per kind of write, whatever the number of capacities and criteria (it was
+    # a SELECT … FOR UPDATE, a savepoint and an UPDATE per capacity and criterion).
+    writes = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+        and ("opinioncapacity" in q["sql"] or "opinioncriterion" in q["sql"])
+    ]
+    assert len(writes) == 3, writes
+    assert len(ctx.captured_queries) < 20
