@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import logging
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator
@@ -41,6 +42,7 @@ from .xml import FluxHeader, HolderRow, q, validate, write_flux
 if TYPE_CHECKING:
     from accounts.models import User
 
+logger = logging.getLogger(__name__)
 BATCH = 1000
 
 # One holder's audit entry written in bulk: the object, its registration, the entry's data.
@@ -396,26 +398,47 @@ def cdc_item_withdraw(*, item: CdcItem, by: User | None) -> CdcItem:
 # --- Erasure (privacy.services.person_erase) ----------------------------------------------------
 
 
-def cdc_person_erase(
-    *, registration_ids: list[int], replace: Callable[[str], str]
-) -> list[tuple[Any, str]]:
+@dataclass
+class CdcErased:
+    """What taking a person out of the stored fluxes did to storage (cdc_person_erase)."""
+
+    # The former files, to delete once the erasure is committed (storage, name).
+    stale: list[tuple[Any, str]] = field(default_factory=list)
+    # The rewritten files, to delete if the erasure rolls back (storage, name).
+    written: list[tuple[Any, str]] = field(default_factory=list)
+    # The files already missing from storage: their fluxes lose them (nothing to rewrite).
+    missing: list[str] = field(default_factory=list)
+
+
+def cdc_person_erase(*, registration_ids: list[int], replace: Callable[[str], str]) -> CdcErased:
     """Take an erased person out of the stored fluxes (docs/CDC.md, « Effacement »): each flux
     that carried them is rewritten without their passages (validated against the XSD again,
     its hash and size the new file's), or its file deleted when no passage is left; a flux not
     yet deposited forgets their entries too. Kept: every flux's idFlux, dates and status, and for
     deposited fluxes the entries (idTechnique, the CDC's answer, its reason redacted by
-    `replace`) and items; their data fingerprints are emptied. Answers the files to delete once
-    the erasure is committed (storage, name)."""
+    `replace`) and items; their data fingerprints are emptied. A flux whose file is already
+    missing from storage loses it as a flux left with no passage does (the file is gone anyway),
+    and is answered among `missing`. Answers what it did to storage (CdcErased)."""
     entries = CdcEntry.objects.filter(registration_id__in=registration_ids)
     techniques: dict[int, set[str]] = {}
     for flux_id, technique in entries.values_list("flux_id", "id_technique"):
         techniques.setdefault(flux_id, set()).add(technique)
-    stale: list[tuple[Any, str]] = []
+    erased = CdcErased()
     fluxes = CdcFlux.objects.select_for_update().filter(pk__in=list(techniques)).order_by("pk")
     for flux in fluxes:
         if flux.file:
-            stale.append((flux.file.storage, flux.file.name))
-            _flux_redact(flux, techniques[flux.pk])
+            storage, name = flux.file.storage, flux.file.name
+            try:
+                _flux_redact(flux, techniques[flux.pk])
+            except FileNotFoundError:
+                logger.warning("CDC flux %s: its file %s was already missing.", flux.pk, name)
+                erased.missing.append(name)
+                flux.file = ""  # an emptied FieldFile, as a flux left with no passage
+                flux.sha256, flux.size = "", 0
+            else:
+                erased.stale.append((storage, name))
+                if flux.file:
+                    erased.written.append((flux.file.storage, flux.file.name))
         if flux.status == CdcFlux.Status.GENERATED:
             gone = CdcEntry.objects.filter(flux=flux, registration_id__in=registration_ids)
             flux.holder_count = max(0, flux.holder_count - gone.count())
@@ -430,7 +453,7 @@ def cdc_person_erase(
     for item in items:
         item.reason = replace(item.reason)
     CdcItem.objects.bulk_update(items, ["reason"], batch_size=BATCH)
-    return stale
+    return erased
 
 
 def _flux_redact(flux: CdcFlux, techniques: set[str]) -> None:

@@ -118,6 +118,10 @@ def placeholder_code(candidate_id: int) -> str:
 @dataclass
 class _Erased:
     files: list[tuple[object, str]] = field(default_factory=list)  # (storage, name)
+    # The files written meanwhile (the CDC fluxes rewritten), deleted if the erasure rolls back.
+    written: list[tuple[object, str]] = field(default_factory=list)
+    # Stored files already missing (a CDC flux's): nothing to delete, said in the audit entry.
+    missing: list[str] = field(default_factory=list)
 
 
 def person_erase(
@@ -128,6 +132,27 @@ def person_erase(
     storage, older audit entries read redacted; decisions, results, jury minutes and document
     hashes and codes kept. Audited without any erased value; raises DomainError."""
     centres = _ensure_holds(by, candidate)
+    erased = _Erased()
+    try:
+        erasure, redacted = _erase(candidate, by, source, centres, erased)
+    except BaseException:
+        # Rolled back: the fluxes' rewritten files go, the former ones stay (nothing half-done).
+        _delete_files(erased.written)
+        raise
+    logger.info(
+        "Personal data erased (erasure %s, source %s): %d files deleted, %d audit entries "
+        "redacted.",
+        erasure.pk,
+        source,
+        erasure.files_deleted,
+        redacted,
+    )
+    return erasure
+
+
+def _erase(
+    candidate: Candidate, by: User | None, source: str, centres: list[int] | None, erased: _Erased
+) -> tuple[Erasure, int]:
     with transaction.atomic():
         locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if Erasure.objects.filter(candidate=locked).exists():
@@ -146,30 +171,24 @@ def person_erase(
             candidate=locked, code=code, source=source, erased_by=by if by else None
         )
         redacted = _redact_audit(locked, registration_ids, erasure, placeholder)
-        erased = _Erased()
         _drop_reports(registration_ids, erased)
         _drop_documents(registration_ids, erased)
         # The CDC's stored fluxes named the person: rewritten without their passages.
-        erased.files += cdc_person_erase(
+        fluxes = cdc_person_erase(
             registration_ids=registration_ids,
             replace=replacer(personal_values(locked), placeholder),
         )
+        erased.files += fluxes.stale
+        erased.written += fluxes.written
+        erased.missing += fluxes.missing
         _anonymise(locked, placeholder)
         # The stored badges named the person: signed again from the anonymised record.
         credentials_resign_erased(registration_ids=registration_ids)
         erasure.files_deleted = len(erased.files)
         erasure.save(update_fields=["files_deleted"])
-        _audit_erasure(locked, erasure, centres)
+        _audit_erasure(locked, erasure, centres, erased.missing)
         transaction.on_commit(lambda: _delete_files(erased.files))
-    logger.info(
-        "Personal data erased (erasure %s, source %s): %d files deleted, %d audit entries "
-        "redacted.",
-        erasure.pk,
-        source,
-        erasure.files_deleted,
-        redacted,
-    )
-    return erasure
+    return erasure, redacted
 
 
 def _redact_audit(
@@ -237,8 +256,12 @@ def _anonymise(candidate: Candidate, placeholder: str) -> None:
     candidate.save()
 
 
-def _audit_erasure(candidate: Candidate, erasure: Erasure, centres: list[int] | None) -> None:
-    data = {"source": erasure.source, "files": erasure.files_deleted}
+def _audit_erasure(
+    candidate: Candidate, erasure: Erasure, centres: list[int] | None, missing: list[str]
+) -> None:
+    data: dict[str, object] = {"source": erasure.source, "files": erasure.files_deleted}
+    if missing:  # the stored files already gone (their names hold no personal value)
+        data["missing_files"] = missing
     registrations = candidate.registrations.select_related("campaign")
     if centres is not None:
         registrations = registrations.filter(campaign__centre_id__in=centres)

@@ -14,6 +14,8 @@ from cdc.models import CdcEntry, CdcFlux, CdcItem
 from cdc.selectors import Target
 from cdc.services import cdc_export, cdc_flux_deposit, cdc_report_import
 from cdc.xml import validate
+from cqpm.core.models import AuditEntry
+from privacy import services as privacy_services
 from privacy.services import person_erase
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,56 @@ def test_an_erasure_leaves_no_identity_in_the_stored_fluxes(
     assert client.get(reverse("cdc:flux_download", args=[second.pk])).status_code == 404
     download = client.get(reverse("cdc:flux_download", args=[first.pk]))
     assert "Zébulonesque" not in b"".join(download.streaming_content).decode()
+
+
+def _deposited_flux(closed, staff_a):
+    _kept, erased, _other = closed.holders
+    Candidate.objects.filter(pk=erased.candidate_id).update(**ERASED)
+    flux = cdc_export(target=Target(campaign=closed.campaign), by=staff_a).flux
+    cdc_flux_deposit(flux=flux, by=staff_a)
+    return erased, flux
+
+
+def test_an_erasure_goes_on_when_a_stored_flux_is_already_missing(
+    closed, staff_a, django_capture_on_commit_callbacks
+):
+    """The flux's file is gone anyway: the flux loses it (no hash, no size), the erasure goes
+    on and its audit entry names the missing file."""
+    erased, flux = _deposited_flux(closed, staff_a)
+    storage, name = flux.file.storage, flux.file.name
+    storage.delete(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure = person_erase(candidate=erased.candidate, by=staff_a)
+
+    flux.refresh_from_db()
+    assert not flux.file and (flux.sha256, flux.size) == ("", 0)
+    assert flux.redacted_at is not None and flux.status == CdcFlux.Status.DEPOSITED
+    assert erasure.files_deleted == 0  # nothing was left to delete
+    assert CdcEntry.objects.filter(flux=flux, registration=erased).exists()
+    assert _stored(storage) == {}
+    entry = AuditEntry.objects.get(action="cqpm.privacy.person.erased")
+    assert entry.data == {"source": "request", "files": 0, "missing_files": [name]}
+    candidate = Candidate.objects.get(pk=erased.candidate_id)
+    assert candidate.last_name.startswith("Personne effacée")
+
+
+def test_an_erasure_rolled_back_leaves_the_stored_fluxes_as_they_were(
+    closed, staff_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    erased, flux = _deposited_flux(closed, staff_a)
+    storage, name = flux.file.storage, flux.file.name
+    before = _stored(storage)
+
+    def _fails(**kwargs):
+        raise RuntimeError("the badges could not be signed")
+
+    monkeypatch.setattr(privacy_services, "credentials_resign_erased", _fails)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        person_erase(candidate=erased.candidate, by=staff_a)
+
+    # The rewritten file went with the rollback; the former one and its row stay.
+    assert _stored(storage) == before
+    flux.refresh_from_db()
+    assert flux.file.name == name and flux.redacted_at is None
+    assert not Candidate.objects.get(pk=erased.candidate_id).last_name.startswith("Personne")
