@@ -29,7 +29,8 @@ des décisions. gunicorn et PostgreSQL sur 127.0.0.1, même machine que locust. 
 millisecondes ; la dernière exécution en premier, les précédentes ensuite, telles qu'écrites alors.
 
 Chaque exécution mesure le code actuel et un commit de référence l'un après l'autre, sur les mêmes
-données (une base modèle semée une fois, copiée pour chaque passage) et les mêmes réglages, en
+données (une base modèle semée une fois, copiée pour chaque passage puis analysée par `ANALYZE`,
+comme autovacuum le fait en production) et les mêmes réglages, en
 deux phases : « scénario » (le temps de lecture des personnes entre deux actions : 1–3 s pour le
 personnel, 2–5 s pour tuteurs et jurys ; son débit est plafonné par ce temps, environ 27 req/s
 pour 50 utilisateurs, quel que soit le serveur) et « capacité » (sans temps de lecture : les

@@ -120,6 +120,12 @@ run_one() {  # tree index, phase (scenario|capacity), round
   psql_admin "CREATE DATABASE $DB TEMPLATE ${DB}_seed"
   export CQPM_VAR_DIR=$var DATABASE_URL=$PG/$DB STATIC_ROOT=$OUT/static-$i/staticfiles
   (cd "$tree" && $PY manage.py migrate --noinput -v0)
+  # The planner's statistics, as autovacuum keeps them on a production server: this machine's
+  # PostgreSQL runs with autovacuum off, and a copied database is never analysed on its own, so
+  # without this every run plans its queries for empty tables (a nested loop or an on-disk sort
+  # over the 10,000 registrations where an index or a hash would do). Both commits alike, before
+  # the server starts.
+  psql "$PG/$DB" -v ON_ERROR_STOP=1 -qAt -c "ANALYZE"
   # Each tree is served as it deploys: its gunicorn.conf.py when it has one (read by gunicorn
   # from the working directory), else the baseline's own command line.
   local server
