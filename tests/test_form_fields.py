@@ -7,7 +7,7 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 
-from cqpm.core.templatetags.form_fields import as_field
+from cqpm.core.templatetags.form_fields import _widget, as_field
 
 CHOICES = [("", "---------"), ("a", "Acquise"), ("b", "Non <acquise>")]
 GROUPED = [("Groupe 1", [("1", "Un"), ("2", "Deux")]), ("Groupe 2", [("3", "Trois")])]
@@ -112,3 +112,30 @@ def test_errors_are_shown_under_each_field():
     assert "Ce champ est obligatoire." in html
     assert 'id="error_2_id_optional"' in as_field(form["optional"])
     assert "ici &lt;b&gt;" in as_field(form["optional"])
+
+
+class Widgets(forms.Form):
+    numbers = forms.TypedChoiceField(label="Nombres", choices=[(1, 1000), (2, 2000)], coerce=int)
+    grouped = forms.ChoiceField(label="Groupé", choices=GROUPED)
+    text = forms.CharField(label="Texte", widget=forms.Textarea)
+    day = forms.DateField(label="Jour", localize=True)
+    moment = forms.TimeField(label="Heure", widget=forms.TimeInput(format="%H:%M"))
+    secret = forms.CharField(label="Secret", widget=forms.PasswordInput(render_value=True))
+    initial = forms.CharField(label="Initial", show_hidden_initial=True, required=False)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        Sample(),
+        Sample(data=BOUND),
+        Widgets(),
+        Widgets(initial={"text": "\nligne <1>", "day": "2026-12-07", "numbers": 2}),
+        Widgets(data={"text": "\n\n<b>", "numbers": "9", "secret": "s\"'", "grouped": "3"}),
+    ],
+)
+def test_each_widget_is_drawn_as_djangos_templates_draw_it(form):
+    """Byte for byte, whitespace included (a textarea's first line break matters)."""
+    for name in form.fields:
+        as_field(form[name])  # the classes crispy would add
+        assert _widget(form[name]) == str(form[name]), name

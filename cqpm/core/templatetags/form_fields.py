@@ -13,10 +13,74 @@ Django's, as with crispy: `tests/test_form_fields.py` compares both renderings f
 from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.template.base import render_value_in_context
+from django.template.context import Context
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
+
+WIDGETS = "django/forms/widgets/"
+# Django's widget templates that are only `{% include "django/forms/widgets/input.html" %}`.
+INPUTS = frozenset(
+    f"{WIDGETS}{name}.html"
+    for name in ("checkbox", "color", "date", "datetime", "email", "hidden", "number", "password")
+    + ("search", "tel", "text", "time", "url")
+)
+_CONTEXT = Context()  # as a widget template renders a value: localized, autoescaped
+
+
+def _value(value) -> str:
+    return render_value_in_context(value, _CONTEXT)
+
+
+def _widget(field: BoundField) -> str:
+    """`str(field)`: Django's widget, drawn in Python as its stock templates draw it (input,
+    textarea, select) with the default form renderer; any other widget through its template."""
+    widget = field.field.widget
+    template_name = widget.template_name
+    if (
+        field.field.show_hidden_initial
+        or type(field.form.renderer) is not DjangoTemplates
+        or not (template_name in INPUTS or template_name in (TEXTAREA, SELECT))
+    ):
+        return str(field)
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    data = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    name = conditional_escape(data["name"])
+    if template_name == TEXTAREA:
+        value = _value(data["value"]) if data["value"] else ""
+        return f'<textarea name="{name}"{_attrs(data["attrs"])}>\n{value}</textarea>'
+    if template_name == SELECT:
+        parts = [f'<select name="{name}"{_attrs(data["attrs"])}>']
+        for group, options, _index in data["optgroups"]:
+            if group:
+                parts.append(f'\n  <optgroup label="{_value(group)}">')
+            for option in options:
+                if option["template_name"] != OPTION:
+                    return str(field)
+                parts.append(
+                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                    f"{_attrs(option['attrs'])}>{_value(option['label'])}</option>\n"
+                )
+            if group:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return "".join(parts)
+    value = data["value"]
+    value = f' value="{conditional_escape(str(value))}"' if value is not None else ""
+    kind = conditional_escape(data["type"])
+    return f'<input type="{kind}" name="{name}"{value}{_attrs(data["attrs"])}>'
+
+
+TEXTAREA = f"{WIDGETS}textarea.html"
+SELECT = f"{WIDGETS}select.html"
+OPTION = f"{WIDGETS}select_option.html"
 
 
 def _widget_classes(field: BoundField, extra: str) -> None:
@@ -103,7 +167,7 @@ def as_field(field: BoundField) -> SafeString:
 
         return as_crispy_field(field)
     if field.is_hidden:
-        return str(field)  # Django's widget: already safe
+        return mark_safe(_widget(field))  # noqa: S308 - Django's widget, its values escaped
     errors = field.errors
     required = field.field.required
     checkbox = isinstance(widget, forms.CheckboxInput)
@@ -134,7 +198,7 @@ def as_field(field: BoundField) -> SafeString:
         parts.append(_choices(field, errors))
     elif checkbox:
         _widget_classes(field, "form-check-input is-invalid" if errors else "form-check-input")
-        parts.append(str(field))
+        parts.append(_widget(field))
         parts.append(
             f'<label for="{escape(field.id_for_label)}" class="form-check-label'
             f'{" requiredField" if required else ""}">{label}{marker}</label>'
@@ -143,7 +207,7 @@ def as_field(field: BoundField) -> SafeString:
     else:
         kind = "form-select" if isinstance(widget, forms.Select) else "form-control"
         _widget_classes(field, f"{kind} is-invalid" if errors else kind)
-        parts.append(str(field))
+        parts.append(_widget(field))
         parts.append(_errors_block(field, errors) + _help_text(field))
     if fieldset:
         parts.append("</fieldset>")
