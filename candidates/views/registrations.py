@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -7,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cqpm.core.errors import DomainError, add_to_form
+from cqpm.core.pagination import Paginator
 from cqpm.core.registry import sections as registry_sections
 
 from .. import exports, selectors, services

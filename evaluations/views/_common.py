@@ -1,9 +1,8 @@
 """Fetch-or-404 helpers: every object a view touches comes from a queryset scoped to the user."""
 
-from django.core.paginator import Paginator
-
 from candidates.models import Campaign, Registration
 from candidates.selectors import campaign_list_for, registration_list_for
+from cqpm.core.pagination import Paginator
 from cqpm.core.permissions import get_scoped_or_404
 
 PAGE_SIZE = 50
