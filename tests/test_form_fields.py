@@ -1,13 +1,14 @@
-"""`|as_field` draws a field as crispy-bootstrap5's `|as_crispy_field` does: same elements,
-attributes and texts (whitespace between tags aside), for every kind of field, state and error."""
+"""`|as_field` draws a field as crispy-bootstrap5's `|as_crispy_field` does, `|as_form` a form as
+`|crispy`: same elements, attributes and texts (whitespace between tags aside), for every kind of
+field, state and error; the widgets byte for byte as Django's templates."""
 
 import re
 
 import pytest
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms
 
-from cqpm.core.templatetags.form_fields import _widget, as_field
+from cqpm.core.templatetags.form_fields import _widget, as_field, as_form
 
 CHOICES = [("", "---------"), ("a", "Acquise"), ("b", "Non <acquise>")]
 GROUPED = [("Groupe 1", [("1", "Un"), ("2", "Deux")]), ("Groupe 2", [("3", "Trois")])]
@@ -139,3 +140,17 @@ def test_each_widget_is_drawn_as_djangos_templates_draw_it(form):
     for name in form.fields:
         as_field(form[name])  # the classes crispy would add
         assert _widget(form[name]) == str(form[name]), name
+
+
+class Whole(Sample):
+    def clean(self):
+        raise forms.ValidationError(["Incohérent <ici>.", "Et là."])
+
+
+@pytest.mark.parametrize("form", [Sample(), Whole(data=BOUND), Whole(data={"name": "n"})])
+def test_the_whole_form_is_drawn_as_crispy_draws_it(form):
+    if form.is_bound:
+        form.is_valid()
+    assert _normalized(as_form(form)) == _normalized(as_crispy_form(form))
+    if form.is_bound:
+        assert "Incohérent &lt;ici&gt;." in as_form(form)

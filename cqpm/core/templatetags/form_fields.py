@@ -215,3 +215,18 @@ def as_field(field: BoundField) -> SafeString:
     if checkbox:
         parts.append("</div>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or Django's
+
+
+@register.filter
+def as_form(form) -> SafeString:
+    """The form as crispy-bootstrap5's `|crispy` draws it: its errors that belong to no field,
+    then each field as `|as_field` draws it."""
+    parts = []
+    errors = form.non_field_errors()
+    if errors:
+        items = "\n".join(f"\t<li>{conditional_escape(error)}</li>" for error in errors)
+        parts.append(
+            f'<div class="alert alert-block alert-danger"><ul class="m-0">{items}</ul></div>'
+        )
+    parts.extend(as_field(field) for field in form)
+    return mark_safe("".join(parts))  # noqa: S308 - drawn by as_field, the errors escaped
