@@ -149,6 +149,16 @@ def read_run(entry: dict) -> Run:
     )
 
 
+def highest_load(during: str) -> float | None:
+    """The highest 1-minute load average of a run's samples ("max 4.47, moyenne 4.16")."""
+    if not during.startswith("max "):
+        return None
+    try:
+        return float(during.split(",")[0].removeprefix("max "))
+    except ValueError:
+        return None
+
+
 def verdict(ok: bool) -> str:
     return "atteint" if ok else "**non atteint**"
 
@@ -180,6 +190,20 @@ def goals(runs: list[Run]) -> list[str]:
                 f"req/s contre {cores * 1000 / base_ms:.0f} (mesure peu sensible à la charge des "
                 "voisins, contrairement aux req/s)."
             )
+    loads = [load for load in (highest_load(r.during) for r in runs) if load is not None]
+    if loads:
+        cores = os.cpu_count() or 1
+        busy = max(loads) > cores
+        lines.append(
+            f"- Charge de la machine pendant les passages (moyenne sur 1 min, la plus haute) : "
+            f"{max(loads):.2f} pour {cores} cœurs : "
+            + (
+                "**machine chargée par d'autres travaux : req/s et temps de réponse faussés**, "
+                "comparer plutôt le CPU par requête."
+                if busy
+                else "machine libre, req/s et temps comparables."
+            )
+        )
     p95 = max((r.p95 for r in mine if r.phase == "scenario"), default=0.0)
     lines.append(
         f"- p95 du scénario (code actuel, pire tour) : {p95:.0f} ms "

@@ -101,6 +101,17 @@ def test_it_compares_the_capacity_of_both_commits_and_states_the_load(runs, tmp_
     # 100 requests served (the "Aggregated" line is not counted twice): 80 ms, then 32 ms.
     assert "par requête, phase capacité : 32.0 ms contre 80.0 ms, soit 2.50× moins" in text
     assert "| 80.0 | 1.0 0.9 0.8 |" in text
+    assert "pendant les passages (moyenne sur 1 min, la plus haute) : 1.90 pour" in text
+
+
+def test_a_loaded_machine_is_said_to_skew_the_requests_per_second(runs, tmp_path, monkeypatch):
+    monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
+    runs_file = runs(63.0)
+    runs_file.write_text(
+        runs_file.read_text(encoding="utf-8").replace("max 1.90", "max 9.43"), encoding="utf-8"
+    )
+    text = main(monkeypatch, runs_file, tmp_path / "REPORT.md")
+    assert "9.43 pour 2 cœurs : **machine chargée par d'autres travaux" in text
 
 
 def test_a_goal_missed_is_said_so(runs, tmp_path, monkeypatch):
