@@ -16,6 +16,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.template.base import render_value_in_context
 from django.template.context import Context
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,6 +33,8 @@ _CONTEXT = Context()  # as a widget template renders a value: localized, autoesc
 
 
 def _value(value) -> str:
+    if isinstance(value, Promise):  # what render_value_in_context does, translating once
+        value = str(value)
     return render_value_in_context(value, _CONTEXT)
 
 
@@ -172,7 +175,7 @@ def as_field(field: BoundField) -> SafeString:
     required = field.field.required
     checkbox = isinstance(widget, forms.CheckboxInput)
     choices = isinstance(widget, forms.RadioSelect)  # radio buttons and CheckboxSelectMultiple
-    label = conditional_escape(field.label) if field.label else ""
+    label = conditional_escape(str(field.label))  # a lazy label: translated once
     marker = '<span class="asteriskField">*</span>' if required else ""
     css = field.css_classes()
     parts = []
