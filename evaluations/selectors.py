@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -66,10 +66,13 @@ def dossier_todo_choices() -> list[tuple[str, str]]:
 def dossier_rows_for_campaign(
     *, user: User, campaign: Campaign, status: str = "", search: str = "", todo: str = ""
 ) -> QuerySet[Registration]:
-    """A staff user's registrations of one campaign, with dossier, report, opinion and session;
-    `search` finds each word in the name, e-mail or company (no case, no accents); `todo` keeps
-    what one of the home's tasks counts (`_todo`). What is to do comes first: a dossier to
-    prepare, a report or an opinion missing, a candidate to assign; then the others, by name."""
+    """A staff user's registrations of one campaign, with their dossier's and opinion's status,
+    latest report and session date read as values (`dossier_state`, `opinion_state`,
+    `session_date`: None when the row is missing, so that the page never looks up a missing
+    related row); `search` finds each word in the name, e-mail or company (no case, no accents);
+    `todo` keeps what one of the home's tasks counts (`_todo`). What is to do comes first: a
+    dossier to prepare, a report or an opinion missing, a candidate to assign; then the others,
+    by name."""
     conditions = _todo()
     pending = (
         conditions["dossier"][1]
@@ -79,8 +82,12 @@ def dossier_rows_for_campaign(
     )
     qs = (
         registration_list_for(user=user, campaign=campaign, search=search)
-        .select_related("dossier", "company_opinion", "commission_assignment__session")
+        .select_related(None)
+        .select_related("candidate", "company")
         .annotate(
+            dossier_state=F("dossier__status"),
+            opinion_state=F("company_opinion__status"),
+            session_date=F("commission_assignment__session__date"),
             report_version=_latest_report("version"),
             report_late=_latest_report("is_late"),
             done_rank=Case(

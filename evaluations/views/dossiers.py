@@ -19,7 +19,7 @@ from cqpm.core.errors import DomainError
 from cqpm.core.permissions import get_scoped_or_404
 
 from ..forms import DossierForm, ReviewForm
-from ..models import EvaluationDossier
+from ..models import CompanyOpinion, EvaluationDossier
 from ..selectors import (
     dossier_counts_for_campaign,
     dossier_list_for_reviewer,
@@ -121,9 +121,15 @@ def campaign_dossiers(request, pk: int):
     counts = dossier_counts_for_campaign(user=request.user, campaign=campaign)
     states = [("none", _("Sans dossier")), *EvaluationDossier.Status.choices]
     filters = (("statut", status), ("q", search), ("a_faire", todo))
+    page = paginate(request, rows)
+    dossier_labels = dict(EvaluationDossier.Status.choices)
+    opinion_labels = dict(CompanyOpinion.Status.choices)
+    for row in page:  # the labels once per status, not a lookup per row in the template
+        row.dossier_label = dossier_labels.get(row.dossier_state, "")
+        row.opinion_label = opinion_labels.get(row.opinion_state, "")
     context = {
         "campaign": campaign,
-        "page": paginate(request, rows),
+        "page": page,
         "status": status,
         "q": search,
         "todo": todo,
