@@ -10,10 +10,13 @@ rendering. File inputs still go through crispy (no page of many files). The widg
 Django's, as with crispy: `tests/test_form_fields.py` compares both renderings field by field.
 """
 
+from typing import Any, cast
+
 from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorList
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils.functional import Promise
@@ -32,7 +35,7 @@ INPUTS = frozenset(
 _CONTEXT = Context()  # as a widget template renders a value: localized, autoescaped
 
 
-def _value(value) -> str:
+def _value(value: object) -> str:
     if isinstance(value, Promise):  # what render_value_in_context does, translating once
         value = str(value)
     return render_value_in_context(value, _CONTEXT)
@@ -105,15 +108,16 @@ def _widget_classes(field: BoundField, extra: str) -> None:
         sub.attrs["class"] = css_class
 
 
-def _errors_block(field: BoundField, errors) -> str:
+def _errors_block(field: BoundField, errors: ErrorList) -> str:
     if not errors:
         return ""
     ident = escape(field.auto_id)
     items = "".join(
-        f'<p id="error_{number}_{ident}"><strong>{conditional_escape(error)}</strong></p>'
+        f'<p id="error_{number}_{ident}"><strong>{conditional_escape(str(error))}</strong></p>'
         for number, error in enumerate(errors, 1)
     )
-    return f'<div id="{escape(errors.field_id)}_error" class="invalid-feedback">{items}</div>'
+    field_id = errors.field_id  # type: ignore[attr-defined]  # Django 5.2's, not in the stubs
+    return f'<div id="{escape(field_id)}_error" class="invalid-feedback">{items}</div>'
 
 
 def _help_text(field: BoundField) -> str:
@@ -123,7 +127,7 @@ def _help_text(field: BoundField) -> str:
     return f'<div {ident}class="form-text">{field.help_text}</div>'
 
 
-def _attrs(attrs: dict) -> str:
+def _attrs(attrs: dict[str, Any]) -> str:
     """crispy's `bootstrap5/layout/attrs.html`."""
     return "".join(
         f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
@@ -132,7 +136,7 @@ def _attrs(attrs: dict) -> str:
     )
 
 
-def _choices(field: BoundField, errors) -> str:
+def _choices(field: BoundField, errors: ErrorList) -> str:
     """crispy's `bootstrap5/layout/radio_checkbox_select.html` (no inline class)."""
     widget = field.field.widget
     id_ = widget.attrs.get("id") or field.auto_id
@@ -168,7 +172,7 @@ def as_field(field: BoundField) -> SafeString:
     if isinstance(widget, forms.FileInput):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
-        return as_crispy_field(field)
+        return cast(SafeString, as_crispy_field(field))
     if field.is_hidden:
         return mark_safe(_widget(field))  # noqa: S308 - Django's widget, its values escaped
     errors = field.errors
@@ -221,13 +225,13 @@ def as_field(field: BoundField) -> SafeString:
 
 
 @register.filter
-def as_form(form) -> SafeString:
+def as_form(form: forms.BaseForm) -> SafeString:
     """The form as crispy-bootstrap5's `|crispy` draws it: its errors that belong to no field,
     then each field as `|as_field` draws it."""
     parts = []
     errors = form.non_field_errors()
     if errors:
-        items = "\n".join(f"\t<li>{conditional_escape(error)}</li>" for error in errors)
+        items = "\n".join(f"\t<li>{conditional_escape(str(error))}</li>" for error in errors)
         parts.append(
             f'<div class="alert alert-block alert-danger"><ul class="m-0">{items}</ul></div>'
         )
