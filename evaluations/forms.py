@@ -1,6 +1,7 @@
 """Forms check shape only; the rules live in services (evaluations.services.*)."""
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.translation import gettext_lazy as _
 
 from cqpm.core.session_pages import SessionCancelForm
@@ -114,6 +115,25 @@ class ReopenForm(forms.Form):
 RATING_CHOICES = [("", _("— non renseignée —")), *Rating.choices]
 
 
+class _Choices(BaseChoiceIterator):
+    """Choices normalized once, not once per field: ChoiceField keeps an iterator as it is, so
+    the opinion form's forty rating fields no longer normalize the same choices 120 times (their
+    labels stay lazy: translated when drawn)."""
+
+    def __init__(self, choices):
+        self._choices = list(normalize_choices(choices))
+
+    def __iter__(self):
+        return iter(self._choices)
+
+    def __len__(self):
+        return len(self._choices)
+
+
+CAPACITY_RATINGS = _Choices(Rating.choices)
+CRITERION_RATINGS = _Choices(RATING_CHOICES)
+
+
 class OpinionForm(forms.Form):
     """Per capacity a rating and a comment, optionally per criterion, and an overall comment."""
 
@@ -133,7 +153,7 @@ class OpinionForm(forms.Form):
             row = rows.get(capacity.pk)
             self.fields[f"rating_{capacity.pk}"] = forms.ChoiceField(
                 label=_("Appréciation"),
-                choices=Rating.choices,
+                choices=CAPACITY_RATINGS,
                 widget=forms.RadioSelect,
                 required=False,
                 initial=row.rating if row else "",
@@ -148,7 +168,7 @@ class OpinionForm(forms.Form):
                 crow = criteria_rows.get(criterion.pk)
                 self.fields[f"crating_{criterion.pk}"] = forms.ChoiceField(
                     label=criterion.text,
-                    choices=RATING_CHOICES,
+                    choices=CRITERION_RATINGS,
                     required=False,
                     initial=crow.rating if crow else "",
                 )
