@@ -48,7 +48,10 @@ def register() -> None:
         fields={"format": _("Format"), "version": _("Version")},
         values={**dict(Erasure.Source.choices), "json": "JSON", "pdf": "PDF"},
     )
-    declare_labels(fields={"files": _("Fichiers supprimés")}, of="cqpm.privacy.person.erased")
+    declare_labels(
+        fields={"files": _("Fichiers supprimés"), "missing_files": _("Fichiers déjà manquants")},
+        of="cqpm.privacy.person.erased",
+    )
     register_audit_redactor("privacy.erasures", apply_redactions, order=10)
     register_nav("privacy", nav_items, order=80)
     register_section("privacy", registration_section, order=90)
