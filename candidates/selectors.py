@@ -7,7 +7,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,11 +93,19 @@ def campaign_list_for(*, user: User, with_counts: bool = False) -> QuerySet[Camp
         "centre", "referential"
     )
     if with_counts:
-        qs = qs.annotate(
-            registration_count=Count(
-                "registrations", filter=~Q(registrations__stage=Stage.WITHDRAWN)
-            )
-        ).order_by("-jury_date", "name", "pk")
+        # Counted campaign by campaign (the index on campaign and stage), not by joining every
+        # registration to the campaigns and grouping the campaigns' and centres' columns: on
+        # PostgreSQL that sorted 10,000 wide rows for a list of eight campaigns.
+        count = (
+            Registration.objects.filter(campaign=OuterRef("pk"))
+            .exclude(stage=Stage.WITHDRAWN)
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n")
+        )
+        qs = qs.annotate(registration_count=Subquery(count, output_field=IntegerField())).order_by(
+            "-jury_date", "name", "pk"
+        )
     return qs
 
 

@@ -152,3 +152,15 @@ def test_the_dashboard_flags_what_is_late(client_for, staff_a, centre_a):
     assert "Les inscriptions sont closes depuis le 01/02/2020" in body
     assert "passée" in body
     assert "?stage=registered&amp;stage=dossier" in body
+
+
+def test_the_campaign_list_counts_each_campaigns_registrations_but_the_withdrawn(staff_a, centre_a):
+    from candidates.selectors import campaign_list_for
+
+    busy = CampaignFactory(centre=centre_a)
+    empty = CampaignFactory(centre=centre_a)
+    bulk_registrations(busy, 5)
+    bulk_registrations(busy, 2, start=5, stage=Registration.Stage.WITHDRAWN)
+    counts = {c.pk: c.registration_count for c in campaign_list_for(user=staff_a, with_counts=True)}
+    assert counts[busy.pk] == 5
+    assert counts[empty.pk] == 0
