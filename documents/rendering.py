@@ -12,6 +12,7 @@ import datetime
 import mimetypes
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -22,7 +23,14 @@ from django.utils import timezone, translation
 from candidates.models import CentreMembership, ExamCentre
 from cqpm.core.pdf import render_pdf
 from cqpm.core.registry import DocumentExtra, document_pdf_extras
-from deliberations.models import CapacityResult, Decision, JuryRecusal, JurySession, ResultSheet
+from deliberations.models import (
+    CapacityResult,
+    Decision,
+    JuryMember,
+    JuryRecusal,
+    JurySession,
+    ResultSheet,
+)
 from deliberations.rules import carry_over_end
 from deliberations.services.decisions import DELIBERATION_CHANGE_REASON
 
@@ -106,22 +114,59 @@ def document_pdf(document: Document) -> bytes:
     )
 
 
-def _session_id_of(document: Document) -> int:
-    """The jury session the document belongs to, by id (its decision's, else its own): the
-    query below reads it once with what the frame needs."""
+# What the worker loads with the document (documents.services.document_generate): the frame
+# and the registration's context read it there instead of querying it again.
+RENDER_RELATED = (
+    "registration__candidate",
+    "jury_session__campaign__centre",
+    "jury_session__campaign__referential",
+    "decision__session__campaign__centre",
+    "decision__session__campaign__referential",
+    "decision__registration__candidate",
+    "decision__registration__company",
+)
+
+
+def _cached(instance: Any, *path: str) -> bool:
+    """Whether each relation of `path` is already loaded on `instance` (select_related)."""
+    for name in path:
+        if instance is None or not instance._meta.get_field(name).is_cached(instance):
+            return False
+        instance = getattr(instance, name)
+    return True
+
+
+def _session_of(document: Document) -> JurySession:
+    """The jury session the document belongs to (its decision's, else its own) with its
+    campaign, centre and referential: as loaded with the document, else in one query."""
+    owner: Any
     if document.decision_id:
-        return document.decision.session_id
-    return document.jury_session_id
+        owner = document.decision if _cached(document, "decision") else None
+        name = "session"
+    else:
+        owner, name = document, "jury_session"
+    if owner is not None and all(
+        _cached(owner, name, "campaign", relation) for relation in ("centre", "referential")
+    ):
+        return getattr(owner, name)
+    session_id: Any = document.jury_session_id
+    if document.decision_id:
+        session_id = document.decision.session_id  # type: ignore[union-attr]
+    return JurySession.objects.select_related("campaign__centre", "campaign__referential").get(
+        pk=session_id
+    )
 
 
 def _common_context(document: Document) -> dict:
-    session = (
-        JurySession.objects.select_related("campaign__centre", "campaign__referential")
-        .prefetch_related("members__user")
-        .get(pk=_session_id_of(document))
+    session = _session_of(document)
+    # The first member in the members' order who presides (one query, the user with it).
+    member = (
+        JuryMember.objects.filter(session_id=session.pk, is_president=True)
+        .select_related("user")
+        .first()
     )
     centre = session.campaign.centre
-    president = next((m.user for m in session.members.all() if m.is_president), None)
+    president = member.user if member is not None else None
     url = verification_url(document)
     return {
         "document": document,
@@ -148,9 +193,16 @@ def _common_context(document: Document) -> dict:
 
 
 def registration_context(document: Document) -> dict:
-    decision = Decision.objects.select_related(
-        "registration__candidate", "registration__company", "session"
-    ).get(pk=document.decision_id)
+    decision: Decision
+    if _cached(document, "decision") and all(
+        _cached(document.decision, *path)
+        for path in (("registration", "candidate"), ("registration", "company"), ("session",))
+    ):
+        decision = document.decision  # type: ignore[assignment]  # the cached one: not None
+    else:
+        decision = Decision.objects.select_related(
+            "registration__candidate", "registration__company", "session"
+        ).get(pk=document.decision_id)
     candidate = decision.registration.candidate
     return {
         "decision": decision,

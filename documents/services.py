@@ -156,10 +156,16 @@ def _registration_source(
 ) -> tuple[Source, Decision]:
     if kind.for_session or registration is None:
         raise DomainError(_("Ce document se rapporte à une inscription."))
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    # The referential (its RNCP check) and the session's campaign (the audit's centre) come
+    # with the rows read here; only the registration's row is locked.
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("campaign__referential")
+        .get(pk=registration.pk)
+    )
     decision = (
         Decision.objects.filter(registration=registration, is_active=True)
-        .select_related("session")
+        .select_related("session__campaign")
         .first()
     )
     if decision is None:
@@ -341,11 +347,11 @@ def document_generate(*, document_id: int) -> Document | None:
         if not _fail_interrupted(Document.objects.filter(pk=document_id), now=started):
             _raise_if_busy(document_id, now=started)
         return None
-    document = Document.objects.select_related(
-        "registration__candidate", "jury_session__campaign", "decision"
-    ).get(pk=document_id)
     # Imported here: web processes, which never render, do not load WeasyPrint.
-    from .rendering import document_pdf
+    from .rendering import RENDER_RELATED, document_pdf
+
+    # With what the render reads (its session, centre, referential, decision): no query again.
+    document = Document.objects.select_related(*RENDER_RELATED).get(pk=document_id)
 
     try:
         data = document_pdf(document)
