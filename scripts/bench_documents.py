@@ -21,8 +21,9 @@
 Everything runs in a temporary folder (SQLite database, media, broker folder, seal and credential
 keys), whatever the environment says, so the bench never touches real data. With the filesystem
 broker the workers poll every 10 ms instead of kombu's default second, which would otherwise be
-what is measured; BENCH_BROKER_URL=redis://… measures with Redis instead. The machine's load
-(uptime) is printed after each section.
+what is measured; BENCH_BROKER_URL=redis://… measures with Redis instead, and
+BENCH_DATABASE_URL=postgres://… (an empty database) with PostgreSQL instead of SQLite.
+The machine's load (uptime) is printed after each section.
 
 Usage: .venv/bin/python scripts/bench_documents.py [--rounds 20] [--batch 200] [--memory 500]
        [--skip batch,memory]
@@ -49,7 +50,11 @@ sys.path.insert(0, str(ROOT))
 def _configure_environment(folder: Path) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "cqpm.settings"
     os.environ["CQPM_VAR_DIR"] = str(folder)
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    # SQLite in the folder by default; BENCH_DATABASE_URL=postgres://… (an empty database of
+    # one's own) measures the workers without SQLite's single writer.
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}"
+    )
     os.environ["MEDIA_ROOT"] = str(folder / "media")
     # The embedded broker by default; BENCH_BROKER_URL=redis://… measures with Redis instead.
     os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "filesystem://")
