@@ -76,6 +76,8 @@ class Role:
 _actions: dict[str, Action] = {}
 _roles: dict[str, Role] = {}
 _CACHE = "_cqpm_access_grants"
+_SEATED_CACHE = "_cqpm_access_seated_codes"
+_ONLY_OWN_CACHE = "_cqpm_access_only_own"
 
 
 def declare_action(code: str, *, model: str, label: str | Promise) -> Action:
@@ -127,21 +129,27 @@ def _grants_of(user: User) -> dict[str, list[Q]]:
     if cached is not None:
         return cached
     merged: dict[str, list[Q]] = {}
+    seated: set[str] = set()  # the codes seated or personal roles give (only_own reads them)
     if getattr(user, "is_authenticated", False):
         for role in roles():
-            for code, condition in role.grants(user).items():
+            granted = role.grants(user)
+            for code, condition in granted.items():
                 action(code)  # a role may only grant declared actions
                 merged.setdefault(code, []).append(condition)
+            if role.seated or role.personal is not None:
+                seated.update(granted)
     with contextlib.suppress(AttributeError):  # a user object that takes no attribute
         setattr(user, _CACHE, merged)
+        setattr(user, _SEATED_CACHE, frozenset(seated))
     return merged
 
 
 def forget(user: User) -> None:
     """Drop the grants cached on a user object (after its roles changed in the same request),
     and the memberships they were read from (accounts.User.membership_roles)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    for cached in (_CACHE, _SEATED_CACHE, _ONLY_OWN_CACHE):
+        if hasattr(user, cached):
+            delattr(user, cached)
     vars(user).pop("membership_roles", None)
 
 
@@ -213,13 +221,25 @@ def only_own(user: User) -> bool:
     menu's working entries are not for them."""
     if getattr(user, "membership_roles", None):
         return False
-    beyond = set(_grants_of(user))
-    for role in roles():
-        if role.seated or role.personal is not None:
-            beyond -= set(role.grants(user))  # filters built, not run: no query
-    if beyond:  # staff and the like: asked before the personal fact, which may cost a query
-        return False
-    return any(role.personal is not None and role.personal(user) for role in roles())
+    cached: bool | None = getattr(user, _ONLY_OWN_CACHE, None)
+    if cached is not None:  # the menu asks it for several entries: answered once per user object
+        return cached
+    grants = _grants_of(user)
+    seated: frozenset[str] | None = getattr(user, _SEATED_CACHE, None)
+    if seated is None:  # a user object that takes no attribute: the roles' filters built again
+        seated = frozenset(
+            code
+            for role in roles()
+            if role.seated or role.personal is not None
+            for code in role.grants(user)
+        )
+    if set(grants) - seated:  # staff and the like: asked before the personal fact (a query)
+        answer = False
+    else:
+        answer = any(role.personal is not None and role.personal(user) for role in roles())
+    with contextlib.suppress(AttributeError):
+        setattr(user, _ONLY_OWN_CACHE, answer)
+    return answer
 
 
 def can(user: User, code: str, obj: models.Model) -> bool:
