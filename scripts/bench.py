@@ -33,9 +33,10 @@ PAGE_SIZE = 50  # candidates.views.registrations.registration_list paginates by 
 BENCH_PG_URL = "postgres://postgres@127.0.0.1:5432/cqpm_bench_pg"
 
 
-def _configure() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
+def _configure(root: Path = ROOT) -> None:
+    """Django set up for the tree at `root` (its code first on the path), DEBUG off."""
+    sys.path.insert(0, str(root))
+    os.chdir(root)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cqpm.settings")
     os.environ["DEBUG"] = "false"
     hosts = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")

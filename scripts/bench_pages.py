@@ -309,25 +309,12 @@ def main() -> int:
 # --- Against a baseline revision -------------------------------------------------------------
 
 
-def _configure_at(root: Path) -> None:
-    """bench._configure, for the tree at `root` (its code first on the path)."""
-    sys.path.insert(0, str(root))
-    os.chdir(root)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cqpm.settings")
-    os.environ["DEBUG"] = "false"
-    hosts = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-    os.environ["ALLOWED_HOSTS"] = f"{hosts},testserver"
-    import django
-
-    django.setup()
-
-
 def _worker(root: Path, args: argparse.Namespace) -> int:
     """One tree's side of --baseline: migrate, seed, crawl, then answer the parent's orders (one
     JSON line each way on the original stdout; everything else goes to stderr)."""
     channel = os.fdopen(os.dup(1), "w", buffering=1)
     sys.stdout = sys.stderr
-    _configure_at(root)
+    _configure(root)
     import logging
 
     from django.core.management import call_command

@@ -4,25 +4,18 @@ import it. A second literal list of them anywhere in the source (migrations asid
 history) fails here, naming the line."""
 
 import ast
-import os
-from pathlib import Path
 
 from candidates.models import CDC_IDENTITY_FIELDS, Candidate
+from tests.source_files import ROOT, python_sources
 
-ROOT = Path(__file__).resolve().parents[1]
 HOME = ROOT / "candidates" / "models.py"
-SKIPPED = {".venv", "node_modules", "migrations", "tests", "var", "artifacts", ".git"}
 # A list, tuple or set literal naming this many of the fields is a copy (the erasure's list was
 # nine of the ten); a few together (CODE_FIELDS' three codes) are another rule.
 COPY_AT_LEAST = 6
 
 
 def _sources():
-    for folder, subfolders, files in os.walk(ROOT):
-        subfolders[:] = [name for name in subfolders if name not in SKIPPED]
-        for name in files:
-            if name.endswith(".py"):
-                yield Path(folder) / name
+    return python_sources()
 
 
 def _copies(text: str) -> list[int]:

@@ -3,14 +3,12 @@ declarations, never branches on a kind's name. A comparison, a filter or a mappi
 `Kind.<NAME>` of a document or convocation anywhere else in the source (its models and
 migrations aside; demo data, benches and tests may name a kind) fails here, naming the line."""
 
-import os
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.source_files import ROOT, SKIPPED, python_sources
+
 HOME = ROOT / "documents" / "kinds.py"
-SKIPPED = {".venv", "node_modules", "migrations", "tests", "var", "artifacts", ".git", "scripts"}
-ALLOWED = {"models.py", "demo.py"}
+ALLOWED = frozenset({"models.py", "demo.py"})
 # A member of the enumerations of document and convocation kinds, through their model or bare
 # (`Kind = Document.Kind`); another model's `Kind` (RetentionItem.Kind…) is not a document kind.
 KIND = re.compile(
@@ -19,11 +17,7 @@ KIND = re.compile(
 
 
 def _sources():
-    for folder, subfolders, files in os.walk(ROOT):
-        subfolders[:] = [name for name in subfolders if name not in SKIPPED]
-        for name in files:
-            if name.endswith(".py") and name not in ALLOWED:
-                yield Path(folder) / name
+    return python_sources(skipped=SKIPPED | {"scripts"}, names_skipped=ALLOWED)
 
 
 def _named_kinds(text: str) -> list[int]:

@@ -2,15 +2,13 @@
 how long acquired capacities and validated blocks stay valid. A second copy of one of them
 anywhere in the source (migrations aside: they are history) fails here, naming the line."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.source_files import ROOT, python_sources
+
 HOME = ROOT / "deliberations" / "rules.py"
-SKIPPED = {".venv", "node_modules", "migrations", "tests", "var", "artifacts", ".git"}
 
 # What each rule looks like when written out; every pattern matches its one home.
 COPIES = {
@@ -38,11 +36,7 @@ HOME_HOLDS = {
 
 
 def _sources():
-    for folder, subfolders, files in os.walk(ROOT):
-        subfolders[:] = [name for name in subfolders if name not in SKIPPED]
-        for name in files:
-            if name.endswith(".py"):
-                yield Path(folder) / name
+    return python_sources()
 
 
 def _matches(text: str, patterns: list[str]) -> list[int]:
