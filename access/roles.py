@@ -2,7 +2,9 @@
 
 Each function answers with the filters of the rows the user reaches through that relation, or an
 empty dict when the user does not hold it; it makes no query beyond its facts
-(`_staff_centre_ids`, read once: cqpm.core.access caches the grants on the user object).
+(`_staff_centre_ids`, read once: cqpm.core.access caches the grants on the user object). A
+filter built of querysets is given as a function that builds it: cqpm.core.access calls it only
+when its action is asked, once per request.
 `_everyone(user)` is the stand-in of cqpm.core.access.table(): answer with every action the
 role may give, without reading the database. How to add a role: see the
 docstring of cqpm/core/access.py.
@@ -87,42 +89,57 @@ def company_respondent(user: User) -> Grants:
 
 
 def evaluator(user: User) -> Grants:
-    """An evaluator of commission sessions: their registrations, never one of their own company."""
-    seated = CommissionAssignment.objects.filter(
-        registration_id=OuterRef("pk"), session__evaluators=user.pk
-    )
-    seated_report = CommissionAssignment.objects.filter(
-        registration_id=OuterRef("registration_id"), session__evaluators=user.pk
-    )
-    own_companies = CentreMembership.objects.filter(
-        user=user.pk, role=CentreMembership.Role.EVALUATOR, company__isnull=False
-    ).values("company_id")
+    """An evaluator of commission sessions: their registrations, never one of their own company.
+    (The filters are built when asked: most pages ask none of these actions.)"""
+
+    def seated(registration: str = "pk") -> Q:
+        return Q(
+            Exists(
+                CommissionAssignment.objects.filter(
+                    registration_id=OuterRef(registration), session__evaluators=user.pk
+                )
+            )
+        )
+
+    def evaluate() -> Q:
+        own_companies = CentreMembership.objects.filter(
+            user=user.pk, role=CentreMembership.Role.EVALUATOR, company__isnull=False
+        ).values("company_id")
+        return seated() & ~Q(company_id__in=own_companies)
+
     return {
-        "registration.evaluate": Q(Exists(seated)) & ~Q(company_id__in=own_companies),
-        "registration.evidence": Q(Exists(seated)),
-        "interview.record": Q(Exists(seated)),
-        "report.download": Q(Exists(seated_report)),
+        "registration.evaluate": evaluate,
+        "registration.evidence": seated,
+        "interview.record": seated,
+        "report.download": lambda: seated("registration_id"),
     }
 
 
 def jury_member(user: User) -> Grants:
     """A member of jury sessions: those sessions; present members record decisions."""
-    seats = JuryMember.objects.filter(user=user.pk)
+
+    def seats(**present: bool) -> Q:
+        return Q(pk__in=JuryMember.objects.filter(user=user.pk, **present).values("session_id"))
+
     return {
-        "jury_session.view": Q(pk__in=seats.values("session_id")),
-        "jury_session.record": Q(pk__in=seats.filter(present=True).values("session_id")),
+        "jury_session.view": seats,
+        "jury_session.record": lambda: seats(present=True),
     }
 
 
 def jury_president(user: User) -> Grants:
     """The president of a jury session: records its attendance sheet, opens and closes its
     deliberation, and amends its decisions afterwards."""
-    presided = JuryMember.objects.filter(user=user.pk, is_president=True).values("session_id")
+
+    def presided(field: str = "pk__in") -> Q:
+        sessions = JuryMember.objects.filter(user=user.pk, is_president=True)
+        return Q(**{field: sessions.values("session_id")})
+
     return {
-        "jury_session.sign": Q(pk__in=presided),
-        "jury_session.close": Q(pk__in=presided),
-        "jury_session.amend": Q(pk__in=presided),
-        "decision.amend": Q(session_id__in=presided),
+        "jury_session.sign": presided,
+        "jury_session.close": presided,
+        "jury_session.amend": presided,
+        "decision.amend": lambda: presided("session_id__in"),
     }
 
 

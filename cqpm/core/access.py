@@ -49,7 +49,11 @@ else:
 
 M = TypeVar("M", bound=models.Model)
 
-Grants = Mapping[str, Q]
+# A role's filter for an action, or a function building it when it is asked: filters built of
+# querysets (Exists, `pk__in=<subquery>`) cost ORM work a page that never asks the action should
+# not pay (the menu asks only which actions a person holds, `holds()`, never their filters).
+Grant = Q | Callable[[], Q]
+Grants = Mapping[str, Grant]
 GrantsFunction = Callable[["User"], Grants]
 
 
@@ -78,6 +82,7 @@ _roles: dict[str, Role] = {}
 _CACHE = "_cqpm_access_grants"
 _SEATED_CACHE = "_cqpm_access_seated_codes"
 _ONLY_OWN_CACHE = "_cqpm_access_only_own"
+_CONDITIONS_CACHE = "_cqpm_access_conditions"
 
 
 def declare_action(code: str, *, model: str, label: str | Promise) -> Action:
@@ -123,12 +128,13 @@ def action(code: str) -> Action:
         raise ImproperlyConfigured(f"Action {code!r} is asked but not declared.") from None
 
 
-def _grants_of(user: User) -> dict[str, list[Q]]:
-    """Every role's filters for this user, per action (computed once per user object)."""
-    cached: dict[str, list[Q]] | None = getattr(user, _CACHE, None)
+def _grants_of(user: User) -> dict[str, list[Grant]]:
+    """Every role's filters for this user, per action (computed once per user object; a filter
+    given as a function is built when its action is asked, `condition()`)."""
+    cached: dict[str, list[Grant]] | None = getattr(user, _CACHE, None)
     if cached is not None:
         return cached
-    merged: dict[str, list[Q]] = {}
+    merged: dict[str, list[Grant]] = {}
     seated: set[str] = set()  # the codes seated or personal roles give (only_own reads them)
     if getattr(user, "is_authenticated", False):
         for role in roles():
@@ -147,20 +153,28 @@ def _grants_of(user: User) -> dict[str, list[Q]]:
 def forget(user: User) -> None:
     """Drop the grants cached on a user object (after its roles changed in the same request),
     and the memberships they were read from (accounts.User.membership_roles)."""
-    for cached in (_CACHE, _SEATED_CACHE, _ONLY_OWN_CACHE):
+    for cached in (_CACHE, _SEATED_CACHE, _ONLY_OWN_CACHE, _CONDITIONS_CACHE):
         if hasattr(user, cached):
             delattr(user, cached)
     vars(user).pop("membership_roles", None)
 
 
 def condition(user: User, code: str) -> Q | None:
-    """The OR of the roles' filters for `code`, or None when no role of the user grants it."""
-    conditions = _grants_of(user).get(action(code).code)
-    if not conditions:
-        return None
-    combined = conditions[0]
-    for other in conditions[1:]:
-        combined |= other
+    """The OR of the roles' filters for `code`, or None when no role of the user grants it
+    (built once per user object and action)."""
+    built: dict[str, Q | None] | None = getattr(user, _CONDITIONS_CACHE, None)
+    if built is not None and code in built:
+        return built[code]
+    grants = _grants_of(user).get(action(code).code)
+    combined: Q | None = None
+    for grant in grants or ():
+        part = grant if isinstance(grant, Q) else grant()
+        combined = part if combined is None else combined | part
+    if built is None:
+        built = {}
+        with contextlib.suppress(AttributeError):  # a user object that takes no attribute
+            setattr(user, _CONDITIONS_CACHE, built)
+    built[code] = combined
     return combined
 
 
@@ -210,8 +224,9 @@ def _listed_pks(q: Q) -> list[int] | None:
 
 
 def holds(user: User, code: str) -> bool:
-    """True when some role of the user grants `code` at all (no query): shows an entry point."""
-    return condition(user, code) is not None
+    """True when some role of the user grants `code` at all (no query, no filter built): shows
+    an entry point."""
+    return bool(_grants_of(user).get(action(code).code))
 
 
 def only_own(user: User) -> bool:
