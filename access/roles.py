@@ -12,15 +12,13 @@ docstring of cqpm/core/access.py.
 
 from __future__ import annotations
 
-import contextlib
-
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate, CentreMembership
-from cqpm.core.access import Grants, User, register_role
+from candidates.models import Candidate, CentreMembership, Registration
+from cqpm.core.access import Grants, HeldRows, User, holds_role, register_role
 from deliberations.models import JuryMember
-from evaluations.models import CommissionAssignment, EvaluationDossier
+from evaluations.models import CommissionAssignment, CompanyOpinion, EvaluationDossier
 
 EVERY_ROW = Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another role's
 
@@ -144,15 +142,8 @@ def jury_president(user: User) -> Grants:
 
 
 def is_candidate_account(user: User) -> bool:
-    """The user's account is a candidate's (one query, read once per user object)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_cqpm_is_candidate", None)
-    if cached is None:
-        cached = Candidate.objects.filter(account=user.pk).exists()
-        with contextlib.suppress(AttributeError):
-            setattr(user, "_cqpm_is_candidate", cached)  # noqa: B010 - User is a typed union
-    return bool(cached)
+    """The user's account is a candidate's (asked with the other held roles, once per user)."""
+    return holds_role(user, "candidate")
 
 
 def candidate(user: User) -> Grants:
@@ -188,6 +179,15 @@ ROLES = (
 )
 SEATED = {"respondent", "evaluator", "jury_member", "jury_president"}  # held through seat rows
 PERSONAL = {"candidate": is_candidate_account}  # one's own things, and who holds them
+# The rows through which a person holds a role the menu shows (cqpm.core.access.holds_role: one
+# query for all); an evaluator is held through a centre membership, which the frame has read.
+HELD: dict[str, HeldRows] = {
+    "candidate": lambda: Candidate.objects.filter(account=OuterRef("pk")),
+    "respondent": lambda: CompanyOpinion.objects.filter(respondent=OuterRef("pk")).exclude(
+        registration__stage=Registration.Stage.WITHDRAWN
+    ),
+    "jury_member": lambda: JuryMember.objects.filter(user=OuterRef("pk")),
+}
 
 
 def register() -> None:
@@ -199,4 +199,5 @@ def register() -> None:
             order=order * 10,
             seated=name in SEATED,
             personal=PERSONAL.get(name),
+            held=HELD.get(name),
         )

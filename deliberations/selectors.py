@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from candidates.lifecycle import Activity, readiness_within_campaign
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.selectors import is_centre_member
-from cqpm.core.access import scope
+from cqpm.core.access import holds_role, scope
 from cqpm.core.confirmation import Readiness
 from cqpm.core.errors import DomainError
 from cqpm.core.models import AuditEntry
@@ -104,7 +104,7 @@ def is_jury_person(*, user: User) -> bool:
         return False
     if is_centre_member(user=user, role=CentreMembership.Role.JURY):
         return True
-    return JuryMember.objects.filter(user=user).exists()
+    return holds_role(user, "jury_member")
 
 
 def seat_for(*, session: JurySession, user: User) -> JuryMember | None:

@@ -18,7 +18,7 @@ from candidates.lifecycle import Activity, readiness_within_campaign
 from candidates.models import Campaign, CentreMembership, Registration
 from candidates.selectors import is_centre_member, registration_list_for, registrations_search
 from candidates.validators import search_fold
-from cqpm.core.access import scope
+from cqpm.core.access import holds_role, scope
 from cqpm.core.confirmation import Readiness
 
 from . import list_filters
@@ -266,7 +266,8 @@ def respondent_campaigns(*, user: User) -> list[tuple[int, str]]:
 
 
 def is_respondent(*, user: User) -> bool:
-    return opinion_list_for_respondent(user=user).exists()
+    """Has an opinion to give (withdrawn candidates left out, as the respondent's list)."""
+    return holds_role(user, "respondent")
 
 
 def session_list_for(*, user: User, campaign: Campaign) -> QuerySet[CommissionSession]:

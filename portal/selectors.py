@@ -4,15 +4,14 @@ id is never found (404)."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from candidates.models import Campaign, Candidate, Registration
-from cqpm.core.access import scope
+from candidates.models import Campaign, Registration
+from cqpm.core.access import holds_role, scope
 from deliberations.models import Decision, JurySession
 from documents.kinds import codes_where
 from documents.models import Convocation, Document
@@ -28,14 +27,7 @@ OWN_KINDS = codes_where(taken_away=True)
 
 
 def is_candidate(*, user: User) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_cqpm_is_candidate", None)
-    if cached is None:
-        cached = Candidate.objects.filter(account=user).exists()
-        with contextlib.suppress(AttributeError):
-            setattr(user, "_cqpm_is_candidate", cached)  # noqa: B010 - not a model field
-    return bool(cached)
+    return holds_role(user, "candidate")
 
 
 def own_registrations(*, user: User) -> QuerySet[Registration]:

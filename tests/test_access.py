@@ -150,3 +150,43 @@ def test_the_services_staff_guard_refuses_in_french(db, centre_a, centre_b, staf
     access.ensure_centre_staff(None, centre_b.pk)  # the system
     with pytest.raises(DomainError, match="personnel de ce centre"):
         access.ensure_centre_staff(staff_a, centre_b.pk)
+
+
+def test_the_roles_held_through_rows_are_read_in_one_query(
+    db, django_assert_num_queries, centre_a, tutor, jury_president, jury_member
+):
+    from candidates.models import Registration as R
+
+    from .factories.candidates import CandidateFactory
+    from .factories.evaluations import OpinionFactory
+
+    withdrawn = RegistrationFactory(campaign__centre=centre_a, stage=R.Stage.WITHDRAWN)
+    OpinionFactory(registration=withdrawn, respondent=tutor)
+    candidate = CandidateFactory(account=_fresh_user())
+    with django_assert_num_queries(1):
+        assert not access.holds_role(tutor, "respondent")  # a withdrawn candidate's only
+        assert not access.holds_role(tutor, "jury_member")
+        assert not access.holds_role(tutor, "candidate")
+    OpinionFactory(registration=RegistrationFactory(campaign__centre=centre_a), respondent=tutor)
+    access.forget(tutor)
+    assert access.holds_role(tutor, "respondent")
+    jury(campaign=withdrawn.campaign, president=jury_president, members=[jury_member])
+    assert access.holds_role(jury_member, "jury_member")
+    assert access.holds_role(candidate.account, "candidate")
+    with pytest.raises(ImproperlyConfigured):
+        access.holds_role(tutor, "staff")  # held through the account's memberships, not rows
+
+
+def test_a_role_filter_given_as_a_function_is_built_only_when_asked(db, staff_a):
+    built = []
+
+    def grants(user):
+        return {"registration.manage": lambda: built.append(1) or Q(pk__in=[])}
+
+    with _extra_role("lazy", grants):
+        access.forget(staff_a)
+        assert access.holds(staff_a, "registration.manage")
+        assert built == []  # holds() builds no filter
+        access.scope(staff_a, "registration.manage")
+        access.scope(staff_a, "registration.manage")
+        assert built == [1]  # once per user object

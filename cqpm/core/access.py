@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,9 @@ M = TypeVar("M", bound=models.Model)
 Grant = Q | Callable[[], Q]
 Grants = Mapping[str, Grant]
 GrantsFunction = Callable[["User"], Grants]
+# How a role is held through a row of the database: the rows (a seat, an account…) whose user
+# column is `OuterRef("pk")`, the person's primary key (`holds_role()` asks them all at once).
+HeldRows = Callable[[], QuerySet[models.Model]]
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Role:
     # respondent: `seated`), or it is a person's own things (`personal(user)` tells who holds it).
     seated: bool = False
     personal: Callable[[User], bool] | None = None
+    held: HeldRows | None = None
 
 
 _actions: dict[str, Action] = {}
@@ -83,6 +88,7 @@ _CACHE = "_cqpm_access_grants"
 _SEATED_CACHE = "_cqpm_access_seated_codes"
 _ONLY_OWN_CACHE = "_cqpm_access_only_own"
 _CONDITIONS_CACHE = "_cqpm_access_conditions"
+_HELD_CACHE = "_cqpm_access_held_roles"
 
 
 def declare_action(code: str, *, model: str, label: str | Promise) -> Action:
@@ -103,13 +109,21 @@ def register_role(
     order: int,
     seated: bool = False,
     personal: Callable[[User], bool] | None = None,
+    held: HeldRows | None = None,
 ) -> None:
-    """Register a role: `grants(user)` gives, per action, the filter of the rows it reaches."""
+    """Register a role: `grants(user)` gives, per action, the filter of the rows it reaches;
+    `held()`, when the role is held through rows (seats…), those rows for `holds_role()`."""
     existing = _roles.get(name)
     if existing is not None and existing.grants is not grants:
         raise ImproperlyConfigured(f"Role {name!r} is registered twice.")
     _roles[name] = Role(
-        name=name, label=label, grants=grants, order=order, seated=seated, personal=personal
+        name=name,
+        label=label,
+        grants=grants,
+        order=order,
+        seated=seated,
+        personal=personal,
+        held=held,
     )
 
 
@@ -153,7 +167,7 @@ def _grants_of(user: User) -> dict[str, list[Grant]]:
 def forget(user: User) -> None:
     """Drop the grants cached on a user object (after its roles changed in the same request),
     and the memberships they were read from (accounts.User.membership_roles)."""
-    for cached in (_CACHE, _SEATED_CACHE, _ONLY_OWN_CACHE, _CONDITIONS_CACHE):
+    for cached in (_CACHE, _SEATED_CACHE, _ONLY_OWN_CACHE, _CONDITIONS_CACHE, _HELD_CACHE):
         if hasattr(user, cached):
             delattr(user, cached)
     vars(user).pop("membership_roles", None)
@@ -227,6 +241,32 @@ def holds(user: User, code: str) -> bool:
     """True when some role of the user grants `code` at all (no query, no filter built): shows
     an entry point."""
     return bool(_grants_of(user).get(action(code).code))
+
+
+def holds_role(user: User, name: str) -> bool:
+    """True when the user holds the role `name` through a row (a candidate's account, an opinion
+    to give, a jury seat): the menu shows its entry. Every role declaring its rows (`held`) is
+    asked in one query, once per user object."""
+    role = _roles.get(name)
+    if role is None or role.held is None:
+        raise ImproperlyConfigured(f"Role {name!r} does not declare the rows it is held by.")
+    if not getattr(user, "is_authenticated", False):
+        return False
+    held: frozenset[str] | None = getattr(user, _HELD_CACHE, None)
+    if held is None:
+        asked = {f"holds_{r.name}": r for r in roles() if r.held is not None}
+        row = (
+            get_user_model()
+            ._default_manager.filter(pk=cast("int", user.pk))
+            .order_by()
+            .annotate(**{key: Exists(r.held()) for key, r in asked.items() if r.held})
+            .values(*asked)
+            .first()
+        )
+        held = frozenset(r.name for key, r in asked.items() if row and row[key])
+        with contextlib.suppress(AttributeError):  # a user object that takes no attribute
+            setattr(user, _HELD_CACHE, held)
+    return name in held
 
 
 def only_own(user: User) -> bool:

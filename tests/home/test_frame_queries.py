@@ -10,16 +10,17 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-# session, account, memberships [+ TOTP for the roles that need it], then the menu's own reads
-# (candidate account, opinions to give, jury seat; staff know their centres already).
+# session, account, memberships [+ TOTP for the roles that need it], then the menu's one read of
+# the roles held through rows (candidate account, opinions to give, jury seat: one query,
+# cqpm.core.access.holds_role; staff know their centres already).
 FRAME = {
-    "staff_a": 6,
-    "tutor": 6,
-    "evaluator": 6,
-    "reviewer": 6,
-    "jury_president": 6,
-    "jury_member": 6,
-    "branch": 7,
+    "staff_a": 5,
+    "tutor": 4,
+    "evaluator": 4,
+    "reviewer": 4,
+    "jury_president": 5,
+    "jury_member": 5,
+    "branch": 5,
 }
 
 
