@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, CentreMembership, Registration
-from cqpm.core.access import Grants, HeldRows, User, holds_role, register_role
+from cqpm.core.access import Grants, HeldRows, User, register_role
 from deliberations.models import JuryMember
 from evaluations.models import CommissionAssignment, CompanyOpinion, EvaluationDossier
 
@@ -141,11 +141,6 @@ def jury_president(user: User) -> Grants:
     }
 
 
-def is_candidate_account(user: User) -> bool:
-    """The user's account is a candidate's (asked with the other held roles, once per user)."""
-    return holds_role(user, "candidate")
-
-
 def candidate(user: User) -> Grants:
     """A candidate: their own registrations, convocations and documents, at every centre."""
     return {
@@ -178,7 +173,7 @@ ROLES = (
     ("branch", branch, _("branche (CPNEFP, GTP « Certifications »)")),
 )
 SEATED = {"respondent", "evaluator", "jury_member", "jury_president"}  # held through seat rows
-PERSONAL = {"candidate": is_candidate_account}  # one's own things, and who holds them
+PERSONAL = {"candidate"}  # one's own things: who holds them is read from their rows (HELD)
 # The rows through which a person holds a role the menu shows (cqpm.core.access.holds_role: one
 # query for all); an evaluator is held through a centre membership, which the frame has read.
 HELD: dict[str, HeldRows] = {
@@ -198,6 +193,6 @@ def register() -> None:
             label=label,
             order=order * 10,
             seated=name in SEATED,
-            personal=PERSONAL.get(name),
+            personal=name in PERSONAL,
             held=HELD.get(name),
         )

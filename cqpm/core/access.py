@@ -76,9 +76,10 @@ class Role:
     order: int
     # A role is held through a fact of the account (its grants are empty for others: centre
     # staff, resource centre, branch), through seats (its filters find them: evaluator, jury,
-    # respondent: `seated`), or it is a person's own things (`personal(user)` tells who holds it).
+    # respondent: `seated`), or it is a person's own things (`personal`: held through the rows
+    # it declares, `held`, which `holds_role()` reads).
     seated: bool = False
-    personal: Callable[[User], bool] | None = None
+    personal: bool = False
     held: HeldRows | None = None
 
 
@@ -108,7 +109,7 @@ def register_role(
     label: str | Promise,
     order: int,
     seated: bool = False,
-    personal: Callable[[User], bool] | None = None,
+    personal: bool = False,
     held: HeldRows | None = None,
 ) -> None:
     """Register a role: `grants(user)` gives, per action, the filter of the rows it reaches;
@@ -116,6 +117,8 @@ def register_role(
     existing = _roles.get(name)
     if existing is not None and existing.grants is not grants:
         raise ImproperlyConfigured(f"Role {name!r} is registered twice.")
+    if personal and held is None:
+        raise ImproperlyConfigured(f"Personal role {name!r} must declare the rows it is held by.")
     _roles[name] = Role(
         name=name,
         label=label,
@@ -156,7 +159,7 @@ def _grants_of(user: User) -> dict[str, list[Grant]]:
             for code, condition in granted.items():
                 action(code)  # a role may only grant declared actions
                 merged.setdefault(code, []).append(condition)
-            if role.seated or role.personal is not None:
+            if role.seated or role.personal:
                 seated.update(granted)
     with contextlib.suppress(AttributeError):  # a user object that takes no attribute
         setattr(user, _CACHE, merged)
@@ -254,16 +257,16 @@ def holds_role(user: User, name: str) -> bool:
         return False
     held: frozenset[str] | None = getattr(user, _HELD_CACHE, None)
     if held is None:
-        asked = {f"holds_{r.name}": r for r in roles() if r.held is not None}
+        asked = {f"holds_{r.name}": (r.name, r.held) for r in roles() if r.held is not None}
         row = (
             get_user_model()
             ._default_manager.filter(pk=cast("int", user.pk))
             .order_by()
-            .annotate(**{key: Exists(r.held()) for key, r in asked.items() if r.held})
+            .annotate(**{key: Exists(rows()) for key, (_name, rows) in asked.items()})
             .values(*asked)
             .first()
         )
-        held = frozenset(r.name for key, r in asked.items() if row and row[key])
+        held = frozenset(name for key, (name, _rows) in asked.items() if row and row[key])
         with contextlib.suppress(AttributeError):  # a user object that takes no attribute
             setattr(user, _HELD_CACHE, held)
     return name in held
@@ -283,15 +286,12 @@ def only_own(user: User) -> bool:
     seated: frozenset[str] | None = getattr(user, _SEATED_CACHE, None)
     if seated is None:  # a user object that takes no attribute: the roles' filters built again
         seated = frozenset(
-            code
-            for role in roles()
-            if role.seated or role.personal is not None
-            for code in role.grants(user)
+            code for role in roles() if role.seated or role.personal for code in role.grants(user)
         )
     if set(grants) - seated:  # staff and the like: asked before the personal fact (a query)
         answer = False
     else:
-        answer = any(role.personal is not None and role.personal(user) for role in roles())
+        answer = any(role.personal and holds_role(user, role.name) for role in roles())
     with contextlib.suppress(AttributeError):
         setattr(user, _ONLY_OWN_CACHE, answer)
     return answer
